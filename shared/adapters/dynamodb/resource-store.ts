@@ -1,0 +1,133 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import {
+  type Expectation,
+  ExpectationFailed,
+  type ListRequest,
+  type ResourceStore,
+  type StoredItem,
+  type StoredKind,
+} from '#ports/resource-store.ts';
+import { classifyFailure, expectationCondition } from './conditions.ts';
+import { itemKey, KEY_ATTRIBUTES, listKeys, listPartition, listSortKeyBefore } from './keys.ts';
+
+/** Strips key attributes: what is left is the resource plus internal `_` attributes. */
+export const fromItem = (item: Record<string, unknown>): StoredItem => {
+  const out: Record<string, unknown> = { ...item };
+  for (const k of KEY_ATTRIBUTES) delete out[k];
+  delete out.et;
+  return out as StoredItem;
+};
+
+/** Builds `SET #n0 = :v0, …` for an attribute map; pure. */
+export const setExpression = (set: Record<string, unknown>, prefix = 'u') => {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const clauses = Object.entries(set).map(([k, v], i) => {
+    names[`#${prefix}${i}`] = k;
+    values[`:${prefix}${i}`] = v;
+    return `#${prefix}${i} = :${prefix}${i}`;
+  });
+  return { clause: clauses.length ? `SET ${clauses.join(', ')}` : '', names, values };
+};
+
+/** Builds a conditional UpdateItem for `set` under `expect`; pure, so it is tested without DynamoDB. */
+export const conditionalUpdate = (
+  tableName: string,
+  kind: StoredKind,
+  id: string,
+  expect: Expectation,
+  set: Record<string, unknown>,
+  remove: readonly string[] = [],
+) => {
+  const cond = expectationCondition(expect);
+  const upd = setExpression(set);
+  const removeClause = remove.length ? ` REMOVE ${remove.join(', ')}` : '';
+  return {
+    TableName: tableName,
+    Key: itemKey(kind, id),
+    UpdateExpression: `${upd.clause}${removeClause}`.trim(),
+    ConditionExpression: cond.expression,
+    ExpressionAttributeNames: { ...upd.names, ...cond.names },
+    ExpressionAttributeValues: { ...upd.values, ...cond.values },
+    ReturnValues: 'ALL_NEW' as const,
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+  };
+};
+
+export class DynamoResourceStore implements ResourceStore {
+  constructor(
+    private readonly ddb: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async create(kind: StoredKind, item: StoredItem): Promise<void> {
+    await this.ddb.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...itemKey(kind, item.id), ...listKeys(kind, item), et: kind, ...item },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  async get(kind: StoredKind, id: string): Promise<StoredItem | undefined> {
+    const out = await this.ddb.send(new GetCommand({ TableName: this.tableName, Key: itemKey(kind, id) }));
+    return out.Item ? fromItem(out.Item) : undefined;
+  }
+
+  async list(kind: StoredKind, req: ListRequest): Promise<StoredItem[]> {
+    const part = listPartition(kind, req.scope);
+    const index = part.index === 'byList' ? { pk: 'gsi1pk', sk: 'gsi1sk' } : { pk: 'gsi2pk', sk: 'gsi2sk' };
+    const out = await this.ddb.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: part.index,
+        KeyConditionExpression: req.cursor ? '#pk = :pk AND #sk < :before' : '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': index.pk, ...(req.cursor ? { '#sk': index.sk } : {}) },
+        ExpressionAttributeValues: {
+          ':pk': part.pk,
+          ...(req.cursor ? { ':before': listSortKeyBefore(req.cursor.tmCreate, req.cursor.id) } : {}),
+        },
+        ScanIndexForward: false,
+        Limit: req.limit,
+      }),
+    );
+    return (out.Items ?? []).map(fromItem);
+  }
+
+  update(kind: StoredKind, id: string, expect: Expectation, set: Record<string, unknown>): Promise<StoredItem> {
+    return this.conditional(expect, conditionalUpdate(this.tableName, kind, id, expect, set));
+  }
+
+  softDelete(kind: StoredKind, id: string, expect: Expectation, now: string): Promise<StoredItem> {
+    return this.conditional(
+      expect,
+      conditionalUpdate(this.tableName, kind, id, expect, { tm_delete: now, tm_update: now }, [
+        'gsi1pk',
+        'gsi1sk',
+        'gsi2pk',
+        'gsi2sk',
+      ]),
+    );
+  }
+
+  /** Runs a conditional update; a refused condition becomes ExpectationFailed saying why. */
+  async conditional(expect: Expectation, input: ConstructorParameters<typeof UpdateCommand>[0]): Promise<StoredItem> {
+    try {
+      const out = await this.ddb.send(new UpdateCommand(input));
+      return fromItem(out.Attributes ?? {});
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) {
+        const current = err.Item ? fromItem(unmarshallLoose(err.Item)) : undefined;
+        throw new ExpectationFailed(classifyFailure(expect, current), current);
+      }
+      throw err;
+    }
+  }
+}
+
+/** The old item on a refused condition comes back in raw attribute-value form. */
+const unmarshallLoose = (item: Record<string, unknown>) =>
+  unmarshall(item as Parameters<typeof unmarshall>[0]) as Record<string, unknown>;

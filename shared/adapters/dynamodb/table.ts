@@ -1,0 +1,57 @@
+/**
+ * The one table and its indexes, as plain data: infra/ builds the CDK table from it and the local
+ * runtime and tests create DynamoDB Local's table from it, so both always agree.
+ */
+export interface IndexDefinition {
+  name: string;
+  partitionKey: string;
+  sortKey: string;
+  /** What the index is for, copied into docs and the CDK construct. */
+  accessPattern: string;
+}
+
+export const TABLE_PARTITION_KEY = 'pk';
+export const TABLE_SORT_KEY = 'sk';
+
+export const indexes = {
+  /** Newest-first lists: a customer's resources of one kind, and the targets of an outdial. */
+  byList: {
+    name: 'byList',
+    partitionKey: 'gsi1pk',
+    sortKey: 'gsi1sk',
+    accessPattern: 'lists by customer (and targets by outdial), newest first; sparse: deleted items leave it',
+  },
+  /** Children of a parent: campaigncalls of a campaign, available agents of a customer. */
+  byParent: {
+    name: 'byParent',
+    partitionKey: 'gsi2pk',
+    sortKey: 'gsi2sk',
+    accessPattern: 'campaigncalls by campaign, newest first; available agents by customer (sparse)',
+  },
+} as const satisfies Record<string, IndexDefinition>;
+
+export const allIndexes: IndexDefinition[] = Object.values(indexes);
+
+/** Attribute holding the epoch seconds after which DynamoDB may expire an item (none use it yet). */
+export const TTL_ATTRIBUTE = 'ttl';
+
+/** CreateTable input for DynamoDB Local (on-demand, every index projecting all attributes). */
+export const createTableInput = (tableName: string) => ({
+  TableName: tableName,
+  BillingMode: 'PAY_PER_REQUEST' as const,
+  AttributeDefinitions: [TABLE_PARTITION_KEY, TABLE_SORT_KEY, ...allIndexes.flatMap((i) => [i.partitionKey, i.sortKey])].map(
+    (name) => ({ AttributeName: name, AttributeType: 'S' as const }),
+  ),
+  KeySchema: [
+    { AttributeName: TABLE_PARTITION_KEY, KeyType: 'HASH' as const },
+    { AttributeName: TABLE_SORT_KEY, KeyType: 'RANGE' as const },
+  ],
+  GlobalSecondaryIndexes: allIndexes.map((i) => ({
+    IndexName: i.name,
+    KeySchema: [
+      { AttributeName: i.partitionKey, KeyType: 'HASH' as const },
+      { AttributeName: i.sortKey, KeyType: 'RANGE' as const },
+    ],
+    Projection: { ProjectionType: 'ALL' as const },
+  })),
+});

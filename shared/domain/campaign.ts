@@ -1,0 +1,41 @@
+import type { Action } from './action.ts';
+import type { OwnedResource } from './resource.ts';
+
+export const campaignTypes = ['call', 'flow'] as const;
+export type CampaignType = (typeof campaignTypes)[number];
+export const campaignStatuses = ['stop', 'stopping', 'run'] as const;
+export type CampaignStatus = (typeof campaignStatuses)[number];
+export const endHandles = ['stop', 'continue'] as const;
+export type EndHandle = (typeof endHandles)[number];
+
+export interface CampaignBasicInfo {
+  name: string;
+  detail: string;
+  type: CampaignType;
+  service_level: number;
+  end_handle: EndHandle;
+}
+
+export interface CampaignResourceInfo {
+  outplan_id: string;
+  outdial_id: string;
+  queue_id: string;
+  next_campaign_id: string;
+}
+
+export interface Campaign extends OwnedResource, CampaignBasicInfo, CampaignResourceInfo {
+  status: CampaignStatus;
+  actions: Action[];
+}
+
+/** What a PUT …/status request does to a campaign in a given status (§4.1). */
+export type StatusDecision =
+  | { kind: 'unchanged' }
+  | { kind: 'run' }
+  /** Stop now if nothing is in flight, else go to stopping; decided atomically by the store. */
+  | { kind: 'stop' };
+
+export const decideStatusChange = (current: CampaignStatus, requested: 'run' | 'stop'): StatusDecision => {
+  if (requested === 'run') return current === 'run' ? { kind: 'unchanged' } : { kind: 'run' };
+  return current === 'stop' ? { kind: 'unchanged' } : { kind: 'stop' };
+};

@@ -1,0 +1,25 @@
+import type { Address } from './address.ts';
+import type { OwnedResource } from './resource.ts';
+
+export const campaigncallStatuses = ['dialing', 'progressing', 'done'] as const;
+export type CampaigncallStatus = (typeof campaigncallStatuses)[number];
+export type CampaigncallResult = '' | 'success' | 'fail';
+
+/** One dial attempt of one target destination (read-only through the API). */
+export interface Campaigncall extends OwnedResource {
+  campaign_id: string;
+  outplan_id: string;
+  outdial_id: string;
+  outdial_target_id: string;
+  queue_id: string;
+  activeflow_id: string;
+  flow_id: string;
+  reference_type: 'none' | 'call' | 'flow';
+  reference_id: string;
+  status: CampaigncallStatus;
+  result: CampaigncallResult;
+  source: Address;
+  destination: Address;
+  destination_index: number;
+  try_count: number;
+}

@@ -1,0 +1,20 @@
+/** Fields every stored resource carries (§1). tm_update is null until the first update. */
+export interface Timestamps {
+  tm_create: string;
+  tm_update: string | null;
+  tm_delete: string | null;
+}
+
+export interface OwnedResource extends Timestamps {
+  id: string;
+  customer_id: string;
+}
+
+export const isDeleted = (r: { tm_delete: string | null }): boolean =>
+  r.tm_delete !== null && !r.tm_delete.startsWith('9999-');
+
+/** One page of a list, as §6.3 shapes it. */
+export interface Page<T> {
+  result: T[];
+  next_page_token: string;
+}

@@ -1,0 +1,23 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+
+const cookie = (event: APIGatewayProxyEventV2, name: string): string | undefined => {
+  for (const c of event.cookies ?? []) {
+    const i = c.indexOf('=');
+    if (i > 0 && c.slice(0, i).trim() === name) return decodeURIComponent(c.slice(i + 1).trim());
+  }
+  return undefined;
+};
+
+const bearer = (event: APIGatewayProxyEventV2): string | undefined => {
+  const h = event.headers?.authorization ?? event.headers?.Authorization;
+  const m = h ? /^Bearer\s+(\S+)\s*$/i.exec(h) : null;
+  return m?.[1];
+};
+
+/** The first credential present, in VoIPBIN's order (§6.1): cookie token, ?token=, Bearer, cookie accesskey, ?accesskey=. */
+export const credentialOf = (event: APIGatewayProxyEventV2): string | undefined =>
+  cookie(event, 'token') ??
+  event.queryStringParameters?.token ??
+  bearer(event) ??
+  cookie(event, 'accesskey') ??
+  event.queryStringParameters?.accesskey;

@@ -1,0 +1,31 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { DomainError, type ErrorDetail } from '#domain/errors.ts';
+
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+
+export const json = (statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 => ({
+  statusCode,
+  headers: JSON_HEADERS,
+  body: JSON.stringify(body),
+});
+
+export interface ErrorEnvelope {
+  error: { status: string; reason: string; message: string; request_id: string; details?: ErrorDetail[] };
+}
+
+/**
+ * The §6.4 envelope. Domain errors show their own safe message; anything else is a 500 that says
+ * nothing about its cause (the log has it, under the same request id).
+ */
+export const errorResponse = (err: unknown, requestId: string): APIGatewayProxyStructuredResultV2 => {
+  if (err instanceof DomainError) {
+    const body: ErrorEnvelope = {
+      error: { status: err.status, reason: err.reason, message: err.message, request_id: requestId },
+    };
+    if (err.details?.length) body.error.details = err.details;
+    return json(err.httpStatus, body);
+  }
+  return json(500, {
+    error: { status: 'INTERNAL', reason: 'INTERNAL', message: 'An internal error occurred', request_id: requestId },
+  } satisfies ErrorEnvelope);
+};

@@ -1,0 +1,111 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { z } from 'zod';
+import type { Caller } from '#domain/customer.ts';
+import { Forbidden, InvalidId, InvalidJsonBody, PayloadTooLarge, ValidationFailed } from '#domain/errors.ts';
+import { json } from './responses.ts';
+
+/** Bodies over this are refused with 413 before they are parsed. */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+export type Access = 'customer' | 'admin' | 'public';
+
+export interface RouteSpec<
+  P extends z.ZodType = z.ZodType,
+  Q extends z.ZodType = z.ZodType,
+  B extends z.ZodType = z.ZodType,
+> {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** API Gateway path, e.g. /v1.0/campaigns/{id}. */
+  path: string;
+  summary: string;
+  tag: string;
+  access: Access;
+  params?: P;
+  query?: Q;
+  body?: B;
+  response: z.ZodType;
+}
+
+export interface RouteInput<P, Q, B> {
+  caller: Caller;
+  /** The caller's customer; routes with `customer` access always have one. */
+  customerId: string;
+  params: P;
+  query: Q;
+  body: B;
+  event: APIGatewayProxyEventV2;
+}
+
+export type Authenticator = (event: APIGatewayProxyEventV2) => Promise<Caller>;
+
+export interface Route extends RouteSpec {
+  handler: (event: APIGatewayProxyEventV2, authenticate: Authenticator) => Promise<APIGatewayProxyStructuredResultV2>;
+}
+
+/** zod issues → §6.4 details, naming the field and never echoing the input. */
+const invalid = (error: z.ZodError, where: string) =>
+  new ValidationFailed(
+    `The request ${where} is not valid`,
+    error.issues.map((i) => ({
+      field: [...i.path, ...('keys' in i && Array.isArray(i.keys) ? [i.keys.join(',')] : [])].join('.') || where,
+      issue: i.message,
+    })),
+  );
+
+const parse = <T extends z.ZodType>(schema: T | undefined, value: unknown, where: string): z.output<T> => {
+  if (!schema) return undefined as z.output<T>;
+  const out = schema.safeParse(value);
+  if (!out.success) {
+    // A malformed path id has its own reason (§6.2).
+    if (where === 'path') {
+      const field = out.error.issues[0]?.path.join('.') || 'id';
+      throw new InvalidId(field);
+    }
+    throw invalid(out.error, where);
+  }
+  return out.data;
+};
+
+const AUTH_QUERY_KEYS = new Set(['accesskey', 'token']);
+
+const readBody = (event: APIGatewayProxyEventV2): unknown => {
+  const raw = event.body ?? '';
+  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) throw new PayloadTooLarge(MAX_BODY_BYTES);
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new InvalidJsonBody();
+  }
+};
+
+/** Size check for every request, body or not: done first so a huge payload costs nothing more. */
+export const assertBodySize = (event: APIGatewayProxyEventV2) => {
+  const raw = event.body ?? '';
+  const bytes = event.isBase64Encoded ? Math.floor((raw.length * 3) / 4) : Buffer.byteLength(raw, 'utf8');
+  if (bytes > MAX_BODY_BYTES) throw new PayloadTooLarge(MAX_BODY_BYTES);
+};
+
+/** Binds a spec to its use case: authenticate, validate path/query/body with zod, call, answer 200. */
+export const route = <P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(
+  spec: RouteSpec<P, Q, B>,
+  run: (input: RouteInput<z.output<P>, z.output<Q>, z.output<B>>) => Promise<unknown>,
+): Route => ({
+  ...spec,
+  handler: async (event, authenticate) => {
+    const caller: Caller = spec.access === 'public' ? { kind: 'admin' } : await authenticate(event);
+    if (spec.access === 'admin' && caller.kind !== 'admin') throw new Forbidden('This route needs the operator key');
+    if (spec.access === 'customer' && caller.kind !== 'customer') {
+      throw new Forbidden('This route needs a customer access key');
+    }
+    const params = parse(spec.params, event.pathParameters ?? {}, 'path');
+    const rawQuery = Object.fromEntries(
+      Object.entries(event.queryStringParameters ?? {}).filter(([k]) => !AUTH_QUERY_KEYS.has(k)),
+    );
+    const query = parse(spec.query, rawQuery, 'query');
+    const body = spec.body ? parse(spec.body, readBody(event), 'body') : (undefined as z.output<B>);
+    const customerId = caller.kind === 'customer' ? caller.customerId : '';
+    return json(200, await run({ caller, customerId, params, query, body, event }));
+  },
+});

@@ -1,0 +1,12 @@
+import type { Agent, AgentStatus } from '#domain/queue.ts';
+import type { Expectation } from './resource-store.ts';
+
+/** Agent writes that maintain the sparse "available agents" index, and the capacity count on it. */
+export interface AgentStore {
+  create(agent: Agent): Promise<void>;
+  setStatus(id: string, expect: Expectation, status: AgentStatus, now: string): Promise<Agent>;
+  update(id: string, expect: Expectation, changes: Pick<Agent, 'name' | 'detail' | 'tag_ids'>, now: string): Promise<Agent>;
+  remove(id: string, expect: Expectation, now: string): Promise<Agent>;
+  /** Available agents of the customer serving a queue with these tags (§8); reads every page, no cap. */
+  countAvailable(customerId: string, queueTagIds: readonly string[]): Promise<number>;
+}

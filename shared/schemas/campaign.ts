@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { campaignStatuses, campaignTypes, endHandles } from '#domain/campaign.ts';
+import { campaigncallStatuses } from '#domain/campaigncall.ts';
+import { Action, ActionInput, Address, Detail, Name, ReferenceId, Timestamps } from './common.ts';
+
+const ServiceLevel = z.number().int().min(0).max(100).meta({ description: 'pacing percentage, §5.3' });
+const Actions = z.array(ActionInput).max(100);
+
+const basic = {
+  name: Name,
+  detail: Detail,
+  type: z.enum(campaignTypes),
+  service_level: ServiceLevel,
+  end_handle: z.enum(endHandles),
+};
+const resources = {
+  outplan_id: ReferenceId,
+  outdial_id: ReferenceId,
+  queue_id: ReferenceId,
+  next_campaign_id: ReferenceId,
+};
+
+export const CreateCampaign = z
+  .strictObject({ ...basic, actions: Actions.default([]), ...resources })
+  .meta({ id: 'CreateCampaign' });
+export const UpdateCampaign = z.strictObject(basic).meta({ id: 'UpdateCampaign' });
+export const UpdateCampaignStatus = z
+  .strictObject({ status: z.enum(['run', 'stop'], { message: 'unsupported status: use run or stop' }) })
+  .meta({ id: 'UpdateCampaignStatus' });
+export const UpdateServiceLevel = z.strictObject({ service_level: ServiceLevel }).meta({ id: 'UpdateCampaignServiceLevel' });
+export const UpdateActions = z.strictObject({ actions: Actions }).meta({ id: 'UpdateCampaignActions' });
+export const UpdateResourceInfo = z.strictObject(resources).meta({ id: 'UpdateCampaignResourceInfo' });
+export const UpdateNextCampaign = z
+  .strictObject({ next_campaign_id: ReferenceId })
+  .meta({ id: 'UpdateCampaignNextCampaignId' });
+
+export const Campaign = z
+  .object({
+    id: z.string(),
+    customer_id: z.string(),
+    type: z.enum(campaignTypes),
+    name: z.string(),
+    detail: z.string(),
+    status: z.enum(campaignStatuses),
+    service_level: z.number(),
+    end_handle: z.enum(endHandles),
+    actions: z.array(Action),
+    outplan_id: z.string(),
+    outdial_id: z.string(),
+    queue_id: z.string(),
+    next_campaign_id: z.string(),
+    ...Timestamps,
+  })
+  .meta({ id: 'Campaign' });
+
+export const Campaigncall = z
+  .object({
+    id: z.string(),
+    customer_id: z.string(),
+    campaign_id: z.string(),
+    outplan_id: z.string(),
+    outdial_id: z.string(),
+    outdial_target_id: z.string(),
+    queue_id: z.string(),
+    activeflow_id: z.string(),
+    flow_id: z.string(),
+    reference_type: z.enum(['none', 'call', 'flow']),
+    reference_id: z.string(),
+    status: z.enum(campaigncallStatuses),
+    result: z.enum(['', 'success', 'fail']),
+    source: Address,
+    destination: Address,
+    destination_index: z.number(),
+    try_count: z.number(),
+    ...Timestamps,
+  })
+  .meta({ id: 'Campaigncall' });

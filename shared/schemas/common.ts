@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { addressTypes } from '#domain/address.ts';
+import { NIL_UUID } from '#domain/ids.ts';
+
+/** Any 8-4-4-4-12 hex id, the nil UUID included (VoIPBIN ids are not all RFC 4122 v4). */
+export const Uuid = z.guid().transform((s) => s.toLowerCase());
+
+/** A reference id: a UUID, or "" / nil / omitted meaning "not set" (§1). */
+export const ReferenceId = z
+  .union([z.literal(''), z.guid()])
+  .optional()
+  .transform((s) => (s ? s.toLowerCase() : NIL_UUID))
+  .meta({ description: 'UUID, or "" / nil UUID for not set' });
+
+const E164 = /^\+[1-9]\d{1,14}$/;
+
+export const AddressInput = z
+  .strictObject({
+    type: z.enum(addressTypes),
+    target: z.string().min(1).max(512),
+    target_name: z.string().max(255).default(''),
+    name: z.string().max(255).default(''),
+    detail: z.string().max(1024).default(''),
+  })
+  .refine((a) => a.type !== 'tel' || E164.test(a.target), {
+    message: 'a tel target must be an E.164 number such as +15551234567',
+    path: ['target'],
+  })
+  .meta({ id: 'AddressInput' });
+
+export const Address = z
+  .object({
+    type: z.enum(addressTypes),
+    target: z.string(),
+    target_name: z.string(),
+    name: z.string(),
+    detail: z.string(),
+  })
+  .meta({ id: 'Address' });
+
+export const ActionInput = z
+  .strictObject({
+    id: ReferenceId,
+    next_id: ReferenceId,
+    type: z.string().min(1).max(64),
+    option: z.record(z.string(), z.unknown()).default({}),
+  })
+  .meta({ id: 'ActionInput' });
+
+export const Action = z
+  .object({ id: z.string(), next_id: z.string(), type: z.string(), option: z.record(z.string(), z.unknown()) })
+  .meta({ id: 'Action' });
+
+export const Name = z.string().trim().min(1).max(255);
+export const Detail = z.string().max(4096).default('');
+export const Data = z.string().max(65536).default('');
+
+export const IdParams = z.strictObject({ id: Uuid });
+
+export const PageQuery = z.strictObject({
+  page_size: z.coerce.number().int().optional().meta({ description: 'default and maximum 100' }),
+  page_token: z.string().max(128).optional().meta({ description: 'tm_create of the last item of the previous page' }),
+});
+
+export const Timestamps = {
+  tm_create: z.string(),
+  tm_update: z.string().nullable(),
+  tm_delete: z.string().nullable(),
+};
+
+export const pageOf = <T extends z.ZodType>(item: T, id: string) =>
+  z.object({ result: z.array(item), next_page_token: z.string() }).meta({ id });
+
+export const TagIds = z.array(Uuid).max(100).default([]);

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { Address, AddressInput, Detail, Name, Timestamps } from './common.ts';
+
+const MaxTry = z.number().int().min(0).max(100);
+
+export const DialInfoInput = z.strictObject({
+  source: AddressInput,
+  dial_timeout: z.number().int().min(1000).max(600_000).meta({ description: 'ring timeout, milliseconds' }),
+  try_interval: z
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 24 * 3600 * 1000)
+    .meta({ description: 'gap from the end of one attempt to the next on the same target, milliseconds' }),
+  max_try_count_0: MaxTry,
+  max_try_count_1: MaxTry,
+  max_try_count_2: MaxTry,
+  max_try_count_3: MaxTry,
+  max_try_count_4: MaxTry,
+});
+
+export const CreateOutplan = z.strictObject({ name: Name, detail: Detail, ...DialInfoInput.shape }).meta({ id: 'CreateOutplan' });
+export const UpdateOutplan = z.strictObject({ name: Name, detail: Detail }).meta({ id: 'UpdateOutplan' });
+export const UpdateDialInfo = DialInfoInput.meta({ id: 'UpdateOutplanDialInfo' });
+
+export const Outplan = z
+  .object({
+    id: z.string(),
+    customer_id: z.string(),
+    name: z.string(),
+    detail: z.string(),
+    source: Address,
+    dial_timeout: z.number(),
+    try_interval: z.number(),
+    max_try_count_0: z.number(),
+    max_try_count_1: z.number(),
+    max_try_count_2: z.number(),
+    max_try_count_3: z.number(),
+    max_try_count_4: z.number(),
+    ...Timestamps,
+  })
+  .meta({ id: 'Outplan' });

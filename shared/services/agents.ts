@@ -1,0 +1,34 @@
+/** Use cases of agents; their status feeds queue capacity through the available-agents index. */
+import type { Agent, AgentStatus } from '#domain/queue.ts';
+import type { Deps } from './deps.ts';
+import { guarded, listPage, loadOwned, now, type PageQuery } from './owned.ts';
+import { present } from './present.ts';
+
+const show = present<Agent>('agent');
+
+type AgentInput = Pick<Agent, 'name' | 'detail' | 'tag_ids'>;
+
+export const createAgent = async (
+  deps: Deps,
+  customerId: string,
+  input: AgentInput & { status: AgentStatus },
+): Promise<Agent> => {
+  const agent: Agent = { id: deps.ids.uuid(), customer_id: customerId, ...input, tm_create: now(deps), tm_update: null, tm_delete: null };
+  await deps.agents.create(agent);
+  return show(agent as never);
+};
+
+export const listAgents = (deps: Deps, customerId: string, query: PageQuery) =>
+  listPage(deps, 'agent', { by: 'customer', customerId }, query, show);
+
+export const getAgent = async (deps: Deps, customerId: string, id: string) =>
+  show(await loadOwned(deps, 'agent', customerId, id));
+
+export const updateAgent = (deps: Deps, customerId: string, id: string, input: AgentInput) =>
+  guarded('agent', async () => show((await deps.agents.update(id, { customerId }, input, now(deps))) as never));
+
+export const setAgentStatus = (deps: Deps, customerId: string, id: string, status: AgentStatus) =>
+  guarded('agent', async () => show((await deps.agents.setStatus(id, { customerId }, status, now(deps))) as never));
+
+export const deleteAgent = (deps: Deps, customerId: string, id: string) =>
+  guarded('agent', async () => show((await deps.agents.remove(id, { customerId }, now(deps))) as never));

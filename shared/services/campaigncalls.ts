@@ -1,0 +1,26 @@
+/** Use cases of campaigncalls: read-only attempts; only finished ones can be deleted. */
+import type { Campaigncall } from '#domain/campaigncall.ts';
+import { Conflict } from '#domain/errors.ts';
+import type { Deps } from './deps.ts';
+import { explain, listPage, loadOwned, now, type PageQuery } from './owned.ts';
+import { present } from './present.ts';
+
+const show = present<Campaigncall>('campaigncall');
+
+export const listCampaigncalls = (deps: Deps, customerId: string, query: PageQuery) =>
+  listPage(deps, 'campaigncall', { by: 'customer', customerId }, query, show);
+
+export const getCampaigncall = async (deps: Deps, customerId: string, id: string) =>
+  show(await loadOwned(deps, 'campaigncall', customerId, id));
+
+export const deleteCampaigncall = async (deps: Deps, customerId: string, id: string) => {
+  try {
+    return show(await deps.resources.softDelete('campaigncall', id, { customerId, statusIn: ['done'] }, now(deps)));
+  } catch (err) {
+    const mapped = explain('campaigncall', err);
+    if (mapped instanceof Conflict && mapped.reason === 'FAILED_PRECONDITION') {
+      throw new Conflict('CAMPAIGNCALL_NOT_DONE', 'Only a finished campaigncall can be deleted');
+    }
+    throw mapped;
+  }
+};

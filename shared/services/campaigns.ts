@@ -1,0 +1,121 @@
+/** Use cases of campaigns: CRUD, references to outplan/outdial/queue/next campaign, and run/stop (§4.1). */
+import type { Action } from '#domain/action.ts';
+import {
+  type Campaign,
+  type CampaignBasicInfo,
+  type CampaignResourceInfo,
+  decideStatusChange,
+} from '#domain/campaign.ts';
+import type { Campaigncall } from '#domain/campaigncall.ts';
+import { Conflict, resourceDeleted, ValidationFailed } from '#domain/errors.ts';
+import { isNil } from '#domain/ids.ts';
+import { isDeleted } from '#domain/resource.ts';
+import { ReferenceRejected } from '#ports/campaign-store.ts';
+import type { Deps } from './deps.ts';
+import { guarded, listPage, loadOwned, now, type PageQuery } from './owned.ts';
+import { present } from './present.ts';
+
+const show = present<Campaign>('campaign');
+const showCall = present<Campaigncall>('campaigncall');
+
+const rejected = (field: string, issue: string) =>
+  new ValidationFailed(`${field} is not usable: ${issue}`, [{ field, issue }]);
+
+/** Reference refusals from the store become 400s naming the field (§3.1). */
+const referencesChecked = async <T>(write: () => Promise<T>): Promise<T> => {
+  try {
+    return await write();
+  } catch (err) {
+    if (err instanceof ReferenceRejected) {
+      throw rejected(
+        err.field,
+        err.field === 'outdial_id'
+          ? 'unknown, deleted, or already used by another campaign'
+          : 'unknown or deleted, or not yours',
+      );
+    }
+    throw err;
+  }
+};
+
+const loadLive = async (deps: Deps, customerId: string, id: string) => {
+  const campaign = show(await loadOwned(deps, 'campaign', customerId, id));
+  if (isDeleted(campaign)) throw resourceDeleted('campaign');
+  return campaign;
+};
+
+export const createCampaign = async (
+  deps: Deps,
+  customerId: string,
+  input: CampaignBasicInfo & CampaignResourceInfo & { actions: Action[] },
+): Promise<Campaign> => {
+  const campaign: Campaign = {
+    id: deps.ids.uuid(),
+    customer_id: customerId,
+    ...input,
+    status: 'stop',
+    tm_create: now(deps),
+    tm_update: null,
+    tm_delete: null,
+  };
+  await referencesChecked(() => deps.campaigns.create(campaign));
+  return show(campaign as never);
+};
+
+export const listCampaigns = (deps: Deps, customerId: string, query: PageQuery) =>
+  listPage(deps, 'campaign', { by: 'customer', customerId }, query, show);
+
+export const getCampaign = async (deps: Deps, customerId: string, id: string) =>
+  show(await loadOwned(deps, 'campaign', customerId, id));
+
+/** PUT basic info, service_level, actions: plain attribute changes on a live campaign. */
+export const updateCampaign = (
+  deps: Deps,
+  customerId: string,
+  id: string,
+  changes: Partial<CampaignBasicInfo> | { actions: Action[] },
+) =>
+  guarded('campaign', async () =>
+    show(await deps.resources.update('campaign', id, { customerId }, { ...changes, tm_update: now(deps) })),
+  );
+
+export const updateResourceInfo = async (deps: Deps, customerId: string, id: string, next: CampaignResourceInfo) => {
+  if (next.next_campaign_id === id) throw rejected('next_campaign_id', 'a campaign cannot follow itself');
+  const current = await loadLive(deps, customerId, id);
+  return show((await referencesChecked(() => deps.campaigns.replaceResources(current, next, now(deps)))) as never);
+};
+
+export const updateNextCampaign = async (deps: Deps, customerId: string, id: string, nextId: string) => {
+  if (nextId === id) throw rejected('next_campaign_id', 'a campaign cannot follow itself');
+  await loadLive(deps, customerId, id);
+  if (!isNil(nextId)) {
+    await referencesChecked(() => deps.campaigns.checkReference(customerId, 'next_campaign_id', nextId, id));
+  }
+  return updateCampaign(deps, customerId, id, { next_campaign_id: nextId } as never);
+};
+
+/** PUT …/status: run re-validates references; stop goes to stopping while calls are in flight. */
+export const changeCampaignStatus = async (deps: Deps, customerId: string, id: string, requested: 'run' | 'stop') => {
+  const current = await loadLive(deps, customerId, id);
+  const decision = decideStatusChange(current.status, requested);
+  if (decision.kind === 'unchanged') return current;
+  if (decision.kind === 'run') {
+    for (const field of ['outplan_id', 'outdial_id'] as const) {
+      if (isNil(current[field])) throw rejected(field, 'a campaign needs an outplan and an outdial to run');
+    }
+    return show((await referencesChecked(() => deps.campaigns.run(current, now(deps)))) as never);
+  }
+  return show((await deps.campaigns.stop(current, now(deps))) as never);
+};
+
+/** Only a stopped campaign can be deleted (409 CAMPAIGN_NOT_STOPPED); it releases what it used. */
+export const deleteCampaign = async (deps: Deps, customerId: string, id: string) => {
+  const current = await loadLive(deps, customerId, id);
+  if (current.status !== 'stop') throw new Conflict('CAMPAIGN_NOT_STOPPED', 'Stop the campaign before deleting it');
+  return show((await deps.campaigns.remove(current, now(deps))) as never);
+};
+
+export const listCampaigncallsOfCampaign = async (deps: Deps, customerId: string, id: string, query: PageQuery) => {
+  await loadOwned(deps, 'campaign', customerId, id);
+  return listPage(deps, 'campaigncall', { by: 'campaign', campaignId: id }, query, showCall);
+};

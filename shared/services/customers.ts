@@ -1,0 +1,72 @@
+/** Use cases of customers (tenants) and their access keys. Keys are shown once and stored as hashes. */
+import type { Accesskey, Customer } from '#domain/customer.ts';
+import { notFound } from '#domain/errors.ts';
+import { checkWebhookUri } from '#domain/webhook-uri.ts';
+import type { Deps } from './deps.ts';
+import { guarded, listPage, loadOwned, now, type PageQuery } from './owned.ts';
+import { present } from './present.ts';
+
+const show = present<Accesskey>('accesskey');
+const showCustomer = present<Customer>('customer');
+
+const TOKEN_PREFIX_LENGTH = 6;
+
+const issueKey = async (
+  deps: Deps,
+  customerId: string,
+  input: { name: string; detail: string },
+  token = deps.ids.token(),
+) => {
+  const key: Accesskey = {
+    id: deps.ids.uuid(),
+    customer_id: customerId,
+    name: input.name,
+    detail: input.detail,
+    token_prefix: token.slice(0, TOKEN_PREFIX_LENGTH),
+    tm_create: now(deps),
+    tm_update: null,
+    tm_delete: null,
+  };
+  await deps.accesskeys.create(key, deps.ids.hash(token));
+  return { ...show(key as never), token };
+};
+
+export const createCustomer = async (
+  deps: Deps,
+  input: { name: string; detail: string; webhook_uri: string },
+  token?: string,
+) => {
+  checkWebhookUri(input.webhook_uri, deps.runtime);
+  const customer = { id: deps.ids.uuid(), ...input, tm_create: now(deps), tm_update: null, tm_delete: null };
+  await deps.accesskeys.createCustomer(customer);
+  const accesskey = await issueKey(deps, customer.id, { name: 'default', detail: 'created with the customer' }, token);
+  return { customer: showCustomer(customer as never), accesskey };
+};
+
+/** For `npm start`: makes sure a customer owns this key, creating "dev" with it on first start. */
+export const ensureCustomerWithKey = async (deps: Deps, name: string, token: string): Promise<string> => {
+  const existing = await deps.accesskeys.findCustomerByHash(deps.ids.hash(token));
+  if (existing) return existing;
+  const created = await createCustomer(deps, { name, detail: 'created by npm start', webhook_uri: '' }, token);
+  return created.customer.id;
+};
+
+export const getCustomer = async (deps: Deps, customerId: string) => {
+  const customer = await deps.accesskeys.getCustomer(customerId);
+  if (!customer) throw notFound('customer');
+  return showCustomer(customer as never);
+};
+
+export const createAccesskey = (deps: Deps, customerId: string, input: { name: string; detail: string }) =>
+  issueKey(deps, customerId, input);
+
+export const listAccesskeys = (deps: Deps, customerId: string, query: PageQuery) =>
+  listPage(deps, 'accesskey', { by: 'customer', customerId }, query, show);
+
+export const getAccesskey = async (deps: Deps, customerId: string, id: string) =>
+  show(await loadOwned(deps, 'accesskey', customerId, id));
+
+export const deleteAccesskey = async (deps: Deps, customerId: string, id: string) => {
+  const key = await loadOwned(deps, 'accesskey', customerId, id);
+  return guarded('accesskey', async () => show((await deps.accesskeys.remove(key as never, now(deps))) as never));
+};

@@ -1,0 +1,18 @@
+import type { AccesskeyStore } from '#ports/accesskey-store.ts';
+import type { AgentStore } from '#ports/agent-store.ts';
+import type { CampaignStore } from '#ports/campaign-store.ts';
+import type { Clock } from '#ports/clock.ts';
+import type { IdSource } from '#ports/ids.ts';
+import type { ResourceStore } from '#ports/resource-store.ts';
+
+/** Everything a use case may touch, injected by the entry point (or a test). */
+export interface Deps {
+  resources: ResourceStore;
+  campaigns: CampaignStore;
+  agents: AgentStore;
+  accesskeys: AccesskeyStore;
+  clock: Clock;
+  ids: IdSource;
+  /** `local` allows http and loopback customer webhook URIs (npm start); `aws` does not. */
+  runtime: 'local' | 'aws';
+}

@@ -1,0 +1,137 @@
+/** Use cases of outdials (lists of people to reach) and their targets. */
+import type { Address } from '#domain/address.ts';
+import { Conflict, notFound, resourceDeleted, ValidationFailed } from '#domain/errors.ts';
+import { isNil } from '#domain/ids.ts';
+import type { Outdial, OutdialTarget } from '#domain/outdial.ts';
+import { isDeleted } from '#domain/resource.ts';
+import { Forbidden } from '#domain/errors.ts';
+import type { Deps } from './deps.ts';
+import { explain, guarded, listPage, loadOwned, now, type PageQuery } from './owned.ts';
+import { present } from './present.ts';
+
+const show = present<Outdial>('outdial');
+const showTarget = present<OutdialTarget>('outdialtarget');
+
+/** A campaign_id set by hand must name a live campaign of the same customer. */
+const checkCampaignLink = async (deps: Deps, customerId: string, campaignId: string) => {
+  if (isNil(campaignId)) return;
+  const campaign = await deps.resources.get('campaign', campaignId);
+  if (!campaign || campaign.customer_id !== customerId || isDeleted(campaign as never)) {
+    throw new ValidationFailed('campaign_id does not name a campaign of yours', [
+      { field: 'campaign_id', issue: 'unknown campaign' },
+    ]);
+  }
+};
+
+export const createOutdial = async (
+  deps: Deps,
+  customerId: string,
+  input: Pick<Outdial, 'campaign_id' | 'name' | 'detail' | 'data'>,
+): Promise<Outdial> => {
+  await checkCampaignLink(deps, customerId, input.campaign_id);
+  const item = { id: deps.ids.uuid(), customer_id: customerId, ...input, tm_create: now(deps), tm_update: null };
+  await deps.resources.create('outdial', item);
+  return show(item);
+};
+
+export const listOutdials = (deps: Deps, customerId: string, query: PageQuery) =>
+  listPage(deps, 'outdial', { by: 'customer', customerId }, query, show);
+
+export const getOutdial = async (deps: Deps, customerId: string, id: string) =>
+  show(await loadOwned(deps, 'outdial', customerId, id));
+
+export const updateOutdial = async (deps: Deps, customerId: string, id: string, changes: Partial<Outdial>) => {
+  if (changes.campaign_id !== undefined) await checkCampaignLink(deps, customerId, changes.campaign_id);
+  return guarded('outdial', async () =>
+    show(await deps.resources.update('outdial', id, { customerId }, { ...changes, tm_update: now(deps) })),
+  );
+};
+
+/** Refused while a campaign uses the outdial (409 RESOURCE_IN_USE). */
+export const deleteOutdial = (deps: Deps, customerId: string, id: string) =>
+  guarded('outdial', async () =>
+    show(await deps.resources.softDelete('outdial', id, { customerId, unreferenced: true }, now(deps))),
+  );
+
+/** The outdial a target route addresses: the caller's, and live for writes. */
+const loadOutdial = async (deps: Deps, customerId: string, outdialId: string, forWrite: boolean) => {
+  const outdial = await loadOwned(deps, 'outdial', customerId, outdialId);
+  if (forWrite && isDeleted(outdial as never)) throw resourceDeleted('outdial');
+  return outdial;
+};
+
+export interface TargetInput {
+  name: string;
+  detail: string;
+  data: string;
+  destination_0: Address | null;
+  destination_1: Address | null;
+  destination_2: Address | null;
+  destination_3: Address | null;
+  destination_4: Address | null;
+}
+
+export const createTarget = async (
+  deps: Deps,
+  customerId: string,
+  outdialId: string,
+  input: TargetInput,
+): Promise<OutdialTarget> => {
+  await loadOutdial(deps, customerId, outdialId, true);
+  const ts = now(deps);
+  // tm_update = tm_create marks "never tried" (§2.5), as VoIPBIN's own data shows.
+  const item = {
+    id: deps.ids.uuid(),
+    outdial_id: outdialId,
+    customer_id: customerId,
+    ...input,
+    status: 'idle' as const,
+    try_count_0: 0,
+    try_count_1: 0,
+    try_count_2: 0,
+    try_count_3: 0,
+    try_count_4: 0,
+    tm_create: ts,
+    tm_update: ts,
+  };
+  await deps.resources.create('outdialtarget', item);
+  return showTarget(item);
+};
+
+export const listTargets = async (deps: Deps, customerId: string, outdialId: string, query: PageQuery) => {
+  await loadOutdial(deps, customerId, outdialId, false);
+  return listPage(deps, 'outdialtarget', { by: 'outdial', outdialId }, query, showTarget);
+};
+
+/** A target must belong to the outdial in the path, else 400 (§6.2). */
+const loadTarget = async (deps: Deps, customerId: string, outdialId: string, targetId: string) => {
+  await loadOutdial(deps, customerId, outdialId, false);
+  const target = await deps.resources.get('outdialtarget', targetId);
+  if (!target) throw notFound('outdialtarget');
+  if (target.customer_id !== customerId) throw new Forbidden();
+  if (target.outdial_id !== outdialId) {
+    throw new ValidationFailed('The target does not belong to this outdial', [
+      { field: 'target_id', issue: 'belongs to another outdial' },
+    ]);
+  }
+  return target;
+};
+
+export const getTarget = async (deps: Deps, customerId: string, outdialId: string, targetId: string) =>
+  showTarget(await loadTarget(deps, customerId, outdialId, targetId));
+
+/** A target being dialled cannot be deleted (409); try again when its call ends. */
+export const deleteTarget = async (deps: Deps, customerId: string, outdialId: string, targetId: string) => {
+  await loadTarget(deps, customerId, outdialId, targetId);
+  try {
+    return showTarget(
+      await deps.resources.softDelete('outdialtarget', targetId, { customerId, statusIn: ['idle', 'done'] }, now(deps)),
+    );
+  } catch (err) {
+    const mapped = explain('outdialtarget', err);
+    if (mapped instanceof Conflict && mapped.reason === 'FAILED_PRECONDITION') {
+      throw new Conflict('TARGET_IN_PROGRESS', 'The target is being dialled; delete it when the call ends');
+    }
+    throw mapped;
+  }
+};

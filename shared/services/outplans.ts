@@ -1,0 +1,34 @@
+/** Use cases of outplans (dialing strategies). */
+import type { DialInfo, Outplan } from '#domain/outplan.ts';
+import type { Deps } from './deps.ts';
+import { guarded, listPage, loadOwned, now, type PageQuery } from './owned.ts';
+import { present } from './present.ts';
+
+const show = present<Outplan>('outplan');
+
+export const createOutplan = async (
+  deps: Deps,
+  customerId: string,
+  input: { name: string; detail: string } & DialInfo,
+): Promise<Outplan> => {
+  const item = { id: deps.ids.uuid(), customer_id: customerId, ...input, tm_create: now(deps), tm_update: null };
+  await deps.resources.create('outplan', item);
+  return show(item);
+};
+
+export const listOutplans = (deps: Deps, customerId: string, query: PageQuery) =>
+  listPage(deps, 'outplan', { by: 'customer', customerId }, query, show);
+
+export const getOutplan = async (deps: Deps, customerId: string, id: string) =>
+  show(await loadOwned(deps, 'outplan', customerId, id));
+
+export const updateOutplan = (deps: Deps, customerId: string, id: string, changes: Partial<Outplan>) =>
+  guarded('outplan', async () =>
+    show(await deps.resources.update('outplan', id, { customerId }, { ...changes, tm_update: now(deps) })),
+  );
+
+/** Refused while any campaign uses the outplan (409 RESOURCE_IN_USE). */
+export const deleteOutplan = (deps: Deps, customerId: string, id: string) =>
+  guarded('outplan', async () =>
+    show(await deps.resources.softDelete('outplan', id, { customerId, unreferenced: true }, now(deps))),
+  );

@@ -1,0 +1,62 @@
+import { Conflict, Forbidden, notFound, type ResourceKind, resourceDeleted, resourceInUse } from '#domain/errors.ts';
+import { normalisePageSize, parsePageToken, toPage } from '#domain/pagination.ts';
+import type { Page } from '#domain/resource.ts';
+import { formatTimestamp } from '#domain/time.ts';
+import { ExpectationFailed, type ListScope, type StoredItem, type StoredKind } from '#ports/resource-store.ts';
+import type { Deps } from './deps.ts';
+
+/** Helpers every resource service shares: tenant-checked loads, error mapping, paging. */
+
+export const now = (deps: Deps) => formatTimestamp(deps.clock.now());
+
+/** Loads an item the caller owns: unknown → 404, another customer's → 403 with nothing of it shown. */
+export const loadOwned = async (deps: Deps, kind: StoredKind & ResourceKind, customerId: string, id: string) => {
+  const item = await deps.resources.get(kind, id);
+  if (!item) throw notFound(kind);
+  if (item.customer_id !== customerId) throw new Forbidden();
+  return item;
+};
+
+/** Maps a refused conditional write to the error the API reports. */
+export const explain = (kind: ResourceKind, err: unknown): unknown => {
+  if (!(err instanceof ExpectationFailed)) return err;
+  switch (err.failure) {
+    case 'missing':
+      return notFound(kind);
+    case 'other-customer':
+      return new Forbidden();
+    case 'deleted':
+      return resourceDeleted(kind);
+    case 'referenced':
+      return resourceInUse(kind);
+    case 'status':
+      return new Conflict('FAILED_PRECONDITION', `The ${kind} is not in a state that allows this`);
+  }
+};
+
+/** Runs a conditional write and rethrows refusals as API errors. */
+export const guarded = async <T>(kind: ResourceKind, write: () => Promise<T>): Promise<T> => {
+  try {
+    return await write();
+  } catch (err) {
+    throw explain(kind, err);
+  }
+};
+
+export interface PageQuery {
+  page_size?: number;
+  page_token?: string;
+}
+
+export const listPage = async <T>(
+  deps: Deps,
+  kind: StoredKind,
+  scope: ListScope,
+  query: PageQuery,
+  present: (item: StoredItem) => T & { id: string; tm_create: string },
+): Promise<Page<T>> => {
+  const size = normalisePageSize(query.page_size);
+  const cursor = parsePageToken(query.page_token);
+  const items = await deps.resources.list(kind, { scope, limit: size + 1, ...(cursor ? { cursor } : {}) });
+  return toPage(items.map(present), size);
+};
