@@ -2,5 +2,8 @@
 import { writeFileSync } from 'node:fs';
 import { openApiDocument } from '#functions/api/openapi-document.ts';
 
-writeFileSync(new URL('../docs/openapi.json', import.meta.url), `${JSON.stringify(openApiDocument(), null, 2)}\n`);
+writeFileSync(
+  new URL('../docs/openapi.json', import.meta.url),
+  `${JSON.stringify(openApiDocument(), null, 2)}\n`,
+);
 console.log('wrote docs/openapi.json');

@@ -9,19 +9,51 @@ const tag = 'accesskeys';
 
 export const routes: RouteFactory = (deps, hooks) => [
   route(
-    { method: 'POST', path: '/v1.0/accesskeys', summary: 'Create an access key (its token is shown only here)', tag, access: 'customer', body: CreateAccesskey, response: AccesskeyWithToken },
+    {
+      method: 'POST',
+      path: '/v1.0/accesskeys',
+      summary: 'Create an access key (its token is shown only here)',
+      tag,
+      access: 'customer',
+      body: CreateAccesskey,
+      response: AccesskeyWithToken,
+    },
     ({ customerId, body }) => createAccesskey(deps, customerId, body),
   ),
   route(
-    { method: 'GET', path: '/v1.0/accesskeys', summary: 'List access keys', tag, access: 'customer', query: PageQuery, response: pageOf(Accesskey, 'AccesskeyList') },
+    {
+      method: 'GET',
+      path: '/v1.0/accesskeys',
+      summary: 'List access keys',
+      tag,
+      access: 'customer',
+      query: PageQuery,
+      response: pageOf(Accesskey, 'AccesskeyList'),
+    },
     ({ customerId, query }) => listAccesskeys(deps, customerId, query),
   ),
   route(
-    { method: 'GET', path: '/v1.0/accesskeys/{id}', summary: 'Get an access key', tag, access: 'customer', params: IdParams, response: Accesskey },
+    {
+      method: 'GET',
+      path: '/v1.0/accesskeys/{id}',
+      summary: 'Get an access key',
+      tag,
+      access: 'customer',
+      params: IdParams,
+      response: Accesskey,
+    },
     ({ customerId, params }) => getAccesskey(deps, customerId, params.id),
   ),
   route(
-    { method: 'DELETE', path: '/v1.0/accesskeys/{id}', summary: 'Delete (revoke) an access key', tag, access: 'customer', params: IdParams, response: Accesskey },
+    {
+      method: 'DELETE',
+      path: '/v1.0/accesskeys/{id}',
+      summary: 'Delete (revoke) an access key',
+      tag,
+      access: 'customer',
+      params: IdParams,
+      response: Accesskey,
+    },
     async ({ customerId, params }) => {
       const deleted = await deleteAccesskey(deps, customerId, params.id);
       hooks.keysChanged();

@@ -9,15 +9,39 @@ const tag = 'campaigncalls';
 
 export const routes: RouteFactory = (deps) => [
   route(
-    { method: 'GET', path: '/v1.0/campaigncalls', summary: 'List campaigncalls', tag, access: 'customer', query: PageQuery, response: pageOf(Campaigncall, 'CampaigncallList') },
+    {
+      method: 'GET',
+      path: '/v1.0/campaigncalls',
+      summary: 'List campaigncalls',
+      tag,
+      access: 'customer',
+      query: PageQuery,
+      response: pageOf(Campaigncall, 'CampaigncallList'),
+    },
     ({ customerId, query }) => listCampaigncalls(deps, customerId, query),
   ),
   route(
-    { method: 'GET', path: '/v1.0/campaigncalls/{id}', summary: 'Get a campaigncall', tag, access: 'customer', params: IdParams, response: Campaigncall },
+    {
+      method: 'GET',
+      path: '/v1.0/campaigncalls/{id}',
+      summary: 'Get a campaigncall',
+      tag,
+      access: 'customer',
+      params: IdParams,
+      response: Campaigncall,
+    },
     ({ customerId, params }) => getCampaigncall(deps, customerId, params.id),
   ),
   route(
-    { method: 'DELETE', path: '/v1.0/campaigncalls/{id}', summary: 'Delete a finished campaigncall', tag, access: 'customer', params: IdParams, response: Campaigncall },
+    {
+      method: 'DELETE',
+      path: '/v1.0/campaigncalls/{id}',
+      summary: 'Delete a finished campaigncall',
+      tag,
+      access: 'customer',
+      params: IdParams,
+      response: Campaigncall,
+    },
     ({ customerId, params }) => deleteCampaigncall(deps, customerId, params.id),
   ),
 ];

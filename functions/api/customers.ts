@@ -9,11 +9,27 @@ const tag = 'customers';
 
 export const routes: RouteFactory = (deps) => [
   route(
-    { method: 'POST', path: '/v1.0/customers', summary: 'Create a customer and its first access key (operator key)', tag, access: 'admin', body: CreateCustomer, response: CreatedCustomer },
+    {
+      method: 'POST',
+      path: '/v1.0/customers',
+      summary: 'Create a customer and its first access key (operator key)',
+      tag,
+      access: 'admin',
+      body: CreateCustomer,
+      response: CreatedCustomer,
+    },
     ({ body }) => createCustomer(deps, body),
   ),
   route(
-    { method: 'GET', path: '/v1.0/customer', summary: "The caller's own customer", tag, access: 'customer', query: z.strictObject({}), response: Customer },
+    {
+      method: 'GET',
+      path: '/v1.0/customer',
+      summary: "The caller's own customer",
+      tag,
+      access: 'customer',
+      query: z.strictObject({}),
+      response: Customer,
+    },
     ({ customerId }) => getCustomer(deps, customerId),
   ),
 ];

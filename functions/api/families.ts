@@ -2,12 +2,13 @@
  * Every API Lambda and the routes it serves. infra/ deploys one function per family, the local server
  * dispatches to the same handlers, and the OpenAPI document is generated from these routes.
  */
-import type { RouteFactory } from './lambda.ts';
+
 import { routes as accesskeys } from './accesskeys.ts';
 import { routes as agents } from './agents.ts';
 import { routes as campaigncalls } from './campaigncalls.ts';
 import { routes as campaigns } from './campaigns.ts';
 import { routes as customers } from './customers.ts';
+import type { RouteFactory } from './lambda.ts';
 import { routes as openapi } from './openapi.ts';
 import { routes as outdials } from './outdials.ts';
 import { routes as outplans } from './outplans.ts';

@@ -8,7 +8,14 @@ let cached: unknown;
 
 export const routes: RouteFactory = () => [
   route(
-    { method: 'GET', path: '/v1.0/openapi.json', summary: 'This API as OpenAPI 3.1', tag: 'meta', access: 'public', response: z.object({ openapi: z.string() }).meta({ id: 'OpenApiDocument' }) },
+    {
+      method: 'GET',
+      path: '/v1.0/openapi.json',
+      summary: 'This API as OpenAPI 3.1',
+      tag: 'meta',
+      access: 'public',
+      response: z.object({ openapi: z.string() }).meta({ id: 'OpenApiDocument' }),
+    },
     async () => {
       cached ??= openApiDocument();
       return cached;

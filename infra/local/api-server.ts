@@ -22,7 +22,8 @@ interface Mounted {
   handler: ApiHandler;
 }
 
-const pattern = (path: string) => new RegExp(`^${path.replace(/\./g, '\\.').replace(/\{[^/]+\}/g, '[^/]+')}/?$`);
+const pattern = (path: string) =>
+  new RegExp(`^${path.replace(/\./g, '\\.').replace(/\{[^/]+\}/g, '[^/]+')}/?$`);
 
 export interface ApiServerOptions {
   deps: Deps;
@@ -48,7 +49,10 @@ const toEvent = (req: IncomingMessage, body: string, url: URL, requestId: string
   const query: Record<string, string> = {};
   for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
   const now = new Date();
-  const cookies = req.headers.cookie?.split(';').map((c) => c.trim()).filter(Boolean);
+  const cookies = req.headers.cookie
+    ?.split(';')
+    .map((c) => c.trim())
+    .filter(Boolean);
   return {
     version: '2.0',
     routeKey: '$default',
@@ -136,8 +140,12 @@ export const startApiServer = async (options: ApiServerOptions): Promise<Running
       const body = await readBody(req);
       if (body === undefined) return send(res, errorResponse(new PayloadTooLarge(MAX_BODY_BYTES), requestId));
       const target = mounted.find((m) => m.patterns.some((p) => p.test(url.pathname)));
-      if (!target) return send(res, errorResponse(new NotFound('ROUTE_NOT_FOUND', 'No such route'), requestId));
-      const out = await target.handler(toEvent(req, body, url, requestId), lambdaContext(target.name, requestId));
+      if (!target)
+        return send(res, errorResponse(new NotFound('ROUTE_NOT_FOUND', 'No such route'), requestId));
+      const out = await target.handler(
+        toEvent(req, body, url, requestId),
+        lambdaContext(target.name, requestId),
+      );
       send(res, out);
     } catch (err) {
       send(res, errorResponse(err, requestId));

@@ -23,12 +23,21 @@ export const freePort = () =>
   });
 
 const localClient = (endpoint: string) =>
-  new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
 
 /** Starts DynamoDB Local on a free port (in memory, or persisted under `path`) and waits until it answers. */
-export const startDynamoLocal = async (options: { path?: string; port?: number } = {}): Promise<RunningDynamo> => {
+export const startDynamoLocal = async (
+  options: { path?: string; port?: number } = {},
+): Promise<RunningDynamo> => {
   const port = options.port ?? (await freePort());
-  const child: ChildProcess = spawn({ port, ...(options.path ? { path: options.path, sharedDb: true } : { sharedDb: true }) });
+  const child: ChildProcess = spawn({
+    port,
+    ...(options.path ? { path: options.path, sharedDb: true } : { sharedDb: true }),
+  });
   let output = '';
   child.stdout?.on('data', (d) => {
     output += String(d);
@@ -37,7 +46,9 @@ export const startDynamoLocal = async (options: { path?: string; port?: number }
     output += String(d);
   });
   const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code) => reject(new Error(`DynamoDB Local exited (${code}): ${output.slice(-2000)}`))),
+    child.once('exit', (code) =>
+      reject(new Error(`DynamoDB Local exited (${code}): ${output.slice(-2000)}`)),
+    ),
   );
   const endpoint = `http://127.0.0.1:${port}`;
   const client = localClient(endpoint);

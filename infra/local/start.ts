@@ -25,7 +25,8 @@ interface SavedKeys {
 /** Keys from the environment, else from the data dir, else new ones (saved unless in memory). */
 const loadKeys = (): SavedKeys => {
   const file = resolve(dataDir, 'keys.json');
-  const saved: Partial<SavedKeys> = !inMemory && existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  const saved: Partial<SavedKeys> =
+    !inMemory && existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
   const keys = {
     devAccesskey: env.OUTBOUND_DEV_ACCESSKEY ?? saved.devAccesskey ?? cryptoIds.token(),
     adminKey: env.OUTBOUND_ADMIN_KEY ?? saved.adminKey ?? cryptoIds.token(),
@@ -69,10 +70,14 @@ const main = async () => {
     process.removeAllListeners('SIGTERM');
     process.once('SIGINT', () => void shutdown(api));
     process.once('SIGTERM', () => void shutdown(api));
-    console.log(`Outbound is running (DynamoDB Local at ${dynamo.endpoint}, data ${inMemory ? 'in memory' : dataDir}).`);
+    console.log(
+      `Outbound is running (DynamoDB Local at ${dynamo.endpoint}, data ${inMemory ? 'in memory' : dataDir}).`,
+    );
     console.log(`  access key (customer "dev"): ${keys.devAccesskey}`);
     console.log(`  operator key:                ${keys.adminKey}`);
-    console.log(`  try: curl -H "Authorization: Bearer ${keys.devAccesskey}" http://localhost:${api.port}/v1.0/campaigns`);
+    console.log(
+      `  try: curl -H "Authorization: Bearer ${keys.devAccesskey}" http://localhost:${api.port}/v1.0/campaigns`,
+    );
     console.log('Press Ctrl-C to stop.');
     console.log(`http://localhost:${api.port}/v1.0`);
   } catch (err) {

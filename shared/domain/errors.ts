@@ -91,7 +91,8 @@ export const notFoundReason = {
 } as const;
 export type ResourceKind = keyof typeof notFoundReason;
 
-export const notFound = (kind: ResourceKind) => new NotFound(notFoundReason[kind], `The ${kind} was not found`);
+export const notFound = (kind: ResourceKind) =>
+  new NotFound(notFoundReason[kind], `The ${kind} was not found`);
 
 export const resourceDeleted = (kind: ResourceKind) =>
   new Conflict('RESOURCE_DELETED', `The ${kind} is deleted and cannot be changed`);

@@ -36,7 +36,10 @@ export const parsePageToken = (token: string | undefined): Cursor | undefined =>
  * tm_create (§6.3); only when the next item shares that timestamp does it carry the id as well, so no
  * item is skipped at equal timestamps while plain tm_create tokens stay valid.
  */
-export const toPage = <T extends { id: string; tm_create: string }>(fetched: T[], pageSize: number): Page<T> => {
+export const toPage = <T extends { id: string; tm_create: string }>(
+  fetched: T[],
+  pageSize: number,
+): Page<T> => {
   const result = fetched.slice(0, pageSize);
   const last = result.at(-1);
   if (!last) return { result: [], next_page_token: '' };

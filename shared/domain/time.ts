@@ -2,7 +2,8 @@
  * Timestamps are ISO-8601 UTC with fixed microseconds (`2026-01-15T09:30:00.000000Z`), the current
  * VoIPBIN form. Legacy `2022-04-28 02:16:39.712142` is accepted wherever a client sends a timestamp.
  */
-export const formatTimestamp = (epochMs: number): string => new Date(epochMs).toISOString().replace('Z', '000Z');
+export const formatTimestamp = (epochMs: number): string =>
+  new Date(epochMs).toISOString().replace('Z', '000Z');
 
 const CURRENT = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?Z$/;
 const LEGACY = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?$/;

@@ -8,7 +8,8 @@ import { ValidationFailed } from './errors.ts';
  */
 export const isPrivateHost = (host: string): boolean => {
   const h = host.toLowerCase().replace(/^\[|\]$/g, '');
-  if (h === 'localhost' || h.endsWith('.localhost') || h.endsWith('.internal') || h.endsWith('.local')) return true;
+  if (h === 'localhost' || h.endsWith('.localhost') || h.endsWith('.internal') || h.endsWith('.local'))
+    return true;
   const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
   if (v4) {
     const [a, b] = [Number(v4[1]), Number(v4[2])];
@@ -36,14 +37,15 @@ const isLoopback = (host: string) => {
 
 export const checkWebhookUri = (uri: string, runtime: 'local' | 'aws'): void => {
   if (uri === '') return;
-  const fail = (issue: string) => {
+  const fail = (issue: string): never => {
     throw new ValidationFailed(`webhook_uri ${issue}`, [{ field: 'webhook_uri', issue }]);
   };
   let url: URL;
   try {
     url = new URL(uri);
   } catch {
-    return fail('is not a URL');
+    fail('is not a URL');
+    return;
   }
   if (url.username || url.password) fail('must not carry credentials');
   const local = runtime === 'local';

@@ -4,9 +4,9 @@ import middy from '@middy/core';
 import httpRouterHandler from '@middy/http-router';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { DomainError, NotFound } from '#domain/errors.ts';
-import { logger } from '#shared/observability.ts';
 import { authenticate, type KeyCache } from '#services/authenticate.ts';
 import type { Deps } from '#services/deps.ts';
+import { logger } from '#shared/observability.ts';
 import { credentialOf } from './credentials.ts';
 import { errorResponse } from './responses.ts';
 import { assertBodySize, type Route } from './route.ts';
@@ -35,7 +35,10 @@ export interface ApiHandlerOptions {
   keyCache?: ReturnType<typeof createKeyCache>;
 }
 
-export type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+export type ApiHandler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
 
 /**
  * One Lambda's HTTP stack: middy with Powertools context, the http-router over the family's routes,

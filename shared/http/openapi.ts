@@ -4,10 +4,9 @@ import type { RouteSpec } from './route.ts';
 /** OpenAPI 3.1 from the same zod schemas the routes validate with; schemas with an id become components. */
 const schemaOf = (schema: z.ZodType) =>
   JSON.parse(
-    JSON.stringify(z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' })).replaceAll(
-      '"#/$defs/',
-      '"#/components/schemas/',
-    ),
+    JSON.stringify(
+      z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }),
+    ).replaceAll('"#/$defs/', '"#/components/schemas/'),
   ) as Record<string, unknown>;
 
 const componentRef = (schema: z.ZodType, components: Record<string, unknown>): Record<string, unknown> => {
@@ -51,20 +50,34 @@ export const buildOpenApi = (routes: RouteSpec[], info: { version: string }) => 
       }
     }
     const op: Record<string, unknown> = {
-      operationId: `${r.method.toLowerCase()}${r.path.replace(/\/v1\.0/, '').replace(/[{}]/g, '').replace(/[/_.](\w)/g, (_, c: string) => c.toUpperCase())}`,
+      operationId: `${r.method.toLowerCase()}${r.path
+        .replace(/\/v1\.0/, '')
+        .replace(/[{}]/g, '')
+        .replace(/[/_.](\w)/g, (_, c: string) => c.toUpperCase())}`,
       summary: r.summary,
       tags: [r.tag],
       ...(r.access === 'public' ? { security: [] } : {}),
       ...(parameters.length ? { parameters } : {}),
       ...(r.body
-        ? { requestBody: { required: true, content: { 'application/json': { schema: componentRef(r.body, components) } } } }
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: componentRef(r.body, components) } },
+            },
+          }
         : {}),
       responses: {
-        '200': { description: 'OK', content: { 'application/json': { schema: componentRef(r.response, components) } } },
+        '200': {
+          description: 'OK',
+          content: { 'application/json': { schema: componentRef(r.response, components) } },
+        },
         ...Object.fromEntries(
           Object.entries(ERROR_RESPONSES).map(([code, description]) => [
             code,
-            { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorResponse' } } } },
+            {
+              description,
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorResponse' } } },
+            },
           ]),
         ),
       },
@@ -92,13 +105,16 @@ export const buildOpenApi = (routes: RouteSpec[], info: { version: string }) => 
       },
     },
   };
-  const sortedComponents = Object.fromEntries(Object.entries(components).sort(([a], [b]) => a.localeCompare(b)));
+  const sortedComponents = Object.fromEntries(
+    Object.entries(components).sort(([a], [b]) => a.localeCompare(b)),
+  );
   return {
     openapi: '3.1.0',
     info: {
       title: 'Outbound campaign API',
       version: info.version,
-      description: 'VoIPBIN-compatible outbound campaign API: campaigns, campaigncalls, outplans, outdials, queues, agents.',
+      description:
+        'VoIPBIN-compatible outbound campaign API: campaigns, campaigncalls, outplans, outdials, queues, agents.',
     },
     servers: [{ url: '/v1.0' }],
     security: [{ bearer: [] }, { accesskey: [] }],

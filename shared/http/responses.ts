@@ -26,6 +26,11 @@ export const errorResponse = (err: unknown, requestId: string): APIGatewayProxyS
     return json(err.httpStatus, body);
   }
   return json(500, {
-    error: { status: 'INTERNAL', reason: 'INTERNAL', message: 'An internal error occurred', request_id: requestId },
+    error: {
+      status: 'INTERNAL',
+      reason: 'INTERNAL',
+      message: 'An internal error occurred',
+      request_id: requestId,
+    },
   } satisfies ErrorEnvelope);
 };

@@ -39,7 +39,10 @@ export interface RouteInput<P, Q, B> {
 export type Authenticator = (event: APIGatewayProxyEventV2) => Promise<Caller>;
 
 export interface Route extends RouteSpec {
-  handler: (event: APIGatewayProxyEventV2, authenticate: Authenticator) => Promise<APIGatewayProxyStructuredResultV2>;
+  handler: (
+    event: APIGatewayProxyEventV2,
+    authenticate: Authenticator,
+  ) => Promise<APIGatewayProxyStructuredResultV2>;
 }
 
 /** zod issues → §6.4 details, naming the field and never echoing the input. */
@@ -47,7 +50,8 @@ const invalid = (error: z.ZodError, where: string) =>
   new ValidationFailed(
     `The request ${where} is not valid`,
     error.issues.map((i) => ({
-      field: [...i.path, ...('keys' in i && Array.isArray(i.keys) ? [i.keys.join(',')] : [])].join('.') || where,
+      field:
+        [...i.path, ...('keys' in i && Array.isArray(i.keys) ? [i.keys.join(',')] : [])].join('.') || where,
       issue: i.message,
     })),
   );
@@ -95,7 +99,8 @@ export const route = <P extends z.ZodType, Q extends z.ZodType, B extends z.ZodT
   ...spec,
   handler: async (event, authenticate) => {
     const caller: Caller = spec.access === 'public' ? { kind: 'admin' } : await authenticate(event);
-    if (spec.access === 'admin' && caller.kind !== 'admin') throw new Forbidden('This route needs the operator key');
+    if (spec.access === 'admin' && caller.kind !== 'admin')
+      throw new Forbidden('This route needs the operator key');
     if (spec.access === 'customer' && caller.kind !== 'customer') {
       throw new Forbidden('This route needs a customer access key');
     }

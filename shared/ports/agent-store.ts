@@ -5,7 +5,12 @@ import type { Expectation } from './resource-store.ts';
 export interface AgentStore {
   create(agent: Agent): Promise<void>;
   setStatus(id: string, expect: Expectation, status: AgentStatus, now: string): Promise<Agent>;
-  update(id: string, expect: Expectation, changes: Pick<Agent, 'name' | 'detail' | 'tag_ids'>, now: string): Promise<Agent>;
+  update(
+    id: string,
+    expect: Expectation,
+    changes: Pick<Agent, 'name' | 'detail' | 'tag_ids'>,
+    now: string,
+  ): Promise<Agent>;
   remove(id: string, expect: Expectation, now: string): Promise<Agent>;
   /** Available agents of the customer serving a queue with these tags (§8); reads every page, no cap. */
   countAvailable(customerId: string, queueTagIds: readonly string[]): Promise<number>;

@@ -57,7 +57,12 @@ export interface ResourceStore {
   get(kind: StoredKind, id: string): Promise<StoredItem | undefined>;
   list(kind: StoredKind, req: ListRequest): Promise<StoredItem[]>;
   /** Sets attributes under an expectation; returns the item after the change. */
-  update(kind: StoredKind, id: string, expect: Expectation, set: Record<string, unknown>): Promise<StoredItem>;
+  update(
+    kind: StoredKind,
+    id: string,
+    expect: Expectation,
+    set: Record<string, unknown>,
+  ): Promise<StoredItem>;
   /** Soft delete: sets tm_delete and tm_update and drops the item from its lists. */
   softDelete(kind: StoredKind, id: string, expect: Expectation, now: string): Promise<StoredItem>;
 }

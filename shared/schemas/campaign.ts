@@ -27,7 +27,9 @@ export const UpdateCampaign = z.strictObject(basic).meta({ id: 'UpdateCampaign' 
 export const UpdateCampaignStatus = z
   .strictObject({ status: z.enum(['run', 'stop'], { message: 'unsupported status: use run or stop' }) })
   .meta({ id: 'UpdateCampaignStatus' });
-export const UpdateServiceLevel = z.strictObject({ service_level: ServiceLevel }).meta({ id: 'UpdateCampaignServiceLevel' });
+export const UpdateServiceLevel = z
+  .strictObject({ service_level: ServiceLevel })
+  .meta({ id: 'UpdateCampaignServiceLevel' });
 export const UpdateActions = z.strictObject({ actions: Actions }).meta({ id: 'UpdateCampaignActions' });
 export const UpdateResourceInfo = z.strictObject(resources).meta({ id: 'UpdateCampaignResourceInfo' });
 export const UpdateNextCampaign = z

@@ -48,7 +48,12 @@ export const ActionInput = z
   .meta({ id: 'ActionInput' });
 
 export const Action = z
-  .object({ id: z.string(), next_id: z.string(), type: z.string(), option: z.record(z.string(), z.unknown()) })
+  .object({
+    id: z.string(),
+    next_id: z.string(),
+    type: z.string(),
+    option: z.record(z.string(), z.unknown()),
+  })
   .meta({ id: 'Action' });
 
 export const Name = z.string().trim().min(1).max(255);
@@ -59,7 +64,11 @@ export const IdParams = z.strictObject({ id: Uuid });
 
 export const PageQuery = z.strictObject({
   page_size: z.coerce.number().int().optional().meta({ description: 'default and maximum 100' }),
-  page_token: z.string().max(128).optional().meta({ description: 'tm_create of the last item of the previous page' }),
+  page_token: z
+    .string()
+    .max(128)
+    .optional()
+    .meta({ description: 'tm_create of the last item of the previous page' }),
 });
 
 export const Timestamps = {

@@ -23,4 +23,6 @@ export const Accesskey = z
   .meta({ id: 'Accesskey' });
 /** Only the response to a create carries the key itself; it is never shown again. */
 export const AccesskeyWithToken = Accesskey.extend({ token: z.string() }).meta({ id: 'AccesskeyWithToken' });
-export const CreatedCustomer = z.object({ customer: Customer, accesskey: AccesskeyWithToken }).meta({ id: 'CreatedCustomer' });
+export const CreatedCustomer = z
+  .object({ customer: Customer, accesskey: AccesskeyWithToken })
+  .meta({ id: 'CreatedCustomer' });

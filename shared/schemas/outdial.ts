@@ -6,10 +6,14 @@ export const CreateOutdial = z
   .strictObject({ campaign_id: ReferenceId, name: Name, detail: Detail, data: Data })
   .meta({ id: 'CreateOutdial' });
 export const UpdateOutdial = z.strictObject({ name: Name, detail: Detail }).meta({ id: 'UpdateOutdial' });
-export const UpdateOutdialCampaign = z.strictObject({ campaign_id: ReferenceId }).meta({ id: 'UpdateOutdialCampaignId' });
+export const UpdateOutdialCampaign = z
+  .strictObject({ campaign_id: ReferenceId })
+  .meta({ id: 'UpdateOutdialCampaignId' });
 export const UpdateOutdialData = z.strictObject({ data: Data }).meta({ id: 'UpdateOutdialData' });
 
-const Destination = AddressInput.nullable().optional().transform((d) => d ?? null);
+const Destination = AddressInput.nullable()
+  .optional()
+  .transform((d) => d ?? null);
 
 export const CreateTarget = z
   .strictObject({
@@ -23,7 +27,10 @@ export const CreateTarget = z
     destination_4: Destination,
   })
   .refine(
-    (t) => [t.destination_0, t.destination_1, t.destination_2, t.destination_3, t.destination_4].some((d) => d !== null),
+    (t) =>
+      [t.destination_0, t.destination_1, t.destination_2, t.destination_3, t.destination_4].some(
+        (d) => d !== null,
+      ),
     { message: 'at least one of destination_0..destination_4 is required', path: ['destination_0'] },
   )
   .meta({ id: 'CreateOutdialTarget' });

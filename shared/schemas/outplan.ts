@@ -19,7 +19,9 @@ export const DialInfoInput = z.strictObject({
   max_try_count_4: MaxTry,
 });
 
-export const CreateOutplan = z.strictObject({ name: Name, detail: Detail, ...DialInfoInput.shape }).meta({ id: 'CreateOutplan' });
+export const CreateOutplan = z
+  .strictObject({ name: Name, detail: Detail, ...DialInfoInput.shape })
+  .meta({ id: 'CreateOutplan' });
 export const UpdateOutplan = z.strictObject({ name: Name, detail: Detail }).meta({ id: 'UpdateOutplan' });
 export const UpdateDialInfo = DialInfoInput.meta({ id: 'UpdateOutplanDialInfo' });
 

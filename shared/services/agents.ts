@@ -13,7 +13,14 @@ export const createAgent = async (
   customerId: string,
   input: AgentInput & { status: AgentStatus },
 ): Promise<Agent> => {
-  const agent: Agent = { id: deps.ids.uuid(), customer_id: customerId, ...input, tm_create: now(deps), tm_update: null, tm_delete: null };
+  const agent: Agent = {
+    id: deps.ids.uuid(),
+    customer_id: customerId,
+    ...input,
+    tm_create: now(deps),
+    tm_update: null,
+    tm_delete: null,
+  };
   await deps.agents.create(agent);
   return show(agent as never);
 };
@@ -25,10 +32,14 @@ export const getAgent = async (deps: Deps, customerId: string, id: string) =>
   show(await loadOwned(deps, 'agent', customerId, id));
 
 export const updateAgent = (deps: Deps, customerId: string, id: string, input: AgentInput) =>
-  guarded('agent', async () => show((await deps.agents.update(id, { customerId }, input, now(deps))) as never));
+  guarded('agent', async () =>
+    show((await deps.agents.update(id, { customerId }, input, now(deps))) as never),
+  );
 
 export const setAgentStatus = (deps: Deps, customerId: string, id: string, status: AgentStatus) =>
-  guarded('agent', async () => show((await deps.agents.setStatus(id, { customerId }, status, now(deps))) as never));
+  guarded('agent', async () =>
+    show((await deps.agents.setStatus(id, { customerId }, status, now(deps))) as never),
+  );
 
 export const deleteAgent = (deps: Deps, customerId: string, id: string) =>
   guarded('agent', async () => show((await deps.agents.remove(id, { customerId }, now(deps))) as never));

@@ -15,7 +15,9 @@ export const getCampaigncall = async (deps: Deps, customerId: string, id: string
 
 export const deleteCampaigncall = async (deps: Deps, customerId: string, id: string) => {
   try {
-    return show(await deps.resources.softDelete('campaigncall', id, { customerId, statusIn: ['done'] }, now(deps)));
+    return show(
+      await deps.resources.softDelete('campaigncall', id, { customerId, statusIn: ['done'] }, now(deps)),
+    );
   } catch (err) {
     const mapped = explain('campaigncall', err);
     if (mapped instanceof Conflict && mapped.reason === 'FAILED_PRECONDITION') {

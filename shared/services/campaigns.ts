@@ -79,10 +79,17 @@ export const updateCampaign = (
     show(await deps.resources.update('campaign', id, { customerId }, { ...changes, tm_update: now(deps) })),
   );
 
-export const updateResourceInfo = async (deps: Deps, customerId: string, id: string, next: CampaignResourceInfo) => {
+export const updateResourceInfo = async (
+  deps: Deps,
+  customerId: string,
+  id: string,
+  next: CampaignResourceInfo,
+) => {
   if (next.next_campaign_id === id) throw rejected('next_campaign_id', 'a campaign cannot follow itself');
   const current = await loadLive(deps, customerId, id);
-  return show((await referencesChecked(() => deps.campaigns.replaceResources(current, next, now(deps)))) as never);
+  return show(
+    (await referencesChecked(() => deps.campaigns.replaceResources(current, next, now(deps)))) as never,
+  );
 };
 
 export const updateNextCampaign = async (deps: Deps, customerId: string, id: string, nextId: string) => {
@@ -95,7 +102,12 @@ export const updateNextCampaign = async (deps: Deps, customerId: string, id: str
 };
 
 /** PUT …/status: run re-validates references; stop goes to stopping while calls are in flight. */
-export const changeCampaignStatus = async (deps: Deps, customerId: string, id: string, requested: 'run' | 'stop') => {
+export const changeCampaignStatus = async (
+  deps: Deps,
+  customerId: string,
+  id: string,
+  requested: 'run' | 'stop',
+) => {
   const current = await loadLive(deps, customerId, id);
   const decision = decideStatusChange(current.status, requested);
   if (decision.kind === 'unchanged') return current;
@@ -111,11 +123,17 @@ export const changeCampaignStatus = async (deps: Deps, customerId: string, id: s
 /** Only a stopped campaign can be deleted (409 CAMPAIGN_NOT_STOPPED); it releases what it used. */
 export const deleteCampaign = async (deps: Deps, customerId: string, id: string) => {
   const current = await loadLive(deps, customerId, id);
-  if (current.status !== 'stop') throw new Conflict('CAMPAIGN_NOT_STOPPED', 'Stop the campaign before deleting it');
+  if (current.status !== 'stop')
+    throw new Conflict('CAMPAIGN_NOT_STOPPED', 'Stop the campaign before deleting it');
   return show((await deps.campaigns.remove(current, now(deps))) as never);
 };
 
-export const listCampaigncallsOfCampaign = async (deps: Deps, customerId: string, id: string, query: PageQuery) => {
+export const listCampaigncallsOfCampaign = async (
+  deps: Deps,
+  customerId: string,
+  id: string,
+  query: PageQuery,
+) => {
   await loadOwned(deps, 'campaign', customerId, id);
   return listPage(deps, 'campaigncall', { by: 'campaign', campaignId: id }, query, showCall);
 };

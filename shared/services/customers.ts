@@ -39,7 +39,12 @@ export const createCustomer = async (
   checkWebhookUri(input.webhook_uri, deps.runtime);
   const customer = { id: deps.ids.uuid(), ...input, tm_create: now(deps), tm_update: null, tm_delete: null };
   await deps.accesskeys.createCustomer(customer);
-  const accesskey = await issueKey(deps, customer.id, { name: 'default', detail: 'created with the customer' }, token);
+  const accesskey = await issueKey(
+    deps,
+    customer.id,
+    { name: 'default', detail: 'created with the customer' },
+    token,
+  );
   return { customer: showCustomer(customer as never), accesskey };
 };
 
@@ -47,7 +52,11 @@ export const createCustomer = async (
 export const ensureCustomerWithKey = async (deps: Deps, name: string, token: string): Promise<string> => {
   const existing = await deps.accesskeys.findCustomerByHash(deps.ids.hash(token));
   if (existing) return existing;
-  const created = await createCustomer(deps, { name, detail: 'created by npm start', webhook_uri: '' }, token);
+  const created = await createCustomer(
+    deps,
+    { name, detail: 'created by npm start', webhook_uri: '' },
+    token,
+  );
   return created.customer.id;
 };
 
@@ -68,5 +77,7 @@ export const getAccesskey = async (deps: Deps, customerId: string, id: string) =
 
 export const deleteAccesskey = async (deps: Deps, customerId: string, id: string) => {
   const key = await loadOwned(deps, 'accesskey', customerId, id);
-  return guarded('accesskey', async () => show((await deps.accesskeys.remove(key as never, now(deps))) as never));
+  return guarded('accesskey', async () =>
+    show((await deps.accesskeys.remove(key as never, now(deps))) as never),
+  );
 };

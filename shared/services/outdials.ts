@@ -1,10 +1,9 @@
 /** Use cases of outdials (lists of people to reach) and their targets. */
 import type { Address } from '#domain/address.ts';
-import { Conflict, notFound, resourceDeleted, ValidationFailed } from '#domain/errors.ts';
+import { Conflict, Forbidden, notFound, resourceDeleted, ValidationFailed } from '#domain/errors.ts';
 import { isNil } from '#domain/ids.ts';
 import type { Outdial, OutdialTarget } from '#domain/outdial.ts';
 import { isDeleted } from '#domain/resource.ts';
-import { Forbidden } from '#domain/errors.ts';
 import type { Deps } from './deps.ts';
 import { explain, guarded, listPage, loadOwned, now, type PageQuery } from './owned.ts';
 import { present } from './present.ts';
@@ -29,7 +28,13 @@ export const createOutdial = async (
   input: Pick<Outdial, 'campaign_id' | 'name' | 'detail' | 'data'>,
 ): Promise<Outdial> => {
   await checkCampaignLink(deps, customerId, input.campaign_id);
-  const item = { id: deps.ids.uuid(), customer_id: customerId, ...input, tm_create: now(deps), tm_update: null };
+  const item = {
+    id: deps.ids.uuid(),
+    customer_id: customerId,
+    ...input,
+    tm_create: now(deps),
+    tm_update: null,
+  };
   await deps.resources.create('outdial', item);
   return show(item);
 };
@@ -40,7 +45,12 @@ export const listOutdials = (deps: Deps, customerId: string, query: PageQuery) =
 export const getOutdial = async (deps: Deps, customerId: string, id: string) =>
   show(await loadOwned(deps, 'outdial', customerId, id));
 
-export const updateOutdial = async (deps: Deps, customerId: string, id: string, changes: Partial<Outdial>) => {
+export const updateOutdial = async (
+  deps: Deps,
+  customerId: string,
+  id: string,
+  changes: Partial<Outdial>,
+) => {
   if (changes.campaign_id !== undefined) await checkCampaignLink(deps, customerId, changes.campaign_id);
   return guarded('outdial', async () =>
     show(await deps.resources.update('outdial', id, { customerId }, { ...changes, tm_update: now(deps) })),
@@ -125,7 +135,12 @@ export const deleteTarget = async (deps: Deps, customerId: string, outdialId: st
   await loadTarget(deps, customerId, outdialId, targetId);
   try {
     return showTarget(
-      await deps.resources.softDelete('outdialtarget', targetId, { customerId, statusIn: ['idle', 'done'] }, now(deps)),
+      await deps.resources.softDelete(
+        'outdialtarget',
+        targetId,
+        { customerId, statusIn: ['idle', 'done'] },
+        now(deps),
+      ),
     );
   } catch (err) {
     const mapped = explain('outdialtarget', err);

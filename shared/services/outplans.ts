@@ -11,7 +11,13 @@ export const createOutplan = async (
   customerId: string,
   input: { name: string; detail: string } & DialInfo,
 ): Promise<Outplan> => {
-  const item = { id: deps.ids.uuid(), customer_id: customerId, ...input, tm_create: now(deps), tm_update: null };
+  const item = {
+    id: deps.ids.uuid(),
+    customer_id: customerId,
+    ...input,
+    tm_create: now(deps),
+    tm_update: null,
+  };
   await deps.resources.create('outplan', item);
   return show(item);
 };

@@ -1,8 +1,20 @@
-import { Conflict, Forbidden, notFound, type ResourceKind, resourceDeleted, resourceInUse } from '#domain/errors.ts';
+import {
+  Conflict,
+  Forbidden,
+  notFound,
+  type ResourceKind,
+  resourceDeleted,
+  resourceInUse,
+} from '#domain/errors.ts';
 import { normalisePageSize, parsePageToken, toPage } from '#domain/pagination.ts';
 import type { Page } from '#domain/resource.ts';
 import { formatTimestamp } from '#domain/time.ts';
-import { ExpectationFailed, type ListScope, type StoredItem, type StoredKind } from '#ports/resource-store.ts';
+import {
+  ExpectationFailed,
+  type ListScope,
+  type StoredItem,
+  type StoredKind,
+} from '#ports/resource-store.ts';
 import type { Deps } from './deps.ts';
 
 /** Helpers every resource service shares: tenant-checked loads, error mapping, paging. */
@@ -10,7 +22,12 @@ import type { Deps } from './deps.ts';
 export const now = (deps: Deps) => formatTimestamp(deps.clock.now());
 
 /** Loads an item the caller owns: unknown → 404, another customer's → 403 with nothing of it shown. */
-export const loadOwned = async (deps: Deps, kind: StoredKind & ResourceKind, customerId: string, id: string) => {
+export const loadOwned = async (
+  deps: Deps,
+  kind: StoredKind & ResourceKind,
+  customerId: string,
+  id: string,
+) => {
   const item = await deps.resources.get(kind, id);
   if (!item) throw notFound(kind);
   if (item.customer_id !== customerId) throw new Forbidden();

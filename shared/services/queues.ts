@@ -9,7 +9,13 @@ const show = present<Queue>('queue');
 type QueueInput = Pick<Queue, 'name' | 'detail' | 'tag_ids'>;
 
 export const createQueue = async (deps: Deps, customerId: string, input: QueueInput): Promise<Queue> => {
-  const item = { id: deps.ids.uuid(), customer_id: customerId, ...input, tm_create: now(deps), tm_update: null };
+  const item = {
+    id: deps.ids.uuid(),
+    customer_id: customerId,
+    ...input,
+    tm_create: now(deps),
+    tm_update: null,
+  };
   await deps.resources.create('queue', item);
   return show(item);
 };
@@ -31,7 +37,11 @@ export const deleteQueue = (deps: Deps, customerId: string, id: string) =>
   );
 
 /** Available agents serving the queue (§8); no cap, read from the sparse available-agents index. */
-export const countAvailableAgents = async (deps: Deps, customerId: string, queueId: string): Promise<number> => {
+export const countAvailableAgents = async (
+  deps: Deps,
+  customerId: string,
+  queueId: string,
+): Promise<number> => {
   const queue = await loadOwned(deps, 'queue', customerId, queueId);
   return deps.agents.countAvailable(customerId, (queue.tag_ids as string[] | undefined) ?? []);
 };

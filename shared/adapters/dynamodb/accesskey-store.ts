@@ -3,7 +3,7 @@ import type { Accesskey, Customer } from '#domain/customer.ts';
 import { Conflict } from '#domain/errors.ts';
 import type { AccesskeyStore } from '#ports/accesskey-store.ts';
 import { accesskeyHashKey, itemKey, listKeys } from './keys.ts';
-import { transact, TransactionRefused } from './transactions.ts';
+import { TransactionRefused, transact } from './transactions.ts';
 
 export class DynamoAccesskeyStore implements AccesskeyStore {
   constructor(
@@ -22,9 +22,19 @@ export class DynamoAccesskeyStore implements AccesskeyStore {
   }
 
   async getCustomer(id: string): Promise<Customer | undefined> {
-    const out = await this.ddb.send(new GetCommand({ TableName: this.tableName, Key: itemKey('customer', id) }));
+    const out = await this.ddb.send(
+      new GetCommand({ TableName: this.tableName, Key: itemKey('customer', id) }),
+    );
     if (!out.Item) return undefined;
-    const { id: cid, name, detail = '', webhook_uri, tm_create, tm_update = null, tm_delete = null } = out.Item;
+    const {
+      id: cid,
+      name,
+      detail = '',
+      webhook_uri,
+      tm_create,
+      tm_update = null,
+      tm_delete = null,
+    } = out.Item;
     return { id: cid, name, detail, webhook_uri, tm_create, tm_update, tm_delete };
   }
 
@@ -34,14 +44,25 @@ export class DynamoAccesskeyStore implements AccesskeyStore {
       {
         Put: {
           TableName: this.tableName,
-          Item: { ...itemKey('accesskey', key.id), ...listKeys('accesskey', key), et: 'accesskey', ...key, _token_hash: tokenHash },
+          Item: {
+            ...itemKey('accesskey', key.id),
+            ...listKeys('accesskey', key),
+            et: 'accesskey',
+            ...key,
+            _token_hash: tokenHash,
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
       {
         Put: {
           TableName: this.tableName,
-          Item: { ...accesskeyHashKey(tokenHash), et: 'accesskey-hash', customer_id: key.customer_id, accesskey_id: key.id },
+          Item: {
+            ...accesskeyHashKey(tokenHash),
+            et: 'accesskey-hash',
+            customer_id: key.customer_id,
+            accesskey_id: key.id,
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
@@ -49,7 +70,9 @@ export class DynamoAccesskeyStore implements AccesskeyStore {
   }
 
   async findCustomerByHash(tokenHash: string): Promise<string | undefined> {
-    const out = await this.ddb.send(new GetCommand({ TableName: this.tableName, Key: accesskeyHashKey(tokenHash) }));
+    const out = await this.ddb.send(
+      new GetCommand({ TableName: this.tableName, Key: accesskeyHashKey(tokenHash) }),
+    );
     return typeof out.Item?.customer_id === 'string' ? out.Item.customer_id : undefined;
   }
 
@@ -68,7 +91,8 @@ export class DynamoAccesskeyStore implements AccesskeyStore {
         { Delete: { TableName: this.tableName, Key: accesskeyHashKey(String(key._token_hash)) } },
       ]);
     } catch (err) {
-      if (err instanceof TransactionRefused) throw new Conflict('RESOURCE_DELETED', 'The accesskey is already deleted');
+      if (err instanceof TransactionRefused)
+        throw new Conflict('RESOURCE_DELETED', 'The accesskey is already deleted');
       throw err;
     }
     return { ...key, tm_delete: now, tm_update: now };

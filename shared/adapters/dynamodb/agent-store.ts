@@ -1,5 +1,10 @@
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { agentServesQueue, type Agent, type AgentStatus } from '#domain/queue.ts';
+import {
+  type DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandOutput,
+} from '@aws-sdk/lib-dynamodb';
+import { type Agent, type AgentStatus, agentServesQueue } from '#domain/queue.ts';
 import type { AgentStore } from '#ports/agent-store.ts';
 import type { Expectation } from '#ports/resource-store.ts';
 import { availableAgentKeys, itemKey, listKeys } from './keys.ts';
@@ -51,7 +56,10 @@ export class DynamoAgentStore implements AgentStore {
     changes: Pick<Agent, 'name' | 'detail' | 'tag_ids'>,
     now: string,
   ): Promise<Agent> {
-    return (await this.resources.update('agent', id, expect, { ...changes, tm_update: now })) as unknown as Agent;
+    return (await this.resources.update('agent', id, expect, {
+      ...changes,
+      tm_update: now,
+    })) as unknown as Agent;
   }
 
   async remove(id: string, expect: Expectation, now: string): Promise<Agent> {

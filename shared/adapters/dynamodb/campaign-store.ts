@@ -1,5 +1,5 @@
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Campaign, CampaignResourceInfo } from '#domain/campaign.ts';
 import { Conflict, resourceDeleted } from '#domain/errors.ts';
 import { isNil, NIL_UUID } from '#domain/ids.ts';
@@ -34,7 +34,13 @@ export class DynamoCampaignStore implements CampaignStore {
       item: {
         Put: {
           TableName: this.tableName,
-          Item: { ...itemKey('campaign', campaign.id), ...listKeys('campaign', campaign), et: 'campaign', ...campaign, _inflight: 0 },
+          Item: {
+            ...itemKey('campaign', campaign.id),
+            ...listKeys('campaign', campaign),
+            et: 'campaign',
+            ...campaign,
+            _inflight: 0,
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
@@ -129,18 +135,31 @@ export class DynamoCampaignStore implements CampaignStore {
           UpdateExpression: 'SET #status = :stopping, tm_update = :now',
           ConditionExpression: 'customer_id = :c AND attribute_not_exists(tm_delete) AND #status = :run',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':stopping': 'stopping', ':run': 'run', ':now': now, ':c': current.customer_id },
+          ExpressionAttributeValues: {
+            ':stopping': 'stopping',
+            ':run': 'run',
+            ':now': now,
+            ':c': current.customer_id,
+          },
           ReturnValues: 'ALL_NEW',
         }),
       );
       return fromItem(out.Attributes ?? {}) as unknown as Campaign;
     } catch (err) {
       if (!(err instanceof ConditionalCheckFailedException)) throw err;
-      throw new Conflict('CONCURRENT_MODIFICATION', 'The campaign changed while it was being stopped; try again');
+      throw new Conflict(
+        'CONCURRENT_MODIFICATION',
+        'The campaign changed while it was being stopped; try again',
+      );
     }
   }
 
-  async checkReference(customerId: string, field: ReferenceField, id: string, campaignId: string): Promise<void> {
+  async checkReference(
+    customerId: string,
+    field: ReferenceField,
+    id: string,
+    campaignId: string,
+  ): Promise<void> {
     await this.run_([this.check(customerId, field, id, campaignId)]);
   }
 
@@ -183,13 +202,22 @@ export class DynamoCampaignStore implements CampaignStore {
         if (item.status !== current.status) {
           return new Conflict('CAMPAIGN_NOT_STOPPED', 'The campaign must be stopped first');
         }
-        return new Conflict('CONCURRENT_MODIFICATION', 'The campaign changed while it was being updated; try again');
+        return new Conflict(
+          'CONCURRENT_MODIFICATION',
+          'The campaign changed while it was being updated; try again',
+        );
       },
     };
   }
 
   /** Takes a reference: validates it and counts the campaign as a user of the resource. */
-  private acquire(customerId: string, field: ReferenceField, id: string, campaignId: string, now: string): Step {
+  private acquire(
+    customerId: string,
+    field: ReferenceField,
+    id: string,
+    campaignId: string,
+    now: string,
+  ): Step {
     const kind = REF_KIND[field];
     if (field === 'next_campaign_id') return this.check(customerId, field, id, campaignId);
     const isOutdial = field === 'outdial_id';
@@ -223,7 +251,11 @@ export class DynamoCampaignStore implements CampaignStore {
     let unlink = false;
     if (field === 'outdial_id') {
       const out = await this.ddb.send(
-        new GetCommand({ TableName: this.tableName, Key: itemKey('outdial', id), ProjectionExpression: 'campaign_id' }),
+        new GetCommand({
+          TableName: this.tableName,
+          Key: itemKey('outdial', id),
+          ProjectionExpression: 'campaign_id',
+        }),
       );
       unlink = out.Item?.campaign_id === campaignId;
     }
@@ -233,8 +265,12 @@ export class DynamoCampaignStore implements CampaignStore {
           Update: {
             TableName: this.tableName,
             Key: itemKey(kind, id),
-            UpdateExpression: unlink ? 'ADD #refs :minus SET campaign_id = :nil, tm_update = :now' : 'ADD #refs :minus',
-            ConditionExpression: unlink ? 'attribute_exists(pk) AND campaign_id = :campaign' : 'attribute_exists(pk)',
+            UpdateExpression: unlink
+              ? 'ADD #refs :minus SET campaign_id = :nil, tm_update = :now'
+              : 'ADD #refs :minus',
+            ConditionExpression: unlink
+              ? 'attribute_exists(pk) AND campaign_id = :campaign'
+              : 'attribute_exists(pk)',
             ExpressionAttributeNames: { '#refs': '_refs' },
             ExpressionAttributeValues: {
               ':minus': -1,

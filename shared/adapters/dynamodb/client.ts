@@ -7,7 +7,11 @@ export const createDocumentClient = (endpoint = config().dynamodbEndpoint) =>
   DynamoDBDocumentClient.from(
     new DynamoDBClient({
       ...(endpoint
-        ? { endpoint, region: config().awsRegion, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+        ? {
+            endpoint,
+            region: config().awsRegion,
+            credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+          }
         : {}),
       maxAttempts: 3,
     }),

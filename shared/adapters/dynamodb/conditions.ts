@@ -23,10 +23,14 @@ export const expectationCondition = (expect: Expectation) => {
 };
 
 /** Given the item as it was when a conditional write was refused, says which expectation failed. */
-export const classifyFailure = (expect: Expectation, current: Record<string, unknown> | undefined): ExpectationFailure => {
+export const classifyFailure = (
+  expect: Expectation,
+  current: Record<string, unknown> | undefined,
+): ExpectationFailure => {
   if (!current) return 'missing';
   if (current.customer_id !== expect.customerId) return 'other-customer';
-  if (expect.notDeleted !== false && current.tm_delete !== undefined && current.tm_delete !== null) return 'deleted';
+  if (expect.notDeleted !== false && current.tm_delete !== undefined && current.tm_delete !== null)
+    return 'deleted';
   if (expect.unreferenced && Number(current._refs ?? 0) !== 0) return 'referenced';
   return 'status';
 };

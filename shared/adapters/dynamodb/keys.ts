@@ -11,9 +11,13 @@ export const itemKey = (kind: StoredKind, id: string) => ({ pk: `${kind}#${id}`,
 export const listSortKey = (tmCreate: string, id: string) => `${tmCreate}#${id}`;
 
 /** Upper bound (exclusive) for "older than the cursor" in a newest-first list. */
-export const listSortKeyBefore = (tmCreate: string, id?: string) => (id ? `${tmCreate}#${id}` : `${tmCreate}#`);
+export const listSortKeyBefore = (tmCreate: string, id?: string) =>
+  id ? `${tmCreate}#${id}` : `${tmCreate}#`;
 
-export const listPartition = (kind: StoredKind, scope: ListScope): { index: 'byList' | 'byParent'; pk: string } => {
+export const listPartition = (
+  kind: StoredKind,
+  scope: ListScope,
+): { index: 'byList' | 'byParent'; pk: string } => {
   switch (scope.by) {
     case 'customer':
       return { index: 'byList', pk: `t#${scope.customerId}#${kind}` };
@@ -29,7 +33,10 @@ export const listKeys = (kind: StoredKind, resource: object): Record<string, str
   const item = resource as Record<string, unknown>;
   const sk = listSortKey(String(item.tm_create), String(item.id));
   if (kind === 'outdialtarget') {
-    return { gsi1pk: listPartition(kind, { by: 'outdial', outdialId: String(item.outdial_id) }).pk, gsi1sk: sk };
+    return {
+      gsi1pk: listPartition(kind, { by: 'outdial', outdialId: String(item.outdial_id) }).pk,
+      gsi1sk: sk,
+    };
   }
   const keys: Record<string, string> = {
     gsi1pk: listPartition(kind, { by: 'customer', customerId: String(item.customer_id) }).pk,
@@ -48,6 +55,9 @@ export const availableAgentKeys = (customerId: string, agentId: string) => ({
   gsi2sk: agentId,
 });
 
-export const accesskeyHashKey = (tokenHash: string) => ({ pk: `accesskey-hash#${tokenHash}`, sk: 'accesskey-hash' });
+export const accesskeyHashKey = (tokenHash: string) => ({
+  pk: `accesskey-hash#${tokenHash}`,
+  sk: 'accesskey-hash',
+});
 
 export const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'] as const;

@@ -1,5 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import {
   type Expectation,
@@ -97,7 +103,12 @@ export class DynamoResourceStore implements ResourceStore {
     return (out.Items ?? []).map(fromItem);
   }
 
-  update(kind: StoredKind, id: string, expect: Expectation, set: Record<string, unknown>): Promise<StoredItem> {
+  update(
+    kind: StoredKind,
+    id: string,
+    expect: Expectation,
+    set: Record<string, unknown>,
+  ): Promise<StoredItem> {
     return this.conditional(expect, conditionalUpdate(this.tableName, kind, id, expect, set));
   }
 
@@ -114,7 +125,10 @@ export class DynamoResourceStore implements ResourceStore {
   }
 
   /** Runs a conditional update; a refused condition becomes ExpectationFailed saying why. */
-  async conditional(expect: Expectation, input: ConstructorParameters<typeof UpdateCommand>[0]): Promise<StoredItem> {
+  async conditional(
+    expect: Expectation,
+    input: ConstructorParameters<typeof UpdateCommand>[0],
+  ): Promise<StoredItem> {
     try {
       const out = await this.ddb.send(new UpdateCommand(input));
       return fromItem(out.Attributes ?? {});

@@ -39,9 +39,11 @@ export const TTL_ATTRIBUTE = 'ttl';
 export const createTableInput = (tableName: string) => ({
   TableName: tableName,
   BillingMode: 'PAY_PER_REQUEST' as const,
-  AttributeDefinitions: [TABLE_PARTITION_KEY, TABLE_SORT_KEY, ...allIndexes.flatMap((i) => [i.partitionKey, i.sortKey])].map(
-    (name) => ({ AttributeName: name, AttributeType: 'S' as const }),
-  ),
+  AttributeDefinitions: [
+    TABLE_PARTITION_KEY,
+    TABLE_SORT_KEY,
+    ...allIndexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+  ].map((name) => ({ AttributeName: name, AttributeType: 'S' as const })),
   KeySchema: [
     { AttributeName: TABLE_PARTITION_KEY, KeyType: 'HASH' as const },
     { AttributeName: TABLE_SORT_KEY, KeyType: 'RANGE' as const },

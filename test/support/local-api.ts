@@ -1,0 +1,105 @@
+/**
+ * The API over real HTTP on loopback, through the same server `npm start` runs, on the run's
+ * DynamoDB Local. Each test file starts its own server and makes its own customers (random ids), so
+ * files never see each other's data.
+ */
+import { inject } from 'vitest';
+import { cryptoIds } from '#adapters/crypto-ids.ts';
+import { createDocumentClient } from '#adapters/dynamodb/client.ts';
+import { dynamoDeps } from '#adapters/dynamodb/deps.ts';
+import type { Deps } from '#services/deps.ts';
+import { startApiServer } from '../../infra/local/api-server.ts';
+import { FakeClock } from './clock.ts';
+
+export interface Reply<T = any> {
+  status: number;
+  body: T;
+}
+
+export interface Client {
+  key: string;
+  request<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    init?: { raw?: string; headers?: Record<string, string> },
+  ): Promise<Reply<T>>;
+  get<T = any>(path: string): Promise<Reply<T>>;
+  post<T = any>(path: string, body?: unknown): Promise<Reply<T>>;
+  put<T = any>(path: string, body?: unknown): Promise<Reply<T>>;
+  del<T = any>(path: string): Promise<Reply<T>>;
+}
+
+export interface TestApi {
+  /** Base URL ending in /v1.0 */
+  url: string;
+  deps: Deps;
+  clock: FakeClock;
+  adminKey: string;
+  admin: Client;
+  /** A client with no credentials. */
+  anonymous: Client;
+  /** A new customer with its first access key. */
+  newCustomer(name?: string): Promise<Client & { customerId: string }>;
+  close(): Promise<void>;
+}
+
+export const testDeps = (clock = new FakeClock()): Deps =>
+  dynamoDeps(createDocumentClient(inject('ddbEndpoint')), 'outbound-test', { clock, runtime: 'local' });
+
+export const startTestApi = async (): Promise<TestApi> => {
+  const clock = new FakeClock(Date.now());
+  const deps = testDeps(clock);
+  const adminKey = cryptoIds.token();
+  const api = await startApiServer({ deps, adminKeyHash: cryptoIds.hash(adminKey), keyCacheSeconds: 0 });
+  const base = `http://127.0.0.1:${api.port}/v1.0`;
+
+  const client = (key: string): Client => {
+    const request = async (
+      method: string,
+      path: string,
+      body?: unknown,
+      init: { raw?: string; headers?: Record<string, string> } = {},
+    ) => {
+      const res = await fetch(`${base}${path}`, {
+        method,
+        headers: {
+          ...(key ? { authorization: `Bearer ${key}` } : {}),
+          ...(body !== undefined || init.raw !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...init.headers,
+        },
+        ...(init.raw !== undefined
+          ? { body: init.raw }
+          : body !== undefined
+            ? { body: JSON.stringify(body) }
+            : {}),
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    };
+    return {
+      key,
+      request,
+      get: (p) => request('GET', p),
+      post: (p, b) => request('POST', p, b ?? {}),
+      put: (p, b) => request('PUT', p, b ?? {}),
+      del: (p) => request('DELETE', p),
+    };
+  };
+
+  const admin = client(adminKey);
+  return {
+    url: base,
+    deps,
+    clock,
+    adminKey,
+    admin,
+    anonymous: client(''),
+    newCustomer: async (name = 'test customer') => {
+      const res = await admin.post('/customers', { name });
+      if (res.status !== 200) throw new Error(`customer create failed: ${JSON.stringify(res.body)}`);
+      return { ...client(res.body.accesskey.token), customerId: res.body.customer.id };
+    },
+    close: () => api.close(),
+  };
+};
