@@ -10,8 +10,9 @@ export interface OwnedResource extends Timestamps {
   customer_id: string;
 }
 
-export const isDeleted = (r: { tm_delete: string | null }): boolean =>
-  r.tm_delete !== null && !r.tm_delete.startsWith('9999-');
+/** Stored items lack tm_delete until deleted; the legacy 9999 sentinel also means "not deleted". */
+export const isDeleted = (r: { tm_delete?: unknown }): boolean =>
+  typeof r.tm_delete === 'string' && !r.tm_delete.startsWith('9999-');
 
 /** One page of a list, as §6.3 shapes it. */
 export interface Page<T> {

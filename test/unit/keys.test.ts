@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { availableAgentKeys, itemKey, listKeys, listSortKeyBefore } from '#adapters/dynamodb/keys.ts';
+import { formatTimestamp } from '#domain/time.ts';
+
+describe('keys', () => {
+  it('lists a resource under its customer, newest first by tm_create then id', () => {
+    expect(listKeys('outplan', { id: 'o1', customer_id: 'c1', tm_create: 'T' })).toEqual({ gsi1pk: 't#c1#outplan', gsi1sk: 'T#o1' });
+  });
+  it('lists targets under their outdial and campaigncalls under both customer and campaign', () => {
+    expect(listKeys('outdialtarget', { id: 'x', outdial_id: 'd1', customer_id: 'c1', tm_create: 'T' }).gsi1pk).toBe(
+      'outdial#d1#outdialtarget',
+    );
+    const keys = listKeys('campaigncall', { id: 'x', customer_id: 'c1', campaign_id: 'k1', tm_create: 'T' });
+    expect(keys).toMatchObject({ gsi1pk: 't#c1#campaigncall', gsi2pk: 'campaign#k1#campaigncall' });
+  });
+  it('puts the bound for "older than T" below every item created at T', () => {
+    expect(listSortKeyBefore('T') < 'T#00000000').toBe(true);
+    expect(listSortKeyBefore('T', 'b') > 'T#a').toBe(true);
+  });
+  it('addresses items by kind and id, available agents by customer', () => {
+    expect(itemKey('campaign', 'k')).toEqual({ pk: 'campaign#k', sk: 'campaign' });
+    expect(availableAgentKeys('c', 'a')).toEqual({ gsi2pk: 't#c#agent#available', gsi2sk: 'a' });
+  });
+  it('formats timestamps with six fractional digits in UTC', () => {
+    expect(formatTimestamp(Date.parse('2026-01-15T09:30:00.123Z'))).toBe('2026-01-15T09:30:00.123000Z');
+  });
+});
