@@ -1,0 +1,115 @@
+/**
+ * Dialing rules of the engine (§5.3–§5.6, §4.4), pure: which target may be dialled now, on which
+ * destination, whether pacing allows another call, and what a hangup means for the attempt and target.
+ */
+import type { Address } from './address.ts';
+import type { CampaigncallResult } from './campaigncall.ts';
+import type { OutdialTarget, TargetStatus } from './outdial.ts';
+import { DESTINATION_SLOTS, type DestinationSlot, type DialInfo } from './outplan.ts';
+
+export type HangupReason =
+  | 'normal'
+  | 'busy'
+  | 'noanswer'
+  | 'failed'
+  | 'cancel'
+  | 'amd'
+  | 'dialout'
+  | 'timeout';
+
+type TargetSlots = Pick<
+  OutdialTarget,
+  | 'destination_0'
+  | 'destination_1'
+  | 'destination_2'
+  | 'destination_3'
+  | 'destination_4'
+  | 'try_count_0'
+  | 'try_count_1'
+  | 'try_count_2'
+  | 'try_count_3'
+  | 'try_count_4'
+>;
+
+type Limits = Pick<
+  DialInfo,
+  'max_try_count_0' | 'max_try_count_1' | 'max_try_count_2' | 'max_try_count_3' | 'max_try_count_4'
+>;
+
+export interface DestinationChoice {
+  index: DestinationSlot;
+  destination: Address;
+  /** The attempt number for that destination: try_count_N after the increment. */
+  tryCount: number;
+}
+
+/** §5.6: the first slot with a destination and tries left; slot 0 is exhausted before slot 1 is tried. */
+export const chooseDestination = (target: TargetSlots, limits: Limits): DestinationChoice | undefined => {
+  for (const n of DESTINATION_SLOTS) {
+    const destination = target[`destination_${n}`];
+    const tries = target[`try_count_${n}`];
+    if (destination && tries < limits[`max_try_count_${n}`])
+      return { index: n, destination, tryCount: tries + 1 };
+  }
+  return undefined;
+};
+
+/** §5.5: never tried, or the retry interval since the end of the last attempt has passed (inclusive). */
+export const isDue = (
+  target: TargetSlots & { tm_create: string; tm_update: string | null },
+  tryIntervalMs: number,
+  nowMs: number,
+): boolean => {
+  const neverTried = DESTINATION_SLOTS.every((n) => target[`try_count_${n}`] === 0);
+  if (neverTried || !target.tm_update) return true;
+  return Date.parse(target.tm_update) + tryIntervalMs <= nowMs;
+};
+
+/** §5.4 + §5.5: an idle, live target with a destination left, due now. */
+export const isDialable = (
+  target: TargetSlots & {
+    status: TargetStatus;
+    tm_create: string;
+    tm_update: string | null;
+    tm_delete?: unknown;
+  },
+  plan: Limits & Pick<DialInfo, 'try_interval'>,
+  nowMs: number,
+): boolean =>
+  target.status === 'idle' &&
+  (target.tm_delete === undefined || target.tm_delete === null) &&
+  chooseDestination(target, plan) !== undefined &&
+  isDue(target, plan.try_interval, nowMs);
+
+/** Default cap on concurrent attempts of a campaign without a queue (VoIPBIN has none; §5.3 IMPL). */
+export const DEFAULT_MAX_CONCURRENT_CALLS = 10;
+
+export interface PacingInput {
+  hasQueue: boolean;
+  /** Available agents serving the queue (§8). */
+  availableAgents: number;
+  serviceLevel: number;
+  /** This campaign's attempts in `dialing` (ringing, unanswered). */
+  dialing: number;
+  /** All of this campaign's open attempts (dialing + progressing). */
+  inFlight: number;
+  maxConcurrentCalls: number;
+}
+
+/**
+ * §5.3, exactly as VoIPBIN computes it: with a queue, dial while floor(A × SL / 100) > D; without one,
+ * while open attempts are under the campaign's concurrency cap. Returns how many calls may start now.
+ */
+export const callsAllowed = (p: PacingInput): number => {
+  if (!p.hasQueue) return Math.max(0, p.maxConcurrentCalls - p.inFlight);
+  const capacity = Math.floor((p.availableAgents * p.serviceLevel) / 100);
+  return Math.max(0, capacity - p.dialing);
+};
+
+/** §4.4: only a normal hangup after answer is a success. */
+export const resultOf = (reason: HangupReason): Exclude<CampaigncallResult, ''> =>
+  reason === 'normal' ? 'success' : 'fail';
+
+/** §4.3: a success finishes the target; anything else returns it to idle for a retry. */
+export const targetStatusAfter = (result: Exclude<CampaigncallResult, ''>): TargetStatus =>
+  result === 'success' ? 'done' : 'idle';
