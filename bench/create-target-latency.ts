@@ -16,7 +16,8 @@ const N = Number(process.argv[2] ?? 2000);
 const WARMUP = 100;
 const TABLE = 'outbound-bench';
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
 const measure = async (label: string, n: number, op: (i: number) => Promise<void>) => {
   for (let i = 0; i < WARMUP; i++) await op(-i - 1);
@@ -27,8 +28,14 @@ const measure = async (label: string, n: number, op: (i: number) => Promise<void
     times.push(performance.now() - t0);
   }
   times.sort((a, b) => a - b);
-  const stats = { p50: percentile(times, 50), p99: percentile(times, 99), mean: times.reduce((a, b) => a + b, 0) / n };
-  console.log(`${label.padEnd(34)} n=${n}  p50=${stats.p50.toFixed(2)} ms  p99=${stats.p99.toFixed(2)} ms  mean=${stats.mean.toFixed(2)} ms`);
+  const stats = {
+    p50: percentile(times, 50),
+    p99: percentile(times, 99),
+    mean: times.reduce((a, b) => a + b, 0) / n,
+  };
+  console.log(
+    `${label.padEnd(34)} n=${n}  p50=${stats.p50.toFixed(2)} ms  p99=${stats.p99.toFixed(2)} ms  mean=${stats.mean.toFixed(2)} ms`,
+  );
   return stats;
 };
 
@@ -46,7 +53,7 @@ const main = async () => {
     const { accesskey } = await createCustomer(deps, { name: 'bench', detail: '', webhook_uri: '' });
     const base = `http://127.0.0.1:${api.port}/v1.0`;
     const headers = { authorization: `Bearer ${accesskey.token}`, 'content-type': 'application/json' };
-    const outdial = await (
+    const outdial: any = await (
       await fetch(`${base}/outdials`, { method: 'POST', headers, body: JSON.stringify({ name: 'bench' }) })
     ).json();
 
@@ -54,7 +61,10 @@ const main = async () => {
       const res = await fetch(`${base}/outdials/${outdial.id}/targets`, {
         method: 'POST',
         headers,
-        body: JSON.stringify({ name: `t${i}`, destination_0: { type: 'tel', target: `+1555${String(1e6 + i).slice(-7)}` } }),
+        body: JSON.stringify({
+          name: `t${i}`,
+          destination_0: { type: 'tel', target: `+1555${String(1e6 + i).slice(-7)}` },
+        }),
       });
       if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
       await res.arrayBuffer();
@@ -77,7 +87,9 @@ const main = async () => {
       );
     });
 
-    console.log(`ratio HTTP/bare: p50 ${(http.p50 / bare.p50).toFixed(2)}x, p99 ${(http.p99 / bare.p99).toFixed(2)}x`);
+    console.log(
+      `ratio HTTP/bare: p50 ${(http.p50 / bare.p50).toFixed(2)}x, p99 ${(http.p99 / bare.p99).toFixed(2)}x`,
+    );
     await api.close();
   } finally {
     await dynamo.stop();

@@ -32,6 +32,8 @@ export interface ApiServerOptions {
   host?: string;
   /** Seconds a verified key is trusted (as in the Lambda); tests use 0. */
   keyCacheSeconds?: number;
+  /** Other Lambdas behind the same API, such as the provider webhook route. */
+  extraHandlers?: { name: string; pattern: RegExp; handler: ApiHandler }[];
 }
 
 export interface RunningApi {
@@ -132,6 +134,10 @@ export const startApiServer = async (options: ApiServerOptions): Promise<Running
       handler: buildApiHandler(options.deps, routes, { adminKeyHash: options.adminKeyHash, keyCache }),
     };
   });
+
+  for (const extra of options.extraHandlers ?? []) {
+    mounted.push({ name: extra.name, patterns: [extra.pattern], handler: extra.handler });
+  }
 
   const server = createServer(async (req, res) => {
     const requestId = randomUUID();

@@ -14,6 +14,13 @@ export class FakeClock implements Clock {
   advance(ms: number) {
     this.t += ms;
   }
+  /** Moves to `ms` if that is later; time never goes back. */
+  set(ms: number) {
+    this.t = Math.max(this.t, ms);
+  }
+  peek(): number {
+    return this.t;
+  }
   freeze() {
     this.frozen = true;
   }

@@ -36,6 +36,8 @@ export const listKeys = (kind: StoredKind, resource: object): Record<string, str
     return {
       gsi1pk: listPartition(kind, { by: 'outdial', outdialId: String(item.outdial_id) }).pk,
       gsi1sk: sk,
+      // A new target is idle and never tried: it waits in the fresh partition until the engine claims it.
+      ...dueKeys(String(item.outdial_id), 'fresh', String(item.tm_create), String(item.id)),
     };
   }
   const keys: Record<string, string> = {
@@ -60,4 +62,53 @@ export const accesskeyHashKey = (tokenHash: string) => ({
   sk: 'accesskey-hash',
 });
 
-export const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'] as const;
+export const KEY_ATTRIBUTES = [
+  'pk',
+  'sk',
+  'gsi1pk',
+  'gsi1sk',
+  'gsi2pk',
+  'gsi2sk',
+  'gsi3pk',
+  'gsi3sk',
+  'gsi4pk',
+  'gsi4sk',
+] as const;
+
+/**
+ * Engine partitions of the byDue index. An idle target is in exactly one of them: `fresh` (never tried,
+ * oldest first), `retry` (sorted by the end of its last attempt, so "due" is a key condition with the
+ * outplan's current try_interval) or `exhausted` (no destination has tries left). Progressing, done and
+ * deleted targets are in none, so finding due targets never reads the rest of the list.
+ */
+export type DuePartition = 'fresh' | 'retry' | 'exhausted';
+
+export const dueKeys = (outdialId: string, partition: DuePartition, sortTime: string, targetId: string) => ({
+  gsi3pk: duePartitionKey(outdialId, partition),
+  gsi3sk: `${sortTime}#${targetId}`,
+});
+
+export const duePartitionKey = (outdialId: string, partition: DuePartition) =>
+  `outdial#${outdialId}#due#${partition}`;
+
+/**
+ * Engine partitions of the byState index: campaigns the tick must visit (run or stopping), sharded so
+ * the tick can read them in parallel, and each campaign's open attempts for the sweeper.
+ */
+export const ACTIVE_SHARDS = 4;
+
+const shardOf = (id: string) => Number.parseInt(id.replace(/-/g, '').slice(-4), 16) % ACTIVE_SHARDS;
+
+export const activeCampaignKeys = (campaignId: string) => ({
+  gsi4pk: activeShardKey(shardOf(campaignId)),
+  gsi4sk: campaignId,
+});
+
+export const activeShardKey = (shard: number) => `campaign#active#${shard}`;
+
+export const openAttemptKeys = (campaignId: string, tmCreate: string, campaigncallId: string) => ({
+  gsi4pk: openAttemptsKey(campaignId),
+  gsi4sk: `${tmCreate}#${campaigncallId}`,
+});
+
+export const openAttemptsKey = (campaignId: string) => `campaign#${campaignId}#open`;

@@ -28,6 +28,21 @@ export const indexes = {
     sortKey: 'gsi2sk',
     accessPattern: 'campaigncalls by campaign, newest first; available agents by customer (sparse)',
   },
+  /** Idle targets of an outdial by engine partition (fresh / retry / exhausted), oldest first. */
+  byDue: {
+    name: 'byDue',
+    partitionKey: 'gsi3pk',
+    sortKey: 'gsi3sk',
+    accessPattern:
+      'due targets of an outdial: never tried by tm_create, retries by end of last attempt (sparse)',
+  },
+  /** Campaigns the tick must visit, and each campaign's open attempts for the sweeper. */
+  byState: {
+    name: 'byState',
+    partitionKey: 'gsi4pk',
+    sortKey: 'gsi4sk',
+    accessPattern: 'running/stopping campaigns (sharded); open attempts of a campaign by age (sparse)',
+  },
 } as const satisfies Record<string, IndexDefinition>;
 
 export const allIndexes: IndexDefinition[] = Object.values(indexes);

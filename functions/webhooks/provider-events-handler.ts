@@ -1,0 +1,57 @@
+/**
+ * POST /v1.0/providers/{provider}/events: public, authenticated by the provider's signature, not by an
+ * access key. Verify first (403 and nothing written on failure), then record each normalised event.
+ */
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { Forbidden, NotFound, ValidationFailed } from '#domain/errors.ts';
+import { errorResponse, json } from '#http/responses.ts';
+import type { WebhookRequest } from '#ports/telephony.ts';
+import type { EngineDeps } from '#services/engine/engine-deps.ts';
+import { recordCallEvent } from '#services/engine/record-call-event.ts';
+import { logger } from '#shared/observability.ts';
+
+export const PROVIDER_EVENTS_PATH = /^\/v1\.0\/providers\/([a-z]+)\/events\/?$/;
+
+export const toWebhookRequest = (event: APIGatewayProxyEventV2, publicBaseUrl: string): WebhookRequest => {
+  const raw = event.body ?? '';
+  return {
+    method: event.requestContext.http.method === 'GET' ? 'GET' : 'POST',
+    // The URL the provider signed is the public one we configured, never one rebuilt from proxy headers.
+    url: `${publicBaseUrl}${event.rawPath}${event.rawQueryString ? `?${event.rawQueryString}` : ''}`,
+    headers: Object.fromEntries(
+      Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v ?? '']),
+    ),
+    rawBody: event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw,
+  };
+};
+
+export const buildProviderEventsHandler =
+  (deps: EngineDeps) =>
+  async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+    const requestId = event.requestContext.requestId;
+    try {
+      const name = PROVIDER_EVENTS_PATH.exec(event.rawPath)?.[1];
+      if (event.requestContext.http.method !== 'POST' || name !== deps.provider.name) {
+        throw new NotFound('ROUTE_NOT_FOUND', 'No such route');
+      }
+      const req = toWebhookRequest(event, deps.settings.publicBaseUrl);
+      if (!deps.provider.verifyWebhook(req)) throw new Forbidden('The request signature is not valid');
+      let events: ReturnType<typeof deps.provider.parseEvent>;
+      try {
+        events = deps.provider.parseEvent(req);
+      } catch {
+        throw new ValidationFailed('The event could not be read');
+      }
+      for (const e of events) {
+        const outcome = await recordCallEvent(deps, e);
+        logger.debug('call event', { attemptId: e.attemptId, kind: e.kind, outcome });
+      }
+      // 2xx for duplicates and stale events too, so the provider stops retrying.
+      return json(200, {});
+    } catch (err) {
+      if (!(err instanceof NotFound || err instanceof Forbidden || err instanceof ValidationFailed)) {
+        logger.error('provider event failed', { requestId, error: err as Error });
+      }
+      return errorResponse(err, requestId);
+    }
+  };

@@ -1,0 +1,204 @@
+/**
+ * The engine on one machine: an SQS emulator (fauxqs) holding the dial queue, a poller that hands real
+ * SQS event shapes to the same dialer handler the Lambda runs, the tick, and the call simulator whose
+ * events come back through the signed webhook route of the local API server.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  ChangeMessageVisibilityCommand,
+  DeleteMessageBatchCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { SQSEvent } from 'aws-lambda';
+import { startFauxqs } from 'fauxqs';
+import { DynamoEngineStore } from '#adapters/dynamodb/engine-store.ts';
+import { SqsDialQueue } from '#adapters/sqs/dial-queue.ts';
+import { SimulatorProvider } from '#adapters/telephony/simulator/simulator-provider.ts';
+import { buildDialerHandler } from '#functions/engine/dialer-handler.ts';
+import {
+  buildProviderEventsHandler,
+  PROVIDER_EVENTS_PATH,
+} from '#functions/webhooks/provider-events-handler.ts';
+import type { ApiHandler } from '#http/api-handler.ts';
+import type { Scheduler } from '#ports/scheduler.ts';
+import type { TelephonyProvider, WebhookRequest } from '#ports/telephony.ts';
+import type { Deps } from '#services/deps.ts';
+import { defaultEngineSettings, type EngineDeps } from '#services/engine/engine-deps.ts';
+import { runTick } from '#services/engine/run-tick.ts';
+
+export const timerScheduler: Scheduler = {
+  after: (delayMs, task) => {
+    setTimeout(() => void Promise.resolve(task()).catch(() => {}), delayMs).unref();
+  },
+};
+
+/** Delivers a provider callback over real HTTP, as a carrier would. */
+export const httpDeliver = async (req: WebhookRequest) => {
+  const res = await fetch(req.url, { method: req.method, headers: req.headers, body: req.rawBody });
+  await res.arrayBuffer();
+};
+
+export interface LocalEngineOptions {
+  deps: Deps;
+  ddb: DynamoDBDocumentClient;
+  tableName: string;
+  scheduler: Scheduler;
+  simulatorSecret: string;
+  /** Base URL the simulator calls back; set once the API server listens. */
+  publicBaseUrl: string;
+  ringMs?: number;
+  talkMs?: number;
+  /** Replaces the simulator (tests of a carrier adapter). */
+  provider?: TelephonyProvider;
+  deliver?: (req: WebhookRequest) => Promise<void>;
+}
+
+export class LocalEngine {
+  readonly deps: EngineDeps;
+  readonly webhookHandler: ApiHandler;
+  private readonly dialer: ReturnType<typeof buildDialerHandler>;
+  private loops: NodeJS.Timeout[] = [];
+  private stopped = false;
+
+  private constructor(
+    private readonly sqs: SQSClient,
+    private readonly queueUrl: string,
+    private readonly queueArn: string,
+    private readonly fauxqs: { stop(): Promise<void> },
+    options: LocalEngineOptions,
+  ) {
+    const provider =
+      options.provider ??
+      new SimulatorProvider({
+        secret: options.simulatorSecret,
+        scheduler: options.scheduler,
+        now: () => options.deps.clock.now(),
+        deliver: options.deliver ?? httpDeliver,
+        ...(options.ringMs !== undefined ? { ringMs: options.ringMs } : {}),
+        ...(options.talkMs !== undefined ? { talkMs: options.talkMs } : {}),
+      });
+    this.deps = {
+      ...options.deps,
+      engine: new DynamoEngineStore(options.ddb, options.tableName),
+      dialQueue: new SqsDialQueue(sqs, queueUrl),
+      provider,
+      settings: defaultEngineSettings(options.publicBaseUrl),
+    };
+    this.dialer = buildDialerHandler(this.deps);
+    const webhook = buildProviderEventsHandler(this.deps);
+    this.webhookHandler = (event) => webhook(event);
+  }
+
+  static async start(options: LocalEngineOptions): Promise<LocalEngine> {
+    const server = await startFauxqs({ port: 0, logger: false });
+    const { queueUrl, queueArn } = server.createQueue('outbound-dial', {
+      attributes: { VisibilityTimeout: '30' },
+    });
+    const sqs = new SQSClient({
+      endpoint: server.address,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    return new LocalEngine(sqs, queueUrl, queueArn, server, options);
+  }
+
+  /** The provider webhook route, to mount on the local API server. */
+  get webhookMount() {
+    return { name: 'provider-events', pattern: PROVIDER_EVENTS_PATH, handler: this.webhookHandler };
+  }
+
+  tick() {
+    return runTick(this.deps);
+  }
+
+  /** Receives one batch and runs the dialer on it; returns how many messages it handled. */
+  async pollOnce(waitSeconds = 0): Promise<number> {
+    const out = await this.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: this.queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: waitSeconds,
+        MessageSystemAttributeNames: ['All'],
+      }),
+    );
+    const messages = out.Messages ?? [];
+    if (messages.length === 0) return 0;
+    const event: SQSEvent = {
+      Records: messages.map((m) => ({
+        messageId: m.MessageId ?? randomUUID(),
+        receiptHandle: m.ReceiptHandle ?? '',
+        body: m.Body ?? '',
+        attributes: (m.Attributes ?? {}) as SQSEvent['Records'][number]['attributes'],
+        messageAttributes: {},
+        md5OfBody: m.MD5OfBody ?? '',
+        eventSource: 'aws:sqs',
+        eventSourceARN: this.queueArn,
+        awsRegion: 'us-east-1',
+      })),
+    };
+    const { batchItemFailures } = await this.dialer(event);
+    const failed = new Set(batchItemFailures.map((f) => f.itemIdentifier));
+    const done = messages.filter((m) => !failed.has(m.MessageId ?? ''));
+    if (done.length) {
+      await this.sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: this.queueUrl,
+          Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })),
+        }),
+      );
+    }
+    // As the Lambda event source mapping does: failed records come back after a (short, local) backoff.
+    for (const m of messages.filter((x) => failed.has(x.MessageId ?? ''))) {
+      await this.sqs.send(
+        new ChangeMessageVisibilityCommand({
+          QueueUrl: this.queueUrl,
+          ReceiptHandle: m.ReceiptHandle ?? '',
+          VisibilityTimeout: 1,
+        }),
+      );
+    }
+    return messages.length;
+  }
+
+  /** Runs the dialer until the queue has nothing visible. */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (let n = await this.pollOnce(); n > 0; n = await this.pollOnce()) total += n;
+    return total;
+  }
+
+  /** `npm start`: tick every `tickIntervalMs` and long-poll the dial queue. */
+  startLoops(tickIntervalMs: number, onError: (err: unknown) => void) {
+    let ticking = false;
+    this.loops.push(
+      setInterval(() => {
+        if (ticking) return;
+        ticking = true;
+        this.tick()
+          .catch(onError)
+          .finally(() => {
+            ticking = false;
+          });
+      }, tickIntervalMs),
+    );
+    const poll = async () => {
+      while (!this.stopped) {
+        try {
+          await this.pollOnce(1);
+        } catch (err) {
+          if (!this.stopped) onError(err);
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+      }
+    };
+    void poll();
+  }
+
+  async stop() {
+    this.stopped = true;
+    for (const l of this.loops) clearInterval(l);
+    await this.fauxqs.stop();
+  }
+}

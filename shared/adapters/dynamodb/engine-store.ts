@@ -1,0 +1,441 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Campaigncall } from '#domain/campaigncall.ts';
+import type { DestinationChoice } from '#domain/dialing.ts';
+import type { Outplan } from '#domain/outplan.ts';
+import type { Queue } from '#domain/queue.ts';
+import type {
+  ClaimResult,
+  EngineCampaign,
+  EngineCampaigncall,
+  EngineStore,
+  EngineTarget,
+  Finish,
+  FinishResult,
+} from '#ports/engine-store.ts';
+import {
+  ACTIVE_SHARDS,
+  activeShardKey,
+  dueKeys,
+  duePartitionKey,
+  itemKey,
+  listKeys,
+  openAttemptKeys,
+  openAttemptsKey,
+} from './keys.ts';
+import { fromItem } from './resource-store.ts';
+import { TransactionRefused, transact } from './transactions.ts';
+
+/** `~` sorts after every character of a uuid, so `<time>#~` bounds all items at exactly <time>. */
+const upTo = (time: string) => `${time}#~`;
+
+const isConditionFailure = (err: unknown) => err instanceof ConditionalCheckFailedException;
+
+export class DynamoEngineStore implements EngineStore {
+  constructor(
+    private readonly ddb: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async activeCampaignIds(): Promise<string[]> {
+    const shards = await Promise.all(
+      Array.from({ length: ACTIVE_SHARDS }, (_, shard) =>
+        this.queryAll('byState', 'gsi4pk', activeShardKey(shard), 'id'),
+      ),
+    );
+    return shards.flat().map((i) => String(i.id));
+  }
+
+  async acquireLease(campaignId: string, owner: string, nowMs: number, leaseMs: number) {
+    try {
+      const out = await this.ddb.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: itemKey('campaign', campaignId),
+          UpdateExpression: 'SET #until = :until, #owner = :owner',
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#until) OR #until < :now)',
+          ExpressionAttributeNames: { '#until': '_lease_until', '#owner': '_lease_owner' },
+          ExpressionAttributeValues: { ':until': nowMs + leaseMs, ':owner': owner, ':now': nowMs },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return fromItem(out.Attributes ?? {}) as unknown as EngineCampaign;
+    } catch (err) {
+      if (isConditionFailure(err)) return undefined;
+      throw err;
+    }
+  }
+
+  async releaseLease(campaignId: string, owner: string) {
+    try {
+      await this.ddb.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: itemKey('campaign', campaignId),
+          UpdateExpression: 'REMOVE #until, #owner',
+          ConditionExpression: '#owner = :owner',
+          ExpressionAttributeNames: { '#until': '_lease_until', '#owner': '_lease_owner' },
+          ExpressionAttributeValues: { ':owner': owner },
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+    }
+  }
+
+  getCampaign(id: string) {
+    return this.getItem<EngineCampaign>('campaign', id);
+  }
+  getOutplan(id: string) {
+    return this.getItem<Outplan>('outplan', id);
+  }
+  getQueue(id: string) {
+    return this.getItem<Queue>('queue', id);
+  }
+  getTarget(id: string) {
+    return this.getItem<EngineTarget>('outdialtarget', id);
+  }
+  getCampaigncall(id: string) {
+    return this.getItem<EngineCampaigncall>('campaigncall', id);
+  }
+
+  async dueTargets(outdialId: string, retryCutoff: string, limit: number): Promise<EngineTarget[]> {
+    const [fresh, retry] = await Promise.all([
+      this.queryPage(duePartitionKey(outdialId, 'fresh'), undefined, limit),
+      this.queryPage(duePartitionKey(outdialId, 'retry'), upTo(retryCutoff), limit),
+    ]);
+    // Oldest activity first across both (§5.4): never-tried targets carry their creation time.
+    return [...fresh, ...retry]
+      .sort((a, b) => String(a.gsi3sk).localeCompare(String(b.gsi3sk)))
+      .slice(0, limit)
+      .map((i) => fromItem(i) as unknown as EngineTarget);
+  }
+
+  async hasIdleTargets(outdialId: string): Promise<boolean> {
+    const [fresh, retry] = await Promise.all([
+      this.queryPage(duePartitionKey(outdialId, 'fresh'), undefined, 1, true),
+      this.queryPage(duePartitionKey(outdialId, 'retry'), undefined, 1, true),
+    ]);
+    return fresh.length + retry.length > 0;
+  }
+
+  async parkExhausted(target: EngineTarget, now: string) {
+    try {
+      await this.ddb.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: itemKey('outdialtarget', target.id),
+          UpdateExpression: 'SET gsi3pk = :pk, gsi3sk = :sk',
+          ConditionExpression: '#status = :idle AND attribute_not_exists(tm_delete)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ...prefixed(dueKeys(target.outdial_id, 'exhausted', now, target.id)),
+            ':idle': 'idle',
+          },
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+    }
+  }
+
+  async claim(
+    campaign: EngineCampaign,
+    target: EngineTarget,
+    choice: DestinationChoice,
+    call: Campaigncall,
+  ): Promise<ClaimResult> {
+    const slot = `try_count_${choice.index}`;
+    try {
+      await transact(this.ddb, [
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: itemKey('outdialtarget', target.id),
+            UpdateExpression:
+              'SET #status = :progressing, #slot = :count, tm_update = :now, #open = :cc REMOVE gsi3pk, gsi3sk',
+            // Idle and unchanged since it was read: two ticks can never claim the same target.
+            ConditionExpression: '#status = :idle AND #slot = :before AND attribute_not_exists(tm_delete)',
+            ExpressionAttributeNames: { '#status': 'status', '#slot': slot, '#open': '_open_cc' },
+            ExpressionAttributeValues: {
+              ':progressing': 'progressing',
+              ':idle': 'idle',
+              ':count': choice.tryCount,
+              ':before': choice.tryCount - 1,
+              ':now': call.tm_create,
+              ':cc': call.id,
+            },
+          },
+        },
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              ...itemKey('campaigncall', call.id),
+              ...listKeys('campaigncall', call),
+              ...openAttemptKeys(call.campaign_id, call.tm_create, call.id),
+              et: 'campaigncall',
+              ...withoutNullDelete(call),
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: itemKey('campaign', campaign.id),
+            UpdateExpression: 'ADD #inflight :one, #dialing :one',
+            ConditionExpression: '#status = :run AND attribute_not_exists(tm_delete)',
+            ExpressionAttributeNames: {
+              '#inflight': '_inflight',
+              '#dialing': '_dialing',
+              '#status': 'status',
+            },
+            ExpressionAttributeValues: { ':one': 1, ':run': 'run' },
+          },
+        },
+      ]);
+      return 'claimed';
+    } catch (err) {
+      if (err instanceof TransactionRefused) return err.index === 2 ? 'campaign-not-running' : 'target-taken';
+      throw err;
+    }
+  }
+
+  async startPlacement(campaigncallId: string): Promise<boolean> {
+    try {
+      await this.ddb.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: itemKey('campaigncall', campaigncallId),
+          UpdateExpression: 'SET #p = :placing',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#p) AND #status = :dialing',
+          ExpressionAttributeNames: { '#p': '_placement', '#status': 'status' },
+          ExpressionAttributeValues: { ':placing': 'placing', ':dialing': 'dialing' },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
+  async recordPlacement(campaigncallId: string, callId: string, now: string) {
+    await this.ddb.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: itemKey('campaigncall', campaigncallId),
+        UpdateExpression: 'SET #p = :placed, #call = :call, reference_id = :call, tm_update = :now',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#p': '_placement', '#call': '_call_id' },
+        ExpressionAttributeValues: { ':placed': 'placed', ':call': callId, ':now': now },
+      }),
+    );
+  }
+
+  async resetPlacement(campaigncallId: string) {
+    await this.ddb.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: itemKey('campaigncall', campaigncallId),
+        UpdateExpression: 'REMOVE #p',
+        ConditionExpression: '#p = :placing',
+        ExpressionAttributeNames: { '#p': '_placement' },
+        ExpressionAttributeValues: { ':placing': 'placing' },
+      }),
+    );
+  }
+
+  async markPlacementUnknown(campaigncallId: string) {
+    await this.ddb.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: itemKey('campaigncall', campaigncallId),
+        UpdateExpression: 'SET #p = :unknown',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#p': '_placement' },
+        ExpressionAttributeValues: { ':unknown': 'unknown' },
+      }),
+    );
+  }
+
+  async answer(call: EngineCampaigncall, now: string): Promise<boolean> {
+    try {
+      await transact(this.ddb, [
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: itemKey('campaigncall', call.id),
+            UpdateExpression: 'SET #status = :progressing, tm_update = :now',
+            ConditionExpression: '#status = :dialing',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':progressing': 'progressing', ':dialing': 'dialing', ':now': now },
+          },
+        },
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: itemKey('campaign', call.campaign_id),
+            UpdateExpression: 'ADD #dialing :minus',
+            ExpressionAttributeNames: { '#dialing': '_dialing' },
+            ExpressionAttributeValues: { ':minus': -1 },
+          },
+        },
+      ]);
+      return true;
+    } catch (err) {
+      if (err instanceof TransactionRefused) return false;
+      throw err;
+    }
+  }
+
+  async finish(call: EngineCampaigncall, outcome: Finish, now: string): Promise<FinishResult> {
+    let current: EngineCampaigncall | undefined = call;
+    let withTarget = true;
+    // The status read decides which counters move; if it changed meanwhile, read again and retry.
+    for (let attempt = 0; attempt < 5 && current; attempt++) {
+      if (current.status === 'done') return 'already-done';
+      try {
+        await transact(this.ddb, this.finishItems(current, outcome, now, withTarget));
+        return 'finished';
+      } catch (err) {
+        if (!(err instanceof TransactionRefused)) throw err;
+        // The target no longer points at this attempt (freed by the sweeper): close the attempt alone.
+        if (err.index === 1) withTarget = false;
+        current = await this.getCampaigncall(call.id);
+      }
+    }
+    return current ? 'already-done' : 'missing';
+  }
+
+  private finishItems(call: EngineCampaigncall, outcome: Finish, now: string, withTarget: boolean) {
+    const wasDialing = call.status === 'dialing';
+    const items: Parameters<typeof transact>[1] = [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: itemKey('campaigncall', call.id),
+          UpdateExpression:
+            'SET #status = :done, #result = :result, #reason = :reason, tm_update = :now REMOVE gsi4pk, gsi4sk',
+          ConditionExpression: '#status = :was',
+          ExpressionAttributeNames: { '#status': 'status', '#result': 'result', '#reason': '_reason' },
+          ExpressionAttributeValues: {
+            ':done': 'done',
+            ':result': outcome.result,
+            ':reason': outcome.reason,
+            ':now': now,
+            ':was': call.status,
+          },
+        },
+      },
+    ];
+    if (withTarget) {
+      const partition = outcome.targetStatus === 'idle' ? (outcome.targetPartition ?? 'retry') : undefined;
+      const due = partition ? prefixed(dueKeys(call.outdial_id, partition, now, call.outdial_target_id)) : {};
+      items.push({
+        Update: {
+          TableName: this.tableName,
+          Key: itemKey('outdialtarget', call.outdial_target_id),
+          UpdateExpression: partition
+            ? 'SET #status = :status, tm_update = :now, gsi3pk = :pk, gsi3sk = :sk REMOVE #open'
+            : 'SET #status = :status, tm_update = :now REMOVE #open, gsi3pk, gsi3sk',
+          ConditionExpression: '#open = :cc',
+          ExpressionAttributeNames: { '#status': 'status', '#open': '_open_cc' },
+          ExpressionAttributeValues: { ':status': outcome.targetStatus, ':now': now, ':cc': call.id, ...due },
+        },
+      });
+    }
+    items.push({
+      Update: {
+        TableName: this.tableName,
+        Key: itemKey('campaign', call.campaign_id),
+        UpdateExpression: 'ADD #inflight :minus, #dialing :dialing',
+        ExpressionAttributeNames: { '#inflight': '_inflight', '#dialing': '_dialing' },
+        ExpressionAttributeValues: { ':minus': -1, ':dialing': wasDialing ? -1 : 0 },
+      },
+    });
+    return items;
+  }
+
+  async stopWhenIdle(campaignId: string, from: 'run' | 'stopping', now: string): Promise<boolean> {
+    try {
+      await this.ddb.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: itemKey('campaign', campaignId),
+          UpdateExpression: 'SET #status = :stop, tm_update = :now REMOVE gsi4pk, gsi4sk',
+          ConditionExpression: '#status = :from AND (attribute_not_exists(#inflight) OR #inflight <= :zero)',
+          ExpressionAttributeNames: { '#status': 'status', '#inflight': '_inflight' },
+          ExpressionAttributeValues: { ':stop': 'stop', ':from': from, ':zero': 0, ':now': now },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
+  async openAttempts(campaignId: string, before: string, limit: number): Promise<EngineCampaigncall[]> {
+    const items = await this.queryPage(openAttemptsKey(campaignId), `${before}#`, limit, false, 'gsi4');
+    return items.map((i) => fromItem(i) as unknown as EngineCampaigncall);
+  }
+
+  private async getItem<T>(kind: Parameters<typeof itemKey>[0], id: string): Promise<T | undefined> {
+    const out = await this.ddb.send(new GetCommand({ TableName: this.tableName, Key: itemKey(kind, id) }));
+    return out.Item ? (fromItem(out.Item) as unknown as T) : undefined;
+  }
+
+  /** One page of a sparse engine partition, oldest first, optionally bounded above (inclusive). */
+  private async queryPage(
+    pk: string,
+    upper: string | undefined,
+    limit: number,
+    keysOnly = false,
+    index: 'gsi3' | 'gsi4' = 'gsi3',
+  ) {
+    const out = await this.ddb.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: index === 'gsi3' ? 'byDue' : 'byState',
+        KeyConditionExpression: upper ? '#pk = :pk AND #sk <= :upper' : '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': `${index}pk`, ...(upper ? { '#sk': `${index}sk` } : {}) },
+        ExpressionAttributeValues: { ':pk': pk, ...(upper ? { ':upper': upper } : {}) },
+        ScanIndexForward: true,
+        Limit: limit,
+        ...(keysOnly ? { ProjectionExpression: 'pk' } : {}),
+      }),
+    );
+    return (out.Items ?? []) as Record<string, unknown>[];
+  }
+
+  private async queryAll(index: 'byState', pkName: string, pk: string, projection: string) {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.ddb.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: index,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': pkName, '#p': projection },
+          ExpressionAttributeValues: { ':pk': pk },
+          ProjectionExpression: '#p',
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...((out.Items ?? []) as Record<string, unknown>[]));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+}
+
+const prefixed = (keys: { gsi3pk: string; gsi3sk: string }) => ({ ':pk': keys.gsi3pk, ':sk': keys.gsi3sk });
+
+/** Live items carry no tm_delete attribute: conditions test attribute_not_exists(tm_delete). */
+const withoutNullDelete = <T extends { tm_delete?: unknown }>(item: T) => {
+  const { tm_delete, ...rest } = item;
+  return tm_delete === null || tm_delete === undefined ? rest : item;
+};

@@ -1,0 +1,27 @@
+import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { DialJob, DialQueue } from '#ports/dial-queue.ts';
+
+/** SQS dial queue: batches of ten (the SendMessageBatch limit); any refused entry fails the send. */
+export class SqsDialQueue implements DialQueue {
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly queueUrl: string,
+  ) {}
+
+  async send(jobs: DialJob[]): Promise<void> {
+    for (let i = 0; i < jobs.length; i += 10) {
+      const batch = jobs.slice(i, i + 10);
+      const out = await this.sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: this.queueUrl,
+          Entries: batch.map((job, n) => ({ Id: String(n), MessageBody: JSON.stringify(job) })),
+        }),
+      );
+      if (out.Failed?.length) {
+        throw new Error(
+          `dial queue refused ${out.Failed.length} of ${batch.length} jobs: ${out.Failed[0]?.Code}`,
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * The call simulator: a provider that dials nobody. Outcomes follow the destination's last digit
+ * (1 busy, 2 no answer, 3 failed, 4 answering machine, else answered then a normal hangup) and its
+ * events reach us through the same signed webhook route a real carrier uses.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { HangupReason } from '#domain/dialing.ts';
+import type { Scheduler } from '#ports/scheduler.ts';
+import type {
+  CallState,
+  NormalizedCallEvent,
+  PlaceCallOutcome,
+  PlaceCallRequest,
+  TelephonyProvider,
+  WebhookRequest,
+} from '#ports/telephony.ts';
+
+export const SIMULATOR_SIGNATURE_HEADER = 'x-simulator-signature';
+
+export interface SimulatorOptions {
+  /** Shared secret that signs every event (HMAC-SHA256 of URL, newline, body). */
+  secret: string;
+  scheduler: Scheduler;
+  now: () => number;
+  /** Posts a signed event to the webhook route. */
+  deliver: (req: WebhookRequest) => Promise<void>;
+  /** Ring time before an answer. @default 2000 (SIM_RING_MS) */
+  ringMs?: number;
+  /** Talk time of an answered call. @default 5000 (SIM_TALK_MS) */
+  talkMs?: number;
+}
+
+interface SimCall {
+  state: CallState;
+  callbackUrl: string;
+  attemptId: string;
+  sequence: number;
+}
+
+type Step = { atMs: number; kind: NormalizedCallEvent['kind']; reason?: HangupReason };
+
+/** The outcome script for a destination, by its last digit. */
+export const scriptFor = (to: string, ringMs: number, talkMs: number, ringTimeoutMs: number): Step[] => {
+  const digit = to.trim().at(-1);
+  const answers = ringMs <= ringTimeoutMs;
+  switch (digit) {
+    case '1':
+      return [
+        { atMs: 0, kind: 'ringing' },
+        { atMs: Math.min(ringMs, 1000), kind: 'completed', reason: 'busy' },
+      ];
+    case '2':
+      return [
+        { atMs: 0, kind: 'ringing' },
+        { atMs: ringTimeoutMs, kind: 'completed', reason: 'noanswer' },
+      ];
+    case '3':
+      return [{ atMs: 100, kind: 'completed', reason: 'failed' }];
+    case '4':
+      return answers
+        ? [
+            { atMs: 0, kind: 'ringing' },
+            { atMs: ringMs, kind: 'answered' },
+            { atMs: ringMs + 1000, kind: 'completed', reason: 'amd' },
+          ]
+        : [
+            { atMs: 0, kind: 'ringing' },
+            { atMs: ringTimeoutMs, kind: 'completed', reason: 'noanswer' },
+          ];
+    default:
+      return answers
+        ? [
+            { atMs: 0, kind: 'ringing' },
+            { atMs: ringMs, kind: 'answered' },
+            { atMs: ringMs + talkMs, kind: 'completed', reason: 'normal' },
+          ]
+        : [
+            { atMs: 0, kind: 'ringing' },
+            { atMs: ringTimeoutMs, kind: 'completed', reason: 'noanswer' },
+          ];
+  }
+};
+
+export const signSimulatorRequest = (secret: string, url: string, body: string) =>
+  createHmac('sha256', secret).update(`${url}\n${body}`).digest('hex');
+
+export class SimulatorProvider implements TelephonyProvider {
+  readonly name = 'simulator' as const;
+  private readonly calls = new Map<string, SimCall>();
+  private counter = 0;
+
+  constructor(private readonly options: SimulatorOptions) {}
+
+  async placeCall(req: PlaceCallRequest): Promise<PlaceCallOutcome> {
+    const callId = `SIM${(++this.counter).toString().padStart(8, '0')}${req.idempotencyKey.replace(/-/g, '').slice(0, 12)}`;
+    const call: SimCall = {
+      state: { callId, phase: 'pending' },
+      callbackUrl: req.statusCallbackUrl,
+      attemptId: req.idempotencyKey,
+      sequence: 0,
+    };
+    this.calls.set(callId, call);
+    const script = scriptFor(
+      req.to,
+      this.options.ringMs ?? 2000,
+      this.options.talkMs ?? 5000,
+      req.ringTimeoutSec * 1000,
+    );
+    for (const step of script) {
+      this.options.scheduler.after(step.atMs, () => this.emit(call, step.kind, step.reason));
+    }
+    return { ok: true, callId, acceptedAt: new Date(this.options.now()) };
+  }
+
+  async getCall(callId: string): Promise<CallState | null> {
+    const call = this.calls.get(callId);
+    return call ? { ...call.state } : null;
+  }
+
+  async hangup(callId: string): Promise<void> {
+    const call = this.calls.get(callId);
+    if (!call || call.state.phase === 'ended') return;
+    await this.emit(call, 'completed', call.state.phase === 'answered' ? 'normal' : 'cancel');
+  }
+
+  verifyWebhook(req: WebhookRequest): boolean {
+    const given = req.headers[SIMULATOR_SIGNATURE_HEADER] ?? '';
+    const expected = signSimulatorRequest(this.options.secret, req.url, req.rawBody);
+    return given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+  }
+
+  parseEvent(req: WebhookRequest): NormalizedCallEvent[] {
+    const body = JSON.parse(req.rawBody) as {
+      callId: string;
+      kind: NormalizedCallEvent['kind'];
+      reason?: HangupReason;
+      at: string;
+      sequence: number;
+    };
+    const attemptId = new URL(req.url).searchParams.get('cc') ?? undefined;
+    return [
+      {
+        callId: body.callId,
+        kind: body.kind,
+        ...(body.reason ? { reason: body.reason } : {}),
+        ...(attemptId ? { attemptId } : {}),
+        at: new Date(body.at),
+        sequence: body.sequence,
+      },
+    ];
+  }
+
+  private async emit(call: SimCall, kind: NormalizedCallEvent['kind'], reason?: HangupReason) {
+    if (call.state.phase === 'ended') return;
+    call.state =
+      kind === 'completed'
+        ? { ...call.state, phase: 'ended', ...(reason ? { reason } : {}) }
+        : { ...call.state, phase: kind === 'answered' ? 'answered' : 'ringing' };
+    const body = JSON.stringify({
+      callId: call.state.callId,
+      kind,
+      ...(reason ? { reason } : {}),
+      at: new Date(this.options.now()).toISOString(),
+      sequence: call.sequence++,
+    });
+    await this.options.deliver({
+      method: 'POST',
+      url: call.callbackUrl,
+      headers: {
+        'content-type': 'application/json',
+        [SIMULATOR_SIGNATURE_HEADER]: signSimulatorRequest(this.options.secret, call.callbackUrl, body),
+      },
+      rawBody: body,
+    });
+  }
+}

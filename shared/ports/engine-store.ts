@@ -1,0 +1,86 @@
+/** Persistence the dialing engine needs; every state change is one conditional write or transaction. */
+import type { Campaign } from '#domain/campaign.ts';
+import type { Campaigncall } from '#domain/campaigncall.ts';
+import type { DestinationChoice, HangupReason } from '#domain/dialing.ts';
+import type { OutdialTarget, TargetStatus } from '#domain/outdial.ts';
+import type { Outplan } from '#domain/outplan.ts';
+import type { Queue } from '#domain/queue.ts';
+
+export interface EngineCampaign extends Campaign {
+  /** Open attempts (dialing + progressing), kept in the same transactions that open and close them. */
+  _inflight?: number;
+  /** Attempts still ringing (dialing). */
+  _dialing?: number;
+  max_concurrent_calls?: number;
+}
+
+export interface EngineTarget extends OutdialTarget {
+  customer_id: string;
+  /** The attempt currently in flight for this target, if any. */
+  _open_cc?: string;
+}
+
+export type Placement = 'placing' | 'placed' | 'unknown';
+
+export interface EngineCampaigncall extends Campaigncall {
+  _placement?: Placement;
+  _reason?: HangupReason;
+  /** Provider call id (also the reference_id once placed). */
+  _call_id?: string;
+}
+
+export type ClaimResult = 'claimed' | 'target-taken' | 'campaign-not-running';
+
+export interface Finish {
+  result: 'success' | 'fail';
+  reason: HangupReason;
+  targetStatus: TargetStatus;
+  /** Where an idle target goes: back in line for a retry, or parked with no tries left. */
+  targetPartition?: 'retry' | 'exhausted';
+}
+
+export type FinishResult = 'finished' | 'already-done' | 'missing';
+
+export interface EngineStore {
+  activeCampaignIds(): Promise<string[]>;
+  /** Takes the campaign's tick lease (one tick per campaign at a time) and returns the campaign. */
+  acquireLease(
+    campaignId: string,
+    owner: string,
+    nowMs: number,
+    leaseMs: number,
+  ): Promise<EngineCampaign | undefined>;
+  releaseLease(campaignId: string, owner: string): Promise<void>;
+  getCampaign(id: string): Promise<EngineCampaign | undefined>;
+  getOutplan(id: string): Promise<Outplan | undefined>;
+  getQueue(id: string): Promise<Queue | undefined>;
+  getTarget(id: string): Promise<EngineTarget | undefined>;
+  /** Idle targets due now, oldest activity first: every never-tried one, retries ended at or before `retryCutoff`. */
+  dueTargets(outdialId: string, retryCutoff: string, limit: number): Promise<EngineTarget[]>;
+  /** Whether any idle target with tries left remains (due now or later). */
+  hasIdleTargets(outdialId: string): Promise<boolean>;
+  /** Moves an idle target that has no tries left out of the due partitions. */
+  parkExhausted(target: EngineTarget, now: string): Promise<void>;
+  /** One transaction: target idle → progressing with try_count_N + 1, campaigncall created dialing, campaign counters up. */
+  claim(
+    campaign: EngineCampaign,
+    target: EngineTarget,
+    choice: DestinationChoice,
+    call: Campaigncall,
+  ): Promise<ClaimResult>;
+  getCampaigncall(id: string): Promise<EngineCampaigncall | undefined>;
+  /** Marks the call as being placed; false when a placement was already started (redelivered job). */
+  startPlacement(campaigncallId: string): Promise<boolean>;
+  recordPlacement(campaigncallId: string, callId: string, now: string): Promise<void>;
+  /** A definite refusal that may be retried (throttling): the next delivery may place it again. */
+  resetPlacement(campaigncallId: string): Promise<void>;
+  markPlacementUnknown(campaigncallId: string): Promise<void>;
+  /** dialing → progressing; false when it was not dialing. */
+  answer(call: EngineCampaigncall, now: string): Promise<boolean>;
+  /** Closes an attempt once: the first terminal event wins, later ones change nothing. */
+  finish(call: EngineCampaigncall, outcome: Finish, now: string): Promise<FinishResult>;
+  /** status `from` → stop when nothing is in flight; leaves the active set. */
+  stopWhenIdle(campaignId: string, from: 'run' | 'stopping', now: string): Promise<boolean>;
+  /** Open attempts of a campaign created before `before`, oldest first. */
+  openAttempts(campaignId: string, before: string, limit: number): Promise<EngineCampaigncall[]>;
+}

@@ -1,0 +1,33 @@
+import type { DialQueue } from '#ports/dial-queue.ts';
+import type { EngineStore } from '#ports/engine-store.ts';
+import type { TelephonyProvider } from '#ports/telephony.ts';
+import type { Deps } from '../deps.ts';
+
+export interface EngineSettings {
+  /** Where the provider reaches our webhook route, e.g. https://api.example.com (no /v1.0). */
+  publicBaseUrl: string;
+  /** Most attempts one campaign may start in one tick: bounds a tick's work and any burst. */
+  maxNewCallsPerTick: number;
+  /** How long a tick owns a campaign before another tick may take it over. */
+  leaseMs: number;
+  /** Extra time after dial_timeout before the sweeper asks the provider about a silent attempt. */
+  sweepGraceMs: number;
+  /** Longest a call may last; the sweeper closes answered calls older than this. */
+  maxCallMs: number;
+}
+
+export const defaultEngineSettings = (publicBaseUrl: string): EngineSettings => ({
+  publicBaseUrl,
+  maxNewCallsPerTick: 50,
+  leaseMs: 30_000,
+  sweepGraceMs: 60_000,
+  maxCallMs: 4 * 3600_000,
+});
+
+/** The API's deps plus what only the engine touches. */
+export interface EngineDeps extends Deps {
+  engine: EngineStore;
+  dialQueue: DialQueue;
+  provider: TelephonyProvider;
+  settings: EngineSettings;
+}

@@ -1,0 +1,30 @@
+/** Closing an attempt: result from the hangup reason, target back in line or done, campaign stop re-check. */
+import { chooseDestination, type HangupReason, resultOf, targetStatusAfter } from '#domain/dialing.ts';
+import { formatTimestamp } from '#domain/time.ts';
+import type { EngineCampaigncall, FinishResult } from '#ports/engine-store.ts';
+import type { EngineDeps } from './engine-deps.ts';
+
+export const finishAttempt = async (
+  deps: EngineDeps,
+  call: EngineCampaigncall,
+  reason: HangupReason,
+): Promise<FinishResult> => {
+  const now = formatTimestamp(deps.clock.now());
+  const result = resultOf(reason);
+  const targetStatus = targetStatusAfter(result);
+  let targetPartition: 'retry' | 'exhausted' | undefined;
+  if (targetStatus === 'idle') {
+    const [target, outplan] = await Promise.all([
+      deps.engine.getTarget(call.outdial_target_id),
+      deps.engine.getOutplan(call.outplan_id),
+    ]);
+    // Counts were incremented when the attempt was claimed, so they already include this one.
+    targetPartition = target && outplan && chooseDestination(target, outplan) ? 'retry' : 'exhausted';
+  }
+  const finished = await deps.engine.finish(call, { result, reason, targetStatus, targetPartition }, now);
+  if (finished === 'finished') {
+    const campaign = await deps.engine.getCampaign(call.campaign_id);
+    if (campaign?.status === 'stopping') await deps.engine.stopWhenIdle(campaign.id, 'stopping', now);
+  }
+  return finished;
+};

@@ -1,0 +1,67 @@
+/**
+ * The dialer's use case for one dial job: place the call through the provider port, at most once per
+ * attempt, however often the job is delivered. A definite failure closes the attempt; an unknown one
+ * is left for the sweeper to reconcile; throttling asks for a later retry.
+ */
+import { formatTimestamp } from '#domain/time.ts';
+import type { DialJob } from '#ports/dial-queue.ts';
+import type { EngineDeps } from './engine-deps.ts';
+import { finishAttempt } from './finish-attempt.ts';
+
+/** Thrown so the queue redelivers the job later (carrier throttling). */
+export class RetryLater extends Error {
+  constructor(readonly afterMs?: number) {
+    super('retry later');
+  }
+}
+
+export type PlaceOutcome = 'placed' | 'rejected' | 'unknown' | 'skipped' | 'duplicate' | 'flow-done';
+
+export const placeCall = async (deps: EngineDeps, job: DialJob): Promise<PlaceOutcome> => {
+  const call = await deps.engine.getCampaigncall(job.campaigncallId);
+  if (!call || call.status !== 'dialing') return 'skipped';
+  if (!(await deps.engine.startPlacement(call.id))) return 'duplicate';
+
+  if (call.reference_type === 'flow') {
+    // Type flow places no call (§5.7): the attempt runs the campaign flow, which ends successfully.
+    await deps.engine.answer(call, formatTimestamp(deps.clock.now()));
+    const progressing = await deps.engine.getCampaigncall(call.id);
+    if (progressing) await finishAttempt(deps, progressing, 'normal');
+    return 'flow-done';
+  }
+
+  const outplan = await deps.engine.getOutplan(call.outplan_id);
+  const dialTimeout = outplan?.dial_timeout ?? 30_000;
+  const outcome = await deps.provider.placeCall({
+    idempotencyKey: call.id,
+    from: call.source.target,
+    to: call.destination.target,
+    ringTimeoutSec: Math.min(600, Math.max(1, Math.ceil(dialTimeout / 1000))),
+    machineDetection: false,
+    maxCallSec: Math.floor(deps.settings.maxCallMs / 1000),
+    statusCallbackUrl: `${deps.settings.publicBaseUrl}/v1.0/providers/${deps.provider.name}/events?cc=${call.id}`,
+    metadata: {
+      customer_id: call.customer_id,
+      campaign_id: call.campaign_id,
+      campaigncall_id: call.id,
+      outdial_target_id: call.outdial_target_id,
+      destination_index: String(call.destination_index),
+    },
+  });
+  if (outcome.ok) {
+    await deps.engine.recordPlacement(call.id, outcome.callId, formatTimestamp(deps.clock.now()));
+    return 'placed';
+  }
+  switch (outcome.kind) {
+    case 'rejected':
+      await finishAttempt(deps, call, outcome.reason);
+      return 'rejected';
+    case 'throttled':
+      await deps.engine.resetPlacement(call.id);
+      throw new RetryLater(outcome.retryAfterMs);
+    case 'unknown':
+      // A call may exist: never place it again; the sweeper asks the provider after the ring deadline.
+      await deps.engine.markPlacementUnknown(call.id);
+      return 'unknown';
+  }
+};

@@ -1,0 +1,38 @@
+/**
+ * A provider event for one attempt (already verified and normalised). Only forward moves apply:
+ * ringing changes nothing, answered moves dialing → progressing, the first completed closes it.
+ */
+import { formatTimestamp } from '#domain/time.ts';
+import type { NormalizedCallEvent } from '#ports/telephony.ts';
+import type { EngineDeps } from './engine-deps.ts';
+import { finishAttempt } from './finish-attempt.ts';
+
+export type EventOutcome =
+  | 'unknown-attempt'
+  | 'other-call'
+  | 'ignored'
+  | 'answered'
+  | 'finished'
+  | 'duplicate';
+
+export const recordCallEvent = async (
+  deps: EngineDeps,
+  event: NormalizedCallEvent,
+): Promise<EventOutcome> => {
+  if (!event.attemptId) return 'unknown-attempt';
+  const call = await deps.engine.getCampaigncall(event.attemptId);
+  if (!call) return 'unknown-attempt';
+  // The callback URL names the attempt; the call id must match the one placed (when it is known yet).
+  if (call._call_id && call._call_id !== event.callId) return 'other-call';
+  if (call.status === 'done') return 'duplicate';
+  switch (event.kind) {
+    case 'ringing':
+      return 'ignored';
+    case 'answered':
+      return (await deps.engine.answer(call, formatTimestamp(deps.clock.now()))) ? 'answered' : 'duplicate';
+    case 'completed': {
+      const finished = await finishAttempt(deps, call, event.reason ?? 'normal');
+      return finished === 'finished' ? 'finished' : 'duplicate';
+    }
+  }
+};

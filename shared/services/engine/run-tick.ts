@@ -1,0 +1,175 @@
+/**
+ * One tick: for every running or stopping campaign (sparse index, never a Scan), under a lease so one
+ * campaign is never ticked twice at once: sweep stuck attempts, finish stopping campaigns, pace, claim
+ * due targets and enqueue one dial job per claimed attempt; end the campaign when its list is done.
+ */
+import type { Campaigncall } from '#domain/campaigncall.ts';
+import { callsAllowed, chooseDestination, DEFAULT_MAX_CONCURRENT_CALLS, isDue } from '#domain/dialing.ts';
+import { isNil, NIL_UUID } from '#domain/ids.ts';
+import { formatTimestamp } from '#domain/time.ts';
+import type { DialJob } from '#ports/dial-queue.ts';
+import type { EngineCampaign } from '#ports/engine-store.ts';
+import { changeCampaignStatus } from '../campaigns.ts';
+import type { EngineDeps } from './engine-deps.ts';
+import { finishAttempt } from './finish-attempt.ts';
+import { sweepCampaign } from './sweep.ts';
+
+export type TickOutcome =
+  | 'leased-elsewhere'
+  | 'not-running'
+  | 'stopped'
+  | 'stopping'
+  | 'ended'
+  | 'waiting'
+  | 'dialed'
+  | 'misconfigured';
+
+export interface CampaignTick {
+  campaignId: string;
+  outcome: TickOutcome;
+  claimed: number;
+  swept: number;
+}
+
+export const runTick = async (deps: EngineDeps, owner = deps.ids.uuid()): Promise<CampaignTick[]> => {
+  const ids = await deps.engine.activeCampaignIds();
+  const results: CampaignTick[] = [];
+  // A few campaigns at a time: bounded concurrency keeps one tick's DynamoDB burst small.
+  for (let i = 0; i < ids.length; i += 8) {
+    results.push(...(await Promise.all(ids.slice(i, i + 8).map((id) => tickCampaign(deps, id, owner)))));
+  }
+  return results;
+};
+
+export const tickCampaign = async (
+  deps: EngineDeps,
+  campaignId: string,
+  owner: string,
+): Promise<CampaignTick> => {
+  const nowMs = deps.clock.now();
+  const campaign = await deps.engine.acquireLease(campaignId, owner, nowMs, deps.settings.leaseMs);
+  if (!campaign) return { campaignId, outcome: 'leased-elsewhere', claimed: 0, swept: 0 };
+  try {
+    const swept = await sweepCampaign(deps, campaign, nowMs);
+    const result = await step(deps, campaign, nowMs);
+    return { campaignId, swept, ...result };
+  } finally {
+    await deps.engine.releaseLease(campaignId, owner);
+  }
+};
+
+const step = async (
+  deps: EngineDeps,
+  campaign: EngineCampaign,
+  nowMs: number,
+): Promise<{ outcome: TickOutcome; claimed: number }> => {
+  const now = formatTimestamp(nowMs);
+  if (campaign.status === 'stopping') {
+    const stopped = await deps.engine.stopWhenIdle(campaign.id, 'stopping', now);
+    return { outcome: stopped ? 'stopped' : 'stopping', claimed: 0 };
+  }
+  if (campaign.status !== 'run' || campaign.tm_delete) return { outcome: 'not-running', claimed: 0 };
+  const outplan = isNil(campaign.outplan_id) ? undefined : await deps.engine.getOutplan(campaign.outplan_id);
+  if (!outplan || isNil(campaign.outdial_id)) {
+    // A running campaign always has both (run checks them); if not, stop rather than spin.
+    await deps.engine.stopWhenIdle(campaign.id, 'run', now);
+    return { outcome: 'misconfigured', claimed: 0 };
+  }
+
+  const allowed = Math.min(await pacing(deps, campaign), deps.settings.maxNewCallsPerTick);
+  const jobs: DialJob[] = [];
+  if (allowed > 0) {
+    const cutoff = formatTimestamp(nowMs - outplan.try_interval);
+    // A few spare candidates: some may be taken by a concurrent tick or have no tries left.
+    const candidates = await deps.engine.dueTargets(campaign.outdial_id, cutoff, allowed + 5);
+    for (const target of candidates) {
+      if (jobs.length >= allowed) break;
+      const choice = chooseDestination(target, outplan);
+      if (!choice) {
+        await deps.engine.parkExhausted(target, now);
+        continue;
+      }
+      if (!isDue(target, outplan.try_interval, nowMs)) continue;
+      const call: Campaigncall = {
+        id: deps.ids.uuid(),
+        customer_id: campaign.customer_id,
+        campaign_id: campaign.id,
+        outplan_id: campaign.outplan_id,
+        outdial_id: campaign.outdial_id,
+        outdial_target_id: target.id,
+        queue_id: campaign.queue_id,
+        activeflow_id: deps.ids.uuid(),
+        flow_id: NIL_UUID,
+        reference_type: campaign.type === 'flow' ? 'flow' : 'call',
+        reference_id: NIL_UUID,
+        status: 'dialing',
+        result: '',
+        source: outplan.source,
+        destination: choice.destination,
+        destination_index: choice.index,
+        try_count: choice.tryCount,
+        tm_create: now,
+        tm_update: null,
+        tm_delete: null,
+      };
+      const claimed = await deps.engine.claim(campaign, target, choice, call);
+      if (claimed === 'campaign-not-running') break;
+      if (claimed === 'claimed') jobs.push({ campaigncallId: call.id });
+    }
+    if (jobs.length > 0) await enqueue(deps, jobs);
+  }
+  if (jobs.length > 0) return { outcome: 'dialed', claimed: jobs.length };
+
+  // §5.2 step 5 with §10.3: the list is done only when no idle target is left and nothing is in flight.
+  if (campaign.end_handle === 'stop' && (campaign._inflight ?? 0) <= 0) {
+    if (!(await deps.engine.hasIdleTargets(campaign.outdial_id))) {
+      if (await deps.engine.stopWhenIdle(campaign.id, 'run', now)) {
+        await startNextCampaign(deps, campaign);
+        return { outcome: 'ended', claimed: 0 };
+      }
+    }
+  }
+  return { outcome: 'waiting', claimed: 0 };
+};
+
+/** §5.3: capacity from available agents and service level, or the campaign's concurrency cap. */
+const pacing = async (deps: EngineDeps, campaign: EngineCampaign): Promise<number> => {
+  const hasQueue = !isNil(campaign.queue_id);
+  let availableAgents = 0;
+  if (hasQueue) {
+    const queue = await deps.engine.getQueue(campaign.queue_id);
+    if (!queue) return 0;
+    availableAgents = await deps.agents.countAvailable(campaign.customer_id, queue.tag_ids ?? []);
+  }
+  return callsAllowed({
+    hasQueue,
+    availableAgents,
+    serviceLevel: campaign.service_level,
+    dialing: campaign._dialing ?? 0,
+    inFlight: campaign._inflight ?? 0,
+    maxConcurrentCalls: campaign.max_concurrent_calls ?? DEFAULT_MAX_CONCURRENT_CALLS,
+  });
+};
+
+/** If the queue refuses the jobs, the claimed attempts fail now (and are retried) rather than hang. */
+const enqueue = async (deps: EngineDeps, jobs: DialJob[]) => {
+  try {
+    await deps.dialQueue.send(jobs);
+  } catch (err) {
+    for (const job of jobs) {
+      const call = await deps.engine.getCampaigncall(job.campaigncallId);
+      if (call) await finishAttempt(deps, call, 'failed');
+    }
+    throw err;
+  }
+};
+
+/** §4.1 IMPL: a natural end starts next_campaign_id; a refusal is left for the operator, never retried. */
+const startNextCampaign = async (deps: EngineDeps, campaign: EngineCampaign) => {
+  if (isNil(campaign.next_campaign_id)) return;
+  try {
+    await changeCampaignStatus(deps, campaign.customer_id, campaign.next_campaign_id, 'run');
+  } catch {
+    // The next campaign was deleted or misconfigured; the operator sees it stopped.
+  }
+};
