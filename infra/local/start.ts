@@ -10,12 +10,16 @@ import { dynamoDeps } from '#adapters/dynamodb/deps.ts';
 import { ensureCustomerWithKey } from '#services/customers.ts';
 import { startApiServer } from './api-server.ts';
 import { ensureTable, startDynamoLocal } from './dynamodb-local.ts';
+import { LocalEngine, timerScheduler } from './engine-runtime.ts';
 
 const env = process.env;
 const port = Number(env.PORT ?? 3000);
 const inMemory = env.OUTBOUND_IN_MEMORY === '1';
 const dataDir = resolve(env.OUTBOUND_DATA_DIR ?? '.data');
 const tableName = env.TABLE_NAME ?? 'outbound';
+const tickIntervalMs = Number(env.TICK_INTERVAL_MS ?? 1000);
+const ringMs = Number(env.SIM_RING_MS ?? 2000);
+const talkMs = Number(env.SIM_TALK_MS ?? 5000);
 
 interface SavedKeys {
   devAccesskey: string;
@@ -58,18 +62,33 @@ const main = async () => {
       OUTBOUND_RUNTIME: 'local',
       OUTBOUND_ADMIN_KEY: keys.adminKey,
     });
-    const deps = dynamoDeps(createDocumentClient(dynamo.endpoint), tableName, { runtime: 'local' });
+    const ddb = createDocumentClient(dynamo.endpoint);
+    const deps = dynamoDeps(ddb, tableName, { runtime: 'local' });
     await ensureCustomerWithKey(deps, 'dev', keys.devAccesskey);
+    const engine = await LocalEngine.start({
+      deps,
+      ddb,
+      tableName,
+      scheduler: timerScheduler,
+      simulatorSecret: cryptoIds.token(),
+      publicBaseUrl: `http://127.0.0.1:${port}`,
+      ringMs,
+      talkMs,
+    });
     const api = await startApiServer({
       deps,
       adminKeyHash: cryptoIds.hash(keys.adminKey),
       port,
       host: env.HOST ?? '127.0.0.1',
+      extraHandlers: [engine.webhookMount],
     });
+    engine.deps.settings.publicBaseUrl = `http://127.0.0.1:${api.port}`;
+    engine.startLoops(tickIntervalMs, (err) => console.error('engine:', err));
+    const stopAll = { close: async () => (await api.close(), await engine.stop()) };
     process.removeAllListeners('SIGINT');
     process.removeAllListeners('SIGTERM');
-    process.once('SIGINT', () => void shutdown(api));
-    process.once('SIGTERM', () => void shutdown(api));
+    process.once('SIGINT', () => void shutdown(stopAll));
+    process.once('SIGTERM', () => void shutdown(stopAll));
     console.log(
       `Outbound is running (DynamoDB Local at ${dynamo.endpoint}, data ${inMemory ? 'in memory' : dataDir}).`,
     );
