@@ -25,6 +25,8 @@ export interface CampaignResourceInfo {
 
 export interface Campaign extends OwnedResource, CampaignBasicInfo, CampaignResourceInfo {
   status: CampaignStatus;
+  /** Most open attempts at once when there is no queue to pace by (§5.3 IMPL). */
+  max_concurrent_calls: number;
   actions: Action[];
 }
 

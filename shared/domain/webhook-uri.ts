@@ -1,5 +1,12 @@
 import { ValidationFailed } from './errors.ts';
 
+/** Lower case, no IPv6 brackets, no trailing root dot (`localhost.` is `localhost`). */
+const bareHost = (host: string) =>
+  host
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '');
+
 /**
  * Customer webhook URIs: in the cloud https only and never a private, link-local or loopback address
  * (the service must not be a proxy into the deployer's network); locally http and loopback are fine so
@@ -7,7 +14,7 @@ import { ValidationFailed } from './errors.ts';
  * refused again at delivery time, where the address is known.
  */
 export const isPrivateHost = (host: string): boolean => {
-  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  const h = bareHost(host);
   if (h === 'localhost' || h.endsWith('.localhost') || h.endsWith('.internal') || h.endsWith('.local'))
     return true;
   const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
@@ -25,13 +32,15 @@ export const isPrivateHost = (host: string): boolean => {
     );
   }
   if (h.includes(':')) {
-    return h === '::' || h === '::1' || /^f[cd]/.test(h) || /^fe[89ab]/.test(h) || h.startsWith('::ffff:');
+    // `::…` is unspecified, loopback, IPv4-mapped or IPv4-compatible; 64:ff9b:: is NAT64 onto IPv4;
+    // fc00::/7 unique local; fe80::/10 link local and the old fec0::/10 site local.
+    return h.startsWith('::') || h.startsWith('64:ff9b:') || /^f[cd]/.test(h) || /^fe[89a-f]/.test(h);
   }
   return false;
 };
 
 const isLoopback = (host: string) => {
-  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  const h = bareHost(host);
   return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127\./.test(h);
 };
 

@@ -11,7 +11,6 @@ export interface EngineCampaign extends Campaign {
   _inflight?: number;
   /** Attempts still ringing (dialing). */
   _dialing?: number;
-  max_concurrent_calls?: number;
 }
 
 export interface EngineTarget extends OutdialTarget {

@@ -5,6 +5,13 @@ import { Action, ActionInput, Address, Detail, Name, ReferenceId, Timestamps } f
 
 const ServiceLevel = z.number().int().min(0).max(100).meta({ description: 'pacing percentage, §5.3' });
 const Actions = z.array(ActionInput).max(100);
+/** Outbound's addition: caps open attempts of a campaign without a queue (VoIPBIN has no cap, §10.8). */
+const MaxConcurrentCalls = z
+  .number()
+  .int()
+  .min(1)
+  .max(1000)
+  .meta({ description: 'most open attempts at once when the campaign has no queue (default 10)' });
 
 const basic = {
   name: Name,
@@ -21,9 +28,17 @@ const resources = {
 };
 
 export const CreateCampaign = z
-  .strictObject({ ...basic, actions: Actions.default([]), ...resources })
+  .strictObject({
+    ...basic,
+    actions: Actions.default([]),
+    ...resources,
+    max_concurrent_calls: MaxConcurrentCalls.default(10),
+  })
   .meta({ id: 'CreateCampaign' });
-export const UpdateCampaign = z.strictObject(basic).meta({ id: 'UpdateCampaign' });
+/** All five are overwritten (§6.2), so detail is required here: omitting it must not blank it. */
+export const UpdateCampaign = z
+  .strictObject({ ...basic, detail: z.string().max(4096), max_concurrent_calls: MaxConcurrentCalls.optional() })
+  .meta({ id: 'UpdateCampaign' });
 export const UpdateCampaignStatus = z
   .strictObject({ status: z.enum(['run', 'stop'], { message: 'unsupported status: use run or stop' }) })
   .meta({ id: 'UpdateCampaignStatus' });
@@ -51,6 +66,7 @@ export const Campaign = z
     outdial_id: z.string(),
     queue_id: z.string(),
     next_campaign_id: z.string(),
+    max_concurrent_calls: z.number(),
     ...Timestamps,
   })
   .meta({ id: 'Campaign' });

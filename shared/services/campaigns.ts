@@ -47,7 +47,7 @@ const loadLive = async (deps: Deps, customerId: string, id: string) => {
 export const createCampaign = async (
   deps: Deps,
   customerId: string,
-  input: CampaignBasicInfo & CampaignResourceInfo & { actions: Action[] },
+  input: CampaignBasicInfo & CampaignResourceInfo & { actions: Action[]; max_concurrent_calls: number },
 ): Promise<Campaign> => {
   const campaign: Campaign = {
     id: deps.ids.uuid(),
@@ -73,7 +73,7 @@ export const updateCampaign = (
   deps: Deps,
   customerId: string,
   id: string,
-  changes: Partial<CampaignBasicInfo> | { actions: Action[] },
+  changes: Partial<CampaignBasicInfo & { max_concurrent_calls: number }> | { actions: Action[] },
 ) =>
   guarded('campaign', async () =>
     show(await deps.resources.update('campaign', id, { customerId }, { ...changes, tm_update: now(deps) })),

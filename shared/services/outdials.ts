@@ -22,6 +22,13 @@ const checkCampaignLink = async (deps: Deps, customerId: string, campaignId: str
   }
 };
 
+/** The outdial a route addresses: the caller's, and live for writes. */
+const loadOutdial = async (deps: Deps, customerId: string, outdialId: string, forWrite: boolean) => {
+  const outdial = await loadOwned(deps, 'outdial', customerId, outdialId);
+  if (forWrite && isDeleted(outdial as never)) throw resourceDeleted('outdial');
+  return outdial;
+};
+
 export const createOutdial = async (
   deps: Deps,
   customerId: string,
@@ -51,10 +58,35 @@ export const updateOutdial = async (
   id: string,
   changes: Partial<Outdial>,
 ) => {
-  if (changes.campaign_id !== undefined) await checkCampaignLink(deps, customerId, changes.campaign_id);
-  return guarded('outdial', async () =>
-    show(await deps.resources.update('outdial', id, { customerId }, { ...changes, tm_update: now(deps) })),
-  );
+  let unreferenced = false;
+  if (changes.campaign_id !== undefined) {
+    // The outdial is checked before the campaign, so an unknown, foreign or deleted outdial answers
+    // 404 / 403 / 409 whatever campaign the body names.
+    const current = await loadOutdial(deps, customerId, id, true);
+    await checkCampaignLink(deps, customerId, changes.campaign_id);
+    // While a campaign uses the outdial it owns the link (§2.4: one campaign per outdial); only that
+    // campaign letting go of it (delete, resource_info) may change it.
+    unreferenced = current.campaign_id !== changes.campaign_id;
+  }
+  try {
+    return show(
+      await deps.resources.update(
+        'outdial',
+        id,
+        { customerId, unreferenced },
+        { ...changes, tm_update: now(deps) },
+      ),
+    );
+  } catch (err) {
+    const mapped = explain('outdial', err);
+    if (mapped instanceof Conflict && mapped.reason === 'RESOURCE_IN_USE') {
+      throw new Conflict(
+        'RESOURCE_IN_USE',
+        'A campaign uses the outdial; its campaign_id follows that campaign',
+      );
+    }
+    throw mapped;
+  }
 };
 
 /** Refused while a campaign uses the outdial (409 RESOURCE_IN_USE). */
@@ -62,13 +94,6 @@ export const deleteOutdial = (deps: Deps, customerId: string, id: string) =>
   guarded('outdial', async () =>
     show(await deps.resources.softDelete('outdial', id, { customerId, unreferenced: true }, now(deps))),
   );
-
-/** The outdial a target route addresses: the caller's, and live for writes. */
-const loadOutdial = async (deps: Deps, customerId: string, outdialId: string, forWrite: boolean) => {
-  const outdial = await loadOwned(deps, 'outdial', customerId, outdialId);
-  if (forWrite && isDeleted(outdial as never)) throw resourceDeleted('outdial');
-  return outdial;
-};
 
 export interface TargetInput {
   name: string;

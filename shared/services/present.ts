@@ -19,6 +19,7 @@ const fields = {
     'outdial_id',
     'queue_id',
     'next_campaign_id',
+    'max_concurrent_calls',
   ],
   campaigncall: [
     'id',

@@ -4,12 +4,15 @@ import { formatTimestamp } from '#domain/time.ts';
 
 describe('keys', () => {
   it('lists a resource under its customer, newest first by tm_create then id', () => {
-    expect(listKeys('outplan', { id: 'o1', customer_id: 'c1', tm_create: 'T' })).toEqual({ gsi1pk: 't#c1#outplan', gsi1sk: 'T#o1' });
+    expect(listKeys('outplan', { id: 'o1', customer_id: 'c1', tm_create: 'T' })).toEqual({
+      gsi1pk: 't#c1#outplan',
+      gsi1sk: 'T#o1',
+    });
   });
   it('lists targets under their outdial and campaigncalls under both customer and campaign', () => {
-    expect(listKeys('outdialtarget', { id: 'x', outdial_id: 'd1', customer_id: 'c1', tm_create: 'T' }).gsi1pk).toBe(
-      'outdial#d1#outdialtarget',
-    );
+    expect(
+      listKeys('outdialtarget', { id: 'x', outdial_id: 'd1', customer_id: 'c1', tm_create: 'T' }).gsi1pk,
+    ).toBe('outdial#d1#outdialtarget');
     const keys = listKeys('campaigncall', { id: 'x', customer_id: 'c1', campaign_id: 'k1', tm_create: 'T' });
     expect(keys).toMatchObject({ gsi1pk: 't#c1#campaigncall', gsi2pk: 'campaign#k1#campaigncall' });
   });

@@ -20,7 +20,9 @@ describe('page size', () => {
 describe('page token', () => {
   it('accepts the current and the legacy timestamp forms as the same cursor', () => {
     expect(parsePageToken('2022-04-28 02:16:39.712142')).toEqual({ tmCreate: '2022-04-28T02:16:39.712142Z' });
-    expect(parsePageToken('2022-04-28T02:16:39.712142Z')).toEqual({ tmCreate: '2022-04-28T02:16:39.712142Z' });
+    expect(parsePageToken('2022-04-28T02:16:39.712142Z')).toEqual({
+      tmCreate: '2022-04-28T02:16:39.712142Z',
+    });
     expect(parsePageToken('2022-04-28T02:16:39Z')).toEqual({ tmCreate: '2022-04-28T02:16:39.000000Z' });
   });
 

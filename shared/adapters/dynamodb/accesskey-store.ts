@@ -3,6 +3,7 @@ import type { Accesskey, Customer } from '#domain/customer.ts';
 import { Conflict } from '#domain/errors.ts';
 import type { AccesskeyStore } from '#ports/accesskey-store.ts';
 import { accesskeyHashKey, itemKey, listKeys } from './keys.ts';
+import { withoutUnsetDelete } from './resource-store.ts';
 import { TransactionRefused, transact } from './transactions.ts';
 
 export class DynamoAccesskeyStore implements AccesskeyStore {
@@ -15,7 +16,7 @@ export class DynamoAccesskeyStore implements AccesskeyStore {
     await this.ddb.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...itemKey('customer', customer.id), et: 'customer', ...customer },
+        Item: { ...itemKey('customer', customer.id), et: 'customer', ...withoutUnsetDelete(customer) },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -48,7 +49,7 @@ export class DynamoAccesskeyStore implements AccesskeyStore {
             ...itemKey('accesskey', key.id),
             ...listKeys('accesskey', key),
             et: 'accesskey',
-            ...key,
+            ...withoutUnsetDelete(key),
             _token_hash: tokenHash,
           },
           ConditionExpression: 'attribute_not_exists(pk)',

@@ -8,7 +8,7 @@ import { type Agent, type AgentStatus, agentServesQueue } from '#domain/queue.ts
 import type { AgentStore } from '#ports/agent-store.ts';
 import type { Expectation } from '#ports/resource-store.ts';
 import { availableAgentKeys, itemKey, listKeys } from './keys.ts';
-import { conditionalUpdate, type DynamoResourceStore } from './resource-store.ts';
+import { conditionalUpdate, type DynamoResourceStore, withoutUnsetDelete } from './resource-store.ts';
 
 /**
  * Available agents live in a sparse partition of the byParent index (one per customer), so counting a
@@ -30,7 +30,7 @@ export class DynamoAgentStore implements AgentStore {
           ...listKeys('agent', agent),
           ...(agent.status === 'available' ? availableAgentKeys(agent.customer_id, agent.id) : {}),
           et: 'agent',
-          ...agent,
+          ...withoutUnsetDelete(agent),
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),

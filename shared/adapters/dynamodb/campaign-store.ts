@@ -1,11 +1,12 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Campaign, CampaignResourceInfo } from '#domain/campaign.ts';
 import { Conflict, resourceDeleted } from '#domain/errors.ts';
 import { isNil, NIL_UUID } from '#domain/ids.ts';
 import { type CampaignStore, type ReferenceField, ReferenceRejected } from '#ports/campaign-store.ts';
-import { itemKey, listKeys } from './keys.ts';
-import { fromItem } from './resource-store.ts';
+import { activeCampaignKeys, itemKey, listKeys } from './keys.ts';
+import { fromItem, withoutUnsetDelete } from './resource-store.ts';
 import { type TransactItem, TransactionRefused, transact } from './transactions.ts';
 
 const REF_KIND = {
@@ -38,7 +39,7 @@ export class DynamoCampaignStore implements CampaignStore {
             ...itemKey('campaign', campaign.id),
             ...listKeys('campaign', campaign),
             et: 'campaign',
-            ...campaign,
+            ...withoutUnsetDelete(campaign),
             _inflight: 0,
           },
           ConditionExpression: 'attribute_not_exists(pk)',
@@ -87,7 +88,8 @@ export class DynamoCampaignStore implements CampaignStore {
     const steps: Step[] = [
       this.campaignUpdate(
         current,
-        { status: 'run', tm_update: now },
+        // Running campaigns join the sparse active set the tick reads (never a Scan).
+        { status: 'run', tm_update: now, ...activeCampaignKeys(current.id) },
         'attribute_not_exists(tm_delete) AND #status IN (:stop, :stopping)',
         { '#status': 'status' },
         { ':stop': 'stop', ':stopping': 'stopping' },
@@ -108,7 +110,7 @@ export class DynamoCampaignStore implements CampaignStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: key,
-          UpdateExpression: 'SET #status = :stop, tm_update = :now',
+          UpdateExpression: 'SET #status = :stop, tm_update = :now REMOVE gsi4pk, gsi4sk',
           ConditionExpression:
             'customer_id = :c AND attribute_not_exists(tm_delete) AND #status IN (:run, :stopping) AND (attribute_not_exists(#inflight) OR #inflight <= :zero)',
           ExpressionAttributeNames: { '#status': 'status', '#inflight': '_inflight' },
@@ -142,11 +144,18 @@ export class DynamoCampaignStore implements CampaignStore {
             ':c': current.customer_id,
           },
           ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
       return fromItem(out.Attributes ?? {}) as unknown as Campaign;
     } catch (err) {
       if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      const item = err.Item ? unmarshall(err.Item as Parameters<typeof unmarshall>[0]) : undefined;
+      if (item?.customer_id === current.customer_id && item.tm_delete) throw resourceDeleted('campaign');
+      // Already stopping with calls in flight, or stopped meanwhile: a repeated stop changes nothing (§4.1).
+      if (item?.customer_id === current.customer_id && ['stopping', 'stop'].includes(item.status)) {
+        return fromItem(item) as unknown as Campaign;
+      }
       throw new Conflict(
         'CONCURRENT_MODIFICATION',
         'The campaign changed while it was being stopped; try again',
@@ -314,6 +323,13 @@ export class DynamoCampaignStore implements CampaignStore {
       if (err instanceof TransactionRefused) {
         const step = steps[err.index];
         if (step) throw step.onRefused(err.current);
+      }
+      // Another transaction held one of the items (e.g. two creates claiming one outdial): a 409, not a 500.
+      if (
+        err instanceof TransactionCanceledException &&
+        err.CancellationReasons?.some((r) => r.Code === 'TransactionConflict')
+      ) {
+        throw new Conflict('CONCURRENT_MODIFICATION', 'A referenced resource changed meanwhile; try again');
       }
       throw err;
     }

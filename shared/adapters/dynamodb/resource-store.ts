@@ -26,6 +26,16 @@ export const fromItem = (item: Record<string, unknown>): StoredItem => {
   return out as StoredItem;
 };
 
+/**
+ * A resource as written: a null tm_delete is left out, because "not deleted" is the *absence* of the
+ * attribute in every condition (`attribute_not_exists(tm_delete)`) and a stored NULL would count as
+ * present, making every later change of the item fail its condition.
+ */
+export const withoutUnsetDelete = <T extends object>(resource: T): T => {
+  const { tm_delete, ...rest } = resource as T & { tm_delete?: unknown };
+  return (tm_delete === null || tm_delete === undefined ? rest : resource) as T;
+};
+
 /** Builds `SET #n0 = :v0, …` for an attribute map; pure. */
 export const setExpression = (set: Record<string, unknown>, prefix = 'u') => {
   const names: Record<string, string> = {};
@@ -72,7 +82,7 @@ export class DynamoResourceStore implements ResourceStore {
     await this.ddb.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...itemKey(kind, item.id), ...listKeys(kind, item), et: kind, ...item },
+        Item: { ...itemKey(kind, item.id), ...listKeys(kind, item), et: kind, ...withoutUnsetDelete(item) },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -115,11 +125,16 @@ export class DynamoResourceStore implements ResourceStore {
   softDelete(kind: StoredKind, id: string, expect: Expectation, now: string): Promise<StoredItem> {
     return this.conditional(
       expect,
+      // A deleted item leaves every index: lists, the engine's due targets and its active campaigns.
       conditionalUpdate(this.tableName, kind, id, expect, { tm_delete: now, tm_update: now }, [
         'gsi1pk',
         'gsi1sk',
         'gsi2pk',
         'gsi2sk',
+        'gsi3pk',
+        'gsi3sk',
+        'gsi4pk',
+        'gsi4sk',
       ]),
     );
   }

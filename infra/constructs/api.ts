@@ -1,0 +1,198 @@
+/** The HTTP API: one Lambda per route family, one API Gateway route per route the family serves. */
+import { join } from 'node:path';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { Family } from '#functions/api/families.ts';
+import type { Route } from '#http/route.ts';
+import type { Deps } from '#services/deps.ts';
+import type { Data, TableAccess } from './data.ts';
+import { NodeFunction, type PowertoolsLogLevel } from './node-function.ts';
+import type { OperatorKey } from './secrets.ts';
+
+/** The path prefix every route shares; outputs and docs build URLs from it. */
+export const API_BASE_PATH = '/v1.0';
+
+/** Routes are only read here, never run, so they get deps that refuse to be used. */
+const unusableDeps = new Proxy({} as Deps, {
+  get: () => {
+    throw new Error('route specs only: infra never runs a route');
+  },
+});
+
+/** The routes a family serves, read from the same factory the Lambda and the local server use. */
+export const routesOf = (family: Family): Route[] => family.routes(unusableDeps, { keysChanged() {} });
+
+export interface ThrottleProps {
+  /** Requests API Gateway absorbs at once before it answers 429. */
+  burstLimit: number;
+  /** Steady requests per second across all routes of the stage. */
+  rateLimit: number;
+}
+
+export interface ApiProps {
+  /** Directory holding package.json; entries are `functions/api/<family>.ts` under it. */
+  projectRoot: string;
+  families: readonly Family[];
+  data: Data;
+  /** Table access per family name; a family without an entry is an error, not a silent grant. */
+  tableAccess: Readonly<Record<string, TableAccess>>;
+  /** Read only by the families with an `admin` route. */
+  operatorKey: OperatorKey;
+  /**
+   * Default stage throttling for every route.
+   * @default { burstLimit: 200, rateLimit: 100 }: well above one customer's console and scripts, low
+   * enough that a runaway client cannot run up the Lambda and DynamoDB bill.
+   */
+  throttle?: ThrottleProps;
+  /**
+   * Browser origins allowed by CORS.
+   * @default [] (CORS off): the API is called by servers and scripts; a browser console opts in.
+   */
+  corsOrigins?: readonly string[];
+  /** @default RetentionDays.ONE_MONTH, for both access logs and function logs. */
+  logRetention?: RetentionDays;
+  /** For the log groups. @default RemovalPolicy.RETAIN */
+  removalPolicy?: RemovalPolicy;
+  /** @default 'INFO' */
+  logLevel?: PowertoolsLogLevel;
+  /** @default 10: seconds a warm handler trusts a verified access key (shared/config.ts). */
+  accesskeyCacheSeconds?: number;
+}
+
+/**
+ * One JSON object per request. No query string, headers or body: access keys may travel in
+ * `?accesskey=`/`?token=` and cookies, and must never reach a log.
+ */
+export const ACCESS_LOG_FORMAT = {
+  requestId: '$context.requestId',
+  requestTime: '$context.requestTime',
+  ip: '$context.identity.sourceIp',
+  userAgent: '$context.identity.userAgent',
+  routeKey: '$context.routeKey',
+  path: '$context.path',
+  status: '$context.status',
+  protocol: '$context.protocol',
+  responseLength: '$context.responseLength',
+  responseLatency: '$context.responseLatency',
+  integrationLatency: '$context.integrationLatency',
+  integrationStatus: '$context.integrationStatus',
+  integrationError: '$context.integrationErrorMessage',
+  error: '$context.error.message',
+} as const;
+
+const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
+
+const checkOrigin = (origin: string) => {
+  if (origin === '*' || /^https:\/\/[^/\s]+$/.test(origin) || /^http:\/\/localhost(:\d+)?$/.test(origin)) return;
+  throw new Error(`CORS origin "${origin}" must be *, https://host[:port] or http://localhost[:port]`);
+};
+
+export class Api extends Construct {
+  readonly httpApi: HttpApi;
+  readonly stage: HttpStage;
+  readonly accessLogs: LogGroup;
+  /** Function per family name, in the order of `families`. */
+  readonly functions: ReadonlyMap<string, NodeFunction>;
+  /** `https://<id>.execute-api.<region>.amazonaws.com/v1.0` */
+  readonly baseUrl: string;
+
+  constructor(scope: Construct, id: string, props: ApiProps) {
+    super(scope, id);
+    const throttle = props.throttle ?? { burstLimit: 200, rateLimit: 100 };
+    if (!Number.isInteger(throttle.burstLimit) || throttle.burstLimit < 1 || !(throttle.rateLimit > 0)) {
+      throw new Error(`${id}: throttle needs an integer burstLimit ≥ 1 and a rateLimit > 0`);
+    }
+    const corsOrigins = props.corsOrigins ?? [];
+    corsOrigins.forEach(checkOrigin);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
+
+    this.httpApi = new HttpApi(this, 'HttpApi', {
+      description: 'Outbound campaign API',
+      // Our own $default stage below carries access logs and throttling, which the built-in one cannot.
+      createDefaultStage: false,
+      ...(corsOrigins.length > 0
+        ? {
+            corsPreflight: {
+              allowOrigins: [...corsOrigins],
+              allowMethods: [
+                CorsHttpMethod.GET,
+                CorsHttpMethod.POST,
+                CorsHttpMethod.PUT,
+                CorsHttpMethod.DELETE,
+              ],
+              allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
+              maxAge: Duration.hours(1),
+            },
+          }
+        : {}),
+    });
+
+    this.accessLogs = new LogGroup(this, 'AccessLogs', { retention: logRetention, removalPolicy });
+    this.stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(this.accessLogs),
+        format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FORMAT)),
+      },
+    });
+    this.baseUrl = `${this.httpApi.apiEndpoint}${API_BASE_PATH}`;
+
+    const functions = new Map<string, NodeFunction>();
+    const seen = new Set<string>();
+    for (const family of props.families) {
+      const access = props.tableAccess[family.name];
+      if (!access) {
+        throw new Error(`${id}: family "${family.name}" has no entry in tableAccess (infra/constructs/table-access.ts)`);
+      }
+      const routes = routesOf(family);
+      const fn = new NodeFunction(this, pascal(family.name), {
+        entry: join(props.projectRoot, 'functions', 'api', `${family.name}.ts`),
+        projectRoot: props.projectRoot,
+        description: `Outbound API: ${family.name}`,
+        removalPolicy,
+        logRetention,
+        ...(props.logLevel ? { logLevel: props.logLevel } : {}),
+        environment: {
+          TABLE_NAME: props.data.table.tableName,
+          OUTBOUND_RUNTIME: 'aws',
+          ACCESSKEY_CACHE_SECONDS: String(props.accesskeyCacheSeconds ?? 10),
+        },
+      });
+      props.data.grant(fn.fn, access);
+      if (routes.some((r) => r.access === 'admin')) props.operatorKey.grantReadTo(fn.fn);
+
+      const integration = new HttpLambdaIntegration(`${pascal(family.name)}Integration`, fn.fn);
+      for (const route of routes) {
+        const key = `${route.method} ${route.path}`;
+        if (seen.has(key)) throw new Error(`${id}: route ${key} is served by two families`);
+        seen.add(key);
+        this.httpApi.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
+      }
+      functions.set(family.name, fn);
+    }
+    this.functions = functions;
+
+    // Covers every route: they are children of the HttpApi.
+    Validations.of(this.httpApi).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason:
+        'Routes authenticate in the function, by design: VoIPBIN-compatible access keys arrive as a ' +
+        'Bearer header, ?accesskey=/?token= or cookies and are checked against hashed keys in DynamoDB ' +
+        '(shared/http/credentials.ts, shared/services/authenticate.ts). GET /v1.0/openapi.json is public.',
+    });
+  }
+}

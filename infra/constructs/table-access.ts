@@ -1,0 +1,33 @@
+/**
+ * What each API family's code does with the table, read off its services and the DynamoDB adapters.
+ * Least privilege is only as good as this list: when a service starts using a new store method, add
+ * the action here (the function gets AccessDenied, and test/infra pins the list, until you do).
+ *
+ * Every family but openapi authenticates callers: a GetItem on the access-key hash item.
+ */
+import type { TableAccess } from './data.ts';
+
+export const apiTableAccess: Readonly<Record<string, TableAccess>> = {
+  // create/run/resource_info/delete: transactions of Put + Update + ConditionCheck over the campaign
+  // and the resources it references (release reads the outdial first); stop/update: UpdateItem.
+  // Lists: campaigns of a customer (byList), campaigncalls of a campaign (byParent).
+  campaigns: {
+    items: ['GetItem', 'PutItem', 'UpdateItem', 'ConditionCheckItem'],
+    queries: ['byList', 'byParent'],
+  },
+  // Read-only attempts, plus soft delete (a conditional update) of a finished one.
+  campaigncalls: { items: ['GetItem', 'UpdateItem'], queries: ['byList'] },
+  // Create, conditional update and soft delete; lists of a customer.
+  outplans: { items: ['GetItem', 'PutItem', 'UpdateItem'], queries: ['byList'] },
+  // Outdials and their targets: lists of a customer and targets of an outdial, both in byList.
+  outdials: { items: ['GetItem', 'PutItem', 'UpdateItem'], queries: ['byList'] },
+  queues: { items: ['GetItem', 'PutItem', 'UpdateItem'], queries: ['byList'] },
+  // Status changes move the agent in and out of byParent, but only as attributes of UpdateItem.
+  agents: { items: ['GetItem', 'PutItem', 'UpdateItem'], queries: ['byList'] },
+  // Operator creates a customer and its first key (Puts, one transaction); a customer reads itself.
+  customers: { items: ['GetItem', 'PutItem'], queries: [] },
+  // Create: two Puts in a transaction; delete: Update of the key + Delete of its hash item.
+  accesskeys: { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queries: ['byList'] },
+  // Public, static document: no table access at all.
+  openapi: { items: [], queries: [] },
+};
