@@ -15,7 +15,9 @@ export type HangupReason =
   | 'cancel'
   | 'amd'
   | 'dialout'
-  | 'timeout';
+  | 'timeout'
+  /** Ours, not a provider's: answered, but the caller hung up while waiting for an agent. */
+  | 'abandoned';
 
 type TargetSlots = Pick<
   OutdialTarget,

@@ -26,6 +26,10 @@ export interface EngineCampaigncall extends Campaigncall {
   _reason?: HangupReason;
   /** Provider call id (also the reference_id once placed). */
   _call_id?: string;
+  /** The agent taking this answered call. */
+  _agent_id?: string;
+  /** Set while the answered caller waits in the queue for an agent. */
+  _waiting_since?: string;
 }
 
 export type ClaimResult = 'claimed' | 'target-taken' | 'campaign-not-running';
@@ -80,6 +84,21 @@ export interface EngineStore {
   finish(call: EngineCampaigncall, outcome: Finish, now: string): Promise<FinishResult>;
   /** status `from` → stop when nothing is in flight; leaves the active set. */
   stopWhenIdle(campaignId: string, from: 'run' | 'stopping', now: string): Promise<boolean>;
+  /**
+   * Offers an answered call to the first available agent serving the queue: in one transaction the
+   * agent goes available → busy (leaving the available index) and the call records the agent.
+   */
+  assignAgent(
+    call: EngineCampaigncall,
+    queueTagIds: readonly string[],
+    now: string,
+  ): Promise<string | undefined>;
+  /** Puts an answered call in its queue's waiting line. */
+  waitInQueue(call: EngineCampaigncall, now: string): Promise<void>;
+  /** Answered calls of a queue still waiting for an agent, oldest first. */
+  waitingCallers(queueId: string, limit: number): Promise<EngineCampaigncall[]>;
+  /** The agent of a finished call is available again (only if still busy with that call). */
+  releaseAgent(customerId: string, agentId: string, campaigncallId: string, now: string): Promise<void>;
   /** Open attempts of a campaign created before `before`, oldest first. */
   openAttempts(campaignId: string, before: string, limit: number): Promise<EngineCampaigncall[]>;
 }

@@ -37,7 +37,11 @@ export const CreateCampaign = z
   .meta({ id: 'CreateCampaign' });
 /** All five are overwritten (§6.2), so detail is required here: omitting it must not blank it. */
 export const UpdateCampaign = z
-  .strictObject({ ...basic, detail: z.string().max(4096), max_concurrent_calls: MaxConcurrentCalls.optional() })
+  .strictObject({
+    ...basic,
+    detail: z.string().max(4096),
+    max_concurrent_calls: MaxConcurrentCalls.optional(),
+  })
   .meta({ id: 'UpdateCampaign' });
 export const UpdateCampaignStatus = z
   .strictObject({ status: z.enum(['run', 'stop'], { message: 'unsupported status: use run or stop' }) })

@@ -334,7 +334,7 @@ describe('random input (property)', () => {
         const res = await alice.request(r.method, r.path, value);
         expectAgreesWithSchema(r, JSON.parse(JSON.stringify(value) ?? 'null'), res);
       }),
-      { numRuns: 150 },
+      { numRuns: 100 },
     );
   });
 
@@ -354,7 +354,7 @@ describe('random input (property)', () => {
         }
         expectAgreesWithSchema(r, parsed, res);
       }),
-      { numRuns: 150 },
+      { numRuns: 100 },
     );
   });
 
@@ -378,7 +378,7 @@ describe('random input (property)', () => {
           expectEnvelope(res.body, res.status);
         },
       ),
-      { numRuns: 150 },
+      { numRuns: 100 },
     );
   });
 

@@ -2,12 +2,15 @@
  * The whole system for engine tests: API server and provider webhook route over real HTTP, DynamoDB
  * Local, the dial queue in the SQS emulator, and the simulator driven by a hand-moved clock.
  */
+import { randomUUID } from 'node:crypto';
+import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
 import { cryptoIds } from '#adapters/crypto-ids.ts';
 import { createDocumentClient } from '#adapters/dynamodb/client.ts';
 import { dynamoDeps } from '#adapters/dynamodb/deps.ts';
 import type { TelephonyProvider, WebhookRequest } from '#ports/telephony.ts';
 import { startApiServer } from '../../infra/local/api-server.ts';
+import { ensureTable } from '../../infra/local/dynamodb-local.ts';
 import { LocalEngine } from '../../infra/local/engine-runtime.ts';
 import { FakeClock } from './clock.ts';
 import type { Client } from './local-api.ts';
@@ -18,6 +21,8 @@ export interface TestSystem {
   scheduler: ManualScheduler;
   engine: LocalEngine;
   customer: Client & { customerId: string };
+  /** The secret the simulator signs its events with, so a test can post (or forge) events itself. */
+  simulatorSecret: string;
   /** One engine round: tick, let the dialer place every queued call, then let `ms` of call time pass. */
   round(ms: number): Promise<void>;
   close(): Promise<void>;
@@ -34,13 +39,18 @@ export const startTestSystem = async (
   const clock = new FakeClock(Date.now());
   const scheduler = new ManualScheduler(clock);
   const ddb = createDocumentClient(inject('ddbEndpoint'));
-  const deps = dynamoDeps(ddb, 'outbound-test', { clock, runtime: 'local' });
+  // A table of its own: the tick visits every running campaign of its table, so systems running in
+  // parallel (other test files, the API tests) must never see each other's campaigns.
+  const tableName = `outbound-engine-${randomUUID()}`;
+  await ensureTable(inject('ddbEndpoint'), tableName);
+  const deps = dynamoDeps(ddb, tableName, { clock, runtime: 'local' });
+  const simulatorSecret = cryptoIds.token();
   const engine = await LocalEngine.start({
     deps,
     ddb,
-    tableName: 'outbound-test',
+    tableName,
     scheduler,
-    simulatorSecret: cryptoIds.token(),
+    simulatorSecret,
     publicBaseUrl: 'http://127.0.0.1:0',
     ...options,
   });
@@ -82,6 +92,7 @@ export const startTestSystem = async (
     scheduler,
     engine,
     customer,
+    simulatorSecret,
     round: async (ms) => {
       await engine.tick();
       await engine.drain();
@@ -90,6 +101,13 @@ export const startTestSystem = async (
     close: async () => {
       await api.close();
       await engine.stop();
+      const admin = new DynamoDBClient({
+        endpoint: inject('ddbEndpoint'),
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      });
+      await admin.send(new DeleteTableCommand({ TableName: tableName }));
+      admin.destroy();
     },
   };
 };

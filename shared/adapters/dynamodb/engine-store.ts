@@ -4,6 +4,7 @@ import type { Campaigncall } from '#domain/campaigncall.ts';
 import type { DestinationChoice } from '#domain/dialing.ts';
 import type { Outplan } from '#domain/outplan.ts';
 import type { Queue } from '#domain/queue.ts';
+import { agentServesQueue } from '#domain/queue.ts';
 import type {
   ClaimResult,
   EngineCampaign,
@@ -16,12 +17,15 @@ import type {
 import {
   ACTIVE_SHARDS,
   activeShardKey,
+  availableAgentKeys,
   dueKeys,
   duePartitionKey,
   itemKey,
   listKeys,
   openAttemptKeys,
   openAttemptsKey,
+  waitingCallerKeys,
+  waitingCallersKey,
 } from './keys.ts';
 import { fromItem } from './resource-store.ts';
 import { TransactionRefused, transact } from './transactions.ts';
@@ -317,7 +321,7 @@ export class DynamoEngineStore implements EngineStore {
           TableName: this.tableName,
           Key: itemKey('campaigncall', call.id),
           UpdateExpression:
-            'SET #status = :done, #result = :result, #reason = :reason, tm_update = :now REMOVE gsi4pk, gsi4sk',
+            'SET #status = :done, #result = :result, #reason = :reason, tm_update = :now REMOVE gsi4pk, gsi4sk, gsi3pk, gsi3sk',
           ConditionExpression: '#status = :was',
           ExpressionAttributeNames: { '#status': 'status', '#result': 'result', '#reason': '_reason' },
           ExpressionAttributeValues: {
@@ -374,6 +378,127 @@ export class DynamoEngineStore implements EngineStore {
     } catch (err) {
       if (isConditionFailure(err)) return false;
       throw err;
+    }
+  }
+
+  async assignAgent(
+    call: EngineCampaigncall,
+    queueTagIds: readonly string[],
+    now: string,
+  ): Promise<string | undefined> {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.ddb.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'byParent',
+          KeyConditionExpression: 'gsi2pk = :pk',
+          ExpressionAttributeValues: { ':pk': availableAgentKeys(call.customer_id, '').gsi2pk },
+          ProjectionExpression: 'id, tag_ids',
+          Limit: 25,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const agent of page.Items ?? []) {
+        if (!agentServesQueue((agent.tag_ids as string[] | undefined) ?? [], queueTagIds)) continue;
+        try {
+          await transact(this.ddb, [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: itemKey('agent', String(agent.id)),
+                UpdateExpression: 'SET #status = :busy, tm_update = :now, #cc = :cc REMOVE gsi2pk, gsi2sk',
+                ConditionExpression: '#status = :available AND attribute_not_exists(tm_delete)',
+                ExpressionAttributeNames: { '#status': 'status', '#cc': '_campaigncall' },
+                ExpressionAttributeValues: {
+                  ':busy': 'busy',
+                  ':available': 'available',
+                  ':now': now,
+                  ':cc': call.id,
+                },
+              },
+            },
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: itemKey('campaigncall', call.id),
+                UpdateExpression: 'SET #agent = :agent REMOVE #waiting, gsi3pk, gsi3sk',
+                ConditionExpression: '#status = :progressing AND attribute_not_exists(#agent)',
+                ExpressionAttributeNames: {
+                  '#status': 'status',
+                  '#agent': '_agent_id',
+                  '#waiting': '_waiting_since',
+                },
+                ExpressionAttributeValues: { ':progressing': 'progressing', ':agent': String(agent.id) },
+              },
+            },
+          ]);
+          return String(agent.id);
+        } catch (err) {
+          if (!(err instanceof TransactionRefused)) throw err;
+          // The call ended or already has an agent: stop offering it. Else that agent was just taken.
+          if (err.index === 1) return undefined;
+        }
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return undefined;
+  }
+
+  async waitInQueue(call: EngineCampaigncall, now: string) {
+    try {
+      await this.ddb.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: itemKey('campaigncall', call.id),
+          UpdateExpression: 'SET #waiting = :now, gsi3pk = :pk, gsi3sk = :sk',
+          ConditionExpression:
+            '#status = :progressing AND attribute_not_exists(#agent) AND attribute_not_exists(#waiting)',
+          ExpressionAttributeNames: {
+            '#status': 'status',
+            '#agent': '_agent_id',
+            '#waiting': '_waiting_since',
+          },
+          ExpressionAttributeValues: {
+            ':now': now,
+            ...prefixed(waitingCallerKeys(call.queue_id, now, call.id)),
+            ':progressing': 'progressing',
+          },
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+    }
+  }
+
+  async waitingCallers(queueId: string, limit: number): Promise<EngineCampaigncall[]> {
+    const items = await this.queryPage(waitingCallersKey(queueId), undefined, limit);
+    return items.map((i) => fromItem(i) as unknown as EngineCampaigncall);
+  }
+
+  async releaseAgent(customerId: string, agentId: string, campaigncallId: string, now: string) {
+    try {
+      await this.ddb.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: itemKey('agent', agentId),
+          UpdateExpression:
+            'SET #status = :available, tm_update = :now, gsi2pk = :pk, gsi2sk = :sk REMOVE #cc',
+          // Only if the agent is still on this call: a status the agent set meanwhile wins.
+          ConditionExpression: '#cc = :call AND #status = :busy AND attribute_not_exists(tm_delete)',
+          ExpressionAttributeNames: { '#status': 'status', '#cc': '_campaigncall' },
+          ExpressionAttributeValues: {
+            ':available': 'available',
+            ':busy': 'busy',
+            ':now': now,
+            ':call': campaigncallId,
+            ':pk': availableAgentKeys(customerId, agentId).gsi2pk,
+            ':sk': agentId,
+          },
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
     }
   }
 

@@ -112,3 +112,11 @@ export const openAttemptKeys = (campaignId: string, tmCreate: string, campaignca
 });
 
 export const openAttemptsKey = (campaignId: string) => `campaign#${campaignId}#open`;
+
+/** Answered calls waiting in a queue for a free agent, oldest first (byDue index, sparse). */
+export const waitingCallerKeys = (queueId: string, since: string, campaigncallId: string) => ({
+  gsi3pk: waitingCallersKey(queueId),
+  gsi3sk: `${since}#${campaigncallId}`,
+});
+
+export const waitingCallersKey = (queueId: string) => `queue#${queueId}#waiting`;

@@ -10,6 +10,8 @@ export const finishAttempt = async (
   reason: HangupReason,
 ): Promise<FinishResult> => {
   const now = formatTimestamp(deps.clock.now());
+  // Answered but hung up while still waiting for an agent: nobody was reached, so it is no success.
+  if (reason === 'normal' && call._waiting_since && !call._agent_id) reason = 'abandoned';
   const result = resultOf(reason);
   const targetStatus = targetStatusAfter(result);
   let targetPartition: 'retry' | 'exhausted' | undefined;
@@ -22,6 +24,9 @@ export const finishAttempt = async (
     targetPartition = target && outplan && chooseDestination(target, outplan) ? 'retry' : 'exhausted';
   }
   const finished = await deps.engine.finish(call, { result, reason, targetStatus, targetPartition }, now);
+  if (finished === 'finished' && call._agent_id) {
+    await deps.engine.releaseAgent(call.customer_id, call._agent_id, call.id, now);
+  }
   if (finished === 'finished') {
     const campaign = await deps.engine.getCampaign(call.campaign_id);
     if (campaign?.status === 'stopping') await deps.engine.stopWhenIdle(campaign.id, 'stopping', now);

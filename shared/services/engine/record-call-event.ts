@@ -6,6 +6,7 @@ import { formatTimestamp } from '#domain/time.ts';
 import type { NormalizedCallEvent } from '#ports/telephony.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { finishAttempt } from './finish-attempt.ts';
+import { joinQueue } from './join-queue.ts';
 
 export type EventOutcome =
   | 'unknown-attempt'
@@ -28,8 +29,11 @@ export const recordCallEvent = async (
   switch (event.kind) {
     case 'ringing':
       return 'ignored';
-    case 'answered':
-      return (await deps.engine.answer(call, formatTimestamp(deps.clock.now()))) ? 'answered' : 'duplicate';
+    case 'answered': {
+      if (!(await deps.engine.answer(call, formatTimestamp(deps.clock.now())))) return 'duplicate';
+      await joinQueue(deps, { ...call, status: 'progressing' });
+      return 'answered';
+    }
     case 'completed': {
       const finished = await finishAttempt(deps, call, event.reason ?? 'normal');
       return finished === 'finished' ? 'finished' : 'duplicate';

@@ -12,6 +12,7 @@ import type { EngineCampaign } from '#ports/engine-store.ts';
 import { changeCampaignStatus } from '../campaigns.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { finishAttempt } from './finish-attempt.ts';
+import { serveWaitingCallers } from './join-queue.ts';
 import { sweepCampaign } from './sweep.ts';
 
 export type TickOutcome =
@@ -76,6 +77,8 @@ const step = async (
     return { outcome: 'misconfigured', claimed: 0 };
   }
 
+  // Free agents take callers already waiting before new calls are started for them.
+  await serveWaitingCallers(deps, campaign.queue_id);
   const allowed = Math.min(await pacing(deps, campaign), deps.settings.maxNewCallsPerTick);
   const jobs: DialJob[] = [];
   if (allowed > 0) {

@@ -1,0 +1,36 @@
+/**
+ * Queue join (§8): an answered call of a campaign with a queue is offered to an available agent of
+ * that queue, who becomes busy for the call; with no agent free the caller waits in line and is offered
+ * again on the next tick, oldest first.
+ */
+import { isNil } from '#domain/ids.ts';
+import { formatTimestamp } from '#domain/time.ts';
+import type { EngineCampaigncall } from '#ports/engine-store.ts';
+import type { EngineDeps } from './engine-deps.ts';
+
+export const joinQueue = async (deps: EngineDeps, call: EngineCampaigncall): Promise<string | undefined> => {
+  if (isNil(call.queue_id)) return undefined;
+  const queue = await deps.engine.getQueue(call.queue_id);
+  const now = formatTimestamp(deps.clock.now());
+  const agentId = queue ? await deps.engine.assignAgent(call, queue.tag_ids ?? [], now) : undefined;
+  if (!agentId) await deps.engine.waitInQueue(call, now);
+  return agentId;
+};
+
+/** Offers waiting callers of a queue to agents that became free; stops at the first caller left waiting. */
+export const serveWaitingCallers = async (deps: EngineDeps, queueId: string): Promise<number> => {
+  if (isNil(queueId)) return 0;
+  const queue = await deps.engine.getQueue(queueId);
+  if (!queue) return 0;
+  let served = 0;
+  for (const call of await deps.engine.waitingCallers(queueId, 25)) {
+    const agentId = await deps.engine.assignAgent(
+      call,
+      queue.tag_ids ?? [],
+      formatTimestamp(deps.clock.now()),
+    );
+    if (!agentId) break;
+    served++;
+  }
+  return served;
+};

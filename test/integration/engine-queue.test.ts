@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aCampaign, anOutdial, anOutplan } from '../support/factories/bodies.ts';
+import { startTestSystem, type TestSystem } from '../support/system.ts';
+
+let sys: TestSystem;
+beforeAll(async () => {
+  sys = await startTestSystem({ ringMs: 2000, talkMs: 5000 });
+});
+afterAll(() => sys.close());
+
+const setup = async (agents: number, targets: number) => {
+  const c = sys.customer;
+  const outplan = (
+    await c.post('/outplans', anOutplan({ max_try_count_0: 2, max_try_count_1: 0, try_interval: 600_000 }))
+  ).body;
+  const outdial = (await c.post('/outdials', anOutdial())).body;
+  for (let i = 0; i < targets; i++) {
+    // Last digit 5..9: answered, then a normal hangup after the talk time.
+    await c.post(`/outdials/${outdial.id}/targets`, {
+      name: `t${i}`,
+      destination_0: { type: 'tel', target: `+1555000010${5 + (i % 5)}` },
+    });
+  }
+  const tag = crypto.randomUUID();
+  const queue = (await c.post('/queues', { name: 'sales', tag_ids: [tag] })).body;
+  const agentIds: string[] = [];
+  for (let i = 0; i < agents; i++) {
+    agentIds.push((await c.post('/agents', { name: `a${i}`, tag_ids: [tag], status: 'available' })).body.id);
+  }
+  const campaign = (
+    await c.post(
+      '/campaigns',
+      aCampaign({ outplan_id: outplan.id, outdial_id: outdial.id, queue_id: queue.id, service_level: 100 }),
+    )
+  ).body;
+  await c.put(`/campaigns/${campaign.id}/status`, { status: 'run' });
+  return { campaign, agentIds, outdial };
+};
+
+const calls = async (campaignId: string) =>
+  (await sys.customer.get(`/campaigns/${campaignId}/campaigncalls`)).body.result as any[];
+const agentStatus = async (id: string) => (await sys.customer.get(`/agents/${id}`)).body.status;
+
+describe('queue join', () => {
+  it('gives an answered call to an available agent, who is busy for the call and available after it', async () => {
+    const { campaign, agentIds } = await setup(1, 3);
+    await sys.engine.tick();
+    expect(await calls(campaign.id)).toHaveLength(1);
+    await sys.engine.drain();
+    await sys.scheduler.advance(2000); // answered
+    expect(await agentStatus(agentIds[0]!)).toBe('busy');
+    await sys.engine.tick();
+    expect(await calls(campaign.id)).toHaveLength(1); // the only agent is busy: no new call
+    await sys.scheduler.advance(5000); // hangup
+    expect(await agentStatus(agentIds[0]!)).toBe('available');
+    const [done] = await calls(campaign.id);
+    expect(done).toMatchObject({ status: 'done', result: 'success' });
+    await sys.engine.tick();
+    expect(await calls(campaign.id)).toHaveLength(2);
+  });
+
+  it('lets a caller wait when no agent is free and records a hang-up while waiting as abandoned', async () => {
+    const { campaign, agentIds, outdial } = await setup(2, 2);
+    await sys.engine.tick();
+    expect(await calls(campaign.id)).toHaveLength(2);
+    await sys.engine.drain();
+    // One agent steps away while both calls ring: the second answered caller has nobody to talk to.
+    await sys.customer.put(`/agents/${agentIds[1]}/status`, { status: 'away' });
+    await sys.scheduler.advance(2000);
+    expect(await agentStatus(agentIds[0]!)).toBe('busy');
+    await sys.scheduler.advance(5000);
+    const results = (await calls(campaign.id)).map((c) => c.result).sort();
+    expect(results).toEqual(['fail', 'success']);
+    const targets = (await sys.customer.get(`/outdials/${outdial.id}/targets`)).body.result as any[];
+    expect(targets.map((t) => t.status).sort()).toEqual(['done', 'idle']);
+    expect(await agentStatus(agentIds[0]!)).toBe('available');
+    expect(await agentStatus(agentIds[1]!)).toBe('away');
+  });
+
+  it('offers a waiting caller to an agent who becomes available', async () => {
+    const { campaign, agentIds } = await setup(1, 1);
+    await sys.engine.tick();
+    await sys.engine.drain();
+    await sys.customer.put(`/agents/${agentIds[0]}/status`, { status: 'away' });
+    await sys.scheduler.advance(2000); // answered, nobody free: waits
+    await sys.customer.put(`/agents/${agentIds[0]}/status`, { status: 'available' });
+    await sys.engine.tick(); // the waiting caller is offered first
+    expect(await agentStatus(agentIds[0]!)).toBe('busy');
+    await sys.scheduler.advance(5000);
+    const [call] = await calls(campaign.id);
+    expect(call).toMatchObject({ status: 'done', result: 'success' });
+    expect(await agentStatus(agentIds[0]!)).toBe('available');
+  });
+});
