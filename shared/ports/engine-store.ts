@@ -19,10 +19,7 @@ export interface EngineTarget extends OutdialTarget {
   _open_cc?: string;
 }
 
-export type Placement = 'placing' | 'placed' | 'unknown';
-
 export interface EngineCampaigncall extends Campaigncall {
-  _placement?: Placement;
   _reason?: HangupReason;
   /** Provider call id (also the reference_id once placed). */
   _call_id?: string;

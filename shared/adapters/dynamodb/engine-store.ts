@@ -1,5 +1,12 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { Campaigncall } from '#domain/campaigncall.ts';
 import type { DestinationChoice } from '#domain/dialing.ts';
 import type { Outplan } from '#domain/outplan.ts';
@@ -24,6 +31,7 @@ import {
   listKeys,
   openAttemptKeys,
   openAttemptsKey,
+  placementGuardKey,
   waitingCallerKeys,
   waitingCallersKey,
 } from './keys.ts';
@@ -44,10 +52,11 @@ export class DynamoEngineStore implements EngineStore {
   async activeCampaignIds(): Promise<string[]> {
     const shards = await Promise.all(
       Array.from({ length: ACTIVE_SHARDS }, (_, shard) =>
-        this.queryAll('byState', 'gsi4pk', activeShardKey(shard), 'id'),
+        this.queryAll('byState', 'gsi4pk', activeShardKey(shard), 'gsi4sk'),
       ),
     );
-    return shards.flat().map((i) => String(i.id));
+    // byState copies keys only: the campaign id is the sort key.
+    return shards.flat().map((i) => String(i.gsi4sk));
   }
 
   async acquireLease(campaignId: string, owner: string, nowMs: number, leaseMs: number) {
@@ -209,13 +218,10 @@ export class DynamoEngineStore implements EngineStore {
   async startPlacement(campaigncallId: string): Promise<boolean> {
     try {
       await this.ddb.send(
-        new UpdateCommand({
+        new PutCommand({
           TableName: this.tableName,
-          Key: itemKey('campaigncall', campaigncallId),
-          UpdateExpression: 'SET #p = :placing',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#p) AND #status = :dialing',
-          ExpressionAttributeNames: { '#p': '_placement', '#status': 'status' },
-          ExpressionAttributeValues: { ':placing': 'placing', ':dialing': 'dialing' },
+          Item: { ...placementGuardKey(campaigncallId), et: 'placement', state: 'placing' },
+          ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
       return true;
@@ -230,22 +236,21 @@ export class DynamoEngineStore implements EngineStore {
       new UpdateCommand({
         TableName: this.tableName,
         Key: itemKey('campaigncall', campaigncallId),
-        UpdateExpression: 'SET #p = :placed, #call = :call, reference_id = :call, tm_update = :now',
+        UpdateExpression: 'SET #call = :call, reference_id = :call, tm_update = :now',
         ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: { '#p': '_placement', '#call': '_call_id' },
-        ExpressionAttributeValues: { ':placed': 'placed', ':call': callId, ':now': now },
+        ExpressionAttributeNames: { '#call': '_call_id' },
+        ExpressionAttributeValues: { ':call': callId, ':now': now },
       }),
     );
   }
 
   async resetPlacement(campaigncallId: string) {
     await this.ddb.send(
-      new UpdateCommand({
+      new DeleteCommand({
         TableName: this.tableName,
-        Key: itemKey('campaigncall', campaigncallId),
-        UpdateExpression: 'REMOVE #p',
-        ConditionExpression: '#p = :placing',
-        ExpressionAttributeNames: { '#p': '_placement' },
+        Key: placementGuardKey(campaigncallId),
+        ConditionExpression: '#state = :placing',
+        ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: { ':placing': 'placing' },
       }),
     );
@@ -255,10 +260,9 @@ export class DynamoEngineStore implements EngineStore {
     await this.ddb.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: itemKey('campaigncall', campaigncallId),
-        UpdateExpression: 'SET #p = :unknown',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: { '#p': '_placement' },
+        Key: placementGuardKey(campaigncallId),
+        UpdateExpression: 'SET #state = :unknown',
+        ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: { ':unknown': 'unknown' },
       }),
     );
@@ -503,8 +507,10 @@ export class DynamoEngineStore implements EngineStore {
   }
 
   async openAttempts(campaignId: string, before: string, limit: number): Promise<EngineCampaigncall[]> {
-    const items = await this.queryPage(openAttemptsKey(campaignId), `${before}#`, limit, false, 'gsi4');
-    return items.map((i) => fromItem(i) as unknown as EngineCampaigncall);
+    // byState copies keys only; stale attempts are few, so each is read whole.
+    const keys = await this.queryPage(openAttemptsKey(campaignId), `${before}#`, limit, false, 'gsi4');
+    const calls = await Promise.all(keys.map((k) => this.getCampaigncall(String(k.pk).slice('campaigncall#'.length))));
+    return calls.filter((c): c is EngineCampaigncall => c !== undefined && c.status !== 'done');
   }
 
   private async getItem<T>(kind: Parameters<typeof itemKey>[0], id: string): Promise<T | undefined> {

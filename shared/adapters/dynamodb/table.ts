@@ -8,7 +8,36 @@ export interface IndexDefinition {
   sortKey: string;
   /** What the index is for, copied into docs and the CDK construct. */
   accessPattern: string;
+  /**
+   * What the index copies. Every write that changes a copied attribute also writes the index, so
+   * indexes the engine touches per attempt copy only what their readers need.
+   */
+  projection: { type: 'ALL' } | { type: 'KEYS_ONLY' } | { type: 'INCLUDE'; attributes: readonly string[] };
 }
+
+/** What the engine reads from a due target (and from a waiting caller) without fetching the item. */
+export const DUE_ATTRIBUTES = [
+  'id',
+  'customer_id',
+  'outdial_id',
+  'status',
+  'destination_0',
+  'destination_1',
+  'destination_2',
+  'destination_3',
+  'destination_4',
+  'try_count_0',
+  'try_count_1',
+  'try_count_2',
+  'try_count_3',
+  'try_count_4',
+  'tm_create',
+  'tm_update',
+  'tm_delete',
+  'queue_id',
+  '_agent_id',
+  '_waiting_since',
+] as const;
 
 export const TABLE_PARTITION_KEY = 'pk';
 export const TABLE_SORT_KEY = 'sk';
@@ -20,6 +49,7 @@ export const indexes = {
     partitionKey: 'gsi1pk',
     sortKey: 'gsi1sk',
     accessPattern: 'lists by customer (and targets by outdial), newest first; sparse: deleted items leave it',
+    projection: { type: 'ALL' },
   },
   /** Children of a parent: campaigncalls of a campaign, available agents of a customer. */
   byParent: {
@@ -27,6 +57,7 @@ export const indexes = {
     partitionKey: 'gsi2pk',
     sortKey: 'gsi2sk',
     accessPattern: 'campaigncalls by campaign, newest first; available agents by customer (sparse)',
+    projection: { type: 'ALL' },
   },
   /** Idle targets of an outdial by engine partition (fresh / retry / exhausted), oldest first. */
   byDue: {
@@ -35,6 +66,7 @@ export const indexes = {
     sortKey: 'gsi3sk',
     accessPattern:
       'due targets of an outdial: never tried by tm_create, retries by end of last attempt (sparse)',
+    projection: { type: 'INCLUDE', attributes: DUE_ATTRIBUTES },
   },
   /** Campaigns the tick must visit, and each campaign's open attempts for the sweeper. */
   byState: {
@@ -42,6 +74,7 @@ export const indexes = {
     partitionKey: 'gsi4pk',
     sortKey: 'gsi4sk',
     accessPattern: 'running/stopping campaigns (sharded); open attempts of a campaign by age (sparse)',
+    projection: { type: 'KEYS_ONLY' },
   },
 } as const satisfies Record<string, IndexDefinition>;
 
@@ -69,6 +102,9 @@ export const createTableInput = (tableName: string) => ({
       { AttributeName: i.partitionKey, KeyType: 'HASH' as const },
       { AttributeName: i.sortKey, KeyType: 'RANGE' as const },
     ],
-    Projection: { ProjectionType: 'ALL' as const },
+    Projection:
+      i.projection.type === 'INCLUDE'
+        ? { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...i.projection.attributes] }
+        : { ProjectionType: i.projection.type },
   })),
 });

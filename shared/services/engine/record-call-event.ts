@@ -35,7 +35,8 @@ export const recordCallEvent = async (
       return 'answered';
     }
     case 'completed': {
-      const finished = await finishAttempt(deps, call, event.reason ?? 'normal');
+      // §4.4: a hangup with no (or an unknown) reason is a failure, retried like one; never a success.
+      const finished = await finishAttempt(deps, call, event.reason ?? 'failed');
       return finished === 'finished' ? 'finished' : 'duplicate';
     }
   }

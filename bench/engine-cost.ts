@@ -1,0 +1,421 @@
+/**
+ * Engine cost and speed, on DynamoDB Local + the SQS emulator + the simulator:
+ *  1. DynamoDB read/write units and SQS requests per completed attempt, with 1k and 100k targets in
+ *     the list (must be flat: a dial never reads the list). Units are billed by AWS's rules: each item
+ *     of a TransactWriteItems counts twice, which DynamoDB Local does not do.
+ *  2. Tick duration with 100 running campaigns.
+ *  3. Attempts per second with a zero-delay simulator.
+ * Usage: npx tsx bench/engine-cost.ts [bigListSize]
+ */
+import { performance } from 'node:perf_hooks';
+import {
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  PutCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { cryptoIds } from '#adapters/crypto-ids.ts';
+import { createDocumentClient } from '#adapters/dynamodb/client.ts';
+import { dynamoDeps } from '#adapters/dynamodb/deps.ts';
+import { itemKey, listKeys } from '#adapters/dynamodb/keys.ts';
+import { formatTimestamp } from '#domain/time.ts';
+import type { Scheduler } from '#ports/scheduler.ts';
+import { changeCampaignStatus, createCampaign } from '#services/campaigns.ts';
+import { createOutdial } from '#services/outdials.ts';
+import { createOutplan } from '#services/outplans.ts';
+import { startApiServer } from '../infra/local/api-server.ts';
+import { ensureTable, startDynamoLocal } from '../infra/local/dynamodb-local.ts';
+import { LocalEngine } from '../infra/local/engine-runtime.ts';
+import { FakeClock } from '../test/support/clock.ts';
+import { ManualScheduler } from '../test/support/manual-scheduler.ts';
+
+const BIG = Number(process.argv[2] ?? 100_000);
+const TABLE = 'outbound-bench-engine';
+const MEASURED_ATTEMPTS = 1000;
+
+/** Set by calibrate(): whether this DynamoDB Local already reports 2 units per transactional item. */
+let localDoublesTransactions = false;
+
+/** Compares a one-item transaction with the same plain write to learn how Local reports transactions. */
+const calibrate = async (ddb: DynamoDBDocumentClient) => {
+  const units = async (cmd: { input: Record<string, unknown> }) => {
+    cmd.input.ReturnConsumedCapacity = 'TOTAL';
+    const out = (await ddb.send(cmd as never)) as {
+      ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[];
+    };
+    const c = out.ConsumedCapacity;
+    return (Array.isArray(c) ? c : c ? [c] : []).reduce((a, x) => a + (x.CapacityUnits ?? 0), 0);
+  };
+  const plain = await units(new PutCommand({ TableName: TABLE, Item: { pk: 'calibrate', sk: 'a' } }));
+  const tx = await units(
+    new TransactWriteCommand({
+      TransactItems: [{ Put: { TableName: TABLE, Item: { pk: 'calibrate', sk: 'b' } } }],
+    }),
+  );
+  localDoublesTransactions = tx >= 2 * plain;
+  console.log(
+    `DynamoDB Local reports a 1-item transaction as ${tx} WCU vs ${plain} for a plain write: ${
+      localDoublesTransactions
+        ? 'already billed the AWS way, counted as reported'
+        : 'doubled here, as AWS bills it'
+    }`,
+  );
+};
+
+/** Counts DynamoDB capacity (tables and indexes) and requests, the AWS way for transactions. */
+const meter = (ddb: DynamoDBDocumentClient) => {
+  const m = { read: 0, write: 0, requests: 0, byCommand: new Map<string, number>() };
+  ddb.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as Record<string, unknown>;
+      input.ReturnConsumedCapacity = 'INDEXES';
+      const out = await next(args);
+      const caps = (out.output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
+      const list = (Array.isArray(caps) ? caps : caps ? [caps] : []) as {
+        CapacityUnits?: number;
+        ReadCapacityUnits?: number;
+        WriteCapacityUnits?: number;
+      }[];
+      const transactional = context.commandName === 'TransactWriteItemsCommand';
+      const isRead = ['GetItemCommand', 'QueryCommand', 'BatchGetItemCommand'].includes(
+        String(context.commandName),
+      );
+      for (const c of list) {
+        const units = c.CapacityUnits ?? (c.ReadCapacityUnits ?? 0) + (c.WriteCapacityUnits ?? 0);
+        const billed = transactional && !localDoublesTransactions ? 2 * units : units;
+        if (isRead) m.read += units;
+        else m.write += billed;
+        m.byCommand.set(
+          String(context.commandName),
+          (m.byCommand.get(String(context.commandName)) ?? 0) + billed,
+        );
+      }
+      m.requests++;
+      return out;
+    },
+    { step: 'initialize', name: 'capacityMeter' },
+  );
+  return m;
+};
+
+const sqsMeter = (engine: LocalEngine) => {
+  const m = { requests: 0 };
+  (
+    engine as unknown as { sqs: { middlewareStack: DynamoDBDocumentClient['middlewareStack'] } }
+  ).sqs.middlewareStack.add(
+    (next) => async (args) => {
+      m.requests++;
+      return next(args);
+    },
+    { step: 'initialize', name: 'sqsMeter' },
+  );
+  return m;
+};
+
+const bulkTargets = async (
+  ddb: DynamoDBDocumentClient,
+  customerId: string,
+  outdialId: string,
+  n: number,
+  now: string,
+) => {
+  const write = async (from: number, to: number) => {
+    const items = [];
+    for (let i = from; i < to; i++) {
+      const id = cryptoIds.uuid();
+      const target = {
+        id,
+        outdial_id: outdialId,
+        customer_id: customerId,
+        name: `t${i}`,
+        detail: '',
+        data: '',
+        status: 'idle',
+        // Last digit 0..9: 40% of numbers fail (1-4) and are retried once.
+        destination_0: {
+          type: 'tel',
+          target: `+1555${String(1e7 + i).slice(-7)}`,
+          target_name: '',
+          name: '',
+          detail: '',
+        },
+        destination_1: null,
+        destination_2: null,
+        destination_3: null,
+        destination_4: null,
+        try_count_0: 0,
+        try_count_1: 0,
+        try_count_2: 0,
+        try_count_3: 0,
+        try_count_4: 0,
+        tm_create: now,
+        tm_update: now,
+      };
+      items.push({
+        PutRequest: {
+          Item: {
+            ...itemKey('outdialtarget', id),
+            ...listKeys('outdialtarget', target),
+            et: 'outdialtarget',
+            ...target,
+          },
+        },
+      });
+    }
+    for (let i = 0; i < items.length; i += 25) {
+      await ddb.send(new BatchWriteCommand({ RequestItems: { [TABLE]: items.slice(i, i + 25) } }));
+    }
+  };
+  const chunk = 2000;
+  const jobs = [];
+  for (let from = 0; from < n; from += chunk) jobs.push([from, Math.min(n, from + chunk)] as const);
+  for (let i = 0; i < jobs.length; i += 4)
+    await Promise.all(jobs.slice(i, i + 4).map(([a, b]) => write(a, b)));
+};
+
+const main = async () => {
+  const dynamo = await startDynamoLocal();
+  try {
+    await ensureTable(dynamo.endpoint, TABLE);
+    process.env.TABLE_NAME = TABLE;
+    process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
+    process.env.POWERTOOLS_LOG_LEVEL = 'CRITICAL';
+    await calibrate(createDocumentClient(dynamo.endpoint));
+
+    // --- 1. cost per completed attempt -------------------------------------------------------
+    for (const size of [1000, BIG]) {
+      const clock = new FakeClock(Date.now());
+      const scheduler = new ManualScheduler(clock);
+      const ddb = createDocumentClient(dynamo.endpoint);
+      const deps = dynamoDeps(ddb, TABLE, { clock, runtime: 'local' });
+      const engine = await LocalEngine.start({
+        deps,
+        ddb,
+        tableName: TABLE,
+        scheduler,
+        simulatorSecret: 's',
+        publicBaseUrl: '',
+        ringMs: 2000,
+        talkMs: 5000,
+      });
+      const api = await startApiServer({
+        deps,
+        adminKeyHash: undefined,
+        extraHandlers: [engine.webhookMount],
+      });
+      engine.deps.settings.publicBaseUrl = `http://127.0.0.1:${api.port}`;
+      const customerId = cryptoIds.uuid();
+      const outplan = await createOutplan(deps, customerId, {
+        name: 'bench',
+        detail: '',
+        source: { type: 'tel', target: '+15550000001', target_name: '', name: '', detail: '' },
+        dial_timeout: 30_000,
+        try_interval: 60_000,
+        max_try_count_0: 2,
+        max_try_count_1: 0,
+        max_try_count_2: 0,
+        max_try_count_3: 0,
+        max_try_count_4: 0,
+      });
+      const outdial = await createOutdial(deps, customerId, {
+        campaign_id: '00000000-0000-0000-0000-000000000000',
+        name: 'bench',
+        detail: '',
+        data: '',
+      } as never);
+      const t0 = performance.now();
+      await bulkTargets(ddb, customerId, outdial.id, size, formatTimestamp(clock.now()));
+      const loadSeconds = (performance.now() - t0) / 1000;
+      const campaign = await createCampaign(deps, customerId, {
+        name: 'bench',
+        detail: '',
+        type: 'call',
+        service_level: 100,
+        end_handle: 'stop',
+        actions: [],
+        outplan_id: outplan.id,
+        outdial_id: outdial.id,
+        queue_id: '',
+        next_campaign_id: '',
+        max_concurrent_calls: 100,
+      } as never);
+      await changeCampaignStatus(deps, customerId, campaign.id, 'run');
+
+      const dynamoUnits = meter(ddb);
+      const sqs = sqsMeter(engine);
+      let completed = 0;
+      // Run rounds until MEASURED_ATTEMPTS attempts have ended (counted from the engine's own events).
+      const before = { ...dynamoUnits, sqs: sqs.requests };
+      const finish = engine.deps.engine.finish.bind(engine.deps.engine);
+      engine.deps.engine.finish = async (...args) => {
+        const r = await finish(...args);
+        if (r === 'finished') completed++;
+        return r;
+      };
+      while (completed < MEASURED_ATTEMPTS) {
+        await engine.tick();
+        await engine.drain();
+        await scheduler.advance(5000);
+      }
+      const per = (x: number) => (x / completed).toFixed(2);
+      console.log(
+        `list ${String(size).padStart(6)} targets (loaded in ${loadSeconds.toFixed(1)} s): ${completed} attempts completed; per attempt: ` +
+          `DynamoDB ${per(dynamoUnits.read - before.read)} RCU, ${per(dynamoUnits.write - before.write)} WCU (billed, incl. indexes), ` +
+          `${per(dynamoUnits.requests - before.requests)} requests; SQS ${per(sqs.requests - before.sqs)} requests`,
+      );
+      if (process.env.BENCH_DETAIL)
+        console.log(Object.fromEntries([...dynamoUnits.byCommand].map(([k, v]) => [k, per(v)])));
+      await api.close();
+      await engine.stop();
+    }
+
+    // --- 2. tick duration with 100 running campaigns -------------------------------------------
+    {
+      const clock = new FakeClock(Date.now());
+      const scheduler = new ManualScheduler(clock);
+      const ddb = createDocumentClient(dynamo.endpoint);
+      const deps = dynamoDeps(ddb, TABLE, { clock, runtime: 'local' });
+      const engine = await LocalEngine.start({
+        deps,
+        ddb,
+        tableName: TABLE,
+        scheduler,
+        simulatorSecret: 's',
+        publicBaseUrl: 'http://127.0.0.1:9',
+      });
+      const customerId = cryptoIds.uuid();
+      const outplan = await createOutplan(deps, customerId, {
+        name: 'bench',
+        detail: '',
+        source: { type: 'tel', target: '+15550000001', target_name: '', name: '', detail: '' },
+        dial_timeout: 30_000,
+        try_interval: 60_000,
+        max_try_count_0: 2,
+        max_try_count_1: 0,
+        max_try_count_2: 0,
+        max_try_count_3: 0,
+        max_try_count_4: 0,
+      });
+      for (let i = 0; i < 100; i++) {
+        const outdial = await createOutdial(deps, customerId, {
+          campaign_id: '00000000-0000-0000-0000-000000000000',
+          name: `b${i}`,
+          detail: '',
+          data: '',
+        } as never);
+        await bulkTargets(ddb, customerId, outdial.id, 20, formatTimestamp(clock.now()));
+        const c = await createCampaign(deps, customerId, {
+          name: `b${i}`,
+          detail: '',
+          type: 'call',
+          service_level: 100,
+          end_handle: 'continue',
+          actions: [],
+          outplan_id: outplan.id,
+          outdial_id: outdial.id,
+          queue_id: '',
+          next_campaign_id: '',
+          max_concurrent_calls: 2,
+        } as never);
+        await changeCampaignStatus(deps, customerId, c.id, 'run');
+      }
+      const durations: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const t = performance.now();
+        const ticks = await engine.tick();
+        durations.push(performance.now() - t);
+        if (i === 0)
+          console.log(
+            `tick visited ${ticks.length} campaigns, claimed ${ticks.reduce((a, x) => a + x.claimed, 0)} attempts`,
+          );
+        await engine.drain();
+        clock.advance(5000);
+      }
+      durations.sort((a, b) => a - b);
+      console.log(
+        `tick with 100 running campaigns: median ${durations[2]!.toFixed(0)} ms, max ${durations[4]!.toFixed(0)} ms (5 ticks)`,
+      );
+      await engine.stop();
+    }
+
+    // --- 3. attempts per second, zero-delay simulator ------------------------------------------
+    {
+      const ddb = createDocumentClient(dynamo.endpoint);
+      const deps = dynamoDeps(ddb, TABLE, { runtime: 'local' });
+      const pending: Promise<void>[] = [];
+      const immediate: Scheduler = { after: (_ms, task) => void pending.push(Promise.resolve().then(task)) };
+      const engine = await LocalEngine.start({
+        deps,
+        ddb,
+        tableName: TABLE,
+        scheduler: immediate,
+        simulatorSecret: 's',
+        publicBaseUrl: '',
+        ringMs: 0,
+        talkMs: 0,
+      });
+      const api = await startApiServer({
+        deps,
+        adminKeyHash: undefined,
+        extraHandlers: [engine.webhookMount],
+      });
+      engine.deps.settings.publicBaseUrl = `http://127.0.0.1:${api.port}`;
+      const customerId = cryptoIds.uuid();
+      const outplan = await createOutplan(deps, customerId, {
+        name: 'bench',
+        detail: '',
+        source: { type: 'tel', target: '+15550000001', target_name: '', name: '', detail: '' },
+        dial_timeout: 30_000,
+        try_interval: 0,
+        max_try_count_0: 1,
+        max_try_count_1: 0,
+        max_try_count_2: 0,
+        max_try_count_3: 0,
+        max_try_count_4: 0,
+      });
+      const outdial = await createOutdial(deps, customerId, {
+        campaign_id: '00000000-0000-0000-0000-000000000000',
+        name: 'speed',
+        detail: '',
+        data: '',
+      } as never);
+      const n = 2000;
+      await bulkTargets(ddb, customerId, outdial.id, n, formatTimestamp(Date.now() - 1000));
+      const c = await createCampaign(deps, customerId, {
+        name: 'speed',
+        detail: '',
+        type: 'call',
+        service_level: 100,
+        end_handle: 'stop',
+        actions: [],
+        outplan_id: outplan.id,
+        outdial_id: outdial.id,
+        queue_id: '',
+        next_campaign_id: '',
+        max_concurrent_calls: 200,
+      } as never);
+      await changeCampaignStatus(deps, customerId, c.id, 'run');
+      engine.deps.settings.maxNewCallsPerTick = 200;
+      const t = performance.now();
+      let done = 0;
+      while (done < n) {
+        const ticks = await engine.tick();
+        await engine.drain();
+        await Promise.all(pending.splice(0));
+        if (ticks.some((x) => x.outcome === 'ended')) break;
+        done = Number((await deps.resources.get('campaign', c.id))?.status === 'stop') * n;
+      }
+      const seconds = (performance.now() - t) / 1000;
+      console.log(
+        `zero-delay simulator: ${n} attempts in ${seconds.toFixed(1)} s = ${(n / seconds).toFixed(0)} attempts/s (one process, 2 cores, DynamoDB Local)`,
+      );
+      await api.close();
+      await engine.stop();
+    }
+  } finally {
+    await dynamo.stop();
+  }
+};
+
+await main();
+process.exit(0);
