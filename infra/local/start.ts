@@ -84,7 +84,12 @@ const main = async () => {
     });
     engine.deps.settings.publicBaseUrl = `http://127.0.0.1:${api.port}`;
     engine.startLoops(tickIntervalMs, (err) => console.error('engine:', err));
-    const stopAll = { close: async () => (await api.close(), await engine.stop()) };
+    const stopAll = {
+      close: async () => {
+        await api.close();
+        await engine.stop();
+      },
+    };
     process.removeAllListeners('SIGINT');
     process.removeAllListeners('SIGTERM');
     process.once('SIGINT', () => void shutdown(stopAll));
