@@ -3,7 +3,7 @@
  * stateless ones (API functions, alarms). Engine constructs (queues, tick, dialer) slot in the same way.
  */
 import { fileURLToPath } from 'node:url';
-import { Aws, CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct, Node } from 'constructs';
 import { families } from '#functions/api/families.ts';
 import { API_BASE_PATH, Api } from './constructs/api.ts';
@@ -36,14 +36,19 @@ const num = (node: Node, key: string, fallback: number): number => {
   const v: unknown = node.tryGetContext(key);
   if (v === undefined || v === null || v === '') return fallback;
   const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : Number.NaN;
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`context ${key} must be a positive number, got ${JSON.stringify(v)}`);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new Error(`context ${key} must be a positive number, got ${JSON.stringify(v)}`);
   return n;
 };
 
 const list = (node: Node, key: string): string[] => {
   const v: unknown = node.tryGetContext(key);
   if (v === undefined || v === null || v === '') return [];
-  if (typeof v === 'string') return v.split(',').map((s) => s.trim()).filter(Boolean);
+  if (typeof v === 'string')
+    return v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   if (Array.isArray(v) && v.every((s) => typeof s === 'string')) return v;
   throw new Error(`context ${key} must be a comma-separated string or a list of strings`);
 };
@@ -123,8 +128,19 @@ export class OutboundStack extends Stack {
       description: 'Prints the operator key',
       value: `aws secretsmanager get-secret-value --region ${Aws.REGION} --secret-id ${secretName} --query SecretString --output text`,
     });
+    const keyReaders = [...this.api.operatorKeyReaders].map((name) => this.api.functions.get(name)!.fn);
+    if (keyReaders.length > 0) {
+      new CfnOutput(this, 'OperatorKeyReaders', {
+        description: 'Functions that read the operator key; update their configuration after rotating it',
+        value: Fn.join(
+          ' ',
+          keyReaders.map((fn) => fn.functionName),
+        ),
+      });
+    }
     new CfnOutput(this, 'ProviderWebhookUrl', {
-      description: 'Where the telephony provider will post call events (route arrives with the dialing engine)',
+      description:
+        'Where the telephony provider will post call events (route arrives with the dialing engine)',
       value: `${this.api.httpApi.apiEndpoint}${API_BASE_PATH}/providers/{provider}/events`,
     });
     new CfnOutput(this, 'TableName', { description: 'The DynamoDB table', value: this.data.table.tableName });

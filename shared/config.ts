@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Environment, parsed once with zod; nothing else reads process.env. Parsed on first use rather than at
@@ -17,6 +17,10 @@ const schema = z
     OUTBOUND_RUNTIME: z.enum(['local', 'aws']).default('aws'),
     /** Seconds a warm handler trusts a verified access key before looking it up again. */
     ACCESSKEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(10),
+    /** Webhook delivery jobs (events functions only). */
+    WEBHOOK_QUEUE_URL: z.url().optional(),
+    /** Where jobs go after their last failed attempt (delivery function); unset: logged and dropped. */
+    WEBHOOK_DLQ_URL: z.url().optional(),
   })
   .refine((env) => !(env.OUTBOUND_ADMIN_KEY && env.OUTBOUND_ADMIN_KEY_SECRET_ARN), {
     message: 'Set OUTBOUND_ADMIN_KEY or OUTBOUND_ADMIN_KEY_SECRET_ARN, not both',
@@ -30,6 +34,8 @@ export interface Config {
   adminKeySecretArn: string | undefined;
   runtime: 'local' | 'aws';
   accesskeyCacheSeconds: number;
+  webhookQueueUrl: string | undefined;
+  webhookDeadLetterQueueUrl: string | undefined;
 }
 
 let cached: Config | undefined;
@@ -45,6 +51,8 @@ export const config = (): Config => {
     adminKeySecretArn: env.OUTBOUND_ADMIN_KEY_SECRET_ARN,
     runtime: env.OUTBOUND_RUNTIME,
     accesskeyCacheSeconds: env.ACCESSKEY_CACHE_SECONDS,
+    webhookQueueUrl: env.WEBHOOK_QUEUE_URL,
+    webhookDeadLetterQueueUrl: env.WEBHOOK_DLQ_URL,
   };
   return cached;
 };

@@ -1,5 +1,5 @@
 /** Entry point: GET /v1.0/openapi.json, public. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { route } from '#http/route.ts';
 import { lambdaHandler, type RouteFactory } from './lambda.ts';
 import { openApiDocument } from './openapi-document.ts';

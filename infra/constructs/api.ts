@@ -93,7 +93,8 @@ export const ACCESS_LOG_FORMAT = {
 const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
 
 const checkOrigin = (origin: string) => {
-  if (origin === '*' || /^https:\/\/[^/\s]+$/.test(origin) || /^http:\/\/localhost(:\d+)?$/.test(origin)) return;
+  if (origin === '*' || /^https:\/\/[^/\s]+$/.test(origin) || /^http:\/\/localhost(:\d+)?$/.test(origin))
+    return;
   throw new Error(`CORS origin "${origin}" must be *, https://host[:port] or http://localhost[:port]`);
 };
 
@@ -101,6 +102,8 @@ export class Api extends Construct {
   readonly httpApi: HttpApi;
   readonly stage: HttpStage;
   readonly accessLogs: LogGroup;
+  /** Names of the families whose function may read the operator key (those with an `admin` route). */
+  readonly operatorKeyReaders: ReadonlySet<string>;
   /** Function per family name, in the order of `families`. */
   readonly functions: ReadonlyMap<string, NodeFunction>;
   /** `https://<id>.execute-api.<region>.amazonaws.com/v1.0` */
@@ -152,11 +155,14 @@ export class Api extends Construct {
     this.baseUrl = `${this.httpApi.apiEndpoint}${API_BASE_PATH}`;
 
     const functions = new Map<string, NodeFunction>();
+    const keyReaders = new Set<string>();
     const seen = new Set<string>();
     for (const family of props.families) {
       const access = props.tableAccess[family.name];
       if (!access) {
-        throw new Error(`${id}: family "${family.name}" has no entry in tableAccess (infra/constructs/table-access.ts)`);
+        throw new Error(
+          `${id}: family "${family.name}" has no entry in tableAccess (infra/constructs/table-access.ts)`,
+        );
       }
       const routes = routesOf(family);
       const fn = new NodeFunction(this, pascal(family.name), {
@@ -173,7 +179,10 @@ export class Api extends Construct {
         },
       });
       props.data.grant(fn.fn, access);
-      if (routes.some((r) => r.access === 'admin')) props.operatorKey.grantReadTo(fn.fn);
+      if (routes.some((r) => r.access === 'admin')) {
+        props.operatorKey.grantReadTo(fn.fn);
+        keyReaders.add(family.name);
+      }
 
       const integration = new HttpLambdaIntegration(`${pascal(family.name)}Integration`, fn.fn);
       for (const route of routes) {
@@ -185,6 +194,7 @@ export class Api extends Construct {
       functions.set(family.name, fn);
     }
     this.functions = functions;
+    this.operatorKeyReaders = keyReaders;
 
     // Covers every route: they are children of the HttpApi.
     Validations.of(this.httpApi).acknowledge({

@@ -1,12 +1,6 @@
 /** The stateful part: the one DynamoDB table, built from the same definition DynamoDB Local uses. */
 import { RemovalPolicy } from 'aws-cdk-lib';
-import {
-  AttributeType,
-  BillingMode,
-  ProjectionType,
-  Table,
-  TableEncryption,
-} from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import {
@@ -72,7 +66,10 @@ export class Data extends Construct {
         indexName: index.name,
         partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
         sortKey: { name: index.sortKey, type: AttributeType.STRING },
-        projectionType: ProjectionType.ALL,
+        // The projection is part of the shared definition: engine indexes copy only what the engine reads.
+        ...(index.projection.type === 'INCLUDE'
+          ? { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...index.projection.attributes] }
+          : { projectionType: index.projection.type === 'ALL' ? ProjectionType.ALL : ProjectionType.KEYS_ONLY }),
       });
     }
   }
@@ -94,7 +91,9 @@ export class Data extends Construct {
       grantee.grantPrincipal.addToPrincipalPolicy(
         new PolicyStatement({
           actions: ['dynamodb:Query'],
-          resources: [...new Set(access.queries)].map((i) => `${this.table.tableArn}/index/${indexes[i].name}`),
+          resources: [...new Set(access.queries)].map(
+            (i) => `${this.table.tableArn}/index/${indexes[i].name}`,
+          ),
         }),
       );
     }

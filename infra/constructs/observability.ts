@@ -54,9 +54,15 @@ export class Observability extends Construct {
 
   constructor(scope: Construct, id: string, props: ObservabilityProps) {
     super(scope, id);
-    const thresholds: AlarmThresholds = { functionErrors: 1, functionThrottles: 1, api5xx: 5, ...props.thresholds };
+    const thresholds: AlarmThresholds = {
+      functionErrors: 1,
+      functionThrottles: 1,
+      api5xx: 5,
+      ...props.thresholds,
+    };
     for (const [name, value] of Object.entries(thresholds)) {
-      if (!Number.isInteger(value) || value < 1) throw new Error(`${id}: threshold ${name} must be an integer ≥ 1`);
+      if (!Number.isInteger(value) || value < 1)
+        throw new Error(`${id}: threshold ${name} must be an integer ≥ 1`);
     }
     if (props.alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(props.alarmEmail)) {
       throw new Error(`${id}: alarmEmail "${props.alarmEmail}" is not an email address`);
@@ -102,17 +108,23 @@ export class Observability extends Construct {
     const durations: Metric[] = [];
     const throttles: Metric[] = [];
     for (const [name, { fn }] of props.functions) {
-      const e = fn.metricErrors({ period: PERIOD, statistic: 'Sum', label: name });
-      const t = fn.metricThrottles({ period: PERIOD, statistic: 'Sum', label: name });
-      errors.push(e);
-      throttles.push(t);
+      const e = fn.metricErrors({ period: PERIOD, statistic: 'Sum' });
+      const t = fn.metricThrottles({ period: PERIOD, statistic: 'Sum' });
+      // Labels only on the dashboard: a labelled metric turns an alarm into a metric-math alarm.
+      errors.push(e.with({ label: name }));
+      throttles.push(t.with({ label: name }));
       durations.push(fn.metricDuration({ period: PERIOD, statistic: 'p99', label: name }));
-      alarm(`${name}-errors`, e, thresholds.functionErrors, `The ${name} function failed (crash or timeout).`);
+      alarm(
+        `${name}-errors`,
+        e,
+        thresholds.functionErrors,
+        `The ${name} function failed (crash or timeout).`,
+      );
       alarm(`${name}-throttles`, t, thresholds.functionThrottles, `The ${name} function was throttled.`);
     }
 
     const api = props.httpApi;
-    const api5xx = api.metricServerError({ period: PERIOD, statistic: 'Sum', label: '5xx' });
+    const api5xx = api.metricServerError({ period: PERIOD, statistic: 'Sum' });
     alarm('api-5xx', api5xx, thresholds.api5xx, 'The API answered 5xx; look up the request ids in the logs.');
 
     this.dashboard = new Dashboard(this, 'Dashboard', {
@@ -123,7 +135,10 @@ export class Observability extends Construct {
       new GraphWidget({
         title: 'API requests',
         left: [api.metricCount({ period: PERIOD, statistic: 'Sum', label: 'requests' })],
-        right: [api5xx, api.metricClientError({ period: PERIOD, statistic: 'Sum', label: '4xx' })],
+        right: [
+          api5xx.with({ label: '5xx' }),
+          api.metricClientError({ period: PERIOD, statistic: 'Sum', label: '4xx' }),
+        ],
         width: 8,
       }),
       new GraphWidget({
@@ -135,7 +150,7 @@ export class Observability extends Construct {
         ],
         width: 8,
       }),
-      new GraphWidget({ title: 'API 5xx', left: [api5xx], width: 8 }),
+      new GraphWidget({ title: 'API 5xx', left: [api5xx.with({ label: '5xx' })], width: 8 }),
     );
     this.dashboard.addWidgets(
       new GraphWidget({ title: 'Lambda errors', left: errors, width: 8 }),

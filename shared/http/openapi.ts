@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RouteSpec } from './route.ts';
 
 /** OpenAPI 3.1 from the same zod schemas the routes validate with; schemas with an id become components. */

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Caller } from '#domain/customer.ts';
 import { Forbidden, InvalidId, InvalidJsonBody, PayloadTooLarge, ValidationFailed } from '#domain/errors.ts';
 import { json } from './responses.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { campaignStatuses, campaignTypes, endHandles } from '#domain/campaign.ts';
 import { campaigncallStatuses } from '#domain/campaigncall.ts';
 import { Action, ActionInput, Address, Detail, Name, ReferenceId, Timestamps } from './common.ts';

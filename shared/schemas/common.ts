@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { addressTypes } from '#domain/address.ts';
 import { NIL_UUID } from '#domain/ids.ts';
 

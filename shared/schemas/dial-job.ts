@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The dial queue's message body. */
 export const DialJobMessage = z.strictObject({ campaigncallId: z.guid() });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { targetStatuses } from '#domain/outdial.ts';
 import { Address, AddressInput, Data, Detail, Name, ReferenceId, Timestamps, Uuid } from './common.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Address, AddressInput, Detail, Name, Timestamps } from './common.ts';
 
 const MaxTry = z.number().int().min(0).max(100);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { agentStatuses } from '#domain/queue.ts';
 import { Detail, Name, TagIds, Timestamps } from './common.ts';
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { buildApiHandler } from '#http/api-handler.ts';
 import { MAX_BODY_BYTES, route } from '#http/route.ts';
 import { CreateOutplan } from '#schemas/outplan.ts';

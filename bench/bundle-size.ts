@@ -1,0 +1,127 @@
+/**
+ * Bundle size and module load time of every API Lambda, built with the construct's own esbuild options
+ * (infra/constructs/node-function.ts), next to a bundle holding only `new DynamoDBClient({})`.
+ *
+ *   npx tsx bench/bundle-size.ts [--runs 9]
+ *
+ * Load time is measured inside a fresh node per run (import() of the bundle, nothing else), with
+ * NODE_OPTIONS=--enable-source-maps as in Lambda; the median is printed. The budget is STYLE.md's.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build, type Metafile } from 'esbuild';
+import { families } from '#functions/api/families.ts';
+import { bundleOptions } from '../infra/constructs/node-function.ts';
+
+const BUDGET_KB = 500;
+const root = resolve(import.meta.dirname, '..');
+const outRoot = join(root, '.bench', 'bundles');
+const runsArg = process.argv.indexOf('--runs');
+const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 9;
+
+interface Result {
+  name: string;
+  kb: number;
+  loadMs: number;
+  top: string;
+}
+
+const bundle = async (name: string, entry: string): Promise<{ file: string; metafile: Metafile }> => {
+  const outfile = join(outRoot, name.replace(/\W+/g, '-'), 'index.mjs');
+  const out = await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    absWorkingDir: root,
+    format: bundleOptions.format,
+    platform: bundleOptions.platform,
+    target: bundleOptions.target,
+    mainFields: [...bundleOptions.mainFields],
+    banner: { js: bundleOptions.banner },
+    minify: bundleOptions.minify,
+    sourcemap: bundleOptions.sourcemap,
+    sourcesContent: false,
+    external: bundleOptions.external,
+    metafile: true,
+    logLevel: 'warning',
+  });
+  return { file: outfile, metafile: out.metafile };
+};
+
+/** The three packages that weigh most in a bundle, for the "why is it big" question. */
+const heaviest = (metafile: Metafile): string => {
+  const byPackage = new Map<string, number>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [path, input] of Object.entries(output.inputs)) {
+      const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? '(app)';
+      byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + input.bytesInOutput);
+    }
+  }
+  return [...byPackage]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3)
+    .map(([pkg, bytes]) => `${pkg} ${Math.round(bytes / 1024)}`)
+    .join(', ');
+};
+
+const loadTimeMs = (file: string): number => {
+  const url = pathToFileURL(file).href;
+  const script = `const t = performance.now(); await import(${JSON.stringify(url)}); process.stdout.write(String(performance.now() - t));`;
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      env: { ...process.env, NODE_OPTIONS: '--enable-source-maps', TABLE_NAME: 'bench' },
+      encoding: 'utf8',
+    });
+    samples.push(Number(out));
+  }
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(samples.length / 2)] ?? Number.NaN;
+};
+
+const measure = async (name: string, entry: string): Promise<Result> => {
+  const { file, metafile } = await bundle(name, entry);
+  return { name, kb: statSync(file).size / 1024, loadMs: loadTimeMs(file), top: heaviest(metafile) };
+};
+
+const main = async () => {
+  rmSync(outRoot, { recursive: true, force: true });
+  mkdirSync(outRoot, { recursive: true });
+  const baselineEntry = join(outRoot, 'baseline-entry.mjs');
+  writeFileSync(
+    baselineEntry,
+    "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nexport const client = new DynamoDBClient({});\n",
+  );
+  const baseline = await measure('bare DynamoDBClient', baselineEntry);
+  const results: Result[] = [];
+  for (const f of families)
+    results.push(await measure(f.name, join(root, 'functions', 'api', `${f.name}.ts`)));
+
+  console.log(`node ${process.version}, ${runs} runs per bundle, median load time; budget ${BUDGET_KB} KB\n`);
+  const rows = [
+    ['bundle', 'KB', 'load ms', 'KB ×base', 'load ×base', 'budget', 'heaviest packages (KB)'],
+    ...[baseline, ...results].map((r) => [
+      r.name,
+      r.kb.toFixed(1),
+      r.loadMs.toFixed(1),
+      (r.kb / baseline.kb).toFixed(2),
+      (r.loadMs / baseline.loadMs).toFixed(2),
+      r === baseline ? '' : r.kb <= BUDGET_KB ? 'ok' : 'OVER',
+      r.top,
+    ]),
+  ];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  for (const row of rows)
+    console.log(
+      row
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    );
+  const over = results.filter((r) => r.kb > BUDGET_KB);
+  if (over.length > 0) console.log(`\n${over.length} of ${results.length} bundles exceed ${BUDGET_KB} KB.`);
+};
+
+await main();

@@ -1,0 +1,49 @@
+/**
+ * The app as the CDK CLI runs it: cdk.json's `app` command, with cdk.json's context, writing a cloud
+ * assembly, on a PATH where `docker` is a shim that records calls and fails.
+ */
+import { exec } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { expect, it, onTestFinished } from 'vitest';
+import { families } from '#functions/api/families.ts';
+import { PROJECT_ROOT } from '../../infra/outbound-stack.ts';
+
+const sh = promisify(exec);
+
+it('synthesises through the cdk.json app command without Docker and without cdk-nag findings', async () => {
+  const cdkJson = JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8'));
+  const outdir = mkdtempSync(join(tmpdir(), 'outbound-cdk-app-'));
+  const shimDir = mkdtempSync(join(tmpdir(), 'outbound-no-docker-'));
+  const dockerCalls = join(shimDir, 'calls.log');
+  writeFileSync(join(shimDir, 'docker'), `#!/bin/sh\necho "docker $*" >> '${dockerCalls}'\nexit 1\n`, {
+    mode: 0o755,
+  });
+
+  onTestFinished(() => {
+    for (const dir of [outdir, shimDir]) rmSync(dir, { recursive: true, force: true });
+  });
+
+  // What the CLI does: run the app with the output directory and the context in the environment.
+  await sh(cdkJson.app, {
+    cwd: PROJECT_ROOT,
+    env: {
+      ...process.env,
+      PATH: `${shimDir}:${process.env.PATH}`,
+      CDK_OUTDIR: outdir,
+      CDK_CONTEXT_JSON: JSON.stringify(cdkJson.context ?? {}),
+    },
+    maxBuffer: 16 * 1024 * 1024,
+  });
+
+  expect(existsSync(dockerCalls)).toBe(false);
+  const template = JSON.parse(readFileSync(join(outdir, 'Outbound.template.json'), 'utf8'));
+  const functions = Object.values(template.Resources as Record<string, { Type: string }>).filter(
+    (r) => r.Type === 'AWS::Lambda::Function',
+  );
+  expect(functions).toHaveLength(families.length);
+  const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8'));
+  expect(report.pluginReports.flatMap((r: { violations: unknown[] }) => r.violations)).toEqual([]);
+});

@@ -1,0 +1,565 @@
+/**
+ * The deployed shape of Outbound, pinned. The stack is synthesised once (bundling all functions with
+ * the local esbuild, Docker shadowed by a shim that records any call) and every test reads that result.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { App, Validations } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allIndexes, TABLE_PARTITION_KEY, TABLE_SORT_KEY, TTL_ATTRIBUTE } from '#adapters/dynamodb/table.ts';
+import { families } from '#functions/api/families.ts';
+import { routesOf } from '../../infra/constructs/api.ts';
+import { bundleOptions } from '../../infra/constructs/node-function.ts';
+import { OutboundStack } from '../../infra/outbound-stack.ts';
+
+const run = promisify(execFile);
+
+/** What each function may do with the table, written from the services, independent of the infra code. */
+const EXPECTED_TABLE_ACTIONS: Record<string, { items: string[]; queries: string[] }> = {
+  campaigns: {
+    items: ['ConditionCheckItem', 'GetItem', 'PutItem', 'UpdateItem'],
+    queries: ['byList', 'byParent'],
+  },
+  campaigncalls: { items: ['GetItem', 'UpdateItem'], queries: ['byList'] },
+  outplans: { items: ['GetItem', 'PutItem', 'UpdateItem'], queries: ['byList'] },
+  outdials: { items: ['GetItem', 'PutItem', 'UpdateItem'], queries: ['byList'] },
+  queues: { items: ['GetItem', 'PutItem', 'UpdateItem'], queries: ['byList'] },
+  agents: { items: ['GetItem', 'PutItem', 'UpdateItem'], queries: ['byList'] },
+  customers: { items: ['GetItem', 'PutItem'], queries: [] },
+  accesskeys: { items: ['DeleteItem', 'GetItem', 'PutItem', 'UpdateItem'], queries: ['byList'] },
+  openapi: { items: [], queries: [] },
+};
+
+type Json = any;
+type Resources = Record<string, Json>;
+
+let stack: OutboundStack;
+let template: Template;
+let resources: Resources;
+let assemblyDir: string;
+let dockerCalls: string;
+let shimDir: string;
+
+/** Logical id of a family's Lambda function. */
+const fnId = (family: string) =>
+  stack.getLogicalId(stack.api.functions.get(family)!.fn.node.defaultChild as CfnFunction);
+
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+
+/** Statements of the inline policies attached to a role, by the role's logical id. */
+const statementsOfRole = (roleId: string): Json[] =>
+  ofType('AWS::IAM::Policy')
+    .filter(([, p]) => p.Properties.Roles.some((r: Json) => r.Ref === roleId))
+    .flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+
+const roleOf = (family: string): string => resources[fnId(family)].Properties.Role['Fn::GetAtt'][0];
+
+const asList = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
+
+/** Path of a family's bundle directory in the cloud assembly (named after the asset hash). */
+const bundleDir = (family: string) =>
+  join(assemblyDir, `asset.${String(resources[fnId(family)].Properties.Code.S3Key).replace(/\.zip$/, '')}`);
+
+beforeAll(() => {
+  // Any attempt at Docker bundling hits this shim first, is recorded, and fails.
+  shimDir = mkdtempSync(join(tmpdir(), 'outbound-no-docker-'));
+  dockerCalls = join(shimDir, 'calls.log');
+  writeFileSync(join(shimDir, 'docker'), `#!/bin/sh\necho "docker $*" >> '${dockerCalls}'\nexit 1\n`, {
+    mode: 0o755,
+  });
+  const path = process.env.PATH;
+  process.env.PATH = `${shimDir}:${path}`;
+  try {
+    const app = new App({
+      outdir: mkdtempSync(join(tmpdir(), 'outbound-cdk-')),
+      context: { 'outbound:alarmEmail': 'ops@example.com' },
+    });
+    stack = new OutboundStack(app, 'Outbound');
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+    assemblyDir = app.synth().directory;
+  } finally {
+    process.env.PATH = path;
+  }
+  template = Template.fromStack(stack);
+  resources = template.toJSON().Resources;
+}, 240_000);
+
+afterAll(() => {
+  for (const dir of [assemblyDir, shimDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('bundling', () => {
+  it('bundles every function with the local esbuild and never calls Docker', () => {
+    expect(existsSync(dockerCalls)).toBe(false);
+    for (const f of families) expect(existsSync(join(bundleDir(f.name), 'index.mjs'))).toBe(true);
+  });
+
+  it('ships ESM bundles with the createRequire banner and a source map', () => {
+    for (const f of families) {
+      const code = readFileSync(join(bundleDir(f.name), 'index.mjs'), 'utf8');
+      expect(code.startsWith(bundleOptions.banner)).toBe(true);
+      expect(code).toMatch(/export\s*\{[^}]*\bhandler\b/);
+      expect(existsSync(join(bundleDir(f.name), 'index.mjs.map'))).toBe(true);
+    }
+  });
+
+  it('bundles the AWS SDK instead of relying on the runtime copy', () => {
+    const code = readFileSync(join(bundleDir('campaigns'), 'index.mjs'), 'utf8');
+    expect(code).not.toMatch(/from\s*["']@aws-sdk\//);
+    expect(code).toContain('DynamoDB_20120810');
+  });
+
+  it('loads every bundle in a fresh node process', async () => {
+    const env = { ...process.env, TABLE_NAME: 'outbound', NODE_OPTIONS: '--enable-source-maps' };
+    await Promise.all(
+      families.map(async (f) => {
+        const url = pathToFileURL(join(bundleDir(f.name), 'index.mjs')).href;
+        const script = `const m = await import(${JSON.stringify(url)}); if (typeof m.handler !== 'function') process.exit(3);`;
+        await run(process.execPath, ['--input-type=module', '-e', script], { env });
+      }),
+    );
+  });
+
+  it('serves GET /v1.0/openapi.json from the openapi bundle', async () => {
+    const url = pathToFileURL(join(bundleDir('openapi'), 'index.mjs')).href;
+    const script = `
+      const { handler } = await import(${JSON.stringify(url)});
+      const out = await handler(${JSON.stringify(httpEvent('GET', '/v1.0/openapi.json'))}, ${JSON.stringify(lambdaContext)});
+      process.stdout.write(JSON.stringify({ status: out.statusCode, openapi: JSON.parse(out.body).openapi }));`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+      env: { ...process.env, TABLE_NAME: 'outbound', POWERTOOLS_LOG_LEVEL: 'CRITICAL' },
+    });
+    expect(JSON.parse(stdout)).toEqual({ status: 200, openapi: expect.stringMatching(/^3\./) });
+  });
+});
+
+describe('operator key in the customers bundle', () => {
+  const operatorKey = 'k'.repeat(40);
+  const calls: string[] = [];
+  let server: ReturnType<typeof createServer>;
+  let endpoint: string;
+
+  /** Answers Secrets Manager and DynamoDB JSON calls like AWS would, recording each operation. */
+  const fakeAws = (req: IncomingMessage, res: ServerResponse) => {
+    const target = String(req.headers['x-amz-target'] ?? '');
+    req.resume();
+    req.on('end', () => {
+      calls.push(target);
+      const body =
+        target === 'secretsmanager.GetSecretValue'
+          ? {
+              ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:x',
+              Name: 'x',
+              SecretString: operatorKey,
+            }
+          : {};
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+      res.end(JSON.stringify(body));
+    });
+  };
+
+  beforeAll(async () => {
+    server = createServer(fakeAws);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('reads the key from Secrets Manager once and accepts it for POST /v1.0/customers', async () => {
+    const url = pathToFileURL(join(bundleDir('customers'), 'index.mjs')).href;
+    const create = (key: string) =>
+      httpEvent('POST', '/v1.0/customers', { authorization: `Bearer ${key}` }, { name: 'acme', detail: '' });
+    const script = `
+      const { handler } = await import(${JSON.stringify(url)});
+      const ctx = ${JSON.stringify(lambdaContext)};
+      const statuses = [];
+      for (const e of ${JSON.stringify([create(operatorKey), create(operatorKey), create('x'.repeat(40))])}) {
+        statuses.push((await handler(e, ctx)).statusCode);
+      }
+      process.stdout.write(JSON.stringify(statuses));`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+      env: {
+        ...process.env,
+        TABLE_NAME: 'outbound',
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint,
+        DYNAMODB_ENDPOINT: endpoint,
+        OUTBOUND_ADMIN_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:x',
+        POWERTOOLS_LOG_LEVEL: 'CRITICAL',
+      },
+    });
+    const [first, second, wrongKey] = JSON.parse(stdout) as number[];
+    expect(first).toBeGreaterThanOrEqual(200);
+    expect(first).toBeLessThan(300);
+    expect(second).toBe(first);
+    expect(wrongKey).toBe(401);
+    expect(calls.filter((c) => c === 'secretsmanager.GetSecretValue')).toHaveLength(1);
+  });
+});
+
+describe('table', () => {
+  it('is built from shared/adapters/dynamodb/table.ts with every index projecting all attributes', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: TABLE_PARTITION_KEY, KeyType: 'HASH' },
+        { AttributeName: TABLE_SORT_KEY, KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: allIndexes.map((i) => ({
+        IndexName: i.name,
+        KeySchema: [
+          { AttributeName: i.partitionKey, KeyType: 'HASH' },
+          { AttributeName: i.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection:
+          i.projection.type === 'INCLUDE'
+            ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...i.projection.attributes] }
+            : { ProjectionType: i.projection.type },
+      })),
+    });
+  });
+
+  it('is on-demand, with point-in-time recovery, TTL and AWS-managed encryption', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+      // Enabled without a key of ours: the AWS-managed aws/dynamodb KMS key.
+      SSESpecification: { SSEEnabled: true, KMSMasterKeyId: Match.absent() },
+    });
+  });
+
+  it('is retained and deletion-protected by default', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({ DeletionProtectionEnabled: true }),
+    });
+  });
+});
+
+describe('functions', () => {
+  it('deploys one function per API family', () => {
+    template.resourceCountIs('AWS::Lambda::Function', families.length);
+    expect([...stack.api.functions.keys()]).toEqual(families.map((f) => f.name));
+  });
+
+  it('runs every function on nodejs22.x, arm64, with its own log group and Powertools settings', () => {
+    for (const f of families) {
+      const props = resources[fnId(f.name)].Properties;
+      expect(props.Runtime).toBe('nodejs22.x');
+      expect(props.Architectures).toEqual(['arm64']);
+      expect(props.MemorySize).toBe(512);
+      expect(props.Timeout).toBe(10);
+      expect(props.Environment.Variables).toMatchObject({
+        POWERTOOLS_SERVICE_NAME: 'outbound',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        NODE_OPTIONS: '--enable-source-maps',
+        OUTBOUND_RUNTIME: 'aws',
+        TABLE_NAME: { Ref: stack.getLogicalId(stack.data.table.node.defaultChild as never) },
+      });
+      const logGroup = resources[props.LoggingConfig.LogGroup.Ref];
+      expect(logGroup.Type).toBe('AWS::Logs::LogGroup');
+      expect(logGroup.Properties.RetentionInDays).toBe(30);
+    }
+  });
+
+  it('never puts the operator key in an environment variable', () => {
+    for (const [, fn] of ofType('AWS::Lambda::Function')) {
+      expect(fn.Properties.Environment.Variables).not.toHaveProperty('OUTBOUND_ADMIN_KEY');
+    }
+  });
+});
+
+describe('api', () => {
+  it('has exactly one route per family route, and no catch-all', () => {
+    const expected = families.flatMap((f) => routesOf(f).map((r) => `${r.method} ${r.path}`)).sort();
+    const actual = ofType('AWS::ApiGatewayV2::Route')
+      .map(([, r]) => r.Properties.RouteKey as string)
+      .sort();
+    expect(actual).toEqual(expected);
+    expect(actual.some((k) => k.includes('$default') || k.includes('{proxy+}') || k.startsWith('ANY'))).toBe(
+      false,
+    );
+  });
+
+  it("sends each route to its own family's function", () => {
+    const integrationTarget = (integrationId: string) =>
+      resources[integrationId].Properties.IntegrationUri['Fn::GetAtt'][0] as string;
+    for (const f of families) {
+      const keys = new Set(routesOf(f).map((r) => `${r.method} ${r.path}`));
+      const routes = ofType('AWS::ApiGatewayV2::Route').filter(([, r]) => keys.has(r.Properties.RouteKey));
+      expect(routes).toHaveLength(keys.size);
+      for (const [, r] of routes) {
+        const integrationId = r.Properties.Target['Fn::Join'][1][1].Ref as string;
+        expect(integrationTarget(integrationId)).toBe(fnId(f.name));
+      }
+    }
+  });
+
+  it('writes JSON access logs without query strings, headers or bodies', () => {
+    const [[, stage]] = ofType('AWS::ApiGatewayV2::Stage') as [[string, Json]];
+    const { DestinationArn, Format } = stage.Properties.AccessLogSettings;
+    expect(resources[DestinationArn['Fn::GetAtt'][0]].Type).toBe('AWS::Logs::LogGroup');
+    const format = JSON.parse(Format);
+    expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status' });
+    expect(Format).not.toMatch(/querystring|rawQueryString|header|body|apiKey/i);
+  });
+
+  it('throttles the default stage at burst 200, rate 100', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingBurstLimit: 200, ThrottlingRateLimit: 100 },
+    });
+  });
+
+  it('has CORS off by default', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', { CorsConfiguration: Match.absent() });
+  });
+});
+
+describe('least privilege', () => {
+  const allStatements = () =>
+    [...ofType('AWS::IAM::Policy'), ...ofType('AWS::IAM::ManagedPolicy')].flatMap(
+      ([, p]) => p.Properties.PolicyDocument.Statement as Json[],
+    );
+
+  it('grants no wildcard action, no Scan and no wildcard resource anywhere', () => {
+    const statements = allStatements();
+    expect(statements.length).toBeGreaterThan(0);
+    for (const s of statements) {
+      const actions = asList(s.Action) as string[];
+      expect(actions).not.toContain('*');
+      expect(actions).not.toContain('dynamodb:*');
+      expect(actions.filter((a) => a.includes('*') && a.startsWith('dynamodb:'))).toEqual([]);
+      expect(actions).not.toContain('dynamodb:Scan');
+      expect(asList(s.Resource)).not.toContain('*');
+    }
+  });
+
+  it('attaches no managed policies to function roles', () => {
+    for (const f of families) expect(resources[roleOf(f.name)].Properties.ManagedPolicyArns).toBeUndefined();
+  });
+
+  it('gives each function only the table actions its code uses', () => {
+    const tableId = stack.getLogicalId(stack.data.table.node.defaultChild as never);
+    for (const f of families) {
+      const dynamo = statementsOfRole(roleOf(f.name)).filter((s) =>
+        asList(s.Action).some((a: string) => a.startsWith('dynamodb:')),
+      );
+      const items = dynamo.filter((s) => !asList(s.Action).includes('dynamodb:Query'));
+      const queries = dynamo.filter((s) => asList(s.Action).includes('dynamodb:Query'));
+      const expected = EXPECTED_TABLE_ACTIONS[f.name];
+      expect(expected, `no expectation for family ${f.name}`).toBeDefined();
+      expect(items.flatMap((s) => asList(s.Action)).sort(), `${f.name} item actions`).toEqual(
+        expected!.items.map((a) => `dynamodb:${a}`),
+      );
+      for (const s of items) expect(s.Resource).toEqual({ 'Fn::GetAtt': [tableId, 'Arn'] });
+      // Query only on the named indexes, never on the base table.
+      const queried = queries.flatMap((s) => asList(s.Resource)).map((r: Json) => r['Fn::Join'][1][1]);
+      expect(queried.sort(), `${f.name} queried indexes`).toEqual(
+        expected!.queries.map((i) => `/index/${i}`),
+      );
+      for (const s of queries) expect(asList(s.Action)).toEqual(['dynamodb:Query']);
+    }
+  });
+
+  it('lets each function write only to its own log group', () => {
+    for (const f of families) {
+      const logs = statementsOfRole(roleOf(f.name)).filter((s) =>
+        asList(s.Action).some((a: string) => a.startsWith('logs:')),
+      );
+      expect(logs).toHaveLength(1);
+      expect(logs[0].Action).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+      expect(logs[0].Resource).toEqual({
+        'Fn::GetAtt': [resources[fnId(f.name)].Properties.LoggingConfig.LogGroup.Ref, 'Arn'],
+      });
+    }
+  });
+
+  it('lets only the customers function read the operator key, and tells only it where the key is', () => {
+    const secretId = stack.getLogicalId(stack.operatorKey.secret.node.defaultChild as never);
+    const readers = families.filter((f) =>
+      statementsOfRole(roleOf(f.name)).some((s) =>
+        asList(s.Action).some((a: string) => a.startsWith('secretsmanager:')),
+      ),
+    );
+    expect(readers.map((f) => f.name)).toEqual(['customers']);
+    const [grant] = statementsOfRole(roleOf('customers')).filter((s) =>
+      asList(s.Action).includes('secretsmanager:GetSecretValue'),
+    );
+    expect(grant.Resource).toEqual({ Ref: secretId });
+    const withArn = families.filter(
+      (f) => resources[fnId(f.name)].Properties.Environment.Variables.OUTBOUND_ADMIN_KEY_SECRET_ARN,
+    );
+    expect(withArn.map((f) => f.name)).toEqual(['customers']);
+    expect(
+      resources[fnId('customers')].Properties.Environment.Variables.OUTBOUND_ADMIN_KEY_SECRET_ARN,
+    ).toEqual({
+      Ref: secretId,
+    });
+    // No other principal in any policy mentions the secret.
+    const mentions = allStatements().filter((s) => JSON.stringify(s).includes(secretId));
+    expect(mentions).toHaveLength(1);
+  });
+
+  it('generates the operator key in Secrets Manager and retains it', () => {
+    template.hasResource('AWS::SecretsManager::Secret', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        Name: 'Outbound/operator-key',
+        GenerateSecretString: Match.objectLike({ PasswordLength: 48, ExcludePunctuation: true }),
+      }),
+    });
+  });
+});
+
+describe('observability', () => {
+  const alarmsOn = (metric: string) =>
+    ofType('AWS::CloudWatch::Alarm')
+      .map(([, a]) => a.Properties)
+      .filter((p) => p.MetricName === metric);
+
+  it('alarms on every function’s errors and throttles', () => {
+    for (const metric of ['Errors', 'Throttles']) {
+      const alarmed = alarmsOn(metric).map((p) => p.Dimensions[0].Value.Ref);
+      expect(alarmed.sort()).toEqual(families.map((f) => fnId(f.name)).sort());
+    }
+  });
+
+  it('alarms on API 5xx', () => {
+    const [api5xx] = alarmsOn('5xx');
+    expect(api5xx).toMatchObject({ Namespace: 'AWS/ApiGateway', Statistic: 'Sum', Threshold: 5 });
+  });
+
+  it('sends every alarm to an encrypted SNS topic when an alarm email is given', () => {
+    const [[topicId, topic]] = ofType('AWS::SNS::Topic') as [[string, Json]];
+    expect(topic.Properties.KmsMasterKeyId).toBeDefined();
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+    });
+    for (const [, a] of ofType('AWS::CloudWatch::Alarm')) {
+      expect(a.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
+    }
+  });
+
+  it('has a dashboard of API requests, latency, 5xx and function errors and duration', () => {
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    const body = JSON.stringify(template.findResources('AWS::CloudWatch::Dashboard'));
+    for (const title of ['API requests', 'API latency', 'API 5xx', 'Lambda errors', 'Lambda duration']) {
+      expect(body).toContain(title);
+    }
+  });
+});
+
+describe('outputs', () => {
+  const outputs = () => template.toJSON().Outputs as Record<string, { Value: Json }>;
+  const joined = (v: Json) =>
+    (v['Fn::Join'][1] as Json[]).map((p) => (typeof p === 'string' ? p : '<token>')).join('');
+
+  it('gives the API base URL ending in /v1.0', () => {
+    expect(joined(outputs().ApiUrl!.Value)).toBe('<token>/v1.0');
+  });
+
+  it('names the operator key secret and the exact command that prints it', () => {
+    expect(outputs().OperatorKeySecretName!.Value).toBe('Outbound/operator-key');
+    expect(joined(outputs().OperatorKeyCommand!.Value)).toBe(
+      'aws secretsmanager get-secret-value --region <token> --secret-id Outbound/operator-key --query SecretString --output text',
+    );
+  });
+
+  it('names the functions to recycle after the operator key is rotated', () => {
+    expect(outputs().OperatorKeyReaders!.Value).toEqual({ Ref: fnId('customers') });
+  });
+
+  it('gives the provider webhook URL', () => {
+    expect(joined(outputs().ProviderWebhookUrl!.Value)).toBe('<token>/v1.0/providers/{provider}/events');
+  });
+});
+
+describe('cdk-nag', () => {
+  it('reports no unacknowledged AWS Solutions finding, error or warning', () => {
+    const report = JSON.parse(readFileSync(join(assemblyDir, 'validation-report.json'), 'utf8'));
+    const findings = (report.pluginReports as Json[])
+      .flatMap((r) => r.violations as Json[])
+      .filter((v) => /AwsSolutions-/.test(v.ruleName));
+    expect(findings).toEqual([]);
+    expect(new AwsSolutionsChecks().validateScope(stack).violations).toEqual([]);
+    expect(Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*'))).toEqual(
+      [],
+    );
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*'))).toEqual(
+      [],
+    );
+  });
+
+  it('acknowledges only findings that would otherwise fire, each with a specific reason', () => {
+    const acknowledged = new Map<string, string>();
+    for (const c of stack.node.findAll()) {
+      for (const entry of c.node.metadata.filter(
+        (m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY,
+      )) {
+        for (const [id, reason] of Object.entries(entry.data as Record<string, string>)) {
+          acknowledged.set(id.replace(/^.*::/, ''), reason);
+        }
+      }
+    }
+    expect([...acknowledged.keys()].sort()).toEqual([
+      'AwsSolutions-APIG4',
+      'AwsSolutions-L1',
+      'AwsSolutions-SMG4',
+    ]);
+    for (const reason of acknowledged.values()) expect(reason.length).toBeGreaterThan(80);
+    // With acknowledgements ignored, exactly these rules fire: none is stale, none is missing.
+    const raw = new AwsSolutionsChecks() as Json;
+    raw.isAcknowledged = () => false;
+    const fired = new Set((raw.validateScope(stack).violations as Json[]).map((v) => v.ruleName));
+    expect([...fired].sort()).toEqual([...acknowledged.keys()].sort());
+  });
+});
+
+const lambdaContext = {
+  functionName: 'test',
+  functionVersion: '$LATEST',
+  awsRequestId: 'req-1',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:test',
+  memoryLimitInMB: '512',
+  logGroupName: '/aws/lambda/test',
+  logStreamName: 'test',
+};
+
+function httpEvent(method: string, path: string, headers: Record<string, string> = {}, body?: unknown) {
+  return {
+    version: '2.0',
+    routeKey: `${method} ${path}`,
+    rawPath: path,
+    rawQueryString: '',
+    headers: { 'content-type': 'application/json', ...headers },
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'test',
+      domainName: 'test.execute-api.us-east-1.amazonaws.com',
+      domainPrefix: 'test',
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'vitest' },
+      requestId: 'req-1',
+      routeKey: `${method} ${path}`,
+      stage: '$default',
+      time: '01/Jan/2026:00:00:00 +0000',
+      timeEpoch: 1767225600000,
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body), isBase64Encoded: false }),
+  };
+}
