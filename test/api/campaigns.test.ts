@@ -85,7 +85,8 @@ describe('POST /campaigns', () => {
     const basic = { name: 'n', detail: 'd', type: 'call', service_level: 50, end_handle: 'continue' };
     expect((await alice.put(`/campaigns/${created.body.id}`, basic)).body.max_concurrent_calls).toBe(25);
     expect(
-      (await alice.put(`/campaigns/${created.body.id}`, { ...basic, max_concurrent_calls: 3 })).body.max_concurrent_calls,
+      (await alice.put(`/campaigns/${created.body.id}`, { ...basic, max_concurrent_calls: 3 })).body
+        .max_concurrent_calls,
     ).toBe(3);
     for (const bad of [0, 1001, 2.5, '10']) {
       const res = await alice.post('/campaigns', aCampaign({ max_concurrent_calls: bad }));

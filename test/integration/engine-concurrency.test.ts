@@ -1,0 +1,165 @@
+/**
+ * At-least-once delivery and overlapping work: a dial job delivered twice (or to two dialers at once)
+ * places one call; ticks that overlap never claim a target twice nor start more than the cap allows.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { EngineCampaign } from '#ports/engine-store.ts';
+import { placeCall, RetryLater } from '#services/engine/place-call.ts';
+import { countPlacements, engineSteps, expectEngineInvariants, phone } from '../support/engine-steps.ts';
+import { startTestSystem, type TestSystem } from '../support/system.ts';
+
+let sys: TestSystem;
+let steps: ReturnType<typeof engineSteps>;
+beforeEach(async () => {
+  sys = await startTestSystem({ ringMs: 2_000, talkMs: 5_000 });
+  steps = engineSteps(sys);
+});
+afterEach(() => sys.close());
+
+const answering = (n: number) => Array.from({ length: n }, () => phone('answer'));
+
+/** A running one-target campaign whose attempt is claimed and its dial job queued, not yet placed. */
+const aClaimedAttempt = async () => {
+  const h = await steps.given.campaign({ targets: answering(1) });
+  await steps.when.theTickRuns();
+  const [call] = await steps.read.calls(h.id);
+  expect(call).toMatchObject({ status: 'dialing', reference_id: '00000000-0000-0000-0000-000000000000' });
+  return { h, call, job: { campaigncallId: call.id as string } };
+};
+
+describe('a dial job delivered more than once', () => {
+  it('places one call when the same job is queued three times', async () => {
+    const placements = countPlacements(sys);
+    const { call, job } = await aClaimedAttempt();
+
+    await sys.engine.deps.dialQueue.send([job, job]);
+    expect(await steps.when.theDialerRuns()).toBe(3);
+
+    expect(placements.requests.get(call.id)).toBe(1);
+    expect((await steps.read.call(call.id)).reference_id).toMatch(/^SIM/);
+  });
+
+  it('places nothing more when the job comes back after the call was placed, or after it ended', async () => {
+    const placements = countPlacements(sys);
+    const { call, job } = await aClaimedAttempt();
+    await steps.when.theDialerRuns();
+    const placed = await steps.read.call(call.id);
+
+    await sys.engine.deps.dialQueue.send([job]);
+    await steps.when.theDialerRuns();
+    expect(await steps.read.call(call.id)).toEqual(placed);
+
+    await steps.when.timePasses(7_000);
+    await sys.engine.deps.dialQueue.send([job]);
+    await steps.when.theDialerRuns();
+
+    expect(placements.requests.get(call.id)).toBe(1);
+    expect(await steps.read.call(call.id)).toMatchObject({ status: 'done', result: 'success' });
+  });
+
+  it('places one call when two dialers take the same job at the same moment', async () => {
+    const placements = countPlacements(sys);
+    const { call, job } = await aClaimedAttempt();
+
+    const outcomes = await Promise.all([placeCall(sys.engine.deps, job), placeCall(sys.engine.deps, job)]);
+    await steps.when.theDialerRuns(); // the queued copy as well
+
+    expect(outcomes.sort()).toEqual(['duplicate', 'placed']);
+    expect(placements.requests.get(call.id)).toBe(1);
+  });
+
+  it('asks again after the carrier throttled the placement, and places the call once', async () => {
+    const placements = countPlacements(sys, (_, n) =>
+      n === 1 ? { ok: false, kind: 'throttled', retryAfterMs: 1_000 } : undefined,
+    );
+    const { call, job } = await aClaimedAttempt();
+
+    await expect(placeCall(sys.engine.deps, job)).rejects.toBeInstanceOf(RetryLater);
+    expect(await steps.read.call(call.id)).toMatchObject({ status: 'dialing' });
+    expect(await placeCall(sys.engine.deps, job)).toBe('placed');
+    expect(await placeCall(sys.engine.deps, job)).toBe('duplicate');
+
+    expect(placements.requests.get(call.id)).toBe(2);
+    expect(placements.placed.get(call.id)).toBe(1);
+  });
+
+  it('never asks again after a placement with an unknown outcome: a call may exist', async () => {
+    const placements = countPlacements(sys, () => ({ ok: false, kind: 'unknown', detail: 'timed out' }));
+    const { call, job } = await aClaimedAttempt();
+    await steps.when.theDialerRuns();
+
+    await sys.engine.deps.dialQueue.send([job, job]);
+    await steps.when.theDialerRuns();
+
+    expect(placements.requests.get(call.id)).toBe(1);
+    expect(await steps.read.call(call.id)).toMatchObject({ status: 'dialing' });
+  });
+});
+
+describe('overlapping ticks', () => {
+  it('two ticks at once claim each target once and never more than the cap, round after round', async () => {
+    const h = await steps.given.campaign({ targets: answering(20), maxConcurrentCalls: 5 });
+
+    const first = await Promise.all([sys.engine.tick(), sys.engine.tick()]);
+    const mine = first.flat().filter((r) => r.campaignId === h.id);
+    expect(mine.map((r) => r.outcome).sort()).toEqual(['dialed', 'leased-elsewhere']);
+    expect(mine.reduce((n, r) => n + r.claimed, 0)).toBe(5);
+
+    for (let round = 0; round < 40 && (await steps.read.status(h.id)) !== 'stop'; round++) {
+      await Promise.all([sys.engine.tick(), sys.engine.tick()]);
+      const { calls } = await expectEngineInvariants(sys, h);
+      expect(calls.filter((x) => x.status !== 'done').length).toBeLessThanOrEqual(5);
+      await steps.when.theDialerRuns();
+      await steps.when.timePasses(3_500);
+    }
+
+    expect(await steps.read.status(h.id)).toBe('stop');
+    const calls = await steps.read.calls(h.id);
+    expect(calls).toHaveLength(20);
+    expect(new Set(calls.map((x) => x.outdial_target_id)).size).toBe(20);
+  });
+
+  it('claims nothing while another tick holds the lease, and takes over once the lease lapses', async () => {
+    const h = await steps.given.campaign({ targets: answering(8), maxConcurrentCalls: 5 });
+    const { leaseMs } = sys.engine.deps.settings;
+    expect(
+      await sys.engine.deps.engine.acquireLease(h.id, 'another tick', sys.clock.now(), leaseMs),
+    ).toBeTruthy();
+
+    const held = await sys.engine.tick();
+    await steps.when.timePasses(leaseMs - 1_000);
+    const stillHeld = await sys.engine.tick();
+
+    expect(held.find((r) => r.campaignId === h.id)?.outcome).toBe('leased-elsewhere');
+    expect(stillHeld.find((r) => r.campaignId === h.id)?.outcome).toBe('leased-elsewhere');
+    expect(await steps.read.calls(h.id)).toEqual([]);
+
+    await steps.when.timePasses(1_001);
+    const taken = await sys.engine.tick();
+    expect(taken.find((r) => r.campaignId === h.id)).toMatchObject({ outcome: 'dialed', claimed: 5 });
+    await expectEngineInvariants(sys, h);
+  });
+
+  it('never claims a target twice even when ticks overlap with no lease between them', async () => {
+    const h = await steps.given.campaign({ targets: answering(12), maxConcurrentCalls: 50 });
+    // Every tick gets the campaign as if the lease had lapsed mid-tick: only the claim itself guards.
+    const store = sys.engine.deps.engine;
+    store.acquireLease = async (id) => (await store.getCampaign(id)) as EngineCampaign;
+    const claim = store.claim.bind(store);
+    const refused: string[] = [];
+    store.claim = async (...args) => {
+      const result = await claim(...args);
+      if (result !== 'claimed') refused.push(result);
+      return result;
+    };
+
+    await Promise.all([sys.engine.tick(), sys.engine.tick(), sys.engine.tick(), sys.engine.tick()]);
+
+    expect(refused.length, 'the ticks raced for the same targets').toBeGreaterThan(0);
+    expect(new Set(refused)).toEqual(new Set(['target-taken']));
+    const { calls, targets } = await expectEngineInvariants(sys, h);
+    expect(calls).toHaveLength(12);
+    expect(new Set(calls.map((x) => x.outdial_target_id)).size).toBe(12);
+    expect(targets.map((t) => [t.status, t.try_count_0])).toEqual(Array(12).fill(['progressing', 1]));
+  });
+});

@@ -1,0 +1,239 @@
+/**
+ * A campaign's life under the engine (§4.1, §5.2, §10.3): stop while calls are in flight, the end of
+ * the list under end_handle stop and continue, and next_campaign_id on a natural end only.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { countPlacements, engineSteps, phone } from '../support/engine-steps.ts';
+import { startTestSystem, type TestSystem } from '../support/system.ts';
+
+let sys: TestSystem;
+let steps: ReturnType<typeof engineSteps>;
+beforeEach(async () => {
+  sys = await startTestSystem({ ringMs: 2_000, talkMs: 5_000 });
+  steps = engineSteps(sys);
+});
+afterEach(() => sys.close());
+
+const tickAndDial = async () => {
+  await steps.when.theTickRuns();
+  await steps.when.theDialerRuns();
+};
+
+describe('stopping a campaign', () => {
+  it('goes to stopping while calls are in flight, starts nothing new, and stops when the last call ends', async () => {
+    const { given, when, read } = steps;
+    // Busy ends after 1 s, the answered call after 7 s; a retry of the busy target is due at once.
+    const h = await given.campaign({
+      targets: [[phone('busy')], [phone('answer')]],
+      maxConcurrentCalls: 2,
+      outplan: { max_try_count_0: 3, max_try_count_1: 0, try_interval: 0 },
+    });
+    await given.targets(h.outdialId, [phone('answer'), phone('answer')]);
+    await tickAndDial();
+    expect(await read.openCalls(h.id)).toHaveLength(2);
+
+    const stopped = await when.statusIsSet(h.id, 'stop');
+    expect(stopped.body.status).toBe('stopping');
+    await tickAndDial();
+    expect(await read.calls(h.id)).toHaveLength(2);
+
+    await when.timePasses(1_500); // the busy call has ended
+    expect(await read.openCalls(h.id)).toHaveLength(1);
+    expect(await read.status(h.id)).toBe('stopping');
+    for (let i = 0; i < 3; i++) await tickAndDial();
+    expect(await read.calls(h.id)).toHaveLength(2);
+    expect(await read.status(h.id)).toBe('stopping');
+
+    await when.timePasses(5_500); // the answered call has hung up: stop without waiting for a tick
+    expect(await read.status(h.id)).toBe('stop');
+    expect((await sys.engine.tick()).map((r) => r.campaignId)).not.toContain(h.id);
+    for (let i = 0; i < 3; i++) await when.aRound(5_000);
+    const calls = await read.calls(h.id);
+    expect(calls.map((x) => [x.status, x.result]).sort()).toEqual([
+      ['done', 'fail'],
+      ['done', 'success'],
+    ]);
+  });
+
+  it('stops at once when nothing is in flight, and never dials again', async () => {
+    const { given, when, read } = steps;
+    const h = await given.campaign({ targets: [phone('answer')] });
+
+    expect((await when.statusIsSet(h.id, 'stop')).body.status).toBe('stop');
+    for (let i = 0; i < 3; i++) await when.aRound(5_000);
+
+    expect(await read.calls(h.id)).toEqual([]);
+  });
+
+  it('resumes dialing when a stopping campaign is set to run again', async () => {
+    const { given, when, read } = steps;
+    const h = await given.campaign({ targets: [phone('answer'), phone('answer')], maxConcurrentCalls: 1 });
+    await tickAndDial();
+    expect((await when.statusIsSet(h.id, 'stop')).body.status).toBe('stopping');
+    await tickAndDial();
+    expect(await read.calls(h.id)).toHaveLength(1);
+
+    expect((await when.statusIsSet(h.id, 'run')).body.status).toBe('run');
+    await when.runsToTheEnd(h.id);
+
+    expect((await read.calls(h.id)).map((x) => x.result)).toEqual(['success', 'success']);
+  });
+});
+
+describe('the end of the list', () => {
+  it('under end_handle stop, waits for the retries of a failing last attempt before it ends (§10.3)', async () => {
+    const { given, when, read } = steps;
+    const h = await given.campaign({
+      targets: [phone('busy')],
+      outplan: { max_try_count_0: 3, max_try_count_1: 0, try_interval: 60_000 },
+    });
+    await tickAndDial();
+    await steps.when.theTickRuns(); // nothing idle is left, but the attempt is in flight
+    expect(await read.status(h.id)).toBe('run');
+
+    await when.timePasses(1_500); // busy: the target waits for its retry
+    expect(await read.openCalls(h.id)).toEqual([]);
+    await tickAndDial();
+    expect(await read.status(h.id)).toBe('run');
+    expect(await read.calls(h.id)).toHaveLength(1);
+
+    await when.runsToTheEnd(h.id);
+
+    const [target] = await read.targets(h.outdialId);
+    expect(target.try_count_0).toBe(3);
+    const calls = (await read.calls(h.id)).sort((a, b) => a.try_count - b.try_count);
+    expect(calls.map((x) => [x.try_count, x.status, x.result])).toEqual([
+      [1, 'done', 'fail'],
+      [2, 'done', 'fail'],
+      [3, 'done', 'fail'],
+    ]);
+    for (let n = 1; n < calls.length; n++) {
+      const gap = Date.parse(calls[n].tm_create) - Date.parse(calls[n - 1].tm_update);
+      expect(gap).toBeGreaterThanOrEqual(60_000);
+    }
+  });
+
+  it('under end_handle continue, keeps running on an empty list and dials a target added later', async () => {
+    const { given, when, read } = steps;
+    const h = await given.campaign({ targets: [phone('answer')], campaign: { end_handle: 'continue' } });
+    await when.roundsUntil(async () => (await read.calls(h.id))[0]?.status === 'done', 5_000, 20);
+
+    for (let i = 0; i < 10; i++) await when.aRound(5_000);
+    expect(await read.status(h.id)).toBe('run');
+    expect(await read.calls(h.id)).toHaveLength(1);
+
+    const [late] = await given.targets(h.outdialId, [phone('answer')]);
+    await when.roundsUntil(async () => (await read.calls(h.id)).every((x) => x.status === 'done'), 5_000, 20);
+
+    const calls = await read.calls(h.id);
+    expect(calls).toHaveLength(2);
+    expect(calls.find((x) => x.outdial_target_id === late!.id)).toMatchObject({ result: 'success' });
+    expect(await read.status(h.id)).toBe('run');
+    expect((await when.statusIsSet(h.id, 'stop')).body.status).toBe('stop');
+  });
+  it('never retries a target deleted while it waits for its retry, and still ends', async () => {
+    const { given, when, read } = steps;
+    const h = await given.campaign({
+      targets: [phone('busy')],
+      outplan: { max_try_count_0: 3, max_try_count_1: 0, try_interval: 60_000 },
+    });
+    await tickAndDial();
+    await when.timePasses(1_500); // busy: back in line for a retry in a minute
+    const [target] = h.targets;
+    expect((await sys.customer.del(`/outdials/${h.outdialId}/targets/${target!.id}`)).status).toBe(200);
+
+    await when.runsToTheEnd(h.id, 30_000, 10);
+
+    expect(await read.calls(h.id)).toHaveLength(1);
+  });
+
+  it('ends when the outplan’s maximum is lowered below the tries a waiting target has already had', async () => {
+    const { given, when, read } = steps;
+    const h = await given.campaign({
+      targets: [phone('busy')],
+      outplan: { max_try_count_0: 5, max_try_count_1: 0, try_interval: 60_000 },
+    });
+    await tickAndDial();
+    await when.timePasses(1_500); // busy: waits for its second try
+    const { source, dial_timeout, try_interval } = h.outplan;
+    const lowered = await sys.customer.put(`/outplans/${h.outplanId}/dial_info`, {
+      source,
+      dial_timeout,
+      try_interval,
+      max_try_count_0: 1,
+      max_try_count_1: 0,
+      max_try_count_2: 0,
+      max_try_count_3: 0,
+      max_try_count_4: 0,
+    });
+    expect(lowered.status).toBe(200);
+
+    await when.runsToTheEnd(h.id, 30_000, 10);
+
+    expect(await read.calls(h.id)).toHaveLength(1);
+    expect(await read.target(h.outdialId, h.targets[0]!.id)).toMatchObject({
+      status: 'idle',
+      try_count_0: 1,
+    });
+  });
+
+  it('runs a flow campaign without placing a call: every attempt succeeds and the list ends', async () => {
+    const { given, when, read } = steps;
+    const placements = countPlacements(sys);
+    const h = await given.campaign({
+      targets: [phone('busy'), phone('answer'), phone('failed')],
+      campaign: { type: 'flow' },
+    });
+
+    await when.runsToTheEnd(h.id, 1_000, 10);
+
+    const calls = await read.calls(h.id);
+    expect(calls.map((x) => [x.reference_type, x.reference_id, x.status, x.result])).toEqual(
+      Array(3).fill(['flow', '00000000-0000-0000-0000-000000000000', 'done', 'success']),
+    );
+    expect(placements.total()).toBe(0);
+    expect((await read.targets(h.outdialId)).map((t) => t.status)).toEqual(['done', 'done', 'done']);
+  });
+});
+
+describe('next_campaign_id', () => {
+  it('starts the next campaign when a campaign runs out of targets, and the next one dials its list', async () => {
+    const { given, when, read } = steps;
+    const next = await given.campaign({ targets: [phone('answer')], run: false });
+    const first = await given.campaign({
+      targets: [phone('answer'), phone('busy')],
+      outplan: { max_try_count_0: 1, max_try_count_1: 0 },
+      campaign: { next_campaign_id: next.id },
+    });
+    for (let i = 0; i < 2; i++) await when.aRound(1_000);
+    expect(await read.status(next.id)).toBe('stop');
+
+    await when.runsToTheEnd(first.id);
+    expect(await read.status(next.id)).toBe('run');
+
+    await when.runsToTheEnd(next.id);
+    expect((await read.calls(next.id)).map((x) => x.result)).toEqual(['success']);
+  });
+
+  it.each([
+    ['with calls in flight', 1],
+    ['with nothing in flight', 0],
+  ])('does not start the next campaign after a manual stop %s', async (_, rounds) => {
+    const { given, when, read } = steps;
+    const next = await given.campaign({ targets: [phone('answer')], run: false });
+    const first = await given.campaign({
+      targets: [phone('answer'), phone('answer')],
+      maxConcurrentCalls: 1,
+      campaign: { next_campaign_id: next.id },
+    });
+    for (let i = 0; i < rounds; i++) await tickAndDial();
+
+    await when.statusIsSet(first.id, 'stop');
+    for (let i = 0; i < 5; i++) await when.aRound(5_000);
+
+    expect(await read.status(first.id)).toBe('stop');
+    expect(await read.calls(first.id)).toHaveLength(rounds);
+    expect(await read.status(next.id)).toBe('stop');
+    expect(await read.calls(next.id)).toEqual([]);
+  });
+});

@@ -1,0 +1,177 @@
+/**
+ * Pacing (§5.3): with a queue a tick starts calls only while floor(available agents × service_level / 100)
+ * exceeds the campaign's ringing (`dialing`) attempts; without a queue, open attempts never exceed the
+ * campaign's max_concurrent_calls.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type CampaignHandle, engineSteps, isOpen, phone } from '../support/engine-steps.ts';
+import { startTestSystem, type TestSystem } from '../support/system.ts';
+
+let sys: TestSystem;
+let steps: ReturnType<typeof engineSteps>;
+beforeEach(async () => {
+  sys = await startTestSystem({ ringMs: 2_000, talkMs: 5_000 });
+  steps = engineSteps(sys);
+});
+afterEach(() => sys.close());
+
+const answering = (n: number) => Array.from({ length: n }, () => phone('answer'));
+
+/** Runs one tick and the dialer; returns the campaign's attempts before and after. */
+const tickAndDial = async (h: CampaignHandle) => {
+  const before = await steps.read.calls(h.id);
+  await steps.when.theTickRuns();
+  await steps.when.theDialerRuns();
+  const after = await steps.read.calls(h.id);
+  const dialing = (xs: any[]) => xs.filter((x) => x.status === 'dialing').length;
+  return {
+    started: after.length - before.length,
+    dialingBefore: dialing(before),
+    dialingAfter: dialing(after),
+    open: after.filter(isOpen).length,
+    total: after.length,
+  };
+};
+
+describe('pacing by a queue', () => {
+  it.each([
+    { agents: 3, level: 100, expected: 3 },
+    { agents: 3, level: 50, expected: 1 },
+    { agents: 4, level: 50, expected: 2 },
+    { agents: 10, level: 30, expected: 3 },
+    { agents: 1, level: 80, expected: 0 },
+    { agents: 0, level: 100, expected: 0 },
+    { agents: 5, level: 0, expected: 0 },
+  ])(
+    'with $agents available agents at service level $level, ticks keep $expected calls ringing',
+    async ({ agents, level, expected }) => {
+      const tag = randomUUID();
+      await steps.given.agents(agents, 'available', [tag]);
+      // Agents that are not available, or not serving the queue, never add capacity.
+      await steps.given.agents(2, 'busy', [tag]);
+      await steps.given.agents(1, 'offline', [tag]);
+      await steps.given.agents(3, 'available', [randomUUID()]);
+      const h = await steps.given.campaign({
+        targets: answering(12),
+        queueTags: [tag],
+        campaign: { service_level: level },
+      });
+
+      const first = await tickAndDial(h);
+      const second = await tickAndDial(h);
+
+      expect(first.started).toBe(expected);
+      expect(second.started).toBe(0);
+      expect(second.dialingAfter).toBe(expected);
+    },
+  );
+
+  it('lets more calls ring as agents become available, and starts none while they are busy or on calls', async () => {
+    const tag = randomUUID();
+    const agents = await steps.given.agents(6, 'offline', [tag]);
+    await steps.when.agentIs(agents[0]!, 'available');
+    const h = await steps.given.campaign({ targets: answering(20), queueTags: [tag] });
+    const setAvailable = (n: number) =>
+      Promise.all(agents.map((id, i) => steps.when.agentIs(id, i < n ? 'available' : 'busy')));
+    /** One tick, checked against §5.3 with the agents available just before it (service level 100). */
+    const tickChecked = async () => {
+      const capacity = await sys.engine.deps.agents.countAvailable(sys.customer.customerId, [tag]);
+      const r = await tickAndDial(h);
+      expect(r.started).toBe(Math.max(0, capacity - r.dialingBefore));
+      expect(r.dialingAfter).toBeLessThanOrEqual(Math.max(capacity, r.dialingBefore));
+      return { ...r, capacity };
+    };
+
+    expect(await tickChecked()).toMatchObject({ capacity: 1, dialingAfter: 1 });
+    await setAvailable(3);
+    expect(await tickChecked()).toMatchObject({ capacity: 3, dialingAfter: 3 });
+    await setAvailable(6);
+    expect(await tickChecked()).toMatchObject({ capacity: 6, dialingAfter: 6 });
+
+    // Four agents go busy: nothing new starts, and the calls already ringing are not touched.
+    await setAvailable(2);
+    expect(await tickChecked()).toMatchObject({ started: 0, dialingAfter: 6, total: 6 });
+
+    // Everyone is back, then the six calls are answered and each takes an agent: no capacity is left.
+    await setAvailable(6);
+    await steps.when.timePasses(2_000);
+    expect(await tickChecked()).toMatchObject({ capacity: 0, started: 0, dialingBefore: 0, open: 6 });
+
+    // The calls end and free their agents: six more may ring.
+    await steps.when.timePasses(5_000);
+    expect(await tickChecked()).toMatchObject({ capacity: 6, started: 6, dialingAfter: 6, total: 12 });
+  });
+
+  it('never dials at service level 0, however many agents are available, until the level is raised', async () => {
+    const tag = randomUUID();
+    await steps.given.agents(5, 'available', [tag]);
+    const h = await steps.given.campaign({
+      targets: answering(5),
+      queueTags: [tag],
+      campaign: { service_level: 0 },
+    });
+
+    for (let i = 0; i < 10; i++) await steps.when.aRound(5_000);
+
+    expect(await steps.read.calls(h.id)).toEqual([]);
+    expect(await steps.read.status(h.id)).toBe('run');
+    const targets = await steps.read.targets(h.outdialId);
+    expect(targets.map((t) => [t.status, t.try_count_0])).toEqual(Array(5).fill(['idle', 0]));
+
+    expect((await sys.customer.put(`/campaigns/${h.id}/service_level`, { service_level: 40 })).status).toBe(
+      200,
+    );
+    expect((await tickAndDial(h)).started).toBe(2);
+  });
+});
+
+describe('the concurrency cap without a queue', () => {
+  it('never has more open attempts than max_concurrent_calls, and still dials the whole list', async () => {
+    const targets = Array.from({ length: 14 }, (_, i) =>
+      phone((['answer', 'busy', 'noanswer', 'answer', 'failed', 'machine', 'answer'] as const)[i % 7]!),
+    );
+    const h = await steps.given.campaign({
+      targets,
+      maxConcurrentCalls: 3,
+      outplan: { max_try_count_0: 2, max_try_count_1: 0, try_interval: 0, dial_timeout: 10_000 },
+    });
+
+    let highest = 0;
+    for (let round = 0; round < 300 && (await steps.read.status(h.id)) !== 'stop'; round++) {
+      await steps.when.theTickRuns();
+      const afterTick = (await steps.read.openCalls(h.id)).length;
+      await steps.when.theDialerRuns();
+      expect(afterTick).toBeLessThanOrEqual(3);
+      expect((await steps.read.counters(h.id)).inflight).toBeLessThanOrEqual(3);
+      highest = Math.max(highest, afterTick);
+      await steps.when.timePasses(1_000);
+    }
+
+    expect(await steps.read.status(h.id)).toBe('stop');
+    expect(highest).toBe(3);
+    const calls = await steps.read.calls(h.id);
+    expect(calls.filter((x) => x.result === 'success')).toHaveLength(6);
+    expect(calls).toHaveLength(6 + 8 * 2);
+  });
+
+  it('caps a campaign created without max_concurrent_calls at the default of 10 open attempts', async () => {
+    const h = await steps.given.campaign({ targets: answering(15) });
+
+    const first = await tickAndDial(h);
+    const second = await tickAndDial(h);
+
+    expect(first.open).toBe(10);
+    expect(second.started).toBe(0);
+  });
+
+  it('counts answered calls against the cap: a slot frees only when a call ends', async () => {
+    const h = await steps.given.campaign({ targets: answering(6), maxConcurrentCalls: 2 });
+
+    expect((await tickAndDial(h)).started).toBe(2);
+    await steps.when.timePasses(2_000); // both answered, still talking
+    expect(await tickAndDial(h)).toMatchObject({ started: 0, open: 2 });
+    await steps.when.timePasses(5_000); // both hung up
+    expect(await tickAndDial(h)).toMatchObject({ started: 2, open: 2, total: 4 });
+  });
+});

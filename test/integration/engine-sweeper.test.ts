@@ -1,0 +1,175 @@
+/**
+ * The sweeper (§9 reconcile), run by the tick: attempts whose provider events never arrive stay open
+ * until dial_timeout + 60 s grace, are then settled from the provider's view (or closed as our own
+ * timeout), and their targets go back in line within max_try_count. It never places a call again.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CallState, PlaceCallOutcome, TelephonyProvider } from '#ports/telephony.ts';
+import { countPlacements, engineSteps, expectEngineInvariants, phone } from '../support/engine-steps.ts';
+import { startTestSystem, type TestSystem } from '../support/system.ts';
+
+let sys: TestSystem;
+afterEach(() => sys.close());
+
+const GRACE = 60_000;
+
+/** Starts a system whose provider never calls back: the simulator's events are dropped. */
+const aSystemWithoutEvents = async () => {
+  sys = await startTestSystem({ deliver: async () => {} });
+  return engineSteps(sys);
+};
+
+/** A carrier that accepts every call and then says nothing; getCall reports `phase`. */
+class SilentCarrier implements TelephonyProvider {
+  readonly name = 'simulator' as const;
+  phase: CallState['phase'] = 'ringing';
+  readonly hangups: string[] = [];
+  private count = 0;
+  async placeCall(): Promise<PlaceCallOutcome> {
+    return { ok: true, callId: `SILENT${++this.count}`, acceptedAt: new Date(0) };
+  }
+  async getCall(callId: string): Promise<CallState | null> {
+    return { callId, phase: this.phase };
+  }
+  async hangup(callId: string) {
+    this.hangups.push(callId);
+  }
+  verifyWebhook() {
+    return false;
+  }
+  parseEvent() {
+    return [];
+  }
+}
+
+const tickAndDial = async () => {
+  await sys.engine.tick();
+  await sys.engine.drain();
+};
+
+const reasonOf = async (id: string) => (await sys.engine.deps.engine.getCampaigncall(id))?._reason;
+
+describe('attempts whose events never arrive', () => {
+  it('stay dialing until dial_timeout + 60 s, then close as fail and the target is retried up to max_try_count', async () => {
+    const { given, when, read } = await aSystemWithoutEvents();
+    const h = await given.campaign({
+      targets: [phone('noanswer')],
+      outplan: { dial_timeout: 30_000, try_interval: 60_000, max_try_count_0: 2, max_try_count_1: 0 },
+    });
+    await tickAndDial();
+    const [first] = await read.calls(h.id);
+
+    await when.timePasses(30_000 + GRACE - 1_000);
+    await sys.engine.tick();
+    expect(await read.call(first.id)).toMatchObject({ status: 'dialing', result: '' });
+
+    await when.timePasses(2_000);
+    await sys.engine.tick();
+    expect(await read.call(first.id)).toMatchObject({ status: 'done', result: 'fail' });
+    expect(await read.target(h.outdialId, h.targets[0]!.id)).toMatchObject({
+      status: 'idle',
+      try_count_0: 1,
+    });
+    expect(await read.calls(h.id)).toHaveLength(1); // not due again before try_interval
+    await expectEngineInvariants(sys, h);
+
+    await when.timePasses(60_000);
+    await tickAndDial();
+    const second = (await read.calls(h.id)).find((x) => x.id !== first.id);
+    expect(second).toMatchObject({ status: 'dialing', try_count: 2 });
+
+    await when.timePasses(30_000 + GRACE + 1_000);
+    await when.runsToTheEnd(h.id, 5_000, 5);
+
+    expect(await read.target(h.outdialId, h.targets[0]!.id)).toMatchObject({ try_count_0: 2 });
+    expect((await read.calls(h.id)).map((x) => [x.status, x.result])).toEqual([
+      ['done', 'fail'],
+      ['done', 'fail'],
+    ]);
+  });
+
+  it('lets a stopping campaign stop once the sweeper closes its last silent call', async () => {
+    const { given, when, read } = await aSystemWithoutEvents();
+    const h = await given.campaign({ targets: [phone('noanswer')], outplan: { dial_timeout: 20_000 } });
+    await tickAndDial();
+    expect((await when.statusIsSet(h.id, 'stop')).body.status).toBe('stopping');
+
+    await when.timePasses(20_000 + GRACE - 1_000);
+    await sys.engine.tick();
+    expect(await read.status(h.id)).toBe('stopping');
+    await when.timePasses(2_000);
+    await sys.engine.tick();
+
+    expect(await read.status(h.id)).toBe('stop');
+    expect(await read.calls(h.id)).toHaveLength(1);
+  });
+
+  it('closes an attempt whose placement outcome is unknown as our dial-out timeout, never placing it again', async () => {
+    const { given, when, read } = await aSystemWithoutEvents();
+    const placements = countPlacements(sys, (_, n) =>
+      n === 1 ? { ok: false, kind: 'unknown', detail: 'connection reset' } : undefined,
+    );
+    const h = await given.campaign({
+      targets: [phone('answer')],
+      outplan: { dial_timeout: 30_000, try_interval: 0, max_try_count_0: 2, max_try_count_1: 0 },
+    });
+    await tickAndDial();
+    const [first] = await read.calls(h.id);
+
+    await when.timePasses(30_000 + GRACE + 1_000);
+    await sys.engine.tick();
+
+    expect(await read.call(first.id)).toMatchObject({ status: 'done', result: 'fail' });
+    expect(await reasonOf(first.id)).toBe('dialout');
+    await tickAndDial();
+    const calls = await read.calls(h.id);
+    expect(calls).toHaveLength(2);
+    expect(placements.requests.get(first.id)).toBe(1);
+    expect([...placements.requests.values()]).toEqual([1, 1]);
+  });
+});
+
+describe('calls the carrier never reports on', () => {
+  it('hangs up a call still ringing past the deadline and closes it as our dial-out timeout', async () => {
+    const carrier = new SilentCarrier();
+    sys = await startTestSystem({ provider: carrier });
+    const { given, when, read } = engineSteps(sys);
+    const h = await given.campaign({ targets: [phone('answer')], outplan: { dial_timeout: 30_000 } });
+    await tickAndDial();
+    const [call] = await read.calls(h.id);
+
+    await when.timePasses(30_000 + GRACE + 1_000);
+    await sys.engine.tick();
+
+    expect(await read.call(call.id)).toMatchObject({ status: 'done', result: 'fail' });
+    expect(await reasonOf(call.id)).toBe('dialout');
+    expect(carrier.hangups).toEqual([call.reference_id]);
+  });
+
+  it('marks an answered call progressing, and ends it only after the maximum call duration', async () => {
+    const carrier = new SilentCarrier();
+    carrier.phase = 'answered';
+    sys = await startTestSystem({ provider: carrier });
+    const { given, when, read } = engineSteps(sys);
+    const h = await given.campaign({ targets: [phone('answer')], outplan: { dial_timeout: 30_000 } });
+    await tickAndDial();
+    const [call] = await read.calls(h.id);
+    const { maxCallMs } = sys.engine.deps.settings;
+
+    await when.timePasses(30_000 + GRACE + 1_000);
+    await sys.engine.tick();
+    expect(await read.call(call.id)).toMatchObject({ status: 'progressing' });
+
+    await when.timePasses(maxCallMs - 30_000 - GRACE - 10_000);
+    await sys.engine.tick();
+    expect(await read.call(call.id)).toMatchObject({ status: 'progressing' });
+    expect(carrier.hangups).toEqual([]);
+
+    await when.timePasses(10_000);
+    await sys.engine.tick();
+    expect(await read.call(call.id)).toMatchObject({ status: 'done', result: 'fail' });
+    expect(await reasonOf(call.id)).toBe('timeout');
+    expect(carrier.hangups).toEqual([call.reference_id]);
+    await expectEngineInvariants(sys, h);
+  });
+});
