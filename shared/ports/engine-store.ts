@@ -29,7 +29,14 @@ export interface EngineCampaigncall extends Campaigncall {
   _waiting_since?: string;
 }
 
-export type ClaimResult = 'claimed' | 'target-taken' | 'campaign-not-running';
+/** A campaign stops taking claims when it is no longer running or has reached its pacing bound. */
+export type ClaimResult = 'claimed' | 'target-taken' | 'campaign-refused';
+
+/** The pacing bound checked inside the claim: the counter must stay below `below`. */
+export interface ClaimLimit {
+  counter: '_inflight' | '_dialing';
+  below: number;
+}
 
 export interface Finish {
   result: 'success' | 'fail';
@@ -61,12 +68,16 @@ export interface EngineStore {
   hasIdleTargets(outdialId: string): Promise<boolean>;
   /** Moves an idle target that has no tries left out of the due partitions. */
   parkExhausted(target: EngineTarget, now: string): Promise<void>;
-  /** One transaction: target idle → progressing with try_count_N + 1, campaigncall created dialing, campaign counters up. */
+  /**
+   * One transaction: target idle → progressing with try_count_N + 1, campaigncall created dialing,
+   * campaign counters up, refused when the campaign is not running or `limit` is reached.
+   */
   claim(
     campaign: EngineCampaign,
     target: EngineTarget,
     choice: DestinationChoice,
     call: Campaigncall,
+    limit: ClaimLimit,
   ): Promise<ClaimResult>;
   getCampaigncall(id: string): Promise<EngineCampaigncall | undefined>;
   /** Marks the call as being placed; false when a placement was already started (redelivered job). */

@@ -162,4 +162,16 @@ describe('overlapping ticks', () => {
     expect(new Set(calls.map((x) => x.outdial_target_id)).size).toBe(12);
     expect(targets.map((t) => [t.status, t.try_count_0])).toEqual(Array(12).fill(['progressing', 1]));
   });
+  it('never opens more calls than the cap even when ticks overlap with no lease between them', async () => {
+    const h = await steps.given.campaign({ targets: answering(20), maxConcurrentCalls: 5 });
+    const store = sys.engine.deps.engine;
+    // As if every tick's lease had lapsed: the bound inside the claim transaction is all that guards.
+    store.acquireLease = async (id) => (await store.getCampaign(id)) as EngineCampaign;
+
+    await Promise.all([sys.engine.tick(), sys.engine.tick(), sys.engine.tick(), sys.engine.tick()]);
+
+    const calls = await steps.read.calls(h.id);
+    expect(calls).toHaveLength(5);
+    expect(new Set(calls.map((x: { outdial_target_id: string }) => x.outdial_target_id)).size).toBe(5);
+  });
 });

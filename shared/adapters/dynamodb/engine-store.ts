@@ -13,6 +13,7 @@ import type { Outplan } from '#domain/outplan.ts';
 import type { Queue } from '#domain/queue.ts';
 import { agentServesQueue } from '#domain/queue.ts';
 import type {
+  ClaimLimit,
   ClaimResult,
   EngineCampaign,
   EngineCampaigncall,
@@ -157,6 +158,7 @@ export class DynamoEngineStore implements EngineStore {
     target: EngineTarget,
     choice: DestinationChoice,
     call: Campaigncall,
+    limit: ClaimLimit,
   ): Promise<ClaimResult> {
     const slot = `try_count_${choice.index}`;
     try {
@@ -198,19 +200,21 @@ export class DynamoEngineStore implements EngineStore {
             TableName: this.tableName,
             Key: itemKey('campaign', campaign.id),
             UpdateExpression: 'ADD #inflight :one, #dialing :one',
-            ConditionExpression: '#status = :run AND attribute_not_exists(tm_delete)',
+            ConditionExpression:
+              '#status = :run AND attribute_not_exists(tm_delete) AND (attribute_not_exists(#limit) OR #limit < :below)',
             ExpressionAttributeNames: {
               '#inflight': '_inflight',
               '#dialing': '_dialing',
               '#status': 'status',
+              '#limit': limit.counter,
             },
-            ExpressionAttributeValues: { ':one': 1, ':run': 'run' },
+            ExpressionAttributeValues: { ':one': 1, ':run': 'run', ':below': limit.below },
           },
         },
       ]);
       return 'claimed';
     } catch (err) {
-      if (err instanceof TransactionRefused) return err.index === 2 ? 'campaign-not-running' : 'target-taken';
+      if (err instanceof TransactionRefused) return err.index === 2 ? 'campaign-refused' : 'target-taken';
       throw err;
     }
   }
@@ -509,7 +513,9 @@ export class DynamoEngineStore implements EngineStore {
   async openAttempts(campaignId: string, before: string, limit: number): Promise<EngineCampaigncall[]> {
     // byState copies keys only; stale attempts are few, so each is read whole.
     const keys = await this.queryPage(openAttemptsKey(campaignId), `${before}#`, limit, false, 'gsi4');
-    const calls = await Promise.all(keys.map((k) => this.getCampaigncall(String(k.pk).slice('campaigncall#'.length))));
+    const calls = await Promise.all(
+      keys.map((k) => this.getCampaigncall(String(k.pk).slice('campaigncall#'.length))),
+    );
     return calls.filter((c): c is EngineCampaigncall => c !== undefined && c.status !== 'done');
   }
 

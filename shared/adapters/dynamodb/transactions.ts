@@ -16,19 +16,32 @@ export class TransactionRefused extends Error {
   }
 }
 
-/** Runs a write transaction; a refused condition becomes TransactionRefused naming the item. */
+/** How often a transaction cancelled only by a concurrent one on the same item is tried again. */
+const CONFLICT_RETRIES = 4;
+
+/**
+ * Runs a write transaction; a refused condition becomes TransactionRefused naming the item. A
+ * cancellation caused only by another transaction touching the same item (TransactionConflict, common
+ * on a busy campaign's counters in AWS) is retried with jittered backoff before it is reported.
+ */
 export const transact = async (ddb: DynamoDBDocumentClient, items: TransactItem[]): Promise<void> => {
-  try {
-    await ddb.send(new TransactWriteCommand({ TransactItems: items }));
-  } catch (err) {
-    if (err instanceof TransactionCanceledException) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await ddb.send(new TransactWriteCommand({ TransactItems: items }));
+      return;
+    } catch (err) {
+      if (!(err instanceof TransactionCanceledException)) throw err;
       const reasons = err.CancellationReasons ?? [];
       const index = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
       if (index >= 0) {
         const raw = reasons[index]?.Item;
         throw new TransactionRefused(index, raw ? (unmarshall(raw) as Record<string, unknown>) : undefined);
       }
+      const conflictOnly =
+        reasons.some((r) => r.Code === 'TransactionConflict') &&
+        reasons.every((r) => r.Code === 'TransactionConflict' || r.Code === 'None' || !r.Code);
+      if (!conflictOnly || attempt >= CONFLICT_RETRIES) throw err;
+      await new Promise((resolve) => setTimeout(resolve, (10 << (2 * attempt)) * (0.5 + Math.random())));
     }
-    throw err;
   }
 };

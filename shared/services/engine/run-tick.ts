@@ -8,7 +8,7 @@ import { callsAllowed, chooseDestination, DEFAULT_MAX_CONCURRENT_CALLS, isDue } 
 import { isNil, NIL_UUID } from '#domain/ids.ts';
 import { formatTimestamp } from '#domain/time.ts';
 import type { DialJob } from '#ports/dial-queue.ts';
-import type { EngineCampaign } from '#ports/engine-store.ts';
+import type { ClaimLimit, EngineCampaign } from '#ports/engine-store.ts';
 import { changeCampaignStatus } from '../campaigns.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { finishAttempt } from './finish-attempt.ts';
@@ -79,7 +79,8 @@ const step = async (
 
   // Free agents take callers already waiting before new calls are started for them.
   await serveWaitingCallers(deps, campaign.queue_id);
-  const allowed = Math.min(await pacing(deps, campaign), deps.settings.maxNewCallsPerTick);
+  const pace = await pacing(deps, campaign);
+  const allowed = Math.min(pace.allowed, deps.settings.maxNewCallsPerTick);
   const jobs: DialJob[] = [];
   if (allowed > 0) {
     const cutoff = formatTimestamp(nowMs - outplan.try_interval);
@@ -115,8 +116,8 @@ const step = async (
         tm_update: null,
         tm_delete: null,
       };
-      const claimed = await deps.engine.claim(campaign, target, choice, call);
-      if (claimed === 'campaign-not-running') break;
+      const claimed = await deps.engine.claim(campaign, target, choice, call, pace.limit);
+      if (claimed === 'campaign-refused') break;
       if (claimed === 'claimed') jobs.push({ campaigncallId: call.id });
     }
     if (jobs.length > 0) await enqueue(deps, jobs);
@@ -136,22 +137,31 @@ const step = async (
 };
 
 /** §5.3: capacity from available agents and service level, or the campaign's concurrency cap. */
-const pacing = async (deps: EngineDeps, campaign: EngineCampaign): Promise<number> => {
+const pacing = async (
+  deps: EngineDeps,
+  campaign: EngineCampaign,
+): Promise<{ allowed: number; limit: ClaimLimit }> => {
   const hasQueue = !isNil(campaign.queue_id);
   let availableAgents = 0;
   if (hasQueue) {
     const queue = await deps.engine.getQueue(campaign.queue_id);
-    if (!queue) return 0;
+    if (!queue) return { allowed: 0, limit: { counter: '_dialing', below: 0 } };
     availableAgents = await deps.agents.countAvailable(campaign.customer_id, queue.tag_ids ?? []);
   }
-  return callsAllowed({
+  const maxConcurrentCalls = campaign.max_concurrent_calls ?? DEFAULT_MAX_CONCURRENT_CALLS;
+  const allowed = callsAllowed({
     hasQueue,
     availableAgents,
     serviceLevel: campaign.service_level,
     dialing: campaign._dialing ?? 0,
     inFlight: campaign._inflight ?? 0,
-    maxConcurrentCalls: campaign.max_concurrent_calls ?? DEFAULT_MAX_CONCURRENT_CALLS,
+    maxConcurrentCalls,
   });
+  // The same bound goes into every claim, so even overlapping ticks can never exceed it together.
+  const limit: ClaimLimit = hasQueue
+    ? { counter: '_dialing', below: Math.floor((availableAgents * campaign.service_level) / 100) }
+    : { counter: '_inflight', below: maxConcurrentCalls };
+  return { allowed, limit };
 };
 
 /** If the queue refuses the jobs, the claimed attempts fail now (and are retried) rather than hang. */
