@@ -1,8 +1,8 @@
 /** Entry point: /v1.0/customers (operator key) and /v1.0/customer (the caller's own). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { route } from '#http/route.ts';
-import { CreateCustomer, CreatedCustomer, Customer } from '#schemas/customer.ts';
-import { createCustomer, getCustomer } from '#services/customers.ts';
+import { CreateCustomer, CreatedCustomer, Customer, WebhookSecret } from '#schemas/customer.ts';
+import { createCustomer, getCustomer, rotateWebhookSecret } from '#services/customers.ts';
 import { lambdaHandler, type RouteFactory } from './lambda.ts';
 
 const tag = 'customers';
@@ -31,6 +31,18 @@ export const routes: RouteFactory = (deps) => [
       response: Customer,
     },
     ({ customerId }) => getCustomer(deps, customerId),
+  ),
+  route(
+    {
+      method: 'POST',
+      path: '/v1.0/customer/webhook_secret',
+      summary: "Rotate the caller's webhook signing secret (the new one is shown only here)",
+      tag,
+      access: 'customer',
+      body: z.strictObject({}),
+      response: WebhookSecret,
+    },
+    ({ customerId }) => rotateWebhookSecret(deps, customerId),
   ),
 ];
 

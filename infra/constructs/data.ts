@@ -69,7 +69,9 @@ export class Data extends Construct {
         // The projection is part of the shared definition: engine indexes copy only what the engine reads.
         ...(index.projection.type === 'INCLUDE'
           ? { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...index.projection.attributes] }
-          : { projectionType: index.projection.type === 'ALL' ? ProjectionType.ALL : ProjectionType.KEYS_ONLY }),
+          : {
+              projectionType: index.projection.type === 'ALL' ? ProjectionType.ALL : ProjectionType.KEYS_ONLY,
+            }),
       });
     }
   }

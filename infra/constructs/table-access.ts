@@ -25,7 +25,7 @@ export const apiTableAccess: Readonly<Record<string, TableAccess>> = {
   // Status changes move the agent in and out of byParent, but only as attributes of UpdateItem.
   agents: { items: ['GetItem', 'PutItem', 'UpdateItem'], queries: ['byList'] },
   // Operator creates a customer and its first key (Puts, one transaction); a customer reads itself.
-  customers: { items: ['GetItem', 'PutItem'], queries: [] },
+  customers: { items: ['GetItem', 'PutItem', 'UpdateItem'], queries: [] },
   // Create: two Puts in a transaction; delete: Update of the key + Delete of its hash item.
   accesskeys: { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queries: ['byList'] },
   // Public, static document: no table access at all.

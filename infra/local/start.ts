@@ -11,6 +11,7 @@ import { ensureCustomerWithKey } from '#services/customers.ts';
 import { startApiServer } from './api-server.ts';
 import { ensureTable, startDynamoLocal } from './dynamodb-local.ts';
 import { LocalEngine, timerScheduler } from './engine-runtime.ts';
+import { LocalEvents } from './events-runtime.ts';
 
 const env = process.env;
 const port = Number(env.PORT ?? 3000);
@@ -84,10 +85,14 @@ const main = async () => {
     });
     engine.deps.settings.publicBaseUrl = `http://127.0.0.1:${api.port}`;
     engine.startLoops(tickIntervalMs, (err) => console.error('engine:', err));
+    // Webhooks: the table's stream → webhook queue → signed POSTs to each customer's webhook_uri.
+    const events = await LocalEvents.start({ ddb, endpoint: dynamo.endpoint, tableName, clock: deps.clock });
+    events.startLoops((err) => console.error('webhooks:', err));
     const stopAll = {
       close: async () => {
         await api.close();
         await engine.stop();
+        await events.stop();
       },
     };
     process.removeAllListeners('SIGINT');

@@ -17,7 +17,8 @@ const componentRef = (schema: z.ZodType, components: Record<string, unknown>): R
   for (const [id, def] of Object.entries(defs)) components[id] = def;
   const id = z.globalRegistry.get(schema)?.id;
   if (id) {
-    components[id] = json;
+    // zod puts a schema with an id in $defs and answers with a $ref to it: keep the definition.
+    if (!(id in defs)) components[id] = json;
     return { $ref: `#/components/schemas/${id}` };
   }
   return json;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Detail, Name, Timestamps } from './common.ts';
 
 export const CreateCustomer = z
@@ -23,6 +23,11 @@ export const Accesskey = z
   .meta({ id: 'Accesskey' });
 /** Only the response to a create carries the key itself; it is never shown again. */
 export const AccesskeyWithToken = Accesskey.extend({ token: z.string() }).meta({ id: 'AccesskeyWithToken' });
+/** The secret webhooks are signed with (HMAC-SHA256); shown on creation and rotation only. */
+const WebhookSecretValue = z
+  .string()
+  .meta({ description: 'Key of the x-outbound-signature HMAC-SHA256; shown only here' });
 export const CreatedCustomer = z
-  .object({ customer: Customer, accesskey: AccesskeyWithToken })
+  .object({ customer: Customer, accesskey: AccesskeyWithToken, webhook_secret: WebhookSecretValue })
   .meta({ id: 'CreatedCustomer' });
+export const WebhookSecret = z.object({ webhook_secret: WebhookSecretValue }).meta({ id: 'WebhookSecret' });

@@ -1,6 +1,7 @@
 /** Use cases of customers (tenants) and their access keys. Keys are shown once and stored as hashes. */
 import type { Accesskey, Customer } from '#domain/customer.ts';
 import { notFound } from '#domain/errors.ts';
+import { WEBHOOK_SECRET_PREFIX } from '#domain/events.ts';
 import { checkWebhookUri } from '#domain/webhook-uri.ts';
 import type { Deps } from './deps.ts';
 import { guarded, listPage, loadOwned, now, type PageQuery } from './owned.ts';
@@ -10,6 +11,9 @@ const show = present<Accesskey>('accesskey');
 const showCustomer = present<Customer>('customer');
 
 const TOKEN_PREFIX_LENGTH = 6;
+
+/** A new webhook signing secret: random like an access key, but kept usable (not hashed) to sign. */
+const newWebhookSecret = (deps: Deps) => `${WEBHOOK_SECRET_PREFIX}${deps.ids.token()}`;
 
 const issueKey = async (
   deps: Deps,
@@ -38,14 +42,25 @@ export const createCustomer = async (
 ) => {
   checkWebhookUri(input.webhook_uri, deps.runtime);
   const customer = { id: deps.ids.uuid(), ...input, tm_create: now(deps), tm_update: null, tm_delete: null };
-  await deps.accesskeys.createCustomer(customer);
+  const webhookSecret = newWebhookSecret(deps);
+  await deps.accesskeys.createCustomer(customer, webhookSecret);
   const accesskey = await issueKey(
     deps,
     customer.id,
     { name: 'default', detail: 'created with the customer' },
     token,
   );
-  return { customer: showCustomer(customer as never), accesskey };
+  // The signing secret is shown here and on rotation only, like an access key's token.
+  return { customer: showCustomer(customer as never), accesskey, webhook_secret: webhookSecret };
+};
+
+/** Replaces the caller's webhook signing secret; deliveries sent from now on are signed with the new one. */
+export const rotateWebhookSecret = async (deps: Deps, customerId: string) => {
+  const webhookSecret = newWebhookSecret(deps);
+  if (!(await deps.accesskeys.setWebhookSecret(customerId, webhookSecret, now(deps)))) {
+    throw notFound('customer');
+  }
+  return { webhook_secret: webhookSecret };
 };
 
 /** For `npm start`: makes sure a customer owns this key, creating "dev" with it on first start. */

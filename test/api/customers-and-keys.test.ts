@@ -56,6 +56,7 @@ describe('POST /customers (operator key)', () => {
         tm_update: null,
         tm_delete: null,
       },
+      webhook_secret: expect.stringMatching(/^whsec_[A-Za-z0-9_-]{32,}$/),
     });
   });
 

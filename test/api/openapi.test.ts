@@ -129,6 +129,14 @@ describe('the OpenAPI document', () => {
     expect(unresolved).toEqual([]);
   });
 
+  it('defines every component schema itself rather than as a reference to its own name', () => {
+    const selfRefs = Object.entries(doc.components.schemas as Record<string, { $ref?: string }>)
+      .filter(([name, schema]) => schema.$ref === `#/components/schemas/${name}`)
+      .map(([name]) => name);
+    expect(selfRefs).toEqual([]);
+    expect((doc.components.schemas as Record<string, { type?: string }>).Campaign?.type).toBe('object');
+  });
+
   it('documents a body for every route that takes one and the error envelope on every operation', () => {
     for (const { route } of allRoutes()) {
       const op = operation(doc, route.path, route.method) as Operation;

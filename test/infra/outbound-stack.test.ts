@@ -34,7 +34,7 @@ const EXPECTED_TABLE_ACTIONS: Record<string, { items: string[]; queries: string[
   outdials: { items: ['GetItem', 'PutItem', 'UpdateItem'], queries: ['byList'] },
   queues: { items: ['GetItem', 'PutItem', 'UpdateItem'], queries: ['byList'] },
   agents: { items: ['GetItem', 'PutItem', 'UpdateItem'], queries: ['byList'] },
-  customers: { items: ['GetItem', 'PutItem'], queries: [] },
+  customers: { items: ['GetItem', 'PutItem', 'UpdateItem'], queries: [] },
   accesskeys: { items: ['DeleteItem', 'GetItem', 'PutItem', 'UpdateItem'], queries: ['byList'] },
   openapi: { items: [], queries: [] },
 };

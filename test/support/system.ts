@@ -12,6 +12,7 @@ import type { TelephonyProvider, WebhookRequest } from '#ports/telephony.ts';
 import { startApiServer } from '../../infra/local/api-server.ts';
 import { ensureTable } from '../../infra/local/dynamodb-local.ts';
 import { LocalEngine } from '../../infra/local/engine-runtime.ts';
+import { LocalEvents, type LocalEventsOptions } from '../../infra/local/events-runtime.ts';
 import { FakeClock } from './clock.ts';
 import type { Client } from './local-api.ts';
 import { ManualScheduler } from './manual-scheduler.ts';
@@ -20,7 +21,12 @@ export interface TestSystem {
   clock: FakeClock;
   scheduler: ManualScheduler;
   engine: LocalEngine;
+  /** Webhooks (table stream → webhook queue → receivers), when asked for with `events`. */
+  events?: LocalEvents;
   customer: Client & { customerId: string };
+  /** The operator (POST /customers), and a client for any access key. */
+  admin: Client;
+  clientFor(key: string): Client;
   /** The secret the simulator signs its events with, so a test can post (or forge) events itself. */
   simulatorSecret: string;
   /** One engine round: tick, let the dialer place every queued call, then let `ms` of call time pass. */
@@ -34,6 +40,8 @@ export const startTestSystem = async (
     talkMs?: number;
     provider?: TelephonyProvider;
     deliver?: (r: WebhookRequest) => Promise<void>;
+    /** Also run the webhook pipeline; `drain()` it to deliver. */
+    events?: Pick<LocalEventsOptions, 'policy' | 'sender'>;
   } = {},
 ): Promise<TestSystem> => {
   const clock = new FakeClock(Date.now());
@@ -45,6 +53,7 @@ export const startTestSystem = async (
   await ensureTable(inject('ddbEndpoint'), tableName);
   const deps = dynamoDeps(ddb, tableName, { clock, runtime: 'local' });
   const simulatorSecret = cryptoIds.token();
+  const { events: eventsOptions, ...engineOptions } = options;
   const engine = await LocalEngine.start({
     deps,
     ddb,
@@ -52,8 +61,11 @@ export const startTestSystem = async (
     scheduler,
     simulatorSecret,
     publicBaseUrl: 'http://127.0.0.1:0',
-    ...options,
+    ...engineOptions,
   });
+  const events = eventsOptions
+    ? await LocalEvents.start({ ddb, endpoint: inject('ddbEndpoint'), tableName, clock, ...eventsOptions })
+    : undefined;
   const adminKey = cryptoIds.token();
   const api = await startApiServer({
     deps,
@@ -91,7 +103,10 @@ export const startTestSystem = async (
     clock,
     scheduler,
     engine,
+    ...(events ? { events } : {}),
     customer,
+    admin: client(adminKey),
+    clientFor: client,
     simulatorSecret,
     round: async (ms) => {
       await engine.tick();
@@ -101,6 +116,7 @@ export const startTestSystem = async (
     close: async () => {
       await api.close();
       await engine.stop();
+      await events?.stop();
       const admin = new DynamoDBClient({
         endpoint: inject('ddbEndpoint'),
         region: 'us-east-1',

@@ -1,4 +1,5 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Accesskey, Customer } from '#domain/customer.ts';
 import { Conflict } from '#domain/errors.ts';
 import type { AccesskeyStore } from '#ports/accesskey-store.ts';
@@ -12,14 +13,55 @@ export class DynamoAccesskeyStore implements AccesskeyStore {
     private readonly tableName: string,
   ) {}
 
-  async createCustomer(customer: Customer): Promise<void> {
+  async createCustomer(customer: Customer, webhookSecret: string): Promise<void> {
     await this.ddb.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...itemKey('customer', customer.id), et: 'customer', ...withoutUnsetDelete(customer) },
+        Item: {
+          ...itemKey('customer', customer.id),
+          et: 'customer',
+          ...withoutUnsetDelete(customer),
+          // Kept as it is, not hashed: the deliverer signs with it. Never shown after creation.
+          _webhook_secret: webhookSecret,
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
+  }
+
+  async getWebhookSettings(customerId: string) {
+    const out = await this.ddb.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: itemKey('customer', customerId),
+        ProjectionExpression: 'webhook_uri, #secret, tm_delete',
+        ExpressionAttributeNames: { '#secret': '_webhook_secret' },
+      }),
+    );
+    if (!out.Item || out.Item.tm_delete) return undefined;
+    return {
+      webhookUri: typeof out.Item.webhook_uri === 'string' ? out.Item.webhook_uri : '',
+      webhookSecret: typeof out.Item._webhook_secret === 'string' ? out.Item._webhook_secret : undefined,
+    };
+  }
+
+  async setWebhookSecret(customerId: string, webhookSecret: string, now: string): Promise<boolean> {
+    try {
+      await this.ddb.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: itemKey('customer', customerId),
+          UpdateExpression: 'SET #secret = :secret, tm_update = :now',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(tm_delete)',
+          ExpressionAttributeNames: { '#secret': '_webhook_secret' },
+          ExpressionAttributeValues: { ':secret': webhookSecret, ':now': now },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
   }
 
   async getCustomer(id: string): Promise<Customer | undefined> {

@@ -125,4 +125,7 @@ export const waitingCallersKey = (queueId: string) => `queue#${queueId}#waiting`
  * The dialer's once-only guard for an attempt: a small item beside the campaigncall, in no index, so
  * guarding a placement costs one write instead of rewriting the campaigncall in every list it is in.
  */
-export const placementGuardKey = (campaigncallId: string) => ({ pk: `campaigncall#${campaigncallId}`, sk: 'placement' });
+export const placementGuardKey = (campaigncallId: string) => ({
+  pk: `campaigncall#${campaigncallId}`,
+  sk: 'placement',
+});

@@ -1,0 +1,68 @@
+/**
+ * Table stream (NEW_AND_OLD_IMAGES) → webhook delivery jobs. Records are handled in order; on a failure
+ * the first record not fully enqueued is reported, so it and the ones after it come back (partial batch
+ * response) and nothing is lost between a write and its webhook.
+ */
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { cryptoIds } from '#adapters/crypto-ids.ts';
+import { DynamoAccesskeyStore } from '#adapters/dynamodb/accesskey-store.ts';
+import { createDocumentClient } from '#adapters/dynamodb/client.ts';
+import { SqsWebhookQueue } from '#adapters/sqs/webhook-queue.ts';
+import { type EnqueueDeps, enqueueDeliveries, type ItemChange } from '#services/events/enqueue-deliveries.ts';
+import { config } from '#shared/config.ts';
+import { logger } from '#shared/observability.ts';
+
+type Image = NonNullable<NonNullable<DynamoDBRecord['dynamodb']>['NewImage']>;
+
+const image = (raw: Image | undefined) =>
+  raw ? (unmarshall(raw as Record<string, AttributeValue>) as Record<string, unknown>) : undefined;
+
+/** A stream record as the use case reads it; the event id is unique per change and stable. */
+export const toItemChange = (record: DynamoDBRecord): ItemChange => {
+  const oldImage = image(record.dynamodb?.OldImage);
+  const newImage = image(record.dynamodb?.NewImage);
+  return {
+    recordId: record.eventID ?? record.dynamodb?.SequenceNumber ?? '',
+    ...(oldImage ? { oldImage } : {}),
+    ...(newImage ? { newImage } : {}),
+  };
+};
+
+export const buildStreamHandler =
+  (deps: EnqueueDeps) =>
+  async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+    const records = event.Records;
+    let failedAt: number | undefined;
+    try {
+      const result = await enqueueDeliveries(deps, records.map(toItemChange));
+      failedAt = result.failedAt;
+      for (const t of result.tooLarge) logger.error('webhook event too large to queue; dropped', t);
+      if (result.enqueued) logger.debug('webhook deliveries queued', { count: result.enqueued });
+    } catch (err) {
+      logger.warn('stream batch will be retried', { error: err as Error });
+      failedAt = 0;
+    }
+    const failed = failedAt === undefined ? undefined : records[failedAt]?.dynamodb?.SequenceNumber;
+    return { batchItemFailures: failed ? [{ itemIdentifier: failed }] : [] };
+  };
+
+const build = () => {
+  const cfg = config();
+  if (!cfg.webhookQueueUrl) throw new Error('WEBHOOK_QUEUE_URL is required by the stream handler');
+  return buildStreamHandler({
+    accesskeys: new DynamoAccesskeyStore(createDocumentClient(), cfg.tableName),
+    ids: cryptoIds,
+    sink: new SqsWebhookQueue(new SQSClient({ region: cfg.awsRegion, maxAttempts: 3 }), cfg.webhookQueueUrl),
+  });
+};
+
+let built: ReturnType<typeof buildStreamHandler> | undefined;
+
+/** Lambda entry point; clients are built on the first event. */
+export const handler = (event: DynamoDBStreamEvent) => {
+  built ??= build();
+  return built(event);
+};
