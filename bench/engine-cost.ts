@@ -173,6 +173,26 @@ const bulkTargets = async (
     await Promise.all(jobs.slice(i, i + 4).map(([a, b]) => write(a, b)));
 };
 
+/** One outplan on destination_0 only: `tries` attempts, `tryInterval` ms apart. */
+const benchOutplan = (
+  deps: Parameters<typeof createOutplan>[0],
+  customerId: string,
+  tryInterval: number,
+  tries: number,
+) =>
+  createOutplan(deps, customerId, {
+    name: 'bench',
+    detail: '',
+    source: { type: 'tel', target: '+15550000001', target_name: '', name: '', detail: '' },
+    dial_timeout: 30_000,
+    try_interval: tryInterval,
+    max_try_count_0: tries,
+    max_try_count_1: 0,
+    max_try_count_2: 0,
+    max_try_count_3: 0,
+    max_try_count_4: 0,
+  });
+
 const main = async () => {
   const dynamo = await startDynamoLocal();
   try {
@@ -205,18 +225,7 @@ const main = async () => {
       });
       engine.deps.settings.publicBaseUrl = `http://127.0.0.1:${api.port}`;
       const customerId = cryptoIds.uuid();
-      const outplan = await createOutplan(deps, customerId, {
-        name: 'bench',
-        detail: '',
-        source: { type: 'tel', target: '+15550000001', target_name: '', name: '', detail: '' },
-        dial_timeout: 30_000,
-        try_interval: 60_000,
-        max_try_count_0: 2,
-        max_try_count_1: 0,
-        max_try_count_2: 0,
-        max_try_count_3: 0,
-        max_try_count_4: 0,
-      });
+      const outplan = await benchOutplan(deps, customerId, 60_000, 2);
       const outdial = await createOutdial(deps, customerId, {
         campaign_id: '00000000-0000-0000-0000-000000000000',
         name: 'bench',
@@ -284,18 +293,7 @@ const main = async () => {
         publicBaseUrl: 'http://127.0.0.1:9',
       });
       const customerId = cryptoIds.uuid();
-      const outplan = await createOutplan(deps, customerId, {
-        name: 'bench',
-        detail: '',
-        source: { type: 'tel', target: '+15550000001', target_name: '', name: '', detail: '' },
-        dial_timeout: 30_000,
-        try_interval: 60_000,
-        max_try_count_0: 2,
-        max_try_count_1: 0,
-        max_try_count_2: 0,
-        max_try_count_3: 0,
-        max_try_count_4: 0,
-      });
+      const outplan = await benchOutplan(deps, customerId, 60_000, 2);
       for (let i = 0; i < 100; i++) {
         const outdial = await createOutdial(deps, customerId, {
           campaign_id: '00000000-0000-0000-0000-000000000000',
@@ -361,18 +359,7 @@ const main = async () => {
       });
       engine.deps.settings.publicBaseUrl = `http://127.0.0.1:${api.port}`;
       const customerId = cryptoIds.uuid();
-      const outplan = await createOutplan(deps, customerId, {
-        name: 'bench',
-        detail: '',
-        source: { type: 'tel', target: '+15550000001', target_name: '', name: '', detail: '' },
-        dial_timeout: 30_000,
-        try_interval: 0,
-        max_try_count_0: 1,
-        max_try_count_1: 0,
-        max_try_count_2: 0,
-        max_try_count_3: 0,
-        max_try_count_4: 0,
-      });
+      const outplan = await benchOutplan(deps, customerId, 0, 1);
       const outdial = await createOutdial(deps, customerId, {
         campaign_id: '00000000-0000-0000-0000-000000000000',
         name: 'speed',

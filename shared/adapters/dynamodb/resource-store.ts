@@ -18,6 +18,9 @@ import {
 import { classifyFailure, expectationCondition } from './conditions.ts';
 import { itemKey, KEY_ATTRIBUTES, listKeys, listPartition, listSortKeyBefore } from './keys.ts';
 
+/** Every index key attribute: removing them takes an item out of every index at once. */
+const INDEX_KEY_ATTRIBUTES = KEY_ATTRIBUTES.filter((k) => k !== 'pk' && k !== 'sk');
+
 /** Strips key attributes: what is left is the resource plus internal `_` attributes. */
 export const fromItem = (item: Record<string, unknown>): StoredItem => {
   const out: Record<string, unknown> = { ...item };
@@ -126,16 +129,14 @@ export class DynamoResourceStore implements ResourceStore {
     return this.conditional(
       expect,
       // A deleted item leaves every index: lists, the engine's due targets and its active campaigns.
-      conditionalUpdate(this.tableName, kind, id, expect, { tm_delete: now, tm_update: now }, [
-        'gsi1pk',
-        'gsi1sk',
-        'gsi2pk',
-        'gsi2sk',
-        'gsi3pk',
-        'gsi3sk',
-        'gsi4pk',
-        'gsi4sk',
-      ]),
+      conditionalUpdate(
+        this.tableName,
+        kind,
+        id,
+        expect,
+        { tm_delete: now, tm_update: now },
+        INDEX_KEY_ATTRIBUTES,
+      ),
     );
   }
 
