@@ -50,6 +50,10 @@ export const startDynamoLocal = async (
       reject(new Error(`DynamoDB Local exited (${code}): ${output.slice(-2000)}`)),
     ),
   );
+  // Never leave Java behind: if this process ends in any way, DynamoDB Local ends with it.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.removeListener('exit', killOnExit));
   const endpoint = `http://127.0.0.1:${port}`;
   const client = localClient(endpoint);
   const deadline = Date.now() + 60_000;

@@ -49,7 +49,9 @@ const main = async () => {
     if (closing) return;
     closing = true;
     console.log('\nstopping…');
-    await api?.close();
+    // A part that hangs on the way down must not keep the process (or Java) alive.
+    setTimeout(() => process.exit(0), 5000).unref();
+    await api?.close().catch((err: unknown) => console.error(err));
     await dynamo.stop();
     process.exit(0);
   };
