@@ -63,7 +63,12 @@ export const Data = z.string().max(65536).default('');
 export const IdParams = z.strictObject({ id: Uuid });
 
 export const PageQuery = z.strictObject({
-  page_size: z.coerce.number().int().optional().meta({ description: 'default and maximum 100' }),
+  // Any whole number is accepted, however large: §6.3 turns values ≤ 0 or > 100 into 100.
+  page_size: z.coerce
+    .number()
+    .refine(Number.isInteger, { message: 'page_size must be a whole number' })
+    .optional()
+    .meta({ description: 'default and maximum 100', type: 'integer' }),
   page_token: z
     .string()
     .max(128)
