@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  asTimestamp,
+  expectDeniedWithoutLeak,
+  expectError,
+  expectInvalid,
+  fieldsOf,
+  MICROS_Z,
+} from '../support/expectations.ts';
 import { aCampaign, anOutplan } from '../support/factories/bodies.ts';
-import { type Client, type Reply, startTestApi, type TestApi } from '../support/local-api.ts';
+import { type Client, startTestApi, type TestApi } from '../support/local-api.ts';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -11,35 +19,6 @@ afterEach(() => api.clock.unfreeze());
 afterAll(() => api.close());
 
 type Customer = Client & { customerId: string };
-
-const MICROS_Z = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
-const asTimestamp = (ms: number) => new Date(ms).toISOString().replace('Z', '000Z');
-
-const expectError = (res: Reply, http: number, status: string, reason: string) => {
-  expect(res.status, JSON.stringify(res.body)).toBe(http);
-  expect(res.body.error).toMatchObject({ status, reason, message: expect.any(String) });
-  expect(res.body.error.request_id).toEqual(expect.any(String));
-};
-const fieldsOf = (res: Reply): string[] =>
-  (res.body.error.details ?? []).map((d: { field: string }) => d.field);
-const expectInvalid = (res: Reply, field: string) => {
-  expectError(res, 400, 'INVALID_ARGUMENT', 'INVALID_ARGUMENT');
-  expect(fieldsOf(res)).toContain(field);
-};
-/** 403 with the bare envelope: nothing of the other customer's resource in it. */
-const expectDeniedWithoutLeak = (res: Reply, secrets: string[]) => {
-  expect(res.status).toBe(403);
-  expect(res.body).toEqual({
-    error: {
-      status: 'PERMISSION_DENIED',
-      reason: 'PERMISSION_DENIED',
-      message: expect.any(String),
-      request_id: expect.any(String),
-    },
-  });
-  const text = JSON.stringify(res.body);
-  for (const secret of secrets) expect(text).not.toContain(secret);
-};
 
 const createOutplan = async (c: Customer, overrides: Record<string, unknown> = {}) => {
   const res = await c.post('/outplans', anOutplan(overrides));

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  asTimestamp,
+  expectDeniedWithoutLeak,
+  expectError,
+  expectInvalid,
+  MICROS_Z,
+} from '../support/expectations.ts';
 import { anOutdial, aTarget } from '../support/factories/bodies.ts';
-import { type Client, type Reply, startTestApi, type TestApi } from '../support/local-api.ts';
+import { type Client, startTestApi, type TestApi } from '../support/local-api.ts';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -12,34 +19,7 @@ afterAll(() => api.close());
 
 type Customer = Client & { customerId: string };
 
-const MICROS_Z = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
-const asTimestamp = (ms: number) => new Date(ms).toISOString().replace('Z', '000Z');
 const address = (type: string, target: string) => ({ type, target, target_name: '', name: '', detail: '' });
-
-const expectError = (res: Reply, http: number, status: string, reason: string) => {
-  expect(res.status, JSON.stringify(res.body)).toBe(http);
-  expect(res.body.error).toMatchObject({ status, reason, message: expect.any(String) });
-  expect(res.body.error.request_id).toEqual(expect.any(String));
-};
-const fieldsOf = (res: Reply): string[] =>
-  (res.body.error.details ?? []).map((d: { field: string }) => d.field);
-const expectInvalid = (res: Reply, field: string) => {
-  expectError(res, 400, 'INVALID_ARGUMENT', 'INVALID_ARGUMENT');
-  expect(fieldsOf(res)).toContain(field);
-};
-const expectDeniedWithoutLeak = (res: Reply, secrets: string[]) => {
-  expect(res.status).toBe(403);
-  expect(res.body).toEqual({
-    error: {
-      status: 'PERMISSION_DENIED',
-      reason: 'PERMISSION_DENIED',
-      message: expect.any(String),
-      request_id: expect.any(String),
-    },
-  });
-  const text = JSON.stringify(res.body);
-  for (const secret of secrets) expect(text).not.toContain(secret);
-};
 
 const createOutdial = async (c: Customer) => {
   const res = await c.post('/outdials', anOutdial());
