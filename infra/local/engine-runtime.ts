@@ -1,9 +1,3 @@
-/**
- * The engine on one machine: an SQS emulator (fauxqs) holding the dial queue, a poller that hands real
- * SQS event shapes to the same dialer handler the Lambda runs, the tick, and the call simulator whose
- * events come back through the signed webhook route of the local API server.
- */
-import { randomUUID } from 'node:crypto';
 import {
   ChangeMessageVisibilityCommand,
   DeleteMessageBatchCommand,
@@ -11,7 +5,6 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { SQSEvent } from 'aws-lambda';
 import { startFauxqs } from 'fauxqs';
 import { DynamoEngineStore } from '#adapters/dynamodb/engine-store.ts';
 import { SqsDialQueue } from '#adapters/sqs/dial-queue.ts';
@@ -27,6 +20,7 @@ import type { TelephonyProvider, WebhookRequest } from '#ports/telephony.ts';
 import type { Deps } from '#services/deps.ts';
 import { defaultEngineSettings, type EngineDeps } from '#services/engine/engine-deps.ts';
 import { runTick } from '#services/engine/run-tick.ts';
+import { toSqsEvent } from './sqs-event.ts';
 
 export const timerScheduler: Scheduler = {
   after: (delayMs, task) => {
@@ -125,19 +119,7 @@ export class LocalEngine {
     );
     const messages = out.Messages ?? [];
     if (messages.length === 0) return 0;
-    const event: SQSEvent = {
-      Records: messages.map((m) => ({
-        messageId: m.MessageId ?? randomUUID(),
-        receiptHandle: m.ReceiptHandle ?? '',
-        body: m.Body ?? '',
-        attributes: (m.Attributes ?? {}) as SQSEvent['Records'][number]['attributes'],
-        messageAttributes: {},
-        md5OfBody: m.MD5OfBody ?? '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: this.queueArn,
-        awsRegion: 'us-east-1',
-      })),
-    };
+    const event = toSqsEvent(messages, this.queueArn);
     const { batchItemFailures } = await this.dialer(event);
     const failed = new Set(batchItemFailures.map((f) => f.itemIdentifier));
     const done = messages.filter((m) => !failed.has(m.MessageId ?? ''));

@@ -1,10 +1,3 @@
-/**
- * Webhooks on one machine: polls the table's stream in DynamoDB Local and hands Lambda-shaped batches
- * to the same stream handler the cloud runs; delivery jobs wait in a webhook queue in an SQS emulator
- * (fauxqs), from which a poller feeds the same delivery handler. Nothing here shares a loop with the
- * engine, so a slow receiver never slows dialing.
- */
-import { randomUUID } from 'node:crypto';
 import { DescribeTableCommand, DynamoDBClient, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import {
   DescribeStreamCommand,
@@ -15,14 +8,9 @@ import {
   type _Record as StreamRecord,
   TrimmedDataAccessException,
 } from '@aws-sdk/client-dynamodb-streams';
-import {
-  DeleteMessageBatchCommand,
-  type Message,
-  ReceiveMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { DynamoDBRecord, DynamoDBStreamEvent, SQSEvent } from 'aws-lambda';
+import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { startFauxqs } from 'fauxqs';
 import { cryptoIds } from '#adapters/crypto-ids.ts';
 import { DynamoAccesskeyStore } from '#adapters/dynamodb/accesskey-store.ts';
@@ -36,6 +24,7 @@ import type { Clock } from '#ports/clock.ts';
 import type { DeliveryJob } from '#ports/event-sink.ts';
 import type { IdSource } from '#ports/ids.ts';
 import type { WebhookSender } from '#ports/webhook-sender.ts';
+import { toSqsEvent } from './sqs-event.ts';
 
 export interface LocalEventsOptions {
   ddb: DynamoDBDocumentClient;
@@ -99,20 +88,6 @@ const toLambdaRecord = (r: StreamRecord, streamArn: string): DynamoDBRecord => {
     },
   };
 };
-
-const toSqsEvent = (messages: Message[], queueArn: string): SQSEvent => ({
-  Records: messages.map((m) => ({
-    messageId: m.MessageId ?? randomUUID(),
-    receiptHandle: m.ReceiptHandle ?? '',
-    body: m.Body ?? '',
-    attributes: (m.Attributes ?? {}) as SQSEvent['Records'][number]['attributes'],
-    messageAttributes: {},
-    md5OfBody: m.MD5OfBody ?? '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: queueArn,
-    awsRegion: 'us-east-1',
-  })),
-});
 
 export class LocalEvents {
   readonly policy: RetryPolicy;
