@@ -4,10 +4,12 @@
  */
 import { fileURLToPath } from 'node:url';
 import { Aws, CfnOutput, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { Construct, Node } from 'constructs';
 import { families } from '#functions/api/families.ts';
 import { API_BASE_PATH, Api } from './constructs/api.ts';
 import { Data } from './constructs/data.ts';
+import { Engine } from './constructs/engine.ts';
 import { Observability } from './constructs/observability.ts';
 import { OperatorKey } from './constructs/secrets.ts';
 import { apiTableAccess } from './constructs/table-access.ts';
@@ -83,11 +85,12 @@ export class OutboundStack extends Stack {
   readonly data: Data;
   readonly operatorKey: OperatorKey;
   readonly api: Api;
+  readonly engine: Engine;
   readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: OutboundStackProps = {}) {
     super(scope, id, {
-      description: 'Outbound: serverless outbound campaign service (API, table, alarms)',
+      description: 'Outbound: serverless outbound campaign service (API, engine, table, alarms)',
       ...props,
     });
     const settings = props.settings ?? settingsFromContext(this.node);
@@ -108,12 +111,28 @@ export class OutboundStack extends Stack {
       corsOrigins: settings.corsOrigins,
       removalPolicy,
     });
+    this.engine = new Engine(this, 'Engine', {
+      projectRoot: PROJECT_ROOT,
+      data: this.data,
+      api: this.api,
+      dialerConcurrency: num(this.node, 'outbound:dialerConcurrency', 2),
+      prefix: this.stackName,
+      removalPolicy,
+    });
     this.observability = new Observability(this, 'Observability', {
       httpApi: this.api.httpApi,
       functions: this.api.functions,
       removalPolicy,
       ...(settings.alarmEmail ? { alarmEmail: settings.alarmEmail } : {}),
     });
+
+    const topic = this.observability.topic;
+    if (topic) {
+      for (const a of this.engine.alarms) {
+        a.addAlarmAction(new SnsAction(topic));
+        a.addOkAction(new SnsAction(topic));
+      }
+    }
 
     const secretName = this.operatorKey.secretName;
     new CfnOutput(this, 'ApiUrl', {
@@ -139,8 +158,7 @@ export class OutboundStack extends Stack {
       });
     }
     new CfnOutput(this, 'ProviderWebhookUrl', {
-      description:
-        'Where the telephony provider will post call events (route arrives with the dialing engine)',
+      description: 'Where the telephony provider posts call events (public route, checked by signature)',
       value: `${this.api.httpApi.apiEndpoint}${API_BASE_PATH}/providers/{provider}/events`,
     });
     new CfnOutput(this, 'TableName', { description: 'The DynamoDB table', value: this.data.table.tableName });

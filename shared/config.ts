@@ -21,6 +21,18 @@ const schema = z
     WEBHOOK_QUEUE_URL: z.url().optional(),
     /** Where jobs go after their last failed attempt (delivery function); unset: logged and dropped. */
     WEBHOOK_DLQ_URL: z.url().optional(),
+    /** Engine (functions/engine, functions/webhooks): the dial jobs queue the tick fills. */
+    DIAL_QUEUE_URL: z.url().optional(),
+    /** The tick queue the fan-out fills (tick-fanout function only). */
+    TICK_QUEUE_URL: z.url().optional(),
+    /** Where the provider reaches the webhook route, e.g. https://api.example.com (no /v1.0). */
+    PUBLIC_BASE_URL: z.url().optional(),
+    /** The carrier adapter the engine uses; only the simulator so far. */
+    TELEPHONY_PROVIDER: z.enum(['simulator']).optional(),
+    /** Secrets Manager secret holding the simulator's signing key. */
+    SIMULATOR_SECRET_ARN: z.string().startsWith('arn:').optional(),
+    /** Where the queued simulator puts its delayed call events. */
+    SIM_EVENTS_QUEUE_URL: z.url().optional(),
   })
   .refine((env) => !(env.OUTBOUND_ADMIN_KEY && env.OUTBOUND_ADMIN_KEY_SECRET_ARN), {
     message: 'Set OUTBOUND_ADMIN_KEY or OUTBOUND_ADMIN_KEY_SECRET_ARN, not both',
@@ -36,6 +48,12 @@ export interface Config {
   accesskeyCacheSeconds: number;
   webhookQueueUrl: string | undefined;
   webhookDeadLetterQueueUrl: string | undefined;
+  dialQueueUrl: string | undefined;
+  tickQueueUrl: string | undefined;
+  publicBaseUrl: string | undefined;
+  telephonyProvider: 'simulator' | undefined;
+  simulatorSecretArn: string | undefined;
+  simEventsQueueUrl: string | undefined;
 }
 
 let cached: Config | undefined;
@@ -53,6 +71,12 @@ export const config = (): Config => {
     accesskeyCacheSeconds: env.ACCESSKEY_CACHE_SECONDS,
     webhookQueueUrl: env.WEBHOOK_QUEUE_URL,
     webhookDeadLetterQueueUrl: env.WEBHOOK_DLQ_URL,
+    dialQueueUrl: env.DIAL_QUEUE_URL,
+    tickQueueUrl: env.TICK_QUEUE_URL,
+    publicBaseUrl: env.PUBLIC_BASE_URL,
+    telephonyProvider: env.TELEPHONY_PROVIDER,
+    simulatorSecretArn: env.SIMULATOR_SECRET_ARN,
+    simEventsQueueUrl: env.SIM_EVENTS_QUEUE_URL,
   };
   return cached;
 };

@@ -196,13 +196,25 @@ export class Api extends Construct {
     this.functions = functions;
     this.operatorKeyReaders = keyReaders;
 
-    // Covers every route: they are children of the HttpApi.
+    // Covers every route, including those added later (addPublicRoute): they are children of the HttpApi.
     Validations.of(this.httpApi).acknowledge({
       id: 'AwsSolutions-APIG4',
       reason:
         'Routes authenticate in the function, by design: VoIPBIN-compatible access keys arrive as a ' +
         'Bearer header, ?accesskey=/?token= or cookies and are checked against hashed keys in DynamoDB ' +
         '(shared/http/credentials.ts, shared/services/authenticate.ts). GET /v1.0/openapi.json is public.',
+    });
+  }
+
+  /**
+   * A route outside the families, served by its own function and authenticated there (the provider
+   * webhook checks the provider's signature): API Gateway adds no authorizer.
+   */
+  addPublicRoute(id: string, method: keyof typeof HttpMethod, path: string, fn: NodeFunction): void {
+    this.httpApi.addRoutes({
+      path,
+      methods: [HttpMethod[method]],
+      integration: new HttpLambdaIntegration(`${id}Integration`, fn.fn),
     });
   }
 }

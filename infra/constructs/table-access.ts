@@ -31,3 +31,30 @@ export const apiTableAccess: Readonly<Record<string, TableAccess>> = {
   // Public, static document: no table access at all.
   openapi: { items: [], queries: [] },
 };
+
+/**
+ * The engine's functions, read off shared/adapters/dynamodb/engine-store.ts and the use cases each runs
+ * (shared/services/engine). No engine code deletes a customer's data or scans: the active campaigns are
+ * a sparse index (byState), due targets a second one (byDue).
+ */
+export const engineTableAccess = {
+  // runTick: lease (Update), claim (transaction: Update target + Put campaigncall + Update campaign),
+  // park/stop/finish/answer (Updates), the next campaign's run (Update + ConditionCheck on its
+  // resources), Gets of campaigns, outplans, queues, targets. Queries: active campaigns and open
+  // attempts (byState), due targets and waiting callers (byDue), available agents (byParent).
+  tick: {
+    items: ['GetItem', 'PutItem', 'UpdateItem', 'ConditionCheckItem'],
+    queries: ['byParent', 'byDue', 'byState'],
+  },
+  // Sends tick messages only.
+  'tick-fanout': { items: [], queries: [] },
+  // placeCall: the placement marker (Put, Delete on a definite reject), attempt updates, finishAttempt
+  // (Updates), Gets of the attempt, outplan, campaign and target. No queries.
+  dialer: { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queries: [] },
+  // recordCallEvent: answer/finish (Updates), joinQueue (free agents of a queue: byParent), Gets.
+  'provider-events': { items: ['GetItem', 'UpdateItem'], queries: ['byParent'] },
+  // Posts delayed simulator events to the webhook route; no table.
+  'simulator-events': { items: [], queries: [] },
+} as const satisfies Readonly<Record<string, TableAccess>>;
+
+export type EngineFunctionName = keyof typeof engineTableAccess;

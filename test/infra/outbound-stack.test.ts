@@ -19,6 +19,7 @@ import { allIndexes, TABLE_PARTITION_KEY, TABLE_SORT_KEY, TTL_ATTRIBUTE } from '
 import { families } from '#functions/api/families.ts';
 import { routesOf } from '../../infra/constructs/api.ts';
 import { bundleOptions } from '../../infra/constructs/node-function.ts';
+import { engineTableAccess } from '../../infra/constructs/table-access.ts';
 import { OutboundStack } from '../../infra/outbound-stack.ts';
 
 const run = promisify(execFile);
@@ -250,8 +251,11 @@ describe('table', () => {
 });
 
 describe('functions', () => {
-  it('deploys one function per API family', () => {
-    template.resourceCountIs('AWS::Lambda::Function', families.length);
+  it('deploys one function per API family, plus the engine functions', () => {
+    template.resourceCountIs(
+      'AWS::Lambda::Function',
+      families.length + Object.keys(engineTableAccess).length,
+    );
     expect([...stack.api.functions.keys()]).toEqual(families.map((f) => f.name));
   });
 
@@ -284,7 +288,11 @@ describe('functions', () => {
 
 describe('api', () => {
   it('has exactly one route per family route, and no catch-all', () => {
-    const expected = families.flatMap((f) => routesOf(f).map((r) => `${r.method} ${r.path}`)).sort();
+    const expected = [
+      ...families.flatMap((f) => routesOf(f).map((r) => `${r.method} ${r.path}`)),
+      // The engine's public webhook route (test/infra/engine-stack.test.ts).
+      'POST /v1.0/providers/{provider}/events',
+    ].sort();
     const actual = ofType('AWS::ApiGatewayV2::Route')
       .map(([, r]) => r.Properties.RouteKey as string)
       .sort();

@@ -19,7 +19,7 @@ export type PlaceOutcome = 'placed' | 'rejected' | 'unknown' | 'skipped' | 'dupl
 
 export const placeCall = async (deps: EngineDeps, job: DialJob): Promise<PlaceOutcome> => {
   const call = await deps.engine.getCampaigncall(job.campaigncallId);
-  if (!call || call.status !== 'dialing') return 'skipped';
+  if (call?.status !== 'dialing') return 'skipped';
   if (!(await deps.engine.startPlacement(call.id))) return 'duplicate';
 
   if (call.reference_type === 'flow') {

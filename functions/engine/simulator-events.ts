@@ -1,0 +1,47 @@
+/**
+ * Lambda entry: the queued simulator's delayed call events come due here and are POSTed, signed as
+ * they were built, to the provider webhook route. A non-2xx answer or network error fails that record
+ * only (partial batch failures), so SQS retries it and, after the last attempt, parks it in the DLQ.
+ */
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { SimulatorEventMessage } from '#adapters/telephony/simulator/queued-simulator-provider.ts';
+import { logger } from '#shared/observability.ts';
+
+type Post = (msg: SimulatorEventMessage) => Promise<number>;
+
+const fetchPost: Post = async (msg) => {
+  const res = await fetch(msg.url, {
+    method: 'POST',
+    headers: msg.headers,
+    body: msg.body,
+    signal: AbortSignal.timeout(8000),
+  });
+  await res.arrayBuffer();
+  return res.status;
+};
+
+export const buildSimulatorEventsHandler =
+  (post: Post = fetchPost) =>
+  async (event: SQSEvent): Promise<SQSBatchResponse> => {
+    const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
+    for (const record of event.Records) {
+      let msg: SimulatorEventMessage;
+      try {
+        msg = JSON.parse(record.body) as SimulatorEventMessage;
+        if (typeof msg.url !== 'string' || typeof msg.body !== 'string') throw new Error('bad shape');
+      } catch {
+        logger.error('dropping malformed simulator event', { messageId: record.messageId });
+        continue;
+      }
+      try {
+        const status = await post(msg);
+        if (status < 200 || status >= 300) throw new Error(`webhook answered ${status}`);
+      } catch (err) {
+        logger.warn('simulator event will be retried', { messageId: record.messageId, error: err as Error });
+        batchItemFailures.push({ itemIdentifier: record.messageId });
+      }
+    }
+    return { batchItemFailures };
+  };
+
+export const handler = buildSimulatorEventsHandler();

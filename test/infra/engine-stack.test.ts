@@ -1,0 +1,194 @@
+/**
+ * The engine's deployed shape: schedule, queues, consumers, webhook route and least privilege. The
+ * stack is synthesised once for the file, with cdk-nag attached as in outbound-stack.test.ts.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Validations } from 'aws-cdk-lib';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import type { CfnQueue } from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EngineFunctionName } from '../../infra/constructs/table-access.ts';
+import { OutboundStack } from '../../infra/outbound-stack.ts';
+
+type Json = any;
+
+/** What each engine function may do with the table, written from the engine services. */
+const EXPECTED_TABLE_ACTIONS: Record<EngineFunctionName, { items: string[]; queries: string[] }> = {
+  tick: {
+    items: ['ConditionCheckItem', 'GetItem', 'PutItem', 'UpdateItem'],
+    queries: ['byDue', 'byParent', 'byState'],
+  },
+  'tick-fanout': { items: [], queries: [] },
+  dialer: { items: ['DeleteItem', 'GetItem', 'PutItem', 'UpdateItem'], queries: [] },
+  'provider-events': { items: ['GetItem', 'UpdateItem'], queries: ['byParent'] },
+  'simulator-events': { items: [], queries: [] },
+};
+const ENGINE = Object.keys(EXPECTED_TABLE_ACTIONS) as EngineFunctionName[];
+
+let stack: OutboundStack;
+let resources: Record<string, Json>;
+let assemblyDir: string;
+
+const idOf = (c: { node: { defaultChild?: unknown } }) =>
+  stack.getLogicalId(c.node.defaultChild as CfnFunction);
+const fnId = (name: EngineFunctionName) => idOf(stack.engine.functions.get(name)!.fn);
+const queueId = (q: { node: { defaultChild?: unknown } }) =>
+  stack.getLogicalId(q.node.defaultChild as CfnQueue);
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+const asList = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
+const statementsOf = (name: EngineFunctionName): Json[] => {
+  const roleId = resources[fnId(name)].Properties.Role['Fn::GetAtt'][0];
+  return ofType('AWS::IAM::Policy')
+    .filter(([, p]) => p.Properties.Roles.some((r: Json) => r.Ref === roleId))
+    .flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+};
+const refs = (v: unknown): string[] =>
+  JSON.stringify(v).match(/"(Ref|Fn::GetAtt)":\["?([A-Za-z0-9]+)/g) ?? [];
+const mentions = (v: unknown, id: string) => JSON.stringify(v).includes(`"${id}"`);
+
+beforeAll(() => {
+  const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'outbound-engine-cdk-')) });
+  stack = new OutboundStack(app, 'Outbound');
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  assemblyDir = app.synth().directory;
+  resources = JSON.parse(readFileSync(join(assemblyDir, 'Outbound.template.json'), 'utf8')).Resources;
+}, 240_000);
+
+afterAll(() => {
+  if (assemblyDir) rmSync(assemblyDir, { recursive: true, force: true });
+});
+
+describe('engine', () => {
+  it('runs the fan-out every minute', () => {
+    const rules = ofType('AWS::Events::Rule');
+    expect(rules).toHaveLength(1);
+    const [[, rule]] = rules as [[string, Json]];
+    expect(rule.Properties.ScheduleExpression).toBe('rate(1 minute)');
+    expect(rule.Properties.Targets.map((t: Json) => t.Arn['Fn::GetAtt'][0])).toEqual([fnId('tick-fanout')]);
+  });
+
+  it('parks failed dial jobs in a DLQ after 5 receives and alarms on its first message', () => {
+    const dial = resources[queueId(stack.engine.dialQueue)].Properties;
+    const dlqId = queueId(stack.engine.dialDeadLetterQueue);
+    expect(dial.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] },
+      maxReceiveCount: 5,
+    });
+    const alarms = ofType('AWS::CloudWatch::Alarm').filter(([, a]) =>
+      mentions(a.Properties.Dimensions, dlqId),
+    );
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0]![1].Properties).toMatchObject({
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
+  it('encrypts every queue and refuses plain HTTP to it', () => {
+    const queues = ofType('AWS::SQS::Queue');
+    expect(queues.length).toBe(6);
+    for (const [, q] of queues) expect(q.Properties.SqsManagedSseEnabled).toBe(true);
+    const policies = ofType('AWS::SQS::QueuePolicy');
+    for (const [id] of queues) {
+      const policy = policies.find(([, p]) => mentions(p.Properties.Queues, id));
+      expect(JSON.stringify(policy?.[1].Properties.PolicyDocument)).toContain('aws:SecureTransport');
+    }
+  });
+
+  it('reports partial batch failures and caps concurrency on every consumer', () => {
+    const mappings = ofType('AWS::Lambda::EventSourceMapping');
+    expect(mappings.map(([, m]) => m.Properties.FunctionName.Ref).sort()).toEqual(
+      [fnId('tick'), fnId('dialer'), fnId('simulator-events')].sort(),
+    );
+    for (const [, m] of mappings) {
+      expect(m.Properties.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+      expect(m.Properties.ScalingConfig.MaximumConcurrency).toBeGreaterThanOrEqual(2);
+    }
+    const dialer = mappings.find(([, m]) => m.Properties.FunctionName.Ref === fnId('dialer'))!;
+    expect(dialer[1].Properties.ScalingConfig.MaximumConcurrency).toBe(2);
+  });
+
+  it('runs the engine functions on nodejs22.x and arm64', () => {
+    for (const name of ENGINE) {
+      const props = resources[fnId(name)].Properties;
+      expect(props.Runtime).toBe('nodejs22.x');
+      expect(props.Architectures).toEqual(['arm64']);
+    }
+  });
+
+  it('serves POST /v1.0/providers/{provider}/events publicly, from provider-events', () => {
+    const routes = ofType('AWS::ApiGatewayV2::Route').filter(
+      ([, r]) => r.Properties.RouteKey === 'POST /v1.0/providers/{provider}/events',
+    );
+    expect(routes).toHaveLength(1);
+    const route = routes[0]![1].Properties;
+    expect(route.AuthorizationType ?? 'NONE').toBe('NONE');
+    expect(route.AuthorizerId).toBeUndefined();
+    const integrationId = route.Target['Fn::Join'][1][1].Ref;
+    expect(resources[integrationId].Properties.IntegrationUri['Fn::GetAtt'][0]).toBe(fnId('provider-events'));
+  });
+
+  it('gives each engine function only the table actions its code uses', () => {
+    const table = stack.getLogicalId(stack.data.table.node.defaultChild as CfnFunction);
+    for (const name of ENGINE) {
+      const dynamo = statementsOf(name).filter((s) =>
+        asList(s.Action).some((a: string) => a.startsWith('dynamodb:')),
+      );
+      const items = dynamo
+        .filter((s) => !asList(s.Action).includes('dynamodb:Query'))
+        .flatMap((s) => asList(s.Action).map((a: string) => a.replace('dynamodb:', '')))
+        .sort();
+      const queries = dynamo
+        .filter((s) => asList(s.Action).includes('dynamodb:Query'))
+        .flatMap((s) => asList(s.Resource).map((r: Json) => JSON.stringify(r).match(/index\/(\w+)/)?.[1]))
+        .sort();
+      expect({ name, items, queries }).toEqual({ name, ...EXPECTED_TABLE_ACTIONS[name] });
+      for (const s of dynamo) expect(refs(s.Resource).join()).toContain(table);
+    }
+  });
+
+  it('lets each function send only to the queue it fills', () => {
+    const sendsTo = (name: EngineFunctionName) =>
+      statementsOf(name)
+        .filter((s) => asList(s.Action).includes('sqs:SendMessage'))
+        .map((s) => s.Resource['Fn::GetAtt'][0]);
+    expect(sendsTo('tick-fanout')).toEqual([queueId(stack.engine.tickQueue)]);
+    expect(sendsTo('tick')).toEqual([queueId(stack.engine.dialQueue)]);
+    expect(sendsTo('dialer')).toEqual([queueId(stack.engine.simulatorEventsQueue)]);
+    expect(sendsTo('provider-events')).toEqual([]);
+    expect(sendsTo('simulator-events')).toEqual([]);
+  });
+
+  it('lets only the dialer and provider-events read the simulator key', () => {
+    const secretId = stack.getLogicalId(stack.engine.simulatorSecret.node.defaultChild as CfnFunction);
+    const readers = ENGINE.filter((name) =>
+      statementsOf(name).some(
+        (s) => asList(s.Action).includes('secretsmanager:GetSecretValue') && mentions(s.Resource, secretId),
+      ),
+    );
+    expect(readers.sort()).toEqual(['dialer', 'provider-events']);
+  });
+
+  it('allows no Scan and no wildcard action or resource in any statement', () => {
+    const statements = ofType('AWS::IAM::Policy').flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+    for (const s of statements) {
+      const actions = asList(s.Action) as string[];
+      expect(actions).not.toContain('*');
+      expect(actions.filter((a) => a.endsWith(':*'))).toEqual([]);
+      expect(actions).not.toContain('dynamodb:Scan');
+      expect(asList(s.Resource)).not.toContain('*');
+    }
+  });
+
+  it('has no unacknowledged cdk-nag finding', () => {
+    const report = JSON.parse(readFileSync(join(assemblyDir, 'validation-report.json'), 'utf8'));
+    const findings = (report.pluginReports as Json[])
+      .flatMap((r) => r.violations as Json[])
+      .filter((v) => /AwsSolutions-/.test(v.ruleName));
+    expect(findings).toEqual([]);
+  });
+});
