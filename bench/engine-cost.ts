@@ -18,9 +18,11 @@ import { cryptoIds } from '#adapters/crypto-ids.ts';
 import { createDocumentClient } from '#adapters/dynamodb/client.ts';
 import { dynamoDeps } from '#adapters/dynamodb/deps.ts';
 import { itemKey, listKeys } from '#adapters/dynamodb/keys.ts';
+import { NIL_UUID } from '#domain/ids.ts';
 import { formatTimestamp } from '#domain/time.ts';
 import type { Scheduler } from '#ports/scheduler.ts';
 import { changeCampaignStatus, createCampaign } from '#services/campaigns.ts';
+import type { Deps } from '#services/deps.ts';
 import { createOutdial } from '#services/outdials.ts';
 import { createOutplan } from '#services/outplans.ts';
 import { startApiServer } from '../infra/local/api-server.ts';
@@ -174,12 +176,7 @@ const bulkTargets = async (
 };
 
 /** One outplan on destination_0 only: `tries` attempts, `tryInterval` ms apart. */
-const benchOutplan = (
-  deps: Parameters<typeof createOutplan>[0],
-  customerId: string,
-  tryInterval: number,
-  tries: number,
-) =>
+const benchOutplan = (deps: Deps, customerId: string, tryInterval: number, tries: number) =>
   createOutplan(deps, customerId, {
     name: 'bench',
     detail: '',
@@ -192,6 +189,75 @@ const benchOutplan = (
     max_try_count_3: 0,
     max_try_count_4: 0,
   });
+
+/** An outdial of `n` bulk-loaded targets, all created at `createdAt`. */
+const benchList = async (
+  deps: Deps,
+  ddb: DynamoDBDocumentClient,
+  customerId: string,
+  name: string,
+  n: number,
+  createdAt: string,
+) => {
+  const outdial = await createOutdial(deps, customerId, {
+    campaign_id: NIL_UUID,
+    name,
+    detail: '',
+    data: '',
+  });
+  await bulkTargets(ddb, customerId, outdial.id, n, createdAt);
+  return outdial;
+};
+
+/** A call campaign without a queue, set running. */
+const runningCampaign = async (
+  deps: Deps,
+  customerId: string,
+  c: {
+    name: string;
+    outplanId: string;
+    outdialId: string;
+    endHandle: 'stop' | 'continue';
+    maxConcurrentCalls: number;
+  },
+) => {
+  const campaign = await createCampaign(deps, customerId, {
+    name: c.name,
+    detail: '',
+    type: 'call',
+    service_level: 100,
+    end_handle: c.endHandle,
+    actions: [],
+    outplan_id: c.outplanId,
+    outdial_id: c.outdialId,
+    queue_id: NIL_UUID,
+    next_campaign_id: NIL_UUID,
+    max_concurrent_calls: c.maxConcurrentCalls,
+  });
+  await changeCampaignStatus(deps, customerId, campaign.id, 'run');
+  return campaign;
+};
+
+/** The engine with the simulator, whose events come back through the API server's webhook route. */
+const simulatedEngine = async (
+  deps: Deps,
+  ddb: DynamoDBDocumentClient,
+  scheduler: Scheduler,
+  sim: { ringMs: number; talkMs: number },
+) => {
+  const engine = await LocalEngine.start({
+    deps,
+    ddb,
+    tableName: TABLE,
+    scheduler,
+    simulatorSecret: 's',
+    publicBaseUrl: '',
+    ...sim,
+  });
+  const api = await startApiServer({ deps, adminKeyHash: undefined, extraHandlers: [engine.webhookMount] });
+  engine.deps.settings.publicBaseUrl = `http://127.0.0.1:${api.port}`;
+  return { engine, api };
+};
 
 const main = async () => {
   const dynamo = await startDynamoLocal();
@@ -208,47 +274,19 @@ const main = async () => {
       const scheduler = new ManualScheduler(clock);
       const ddb = createDocumentClient(dynamo.endpoint);
       const deps = dynamoDeps(ddb, TABLE, { clock, runtime: 'local' });
-      const engine = await LocalEngine.start({
-        deps,
-        ddb,
-        tableName: TABLE,
-        scheduler,
-        simulatorSecret: 's',
-        publicBaseUrl: '',
-        ringMs: 2000,
-        talkMs: 5000,
-      });
-      const api = await startApiServer({
-        deps,
-        adminKeyHash: undefined,
-        extraHandlers: [engine.webhookMount],
-      });
-      engine.deps.settings.publicBaseUrl = `http://127.0.0.1:${api.port}`;
+      const { engine, api } = await simulatedEngine(deps, ddb, scheduler, { ringMs: 2000, talkMs: 5000 });
       const customerId = cryptoIds.uuid();
       const outplan = await benchOutplan(deps, customerId, 60_000, 2);
-      const outdial = await createOutdial(deps, customerId, {
-        campaign_id: '00000000-0000-0000-0000-000000000000',
-        name: 'bench',
-        detail: '',
-        data: '',
-      } as never);
       const t0 = performance.now();
-      await bulkTargets(ddb, customerId, outdial.id, size, formatTimestamp(clock.now()));
+      const outdial = await benchList(deps, ddb, customerId, 'bench', size, formatTimestamp(clock.now()));
       const loadSeconds = (performance.now() - t0) / 1000;
-      const campaign = await createCampaign(deps, customerId, {
+      const _campaign = await runningCampaign(deps, customerId, {
         name: 'bench',
-        detail: '',
-        type: 'call',
-        service_level: 100,
-        end_handle: 'stop',
-        actions: [],
-        outplan_id: outplan.id,
-        outdial_id: outdial.id,
-        queue_id: '',
-        next_campaign_id: '',
-        max_concurrent_calls: 100,
-      } as never);
-      await changeCampaignStatus(deps, customerId, campaign.id, 'run');
+        outplanId: outplan.id,
+        outdialId: outdial.id,
+        endHandle: 'stop',
+        maxConcurrentCalls: 100,
+      });
 
       const dynamoUnits = meter(ddb);
       const sqs = sqsMeter(engine);
@@ -295,27 +333,14 @@ const main = async () => {
       const customerId = cryptoIds.uuid();
       const outplan = await benchOutplan(deps, customerId, 60_000, 2);
       for (let i = 0; i < 100; i++) {
-        const outdial = await createOutdial(deps, customerId, {
-          campaign_id: '00000000-0000-0000-0000-000000000000',
+        const outdial = await benchList(deps, ddb, customerId, `b${i}`, 20, formatTimestamp(clock.now()));
+        await runningCampaign(deps, customerId, {
           name: `b${i}`,
-          detail: '',
-          data: '',
-        } as never);
-        await bulkTargets(ddb, customerId, outdial.id, 20, formatTimestamp(clock.now()));
-        const c = await createCampaign(deps, customerId, {
-          name: `b${i}`,
-          detail: '',
-          type: 'call',
-          service_level: 100,
-          end_handle: 'continue',
-          actions: [],
-          outplan_id: outplan.id,
-          outdial_id: outdial.id,
-          queue_id: '',
-          next_campaign_id: '',
-          max_concurrent_calls: 2,
-        } as never);
-        await changeCampaignStatus(deps, customerId, c.id, 'run');
+          outplanId: outplan.id,
+          outdialId: outdial.id,
+          endHandle: 'continue',
+          maxConcurrentCalls: 2,
+        });
       }
       const durations: number[] = [];
       for (let i = 0; i < 5; i++) {
@@ -342,55 +367,27 @@ const main = async () => {
       const deps = dynamoDeps(ddb, TABLE, { runtime: 'local' });
       const pending: Promise<void>[] = [];
       const immediate: Scheduler = { after: (_ms, task) => void pending.push(Promise.resolve().then(task)) };
-      const engine = await LocalEngine.start({
-        deps,
-        ddb,
-        tableName: TABLE,
-        scheduler: immediate,
-        simulatorSecret: 's',
-        publicBaseUrl: '',
-        ringMs: 0,
-        talkMs: 0,
-      });
-      const api = await startApiServer({
-        deps,
-        adminKeyHash: undefined,
-        extraHandlers: [engine.webhookMount],
-      });
-      engine.deps.settings.publicBaseUrl = `http://127.0.0.1:${api.port}`;
+      const { engine, api } = await simulatedEngine(deps, ddb, immediate, { ringMs: 0, talkMs: 0 });
       const customerId = cryptoIds.uuid();
       const outplan = await benchOutplan(deps, customerId, 0, 1);
-      const outdial = await createOutdial(deps, customerId, {
-        campaign_id: '00000000-0000-0000-0000-000000000000',
-        name: 'speed',
-        detail: '',
-        data: '',
-      } as never);
       const n = 2000;
-      await bulkTargets(ddb, customerId, outdial.id, n, formatTimestamp(Date.now() - 1000));
-      const c = await createCampaign(deps, customerId, {
+      const outdial = await benchList(deps, ddb, customerId, 'speed', n, formatTimestamp(Date.now() - 1000));
+      const c = await runningCampaign(deps, customerId, {
         name: 'speed',
-        detail: '',
-        type: 'call',
-        service_level: 100,
-        end_handle: 'stop',
-        actions: [],
-        outplan_id: outplan.id,
-        outdial_id: outdial.id,
-        queue_id: '',
-        next_campaign_id: '',
-        max_concurrent_calls: 200,
-      } as never);
-      await changeCampaignStatus(deps, customerId, c.id, 'run');
+        outplanId: outplan.id,
+        outdialId: outdial.id,
+        endHandle: 'stop',
+        maxConcurrentCalls: 200,
+      });
       engine.deps.settings.maxNewCallsPerTick = 200;
       const t = performance.now();
-      let done = 0;
-      while (done < n) {
+      // Until the campaign ends by itself: every target dialled once.
+      for (;;) {
         const ticks = await engine.tick();
         await engine.drain();
         await Promise.all(pending.splice(0));
         if (ticks.some((x) => x.outcome === 'ended')) break;
-        done = Number((await deps.resources.get('campaign', c.id))?.status === 'stop') * n;
+        if ((await deps.resources.get('campaign', c.id))?.status === 'stop') break;
       }
       const seconds = (performance.now() - t) / 1000;
       console.log(
