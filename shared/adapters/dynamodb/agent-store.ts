@@ -67,25 +67,41 @@ export class DynamoAgentStore implements AgentStore {
   }
 
   async countAvailable(customerId: string, queueTagIds: readonly string[]): Promise<number> {
-    const pk = availableAgentKeys(customerId, '').gsi2pk;
     let count = 0;
-    let startKey: QueryCommandOutput['LastEvaluatedKey'];
-    do {
-      const page: QueryCommandOutput = await this.ddb.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: 'byParent',
-          KeyConditionExpression: 'gsi2pk = :pk',
-          ExpressionAttributeValues: { ':pk': pk },
-          ProjectionExpression: 'tag_ids',
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        if (agentServesQueue((item.tag_ids as string[] | undefined) ?? [], queueTagIds)) count += 1;
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    for await (const _agent of availableAgentsServing(this.ddb, this.tableName, customerId, queueTagIds))
+      count += 1;
     return count;
   }
+}
+
+/**
+ * The customer's available agents that serve a queue with these tags (§8), page by page from the
+ * sparse available partition: every page is read, so nothing is capped.
+ */
+export async function* availableAgentsServing(
+  ddb: DynamoDBDocumentClient,
+  tableName: string,
+  customerId: string,
+  queueTagIds: readonly string[],
+  pageSize?: number,
+): AsyncGenerator<{ id: string; tag_ids: string[] }> {
+  let startKey: QueryCommandOutput['LastEvaluatedKey'];
+  do {
+    const page: QueryCommandOutput = await ddb.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: 'byParent',
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': availableAgentKeys(customerId, '').gsi2pk },
+        ProjectionExpression: 'id, tag_ids',
+        ...(pageSize ? { Limit: pageSize } : {}),
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const tags = (item.tag_ids as string[] | undefined) ?? [];
+      if (agentServesQueue(tags, queueTagIds)) yield { id: String(item.id), tag_ids: tags };
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
 }

@@ -11,7 +11,6 @@ import type { Campaigncall } from '#domain/campaigncall.ts';
 import type { DestinationChoice } from '#domain/dialing.ts';
 import type { Outplan } from '#domain/outplan.ts';
 import type { Queue } from '#domain/queue.ts';
-import { agentServesQueue } from '#domain/queue.ts';
 import type {
   ClaimLimit,
   ClaimResult,
@@ -22,6 +21,7 @@ import type {
   Finish,
   FinishResult,
 } from '#ports/engine-store.ts';
+import { availableAgentsServing } from './agent-store.ts';
 import {
   ACTIVE_SHARDS,
   activeShardKey,
@@ -394,62 +394,53 @@ export class DynamoEngineStore implements EngineStore {
     queueTagIds: readonly string[],
     now: string,
   ): Promise<string | undefined> {
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.ddb.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: 'byParent',
-          KeyConditionExpression: 'gsi2pk = :pk',
-          ExpressionAttributeValues: { ':pk': availableAgentKeys(call.customer_id, '').gsi2pk },
-          ProjectionExpression: 'id, tag_ids',
-          Limit: 25,
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const agent of page.Items ?? []) {
-        if (!agentServesQueue((agent.tag_ids as string[] | undefined) ?? [], queueTagIds)) continue;
-        try {
-          await transact(this.ddb, [
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: itemKey('agent', String(agent.id)),
-                UpdateExpression: 'SET #status = :busy, tm_update = :now, #cc = :cc REMOVE gsi2pk, gsi2sk',
-                ConditionExpression: '#status = :available AND attribute_not_exists(tm_delete)',
-                ExpressionAttributeNames: { '#status': 'status', '#cc': '_campaigncall' },
-                ExpressionAttributeValues: {
-                  ':busy': 'busy',
-                  ':available': 'available',
-                  ':now': now,
-                  ':cc': call.id,
-                },
+    // Small pages: the first free agent usually takes the call, so later pages are rarely read.
+    for await (const agent of availableAgentsServing(
+      this.ddb,
+      this.tableName,
+      call.customer_id,
+      queueTagIds,
+      25,
+    )) {
+      try {
+        await transact(this.ddb, [
+          {
+            Update: {
+              TableName: this.tableName,
+              Key: itemKey('agent', agent.id),
+              UpdateExpression: 'SET #status = :busy, tm_update = :now, #cc = :cc REMOVE gsi2pk, gsi2sk',
+              ConditionExpression: '#status = :available AND attribute_not_exists(tm_delete)',
+              ExpressionAttributeNames: { '#status': 'status', '#cc': '_campaigncall' },
+              ExpressionAttributeValues: {
+                ':busy': 'busy',
+                ':available': 'available',
+                ':now': now,
+                ':cc': call.id,
               },
             },
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: itemKey('campaigncall', call.id),
-                UpdateExpression: 'SET #agent = :agent REMOVE #waiting, gsi3pk, gsi3sk',
-                ConditionExpression: '#status = :progressing AND attribute_not_exists(#agent)',
-                ExpressionAttributeNames: {
-                  '#status': 'status',
-                  '#agent': '_agent_id',
-                  '#waiting': '_waiting_since',
-                },
-                ExpressionAttributeValues: { ':progressing': 'progressing', ':agent': String(agent.id) },
+          },
+          {
+            Update: {
+              TableName: this.tableName,
+              Key: itemKey('campaigncall', call.id),
+              UpdateExpression: 'SET #agent = :agent REMOVE #waiting, gsi3pk, gsi3sk',
+              ConditionExpression: '#status = :progressing AND attribute_not_exists(#agent)',
+              ExpressionAttributeNames: {
+                '#status': 'status',
+                '#agent': '_agent_id',
+                '#waiting': '_waiting_since',
               },
+              ExpressionAttributeValues: { ':progressing': 'progressing', ':agent': agent.id },
             },
-          ]);
-          return String(agent.id);
-        } catch (err) {
-          if (!(err instanceof TransactionRefused)) throw err;
-          // The call ended or already has an agent: stop offering it. Else that agent was just taken.
-          if (err.index === 1) return undefined;
-        }
+          },
+        ]);
+        return agent.id;
+      } catch (err) {
+        if (!(err instanceof TransactionRefused)) throw err;
+        // The call ended or already has an agent: stop offering it. Else that agent was just taken.
+        if (err.index === 1) return undefined;
       }
-      start = page.LastEvaluatedKey;
-    } while (start);
+    }
     return undefined;
   }
 
