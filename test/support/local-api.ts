@@ -47,6 +47,40 @@ export interface TestApi {
 export const testDeps = (clock = new FakeClock()): Deps =>
   dynamoDeps(createDocumentClient(inject('ddbEndpoint')), 'outbound-test', { clock, runtime: 'local' });
 
+/** A client of the API at `base` (ending in /v1.0) with this key (none when empty), over real HTTP. */
+export const httpClient = (base: string, key: string): Client => {
+  const request = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    init: { raw?: string; headers?: Record<string, string> } = {},
+  ) => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: {
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+        ...(body !== undefined || init.raw !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...init.headers,
+      },
+      ...(init.raw !== undefined
+        ? { body: init.raw }
+        : body !== undefined
+          ? { body: JSON.stringify(body) }
+          : {}),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  };
+  return {
+    key,
+    request,
+    get: (p) => request('GET', p),
+    post: (p, b) => request('POST', p, b ?? {}),
+    put: (p, b) => request('PUT', p, b ?? {}),
+    del: (p) => request('DELETE', p),
+  };
+};
+
 export const startTestApi = async (): Promise<TestApi> => {
   const clock = new FakeClock(Date.now());
   const deps = testDeps(clock);
@@ -54,38 +88,7 @@ export const startTestApi = async (): Promise<TestApi> => {
   const api = await startApiServer({ deps, adminKeyHash: cryptoIds.hash(adminKey), keyCacheSeconds: 0 });
   const base = `http://127.0.0.1:${api.port}/v1.0`;
 
-  const client = (key: string): Client => {
-    const request = async (
-      method: string,
-      path: string,
-      body?: unknown,
-      init: { raw?: string; headers?: Record<string, string> } = {},
-    ) => {
-      const res = await fetch(`${base}${path}`, {
-        method,
-        headers: {
-          ...(key ? { authorization: `Bearer ${key}` } : {}),
-          ...(body !== undefined || init.raw !== undefined ? { 'content-type': 'application/json' } : {}),
-          ...init.headers,
-        },
-        ...(init.raw !== undefined
-          ? { body: init.raw }
-          : body !== undefined
-            ? { body: JSON.stringify(body) }
-            : {}),
-      });
-      const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : undefined };
-    };
-    return {
-      key,
-      request,
-      get: (p) => request('GET', p),
-      post: (p, b) => request('POST', p, b ?? {}),
-      put: (p, b) => request('PUT', p, b ?? {}),
-      del: (p) => request('DELETE', p),
-    };
-  };
+  const client = (key: string) => httpClient(base, key);
 
   const admin = client(adminKey);
   return {

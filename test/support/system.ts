@@ -14,7 +14,7 @@ import { ensureTable } from '../../infra/local/dynamodb-local.ts';
 import { LocalEngine } from '../../infra/local/engine-runtime.ts';
 import { LocalEvents, type LocalEventsOptions } from '../../infra/local/events-runtime.ts';
 import { FakeClock } from './clock.ts';
-import type { Client } from './local-api.ts';
+import { type Client, httpClient } from './local-api.ts';
 import { ManualScheduler } from './manual-scheduler.ts';
 
 export interface TestSystem {
@@ -75,25 +75,7 @@ export const startTestSystem = async (
   });
   engine.deps.settings.publicBaseUrl = `http://127.0.0.1:${api.port}`;
   const base = `http://127.0.0.1:${api.port}/v1.0`;
-  const client = (key: string): Client => {
-    const request = async (method: string, path: string, body?: unknown) => {
-      const res = await fetch(`${base}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      });
-      const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : undefined };
-    };
-    return {
-      key,
-      request,
-      get: (p) => request('GET', p),
-      post: (p, b) => request('POST', p, b ?? {}),
-      put: (p, b) => request('PUT', p, b ?? {}),
-      del: (p) => request('DELETE', p),
-    };
-  };
+  const client = (key: string) => httpClient(base, key);
   const created = await client(adminKey).post('/customers', { name: 'engine test' });
   const customer = {
     ...client(created.body.accesskey.token),
