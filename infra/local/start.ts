@@ -55,8 +55,10 @@ const main = async () => {
     await dynamo.stop();
     process.exit(0);
   };
-  process.once('SIGINT', () => void shutdown());
-  process.once('SIGTERM', () => void shutdown());
+  // `on`, not `once`: a second Ctrl-C (or a signal relayed by npm/tsx as well) must not kill the
+  // process before shutdown has stopped DynamoDB Local; shutdown itself runs only once.
+  process.on('SIGINT', () => void shutdown());
+  process.on('SIGTERM', () => void shutdown());
   try {
     await ensureTable(dynamo.endpoint, tableName);
     Object.assign(env, {
@@ -99,8 +101,8 @@ const main = async () => {
     };
     process.removeAllListeners('SIGINT');
     process.removeAllListeners('SIGTERM');
-    process.once('SIGINT', () => void shutdown(stopAll));
-    process.once('SIGTERM', () => void shutdown(stopAll));
+    process.on('SIGINT', () => void shutdown(stopAll));
+    process.on('SIGTERM', () => void shutdown(stopAll));
     console.log(
       `Outbound is running (DynamoDB Local at ${dynamo.endpoint}, data ${inMemory ? 'in memory' : dataDir}).`,
     );
