@@ -27,8 +27,27 @@ const schema = z
     TICK_QUEUE_URL: z.url().optional(),
     /** Where the provider reaches the webhook route, e.g. https://api.example.com (no /v1.0). */
     PUBLIC_BASE_URL: z.url().optional(),
-    /** The carrier adapter the engine uses; only the simulator so far. */
-    TELEPHONY_PROVIDER: z.enum(['simulator']).optional(),
+    /** The carrier adapter the engine uses. Unset: the simulator. */
+    TELEPHONY_PROVIDER: z.enum(['twilio', 'simulator']).optional(),
+    /** Twilio account (locally; in AWS they come from TWILIO_SECRET_ARN). */
+    TWILIO_ACCOUNT_SID: z
+      .string()
+      .regex(/^AC[0-9a-fA-F]{32}$/)
+      .optional(),
+    /** Signs Twilio's webhooks; also the REST password unless an API key is set. */
+    TWILIO_AUTH_TOKEN: z.string().min(1).optional(),
+    /** Optional API key for the REST calls (webhooks are still checked with the auth token). */
+    TWILIO_API_KEY_SID: z
+      .string()
+      .regex(/^SK[0-9a-fA-F]{32}$/)
+      .optional(),
+    TWILIO_API_KEY_SECRET: z.string().min(1).optional(),
+    /** Twilio's REST base URL; tests and staging point it at a fake. */
+    TWILIO_API_BASE_URL: z.url().default('https://api.twilio.com'),
+    /** The account's calls per second, shared by every dialer (Twilio's default is 1). */
+    TWILIO_CPS: z.coerce.number().positive().max(1000).default(1),
+    /** Secrets Manager secret: JSON with TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN (and optionally the API key). */
+    TWILIO_SECRET_ARN: z.string().startsWith('arn:').optional(),
     /** Secrets Manager secret holding the simulator's signing key. */
     SIMULATOR_SECRET_ARN: z.string().startsWith('arn:').optional(),
     /** Where the queued simulator puts its delayed call events. */
@@ -36,7 +55,30 @@ const schema = z
   })
   .refine((env) => !(env.OUTBOUND_ADMIN_KEY && env.OUTBOUND_ADMIN_KEY_SECRET_ARN), {
     message: 'Set OUTBOUND_ADMIN_KEY or OUTBOUND_ADMIN_KEY_SECRET_ARN, not both',
-  });
+  })
+  .refine((env) => !env.TWILIO_API_KEY_SID === !env.TWILIO_API_KEY_SECRET, {
+    message: 'Set TWILIO_API_KEY_SID and TWILIO_API_KEY_SECRET together',
+  })
+  .refine(
+    (env) =>
+      env.TELEPHONY_PROVIDER !== 'twilio' ||
+      Boolean(env.TWILIO_SECRET_ARN || (env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN)),
+    {
+      message:
+        'TELEPHONY_PROVIDER=twilio needs TWILIO_SECRET_ARN or TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN',
+    },
+  );
+
+/** Twilio settings; credentials are unset in AWS, where they are read from `secretArn`. */
+export interface TwilioConfig {
+  accountSid: string | undefined;
+  authToken: string | undefined;
+  apiKeySid: string | undefined;
+  apiKeySecret: string | undefined;
+  apiBaseUrl: string;
+  cps: number;
+  secretArn: string | undefined;
+}
 
 export interface Config {
   tableName: string;
@@ -51,7 +93,8 @@ export interface Config {
   dialQueueUrl: string | undefined;
   tickQueueUrl: string | undefined;
   publicBaseUrl: string | undefined;
-  telephonyProvider: 'simulator' | undefined;
+  telephonyProvider: 'twilio' | 'simulator' | undefined;
+  twilio: TwilioConfig;
   simulatorSecretArn: string | undefined;
   simEventsQueueUrl: string | undefined;
 }
@@ -75,6 +118,15 @@ export const config = (): Config => {
     tickQueueUrl: env.TICK_QUEUE_URL,
     publicBaseUrl: env.PUBLIC_BASE_URL,
     telephonyProvider: env.TELEPHONY_PROVIDER,
+    twilio: {
+      accountSid: env.TWILIO_ACCOUNT_SID,
+      authToken: env.TWILIO_AUTH_TOKEN,
+      apiKeySid: env.TWILIO_API_KEY_SID,
+      apiKeySecret: env.TWILIO_API_KEY_SECRET,
+      apiBaseUrl: env.TWILIO_API_BASE_URL,
+      cps: env.TWILIO_CPS,
+      secretArn: env.TWILIO_SECRET_ARN,
+    },
     simulatorSecretArn: env.SIMULATOR_SECRET_ARN,
     simEventsQueueUrl: env.SIM_EVENTS_QUEUE_URL,
   };

@@ -1,7 +1,8 @@
 /**
  * EngineDeps for the engine's Lambda entry points, built from config once per container (on the first
  * event; a failed build is retried on the next one). The simulator key is read from Secrets Manager
- * only by the functions that are given SIMULATOR_SECRET_ARN (dialer, provider-events).
+ * only by the functions that are given SIMULATOR_SECRET_ARN (dialer, provider-events); with
+ * TELEPHONY_PROVIDER=twilio the Twilio credentials come from TWILIO_SECRET_ARN (else from the env).
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createDocumentClient } from '#adapters/dynamodb/client.ts';
@@ -9,20 +10,43 @@ import { dynamoDeps } from '#adapters/dynamodb/deps.ts';
 import { DynamoEngineStore } from '#adapters/dynamodb/engine-store.ts';
 import { SqsDialQueue } from '#adapters/sqs/dial-queue.ts';
 import { QueuedSimulatorProvider } from '#adapters/telephony/simulator/queued-simulator-provider.ts';
+import {
+  buildTwilioProvider,
+  credentialsFromEnv,
+  credentialsFromSecret,
+} from '#adapters/telephony/twilio/build-twilio-provider.ts';
+import type { TwilioCredentials } from '#adapters/telephony/twilio/twilio-provider.ts';
 import type { DialQueue } from '#ports/dial-queue.ts';
+import type { TelephonyProvider } from '#ports/telephony.ts';
 import { defaultEngineSettings, type EngineDeps } from '#services/engine/engine-deps.ts';
 import { type Config, config } from '#shared/config.ts';
 
-const loadSimulatorSecret = async (cfg: Config): Promise<string | undefined> => {
-  if (!cfg.simulatorSecretArn) return undefined;
+const readSecret = async (cfg: Config, secretId: string) => {
   const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
   const client = new SecretsManagerClient({ region: cfg.awsRegion, maxAttempts: 3 });
-  const out = await client.send(new GetSecretValueCommand({ SecretId: cfg.simulatorSecretArn }));
+  const out = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
   client.destroy();
+  return out;
+};
+
+const loadSimulatorSecret = async (cfg: Config): Promise<string | undefined> => {
+  if (!cfg.simulatorSecretArn) return undefined;
+  const out = await readSecret(cfg, cfg.simulatorSecretArn);
   if (!out.SecretString || out.SecretString.length < 16) {
     throw new Error('The simulator signing key secret is empty or shorter than 16 characters');
   }
   return out.SecretString;
+};
+
+/** Twilio credentials: the secret when TWILIO_SECRET_ARN is set (AWS), else the environment (local). */
+const loadTwilioCredentials = async (cfg: Config): Promise<TwilioCredentials> => {
+  const t = cfg.twilio;
+  if (t.secretArn) {
+    const out = await readSecret(cfg, t.secretArn);
+    if (!out.SecretString) throw new Error('The Twilio secret has no SecretString');
+    return credentialsFromSecret(out.SecretString);
+  }
+  return credentialsFromEnv(t);
 };
 
 /** A function without DIAL_QUEUE_URL never enqueues; if it tries, say so instead of failing silently. */
@@ -38,17 +62,30 @@ export const buildEngineDeps = async (cfg: Config = config()): Promise<EngineDep
   const ddb = createDocumentClient();
   const sqs = new SQSClient({ region: cfg.awsRegion, maxAttempts: 3 });
   const deps = dynamoDeps(ddb, cfg.tableName, { runtime: cfg.runtime });
-  const secret = await loadSimulatorSecret(cfg);
-  if (provider !== 'simulator') throw new Error(`unsupported TELEPHONY_PROVIDER ${provider}`);
-  return {
-    ...deps,
-    engine: new DynamoEngineStore(ddb, cfg.tableName),
-    dialQueue: cfg.dialQueueUrl ? new SqsDialQueue(sqs, cfg.dialQueueUrl) : noDialQueue,
-    provider: new QueuedSimulatorProvider(sqs, {
-      secret,
+  const engine = new DynamoEngineStore(ddb, cfg.tableName);
+  let telephony: TelephonyProvider;
+  if (provider === 'twilio') {
+    telephony = buildTwilioProvider({
+      credentials: await loadTwilioCredentials(cfg),
+      baseUrl: cfg.twilio.apiBaseUrl,
+      cps: cfg.twilio.cps,
+      ddb,
+      tableName: cfg.tableName,
+      store: engine,
+      clock: deps.clock,
+    });
+  } else {
+    telephony = new QueuedSimulatorProvider(sqs, {
+      secret: await loadSimulatorSecret(cfg),
       queueUrl: cfg.simEventsQueueUrl,
       now: () => deps.clock.now(),
-    }),
+    });
+  }
+  return {
+    ...deps,
+    engine,
+    dialQueue: cfg.dialQueueUrl ? new SqsDialQueue(sqs, cfg.dialQueueUrl) : noDialQueue,
+    provider: telephony,
     settings: defaultEngineSettings(cfg.publicBaseUrl),
   };
 };

@@ -7,7 +7,10 @@ import { resolve } from 'node:path';
 import { cryptoIds } from '#adapters/crypto-ids.ts';
 import { createDocumentClient } from '#adapters/dynamodb/client.ts';
 import { dynamoDeps } from '#adapters/dynamodb/deps.ts';
+import { DynamoEngineStore } from '#adapters/dynamodb/engine-store.ts';
+import { buildTwilioProvider, credentialsFromEnv } from '#adapters/telephony/twilio/build-twilio-provider.ts';
 import { ensureCustomerWithKey } from '#services/customers.ts';
+import { config } from '#shared/config.ts';
 import { startApiServer } from './api-server.ts';
 import { ensureTable, startDynamoLocal } from './dynamodb-local.ts';
 import { LocalEngine, timerScheduler } from './engine-runtime.ts';
@@ -70,15 +73,30 @@ const main = async () => {
     const ddb = createDocumentClient(dynamo.endpoint);
     const deps = dynamoDeps(ddb, tableName, { runtime: 'local' });
     await ensureCustomerWithKey(deps, 'dev', keys.devAccesskey);
+    // TELEPHONY_PROVIDER=twilio: real calls with the TWILIO_* env; Twilio must reach PUBLIC_BASE_URL.
+    const cfg = config();
+    const twilio =
+      cfg.telephonyProvider === 'twilio'
+        ? buildTwilioProvider({
+            credentials: credentialsFromEnv(cfg.twilio),
+            baseUrl: cfg.twilio.apiBaseUrl,
+            cps: cfg.twilio.cps,
+            ddb,
+            tableName,
+            store: new DynamoEngineStore(ddb, tableName),
+            clock: deps.clock,
+          })
+        : undefined;
     const engine = await LocalEngine.start({
       deps,
       ddb,
       tableName,
       scheduler: timerScheduler,
       simulatorSecret: cryptoIds.token(),
-      publicBaseUrl: `http://127.0.0.1:${port}`,
+      publicBaseUrl: cfg.publicBaseUrl ?? `http://127.0.0.1:${port}`,
       ringMs,
       talkMs,
+      ...(twilio ? { provider: twilio } : {}),
     });
     const api = await startApiServer({
       deps,
@@ -87,7 +105,7 @@ const main = async () => {
       host: env.HOST ?? '127.0.0.1',
       extraHandlers: [engine.webhookMount],
     });
-    engine.deps.settings.publicBaseUrl = `http://127.0.0.1:${api.port}`;
+    engine.deps.settings.publicBaseUrl = cfg.publicBaseUrl ?? `http://127.0.0.1:${api.port}`;
     engine.startLoops(tickIntervalMs, (err) => console.error('engine:', err));
     // Webhooks: the table's stream → webhook queue → signed POSTs to each customer's webhook_uri.
     const events = await LocalEvents.start({ ddb, endpoint: dynamo.endpoint, tableName, clock: deps.clock });
@@ -111,6 +129,11 @@ const main = async () => {
     console.log(
       `  try: curl -H "Authorization: Bearer ${keys.devAccesskey}" http://localhost:${api.port}/v1.0/campaigns`,
     );
+    if (twilio) {
+      console.log(
+        `  Twilio status callbacks:     ${engine.deps.settings.publicBaseUrl}/v1.0/providers/twilio/events`,
+      );
+    }
     console.log('Press Ctrl-C to stop.');
     console.log(`http://localhost:${api.port}/v1.0`);
   } catch (err) {

@@ -1,0 +1,75 @@
+/**
+ * What an answered call does, as inline TwiML (the `Twiml` create parameter): the campaign's actions
+ * in order, then, when the campaign has a queue, the caller waits in a Twilio queue named after it.
+ * Supported actions: `talk` → <Say>, `sleep` → <Pause>, `hangup` → <Hangup/>; others are skipped.
+ */
+import type { Action } from '#domain/action.ts';
+import { isNil } from '#domain/ids.ts';
+import type { EngineStore } from '#ports/engine-store.ts';
+import type { PlaceCallRequest } from '#ports/telephony.ts';
+
+/** Twilio refuses a `Twiml` parameter longer than this. */
+export const TWIML_MAX_CHARS = 4000;
+
+export const escapeXml = (s: string) =>
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] ?? c,
+  );
+
+/** The Twilio queue an answered call of `queueId` waits in (names are at most 64 characters). */
+export const twilioQueueName = (queueId: string) => `outbound-${queueId}`.slice(0, 64);
+
+const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+
+/** One action as TwiML, or undefined when it has no TwiML form. */
+export const verbOf = (action: Pick<Action, 'type' | 'option'>): string | undefined => {
+  const o = action.option ?? {};
+  switch (action.type) {
+    case 'talk': {
+      const text = str(o.text)?.trim();
+      if (!text) return undefined;
+      const language = str(o.language);
+      return `<Say${language ? ` language="${escapeXml(language)}"` : ''}>${escapeXml(text)}</Say>`;
+    }
+    case 'sleep': {
+      // VoIPBIN's sleep is in milliseconds; <Pause> takes whole seconds.
+      const ms = Number(o.duration);
+      return Number.isFinite(ms) && ms > 0
+        ? `<Pause length="${Math.max(1, Math.round(ms / 1000))}"/>`
+        : undefined;
+    }
+    case 'hangup':
+      return '<Hangup/>';
+    default:
+      return undefined;
+  }
+};
+
+/**
+ * The TwiML for an answered call. Actions that would take it past Twilio's 4,000 characters are left
+ * out (the queue join is always kept); with no queue the call ends after the last action.
+ */
+export const answerTwiml = (actions: readonly Pick<Action, 'type' | 'option'>[], queueId?: string) => {
+  const open = '<?xml version="1.0" encoding="UTF-8"?><Response>';
+  const close = `${queueId ? `<Enqueue>${escapeXml(twilioQueueName(queueId))}</Enqueue>` : ''}</Response>`;
+  let body = '';
+  for (const action of actions) {
+    const verb = verbOf(action);
+    if (!verb) continue;
+    if (open.length + body.length + verb.length + close.length > TWIML_MAX_CHARS) break;
+    body += verb;
+    if (verb === '<Hangup/>') break;
+  }
+  return open + body + close;
+};
+
+/** Resolves a placement's TwiML from its campaign (metadata.campaign_id): one read per placed call. */
+export const campaignTwiml =
+  (store: Pick<EngineStore, 'getCampaign'>) =>
+  async (req: PlaceCallRequest): Promise<string> => {
+    const id = req.metadata.campaign_id;
+    const campaign = id ? await store.getCampaign(id) : undefined;
+    const queueId = campaign && !isNil(campaign.queue_id) ? campaign.queue_id : undefined;
+    return answerTwiml(campaign?.actions ?? [], queueId);
+  };
