@@ -66,7 +66,13 @@ const calibrate = async (ddb: DynamoDBDocumentClient) => {
 
 /** Counts DynamoDB capacity (tables and indexes) and requests, the AWS way for transactions. */
 const meter = (ddb: DynamoDBDocumentClient) => {
-  const m = { read: 0, write: 0, requests: 0, byCommand: new Map<string, number>() };
+  const m = {
+    read: 0,
+    write: 0,
+    requests: 0,
+    byCommand: new Map<string, number>(),
+    byIndex: new Map<string, number>(),
+  };
   ddb.middlewareStack.add(
     (next, context) => async (args) => {
       const input = args.input as Record<string, unknown>;
@@ -77,6 +83,8 @@ const meter = (ddb: DynamoDBDocumentClient) => {
         CapacityUnits?: number;
         ReadCapacityUnits?: number;
         WriteCapacityUnits?: number;
+        Table?: { CapacityUnits?: number };
+        GlobalSecondaryIndexes?: Record<string, { CapacityUnits?: number }>;
       }[];
       const transactional = context.commandName === 'TransactWriteItemsCommand';
       const isRead = ['GetItemCommand', 'QueryCommand', 'BatchGetItemCommand'].includes(
@@ -91,6 +99,16 @@ const meter = (ddb: DynamoDBDocumentClient) => {
           String(context.commandName),
           (m.byCommand.get(String(context.commandName)) ?? 0) + billed,
         );
+        const parts: [string, number | undefined][] = [
+          ['table', c.Table?.CapacityUnits],
+          ...Object.entries(c.GlobalSecondaryIndexes ?? {}).map(
+            ([name, v]) => [name, v.CapacityUnits] as [string, number | undefined],
+          ),
+        ];
+        for (const [name, u] of parts) {
+          const key = `${isRead ? 'read' : 'write'} ${name}`;
+          m.byIndex.set(key, (m.byIndex.get(key) ?? 0) + (u ?? 0));
+        }
       }
       m.requests++;
       return out;
@@ -311,7 +329,9 @@ const main = async () => {
           `${per(dynamoUnits.requests - before.requests)} requests; SQS ${per(sqs.requests - before.sqs)} requests`,
       );
       if (process.env.BENCH_DETAIL)
-        console.log(Object.fromEntries([...dynamoUnits.byCommand].map(([k, v]) => [k, per(v)])));
+        console.log(
+          Object.fromEntries([...dynamoUnits.byCommand, ...dynamoUnits.byIndex].map(([k, v]) => [k, per(v)])),
+        );
       await api.close();
       await engine.stop();
     }

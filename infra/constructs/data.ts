@@ -1,6 +1,13 @@
 /** The stateful part: the one DynamoDB table, built from the same definition DynamoDB Local uses. */
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  BillingMode,
+  ProjectionType,
+  StreamViewType,
+  Table,
+  TableEncryption,
+} from 'aws-cdk-lib/aws-dynamodb';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import {
@@ -8,6 +15,7 @@ import {
   indexes,
   TABLE_PARTITION_KEY,
   TABLE_SORT_KEY,
+  TABLE_STREAM,
   TTL_ATTRIBUTE,
 } from '#adapters/dynamodb/table.ts';
 
@@ -22,6 +30,7 @@ export type ItemAction =
   | 'UpdateItem'
   | 'DeleteItem'
   | 'ConditionCheckItem'
+  | 'BatchGetItem'
   | 'BatchWriteItem';
 
 export type IndexName = keyof typeof indexes;
@@ -60,6 +69,8 @@ export class Data extends Construct {
       removalPolicy,
       timeToLiveAttribute: TTL_ATTRIBUTE,
       encryption: TableEncryption.AWS_MANAGED,
+      // Webhooks (and the call metrics) are derived from committed changes: old and new image of each.
+      stream: StreamViewType[TABLE_STREAM],
     });
     for (const index of allIndexes) {
       this.table.addGlobalSecondaryIndex({
@@ -74,6 +85,24 @@ export class Data extends Construct {
             }),
       });
     }
+  }
+
+  /**
+   * Lets a stream consumer read the table's change stream: the four stream actions on the stream ARN
+   * only (CDK's grantStreamRead adds ListStreams on `*`).
+   */
+  grantStreamRead(grantee: IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: [
+          'dynamodb:DescribeStream',
+          'dynamodb:GetRecords',
+          'dynamodb:GetShardIterator',
+          'dynamodb:ListStreams',
+        ],
+        resources: [this.table.tableStreamArn!],
+      }),
+    );
   }
 
   /**

@@ -3,7 +3,8 @@
  * Least privilege is only as good as this list: when a service starts using a new store method, add
  * the action here (the function gets AccessDenied, and test/infra pins the list, until you do).
  *
- * Every family but openapi authenticates callers: a GetItem on the access-key hash item.
+ * Every family but openapi authenticates callers: a GetItem on the access-key hash item. Every list
+ * reads a page of keys from a keys-only index, then the items with one BatchGetItem.
  */
 import type { TableAccess } from './data.ts';
 
@@ -12,22 +13,25 @@ export const apiTableAccess: Readonly<Record<string, TableAccess>> = {
   // and the resources it references (release reads the outdial first); stop/update: UpdateItem.
   // Lists: campaigns of a customer (byList), campaigncalls of a campaign (byParent).
   campaigns: {
-    items: ['GetItem', 'PutItem', 'UpdateItem', 'ConditionCheckItem'],
+    items: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'ConditionCheckItem'],
     queries: ['byList', 'byParent'],
   },
   // Read-only attempts, plus soft delete (a conditional update) of a finished one.
-  campaigncalls: { items: ['GetItem', 'UpdateItem'], queries: ['byList'] },
+  campaigncalls: { items: ['GetItem', 'BatchGetItem', 'UpdateItem'], queries: ['byList'] },
   // Create, conditional update and soft delete; lists of a customer.
-  outplans: { items: ['GetItem', 'PutItem', 'UpdateItem'], queries: ['byList'] },
+  outplans: { items: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'], queries: ['byList'] },
   // Outdials and their targets: lists of a customer and targets of an outdial, both in byList.
-  outdials: { items: ['GetItem', 'PutItem', 'UpdateItem'], queries: ['byList'] },
-  queues: { items: ['GetItem', 'PutItem', 'UpdateItem'], queries: ['byList'] },
+  outdials: { items: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'], queries: ['byList'] },
+  queues: { items: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'], queries: ['byList'] },
   // Status changes move the agent in and out of byParent, but only as attributes of UpdateItem.
-  agents: { items: ['GetItem', 'PutItem', 'UpdateItem'], queries: ['byList'] },
+  agents: { items: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'], queries: ['byList'] },
   // Operator creates a customer and its first key (Puts, one transaction); a customer reads itself.
   customers: { items: ['GetItem', 'PutItem', 'UpdateItem'], queries: [] },
   // Create: two Puts in a transaction; delete: Update of the key + Delete of its hash item.
-  accesskeys: { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queries: ['byList'] },
+  accesskeys: {
+    items: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
+    queries: ['byList'],
+  },
   // Public, static document: no table access at all.
   openapi: { items: [], queries: [] },
 };
@@ -58,3 +62,16 @@ export const engineTableAccess = {
 } as const satisfies Readonly<Record<string, TableAccess>>;
 
 export type EngineFunctionName = keyof typeof engineTableAccess;
+
+/**
+ * The customer webhook pipeline (functions/events). Both read one customer item by key and nothing
+ * else: the stream handler to know whether the customer has a webhook_uri (enqueueDeliveries →
+ * getCustomer), the deliverer for the address and signing secret at send time (getWebhookSettings).
+ * The changes themselves come from the stream, not the table.
+ */
+export const eventsTableAccess = {
+  'webhook-stream': { items: ['GetItem'], queries: [] },
+  'webhook-delivery': { items: ['GetItem'], queries: [] },
+} as const satisfies Readonly<Record<string, TableAccess>>;
+
+export type EventsFunctionName = keyof typeof eventsTableAccess;

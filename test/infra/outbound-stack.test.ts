@@ -27,16 +27,19 @@ const run = promisify(execFile);
 /** What each function may do with the table, written from the services, independent of the infra code. */
 const EXPECTED_TABLE_ACTIONS: Record<string, { items: string[]; queries: string[] }> = {
   campaigns: {
-    items: ['ConditionCheckItem', 'GetItem', 'PutItem', 'UpdateItem'],
+    items: ['BatchGetItem', 'ConditionCheckItem', 'GetItem', 'PutItem', 'UpdateItem'],
     queries: ['byList', 'byParent'],
   },
-  campaigncalls: { items: ['GetItem', 'UpdateItem'], queries: ['byList'] },
-  outplans: { items: ['GetItem', 'PutItem', 'UpdateItem'], queries: ['byList'] },
-  outdials: { items: ['GetItem', 'PutItem', 'UpdateItem'], queries: ['byList'] },
-  queues: { items: ['GetItem', 'PutItem', 'UpdateItem'], queries: ['byList'] },
-  agents: { items: ['GetItem', 'PutItem', 'UpdateItem'], queries: ['byList'] },
+  campaigncalls: { items: ['BatchGetItem', 'GetItem', 'UpdateItem'], queries: ['byList'] },
+  outplans: { items: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem'], queries: ['byList'] },
+  outdials: { items: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem'], queries: ['byList'] },
+  queues: { items: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem'], queries: ['byList'] },
+  agents: { items: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem'], queries: ['byList'] },
   customers: { items: ['GetItem', 'PutItem', 'UpdateItem'], queries: [] },
-  accesskeys: { items: ['DeleteItem', 'GetItem', 'PutItem', 'UpdateItem'], queries: ['byList'] },
+  accesskeys: {
+    items: ['BatchGetItem', 'DeleteItem', 'GetItem', 'PutItem', 'UpdateItem'],
+    queries: ['byList'],
+  },
   openapi: { items: [], queries: [] },
 };
 

@@ -15,6 +15,7 @@ import {
   type StoredItem,
   type StoredKind,
 } from '#ports/resource-store.ts';
+import { batchGetInOrder } from './batch-get.ts';
 import { classifyFailure, expectationCondition } from './conditions.ts';
 import { itemKey, KEY_ATTRIBUTES, listKeys, listPartition, listSortKeyBefore } from './keys.ts';
 
@@ -113,7 +114,10 @@ export class DynamoResourceStore implements ResourceStore {
         Limit: req.limit,
       }),
     );
-    return (out.Items ?? []).map(fromItem);
+    const keys = (out.Items ?? []).map((k) => ({ pk: String(k.pk), sk: String(k.sk) }));
+    const items = await batchGetInOrder(this.ddb, this.tableName, keys);
+    // The index lags the table a little: an item deleted a moment ago may still have its key there.
+    return items.filter((i) => i.tm_delete === undefined || i.tm_delete === null).map(fromItem);
   }
 
   update(

@@ -49,7 +49,9 @@ export const indexes = {
     partitionKey: 'gsi1pk',
     sortKey: 'gsi1sk',
     accessPattern: 'lists by customer (and targets by outdial), newest first; sparse: deleted items leave it',
-    projection: { type: 'ALL' },
+    // Keys only: the engine's status and counter updates then write no index copy; a list page
+    // reads its items with one BatchGetItem.
+    projection: { type: 'KEYS_ONLY' },
   },
   /** Children of a parent: campaigncalls of a campaign, available agents of a customer. */
   byParent: {
@@ -57,7 +59,8 @@ export const indexes = {
     partitionKey: 'gsi2pk',
     sortKey: 'gsi2sk',
     accessPattern: 'campaigncalls by campaign, newest first; available agents by customer (sparse)',
-    projection: { type: 'ALL' },
+    // Only what the available-agents walk reads; campaigncall updates never touch these attributes.
+    projection: { type: 'INCLUDE', attributes: ['id', 'tag_ids'] },
   },
   /** Idle targets of an outdial by engine partition (fresh / retry / exhausted), oldest first. */
   byDue: {
