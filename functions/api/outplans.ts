@@ -2,7 +2,14 @@
 import { route } from '#http/route.ts';
 import { IdParams, PageQuery, pageOf } from '#schemas/common.ts';
 import { CreateOutplan, Outplan, UpdateDialInfo, UpdateOutplan } from '#schemas/outplan.ts';
-import { createOutplan, deleteOutplan, getOutplan, listOutplans, updateOutplan } from '#services/outplans.ts';
+import {
+  createOutplan,
+  deleteOutplan,
+  getOutplan,
+  listOutplans,
+  updateOutplan,
+  updateOutplanDialInfo,
+} from '#services/outplans.ts';
 import { lambdaHandler, type RouteFactory } from './lambda.ts';
 
 const tag = 'outplans';
@@ -68,7 +75,7 @@ export const routes: RouteFactory = (deps) => [
       body: UpdateDialInfo,
       response: Outplan,
     },
-    ({ customerId, params, body }) => updateOutplan(deps, customerId, params.id, body),
+    ({ customerId, params, body }) => updateOutplanDialInfo(deps, customerId, params.id, body),
   ),
   route(
     {

@@ -20,4 +20,9 @@ export interface DialInfo {
 export interface Outplan extends OwnedResource, DialInfo {
   name: string;
   detail: string;
+  /**
+   * Internal, never shown: when dial_info last changed. The engine reviews exhausted targets parked
+   * before it, since a raised maximum can make them dialable again (§6 dial_info).
+   */
+  _dial_info_at?: string;
 }

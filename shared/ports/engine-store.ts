@@ -11,6 +11,8 @@ export interface EngineCampaign extends Campaign {
   _inflight?: number;
   /** Attempts still ringing (dialing). */
   _dialing?: number;
+  /** The outplan's `_dial_info_at` whose exhausted targets this campaign has reviewed. */
+  _exhausted_reviewed?: string;
 }
 
 export interface EngineTarget extends OutdialTarget {
@@ -66,8 +68,14 @@ export interface EngineStore {
   dueTargets(outdialId: string, retryCutoff: string, limit: number): Promise<EngineTarget[]>;
   /** Whether any idle target with tries left remains (due now or later). */
   hasIdleTargets(outdialId: string): Promise<boolean>;
-  /** Moves an idle target that has no tries left out of the due partitions. */
+  /** Moves an idle target that has no tries left out of the due partitions (parked at `now`). */
   parkExhausted(target: EngineTarget, now: string): Promise<void>;
+  /** Parked (exhausted) targets parked before `parkedBefore`, oldest first. */
+  exhaustedTargets(outdialId: string, parkedBefore: string, limit: number): Promise<EngineTarget[]>;
+  /** A parked target with tries left again (raised maxima) back among retries, due from `lastActivity`. */
+  reviveExhausted(target: EngineTarget, lastActivity: string): Promise<void>;
+  /** Records that every target parked before this dial_info change has been reviewed. */
+  markExhaustedReviewed(campaignId: string, dialInfoAt: string): Promise<void>;
   /**
    * One transaction: target idle → progressing with try_count_N + 1, campaigncall created dialing,
    * campaign counters up, refused when the campaign is not running or `limit` is reached.

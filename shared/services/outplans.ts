@@ -33,6 +33,20 @@ export const updateOutplan = (deps: Deps, customerId: string, id: string, change
     show(await deps.resources.update('outplan', id, { customerId }, { ...changes, tm_update: now(deps) })),
   );
 
+/** Replaces dial_info; stamps the change so the engine reviews exhausted targets (raised maxima revive them). */
+export const updateOutplanDialInfo = (deps: Deps, customerId: string, id: string, dialInfo: DialInfo) =>
+  guarded('outplan', async () => {
+    const at = now(deps);
+    return show(
+      await deps.resources.update(
+        'outplan',
+        id,
+        { customerId },
+        { ...dialInfo, tm_update: at, _dial_info_at: at },
+      ),
+    );
+  });
+
 /** Refused while any campaign uses the outplan (409 RESOURCE_IN_USE). */
 export const deleteOutplan = (deps: Deps, customerId: string, id: string) =>
   guarded('outplan', async () =>

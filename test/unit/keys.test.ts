@@ -1,6 +1,42 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { availableAgentKeys, itemKey, listKeys, listSortKeyBefore } from '#adapters/dynamodb/keys.ts';
+import {
+  availableAgentKeys,
+  DUE_SHARDS,
+  dueKeys,
+  duePartitionKeys,
+  itemKey,
+  listKeys,
+  listSortKeyBefore,
+} from '#adapters/dynamodb/keys.ts';
 import { formatTimestamp } from '#domain/time.ts';
+
+describe('due partitions', () => {
+  it('puts each target in one shard of its partition, always the same one, with every shard in use', () => {
+    const shards = duePartitionKeys('d1', 'retry');
+    expect(shards).toHaveLength(DUE_SHARDS);
+    const used = new Set<string>();
+    for (let i = 0; i < 200; i++) {
+      const id = randomUUID();
+      const key = dueKeys('d1', 'retry', 'T', id);
+      expect(shards).toContain(key.gsi3pk);
+      expect(dueKeys('d1', 'retry', 'U', id).gsi3pk).toBe(key.gsi3pk);
+      expect(key.gsi3sk).toBe(`T#${id}`);
+      used.add(key.gsi3pk);
+    }
+    expect(used.size).toBe(DUE_SHARDS);
+  });
+  it('keeps fresh, retry and exhausted apart, and outdials apart', () => {
+    const id = randomUUID();
+    const pks = [
+      dueKeys('d1', 'fresh', 'T', id).gsi3pk,
+      dueKeys('d1', 'retry', 'T', id).gsi3pk,
+      dueKeys('d1', 'exhausted', 'T', id).gsi3pk,
+      dueKeys('d2', 'fresh', 'T', id).gsi3pk,
+    ];
+    expect(new Set(pks).size).toBe(4);
+  });
+});
 
 describe('keys', () => {
   it('lists a resource under its customer, newest first by tm_create then id', () => {

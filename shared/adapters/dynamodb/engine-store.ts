@@ -27,7 +27,7 @@ import {
   activeShardKey,
   availableAgentKeys,
   dueKeys,
-  duePartitionKey,
+  duePartitionKeys,
   itemKey,
   listKeys,
   openAttemptKeys,
@@ -114,23 +114,63 @@ export class DynamoEngineStore implements EngineStore {
   }
 
   async dueTargets(outdialId: string, retryCutoff: string, limit: number): Promise<EngineTarget[]> {
-    const [fresh, retry] = await Promise.all([
-      this.queryPage(duePartitionKey(outdialId, 'fresh'), undefined, limit),
-      this.queryPage(duePartitionKey(outdialId, 'retry'), upTo(retryCutoff), limit),
+    const pages = await Promise.all([
+      ...duePartitionKeys(outdialId, 'fresh').map((pk) => this.queryPage(pk, undefined, limit)),
+      ...duePartitionKeys(outdialId, 'retry').map((pk) => this.queryPage(pk, upTo(retryCutoff), limit)),
     ]);
-    // Oldest activity first across both (§5.4): never-tried targets carry their creation time.
-    return [...fresh, ...retry]
-      .sort((a, b) => String(a.gsi3sk).localeCompare(String(b.gsi3sk)))
-      .slice(0, limit)
-      .map((i) => fromItem(i) as unknown as EngineTarget);
+    // Oldest activity first across all of them (§5.4): never-tried targets carry their creation time.
+    return oldestFirst(pages.flat(), limit).map((i) => fromItem(i) as unknown as EngineTarget);
   }
 
   async hasIdleTargets(outdialId: string): Promise<boolean> {
-    const [fresh, retry] = await Promise.all([
-      this.queryPage(duePartitionKey(outdialId, 'fresh'), undefined, 1, true),
-      this.queryPage(duePartitionKey(outdialId, 'retry'), undefined, 1, true),
-    ]);
-    return fresh.length + retry.length > 0;
+    const pages = await Promise.all(
+      [...duePartitionKeys(outdialId, 'fresh'), ...duePartitionKeys(outdialId, 'retry')].map((pk) =>
+        this.queryPage(pk, undefined, 1, true),
+      ),
+    );
+    return pages.some((p) => p.length > 0);
+  }
+
+  async exhaustedTargets(outdialId: string, parkedBefore: string, limit: number): Promise<EngineTarget[]> {
+    const pages = await Promise.all(
+      duePartitionKeys(outdialId, 'exhausted').map((pk) => this.queryPage(pk, `${parkedBefore}#`, limit)),
+    );
+    return oldestFirst(pages.flat(), limit).map((i) => fromItem(i) as unknown as EngineTarget);
+  }
+
+  async reviveExhausted(target: EngineTarget, lastActivity: string) {
+    try {
+      await this.ddb.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: itemKey('outdialtarget', target.id),
+          UpdateExpression: 'SET gsi3pk = :pk, gsi3sk = :sk',
+          // Still idle and parked: a deleted target, or one claimed meanwhile, is left alone.
+          ConditionExpression: '#status = :idle AND gsi3pk = :parked AND attribute_not_exists(tm_delete)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ...prefixed(dueKeys(target.outdial_id, 'retry', lastActivity, target.id)),
+            ':parked': dueKeys(target.outdial_id, 'exhausted', lastActivity, target.id).gsi3pk,
+            ':idle': 'idle',
+          },
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+    }
+  }
+
+  async markExhaustedReviewed(campaignId: string, dialInfoAt: string) {
+    await this.ddb.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: itemKey('campaign', campaignId),
+        UpdateExpression: 'SET #reviewed = :at',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#reviewed': '_exhausted_reviewed' },
+        ExpressionAttributeValues: { ':at': dialInfoAt },
+      }),
+    );
   }
 
   async parkExhausted(target: EngineTarget, now: string) {
@@ -559,6 +599,10 @@ export class DynamoEngineStore implements EngineStore {
     return items;
   }
 }
+
+/** The `limit` oldest items of several byDue pages (each sorted), by sort key. */
+const oldestFirst = (items: Record<string, unknown>[], limit: number) =>
+  items.sort((a, b) => String(a.gsi3sk).localeCompare(String(b.gsi3sk))).slice(0, limit);
 
 const prefixed = (keys: { gsi3pk: string; gsi3sk: string }) => ({ ':pk': keys.gsi3pk, ':sk': keys.gsi3sk });
 

@@ -75,21 +75,37 @@ export const KEY_ATTRIBUTES = [
   'gsi4sk',
 ] as const;
 
+/** A stable shard from the last hex digits of a uuid (random in v4, so shards fill evenly). */
+const shardOf = (id: string, shards: number) =>
+  (Number.parseInt(id.replace(/-/g, '').slice(-4), 16) || 0) % shards;
+
 /**
  * Engine partitions of the byDue index. An idle target is in exactly one of them: `fresh` (never tried,
  * oldest first), `retry` (sorted by the end of its last attempt, so "due" is a key condition with the
- * outplan's current try_interval) or `exhausted` (no destination has tries left). Progressing, done and
- * deleted targets are in none, so finding due targets never reads the rest of the list.
+ * outplan's current try_interval) or `exhausted` (no destination has tries left, sorted by when it was
+ * parked). Progressing, done and deleted targets are in none, so finding due targets never reads the
+ * rest of the list.
+ *
+ * Each partition is split into DUE_SHARDS by target id. Every attempt writes its outdial's partitions
+ * twice (claim removes, finish adds), and one partition key value takes about 1,000 writes a second;
+ * four shards keep an outdial under that up to ~2,000 attempts a second, far above any carrier's CPS.
+ * The tick reads the oldest `limit` of each shard and merges them, which is exact: the oldest `limit`
+ * overall are among them.
  */
 export type DuePartition = 'fresh' | 'retry' | 'exhausted';
 
+export const DUE_SHARDS = 4;
+
 export const dueKeys = (outdialId: string, partition: DuePartition, sortTime: string, targetId: string) => ({
-  gsi3pk: duePartitionKey(outdialId, partition),
+  gsi3pk: duePartitionKey(outdialId, partition, shardOf(targetId, DUE_SHARDS)),
   gsi3sk: `${sortTime}#${targetId}`,
 });
 
-export const duePartitionKey = (outdialId: string, partition: DuePartition) =>
-  `outdial#${outdialId}#due#${partition}`;
+export const duePartitionKey = (outdialId: string, partition: DuePartition, shard: number) =>
+  `outdial#${outdialId}#due#${partition}#${shard}`;
+
+export const duePartitionKeys = (outdialId: string, partition: DuePartition) =>
+  Array.from({ length: DUE_SHARDS }, (_, shard) => duePartitionKey(outdialId, partition, shard));
 
 /**
  * Engine partitions of the byState index: campaigns the tick must visit (run or stopping), sharded so
@@ -97,10 +113,8 @@ export const duePartitionKey = (outdialId: string, partition: DuePartition) =>
  */
 export const ACTIVE_SHARDS = 4;
 
-const shardOf = (id: string) => Number.parseInt(id.replace(/-/g, '').slice(-4), 16) % ACTIVE_SHARDS;
-
 export const activeCampaignKeys = (campaignId: string) => ({
-  gsi4pk: activeShardKey(shardOf(campaignId)),
+  gsi4pk: activeShardKey(shardOf(campaignId, ACTIVE_SHARDS)),
   gsi4sk: campaignId,
 });
 

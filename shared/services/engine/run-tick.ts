@@ -6,6 +6,7 @@
 import type { Campaigncall } from '#domain/campaigncall.ts';
 import { callsAllowed, chooseDestination, DEFAULT_MAX_CONCURRENT_CALLS, isDue } from '#domain/dialing.ts';
 import { isNil, NIL_UUID } from '#domain/ids.ts';
+import type { Outplan } from '#domain/outplan.ts';
 import { formatTimestamp } from '#domain/time.ts';
 import type { DialJob } from '#ports/dial-queue.ts';
 import type { ClaimLimit, EngineCampaign } from '#ports/engine-store.ts';
@@ -77,6 +78,8 @@ const step = async (
     return { outcome: 'misconfigured', claimed: 0 };
   }
 
+  await reviewExhausted(deps, campaign, outplan, now);
+
   // Free agents take callers already waiting before new calls are started for them.
   await serveWaitingCallers(deps, campaign.queue_id);
   const pace = await pacing(deps, campaign);
@@ -134,6 +137,28 @@ const step = async (
     }
   }
   return { outcome: 'waiting', claimed: 0 };
+};
+
+/** Most parked targets one tick reviews after a dial_info change; the rest wait for the next tick. */
+const REVIEW_BATCH = 100;
+
+/**
+ * §6 dial_info: raising a maximum can revive exhausted targets. Parked targets are reviewed once per
+ * dial_info change, a batch per tick: those with tries left go back among the retries (due from the
+ * end of their last attempt), the others are parked again after the change, so none is read twice.
+ */
+const reviewExhausted = async (deps: EngineDeps, campaign: EngineCampaign, outplan: Outplan, now: string) => {
+  const changedAt = outplan._dial_info_at;
+  if (!changedAt || (campaign._exhausted_reviewed ?? '') >= changedAt) return;
+  const parked = await deps.engine.exhaustedTargets(campaign.outdial_id, changedAt, REVIEW_BATCH);
+  for (const target of parked) {
+    if (chooseDestination(target, outplan)) {
+      await deps.engine.reviveExhausted(target, target.tm_update ?? target.tm_create);
+    } else {
+      await deps.engine.parkExhausted(target, now);
+    }
+  }
+  if (parked.length < REVIEW_BATCH) await deps.engine.markExhaustedReviewed(campaign.id, changedAt);
 };
 
 /** §5.3: capacity from available agents and service level, or the campaign's concurrency cap. */
