@@ -79,6 +79,29 @@ describe('duplicate and out-of-order events', () => {
     expect(await snapshot(h)).toEqual(settled);
   });
 
+  it('hangs up a call that rings or answers after its attempt was closed, and changes nothing else', async () => {
+    const { h, call } = await aPlacedAttempt();
+    await post(call.id, call.reference_id, 'completed', 2, 'dialout');
+    const settled = await snapshot(h);
+    const provider = sys.engine.deps.provider;
+    const hangup = provider.hangup.bind(provider);
+    const hungUp: string[] = [];
+    provider.hangup = async (id) => {
+      hungUp.push(id);
+      return hangup(id);
+    };
+    try {
+      expect((await post(call.id, call.reference_id, 'answered', 3)).status).toBe(200);
+      expect((await post(call.id, call.reference_id, 'completed', 4, 'normal')).status).toBe(200);
+    } finally {
+      provider.hangup = hangup;
+    }
+
+    expect(hungUp).toEqual([call.reference_id]);
+    expect((await provider.getCall(call.reference_id))?.phase).toBe('ended');
+    expect(await snapshot(h)).toEqual(settled);
+  });
+
   it('moves an attempt to progressing once, however often it is reported answered', async () => {
     const { h, call } = await aPlacedAttempt();
     for (const sequence of [1, 1, 2]) await post(call.id, call.reference_id, 'answered', sequence);

@@ -14,7 +14,8 @@ export type EventOutcome =
   | 'ignored'
   | 'answered'
   | 'finished'
-  | 'duplicate';
+  | 'duplicate'
+  | 'hung-up';
 
 export const recordCallEvent = async (
   deps: EngineDeps,
@@ -24,8 +25,16 @@ export const recordCallEvent = async (
   const call = await deps.engine.getCampaigncall(event.attemptId);
   if (!call) return 'unknown-attempt';
   // The callback URL names the attempt; the call id must match the one placed (when it is known yet).
-  if (call._call_id && call._call_id !== event.callId) return 'other-call';
-  if (call.status === 'done') return 'duplicate';
+  const ours = !call._call_id || call._call_id === event.callId;
+  if (!ours || call.status === 'done') {
+    // A live call no open attempt owns (closed meanwhile, e.g. by the sweeper, or one we never
+    // recorded) would leave a person on a line nobody handles: end it. Hangup is idempotent.
+    if (event.kind !== 'completed') {
+      await deps.provider.hangup(event.callId);
+      return 'hung-up';
+    }
+    return ours ? 'duplicate' : 'other-call';
+  }
   switch (event.kind) {
     case 'ringing':
       return 'ignored';
