@@ -1,6 +1,9 @@
 /**
- * Bundle size and module load time of every API Lambda, built with the construct's own esbuild options
- * (infra/constructs/node-function.ts), next to a bundle holding only `new DynamoDBClient({})`.
+ * Bundle size and module load time of every Lambda (API families, engine, webhooks), built with the
+ * construct's own esbuild options (infra/constructs/node-function.ts), next to a bundle holding only
+ * `new DynamoDBClient({})`. Then one function built twice more, with the AWS SDK left external
+ * (resolved from node_modules at load time, as a function relying on the runtime's SDK would) and
+ * bundled, to show what bundling the SDK buys at init.
  *
  *   npx tsx bench/bundle-size.ts [--runs 9]
  *
@@ -13,6 +16,8 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import { families } from '#functions/api/families.ts';
+import { ENGINE_ENTRIES } from '../infra/constructs/engine.ts';
+import { EVENTS_ENTRIES } from '../infra/constructs/events.ts';
 import { bundleOptions } from '../infra/constructs/node-function.ts';
 
 const BUDGET_KB = 500;
@@ -21,6 +26,11 @@ const outRoot = join(root, '.bench', 'bundles');
 const runsArg = process.argv.indexOf('--runs');
 const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 9;
 
+/** What "the SDK" means when it is left to the runtime: every AWS SDK and Smithy package. */
+const SDK_EXTERNAL = ['@aws-sdk/*', '@smithy/*'];
+/** The function built both ways: a typical API family (DynamoDB document client, zod, middy). */
+const SDK_COMPARISON = 'campaigns';
+
 interface Result {
   name: string;
   kb: number;
@@ -28,7 +38,16 @@ interface Result {
   top: string;
 }
 
-const bundle = async (name: string, entry: string): Promise<{ file: string; metafile: Metafile }> => {
+interface Variant {
+  /** Packages left out of the bundle. @default bundleOptions.external (none) */
+  external?: string[];
+}
+
+const bundle = async (
+  name: string,
+  entry: string,
+  variant: Variant = {},
+): Promise<{ file: string; metafile: Metafile }> => {
   const outfile = join(outRoot, name.replace(/\W+/g, '-'), 'index.mjs');
   const out = await build({
     entryPoints: [entry],
@@ -43,7 +62,9 @@ const bundle = async (name: string, entry: string): Promise<{ file: string; meta
     minify: bundleOptions.minify,
     sourcemap: bundleOptions.sourcemap,
     sourcesContent: false,
-    external: bundleOptions.external,
+    external: variant.external ?? bundleOptions.external,
+    // With the SDK external its credential chain is the runtime's own; nothing to swap.
+    alias: variant.external ? {} : { ...bundleOptions.alias },
     metafile: true,
     logLevel: 'warning',
   });
@@ -81,8 +102,8 @@ const loadTimeMs = (file: string): number => {
   return samples[Math.floor(samples.length / 2)] ?? Number.NaN;
 };
 
-const measure = async (name: string, entry: string): Promise<Result> => {
-  const { file, metafile } = await bundle(name, entry);
+const measure = async (name: string, entry: string, variant: Variant = {}): Promise<Result> => {
+  const { file, metafile } = await bundle(name, entry, variant);
   return { name, kb: statSync(file).size / 1024, loadMs: loadTimeMs(file), top: heaviest(metafile) };
 };
 
@@ -95,9 +116,13 @@ const main = async () => {
     "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nexport const client = new DynamoDBClient({});\n",
   );
   const baseline = await measure('bare DynamoDBClient', baselineEntry);
+  const entries: [string, string][] = [
+    ...families.map((f): [string, string] => [f.name, join('functions', 'api', `${f.name}.ts`)]),
+    ...Object.entries(ENGINE_ENTRIES),
+    ...Object.entries(EVENTS_ENTRIES),
+  ];
   const results: Result[] = [];
-  for (const f of families)
-    results.push(await measure(f.name, join(root, 'functions', 'api', `${f.name}.ts`)));
+  for (const [name, entry] of entries) results.push(await measure(name, join(root, entry)));
 
   console.log(`node ${process.version}, ${runs} runs per bundle, median load time; budget ${BUDGET_KB} KB\n`);
   const rows = [
@@ -122,6 +147,24 @@ const main = async () => {
     );
   const over = results.filter((r) => r.kb > BUDGET_KB);
   if (over.length > 0) console.log(`\n${over.length} of ${results.length} bundles exceed ${BUDGET_KB} KB.`);
+  else console.log(`\nAll ${results.length} bundles are within ${BUDGET_KB} KB.`);
+
+  // Bundled vs external SDK, measured back to back so both see the same machine load.
+  const comparisonEntry = join(root, 'functions', 'api', `${SDK_COMPARISON}.ts`);
+  const external = await measure(`${SDK_COMPARISON} (SDK external)`, comparisonEntry, {
+    external: SDK_EXTERNAL,
+  });
+  const bundled = await measure(`${SDK_COMPARISON} (SDK bundled)`, comparisonEntry);
+  console.log(`\n${SDK_COMPARISON}: module load time, median of ${runs} fresh processes`);
+  console.log(
+    `  SDK bundled   ${bundled.kb.toFixed(1).padStart(6)} KB  ${bundled.loadMs.toFixed(1).padStart(6)} ms`,
+  );
+  console.log(
+    `  SDK external  ${external.kb.toFixed(1).padStart(6)} KB  ${external.loadMs.toFixed(1).padStart(6)} ms  (+ SDK from node_modules)`,
+  );
+  console.log(
+    `  bundled loads in ${((bundled.loadMs / external.loadMs) * 100).toFixed(0)}% of the external time`,
+  );
 };
 
 await main();

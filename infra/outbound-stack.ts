@@ -1,6 +1,6 @@
 /**
- * The Outbound stack: stateful constructs (table, operator key) built first and passed into the
- * stateless ones (API functions, alarms). Engine constructs (queues, tick, dialer) slot in the same way.
+ * The Outbound stack: stateful constructs (table, operator key, carrier credentials) built first and
+ * passed into the stateless ones (API, engine, webhook pipeline, alarms and dashboard).
  */
 import { fileURLToPath } from 'node:url';
 import { Aws, CfnOutput, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
@@ -9,9 +9,11 @@ import type { Construct, Node } from 'constructs';
 import { families } from '#functions/api/families.ts';
 import { API_BASE_PATH, Api } from './constructs/api.ts';
 import { Data } from './constructs/data.ts';
-import { Engine } from './constructs/engine.ts';
+import { Engine, PROVIDER_CLIENTS, type ProviderSettings } from './constructs/engine.ts';
+import { Events } from './constructs/events.ts';
+import type { NodeFunction } from './constructs/node-function.ts';
 import { Observability } from './constructs/observability.ts';
-import { OperatorKey } from './constructs/secrets.ts';
+import { OperatorKey, type TWILIO_SECRET_PLACEHOLDER, TwilioCredentials } from './constructs/secrets.ts';
 import { apiTableAccess } from './constructs/table-access.ts';
 
 /** Directory of package.json: bundling resolves the `#…` imports map from there. */
@@ -23,7 +25,15 @@ export interface OutboundSettings {
   corsOrigins: string[];
   throttle: { burstLimit: number; rateLimit: number };
   alarmEmail: string | undefined;
+  /** The carrier the engine dials through. */
+  provider: 'simulator' | 'twilio';
+  /** Twilio only: the account's calls per second, shared by every dialer. */
+  twilioCps: number;
+  /** Most dialer invocations at once. @default - from the provider (engine.ts) */
+  dialerConcurrency: number | undefined;
 }
+
+const PROVIDERS = ['simulator', 'twilio'] as const;
 
 /** cdk.json gives booleans and numbers; `-c key=value` gives strings. Anything else is a mistake. */
 const flag = (node: Node, key: string): boolean | undefined => {
@@ -65,6 +75,13 @@ export const settingsFromContext = (node: Node): OutboundSettings => {
   if (alarmEmail !== undefined && typeof alarmEmail !== 'string') {
     throw new Error('context outbound:alarmEmail must be a string');
   }
+  const provider: unknown = node.tryGetContext('outbound:provider') ?? 'simulator';
+  if (!PROVIDERS.includes(provider as never)) {
+    throw new Error(`context outbound:provider must be simulator or twilio, got ${JSON.stringify(provider)}`);
+  }
+  const twilioCps = num(node, 'outbound:twilioCps', 1);
+  if (!Number.isInteger(twilioCps)) throw new Error('context outbound:twilioCps must be a whole number');
+  const dialerConcurrency: unknown = node.tryGetContext('outbound:dialerConcurrency');
   return {
     throwaway,
     corsOrigins: list(node, 'outbound:corsOrigins'),
@@ -73,6 +90,12 @@ export const settingsFromContext = (node: Node): OutboundSettings => {
       rateLimit: num(node, 'outbound:throttleRate', 100),
     },
     alarmEmail: alarmEmail || undefined,
+    provider: provider as OutboundSettings['provider'],
+    twilioCps,
+    dialerConcurrency:
+      dialerConcurrency === undefined || dialerConcurrency === null || dialerConcurrency === ''
+        ? undefined
+        : num(node, 'outbound:dialerConcurrency', 2),
   };
 };
 
@@ -86,7 +109,10 @@ export class OutboundStack extends Stack {
   readonly operatorKey: OperatorKey;
   readonly api: Api;
   readonly engine: Engine;
+  readonly events: Events;
   readonly observability: Observability;
+  /** Twilio only. */
+  readonly twilioCredentials: TwilioCredentials | undefined;
 
   constructor(scope: Construct, id: string, props: OutboundStackProps = {}) {
     super(scope, id, {
@@ -99,6 +125,13 @@ export class OutboundStack extends Stack {
     // Stateful.
     this.data = new Data(this, 'Data', { removalPolicy });
     this.operatorKey = new OperatorKey(this, 'OperatorKey', { stackName: this.stackName, removalPolicy });
+    this.twilioCredentials =
+      settings.provider === 'twilio'
+        ? new TwilioCredentials(this, 'TwilioCredentials', { stackName: this.stackName, removalPolicy })
+        : undefined;
+    const provider: ProviderSettings = this.twilioCredentials
+      ? { kind: 'twilio', cps: settings.twilioCps, credentials: this.twilioCredentials }
+      : { kind: 'simulator' };
 
     // Stateless.
     this.api = new Api(this, 'Api', {
@@ -115,20 +148,40 @@ export class OutboundStack extends Stack {
       projectRoot: PROJECT_ROOT,
       data: this.data,
       api: this.api,
-      dialerConcurrency: num(this.node, 'outbound:dialerConcurrency', 2),
+      provider,
+      ...(settings.dialerConcurrency !== undefined ? { dialerConcurrency: settings.dialerConcurrency } : {}),
       prefix: this.stackName,
       removalPolicy,
     });
+    // Custom metrics per deployment: two stacks in one account never mix their call counts.
+    const metricsNamespace = `Outbound/${this.stackName}`;
+    this.events = new Events(this, 'Events', {
+      projectRoot: PROJECT_ROOT,
+      data: this.data,
+      prefix: this.stackName,
+      metricsNamespace,
+      removalPolicy,
+    });
+    const functions = new Map<string, NodeFunction>([
+      ...this.api.functions,
+      ...this.engine.functions,
+      ...this.events.functions,
+    ]);
     this.observability = new Observability(this, 'Observability', {
       httpApi: this.api.httpApi,
-      functions: this.api.functions,
+      functions,
+      calls: {
+        namespace: metricsNamespace,
+        dialQueue: this.engine.dialQueue,
+        deliveryQueue: this.events.deliveryQueue,
+      },
       removalPolicy,
       ...(settings.alarmEmail ? { alarmEmail: settings.alarmEmail } : {}),
     });
 
     const topic = this.observability.topic;
     if (topic) {
-      for (const a of this.engine.alarms) {
+      for (const a of [...this.engine.alarms, ...this.events.alarms]) {
         a.addAlarmAction(new SnsAction(topic));
         a.addOkAction(new SnsAction(topic));
       }
@@ -159,11 +212,38 @@ export class OutboundStack extends Stack {
     }
     new CfnOutput(this, 'ProviderWebhookUrl', {
       description: 'Where the telephony provider posts call events (public route, checked by signature)',
-      value: `${this.api.httpApi.apiEndpoint}${API_BASE_PATH}/providers/{provider}/events`,
+      value: `${this.api.httpApi.apiEndpoint}${API_BASE_PATH}/providers/${this.twilioCredentials ? 'twilio' : '{provider}'}/events`,
     });
+    if (this.twilioCredentials) {
+      const twilioSecret = this.twilioCredentials.secretName;
+      const example: Record<keyof typeof TWILIO_SECRET_PLACEHOLDER, string> = {
+        TWILIO_ACCOUNT_SID: 'ACxxxxxxxx',
+        TWILIO_AUTH_TOKEN: 'your-auth-token',
+      };
+      new CfnOutput(this, 'TwilioSecretName', {
+        description:
+          'Secrets Manager secret for the Twilio account SID and auth token (a placeholder until you fill it in)',
+        value: twilioSecret,
+      });
+      new CfnOutput(this, 'TwilioSecretCommand', {
+        description:
+          'Stores your Twilio credentials (replace both values); new function containers read them',
+        value: `aws secretsmanager put-secret-value --region ${Aws.REGION} --secret-id ${twilioSecret} --secret-string '${JSON.stringify(example)}'`,
+      });
+      new CfnOutput(this, 'TwilioSecretReaders', {
+        description:
+          'Functions that read the Twilio credentials; update their configuration to use new values at once',
+        value: Fn.join(
+          ' ',
+          [...this.engine.functions]
+            .filter(([name]) => (PROVIDER_CLIENTS as readonly string[]).includes(name))
+            .map(([, f]) => f.fn.functionName),
+        ),
+      });
+    }
     new CfnOutput(this, 'TableName', { description: 'The DynamoDB table', value: this.data.table.tableName });
     new CfnOutput(this, 'DashboardName', {
-      description: 'CloudWatch dashboard of the API and its functions',
+      description: 'CloudWatch dashboard: calls placed, answered and failed, queue age, API and functions',
       value: this.observability.dashboard.dashboardName,
     });
   }

@@ -1,7 +1,8 @@
 /**
- * Table stream (NEW_AND_OLD_IMAGES) → webhook delivery jobs. Records are handled in order; on a failure
- * the first record not fully enqueued is reported, so it and the ones after it come back (partial batch
- * response) and nothing is lost between a write and its webhook.
+ * Table stream (NEW_AND_OLD_IMAGES) → webhook delivery jobs, and call metrics. Records are handled in
+ * order; on a failure the first record not fully enqueued is reported, so it and the ones after it come
+ * back (partial batch response) and nothing is lost between a write and its webhook. Metrics count only
+ * the records before that one, so a retried record is counted once.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -11,9 +12,15 @@ import { cryptoIds } from '#adapters/crypto-ids.ts';
 import { DynamoAccesskeyStore } from '#adapters/dynamodb/accesskey-store.ts';
 import { createDocumentClient } from '#adapters/dynamodb/client.ts';
 import { SqsWebhookQueue } from '#adapters/sqs/webhook-queue.ts';
+import { type CallCounts, callCounts, isEmpty } from '#services/events/call-metrics.ts';
 import { type EnqueueDeps, enqueueDeliveries, type ItemChange } from '#services/events/enqueue-deliveries.ts';
 import { config } from '#shared/config.ts';
-import { logger } from '#shared/observability.ts';
+import { logger, publishCallCounts } from '#shared/observability.ts';
+
+export type StreamHandlerDeps = EnqueueDeps & {
+  /** Where the batch's call counts go. @default - not counted (the local runtime) */
+  publishCalls?: (counts: CallCounts) => void;
+};
 
 type Image = NonNullable<NonNullable<DynamoDBRecord['dynamodb']>['NewImage']>;
 
@@ -32,18 +39,28 @@ export const toItemChange = (record: DynamoDBRecord): ItemChange => {
 };
 
 export const buildStreamHandler =
-  (deps: EnqueueDeps) =>
+  (deps: StreamHandlerDeps) =>
   async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
     const records = event.Records;
+    const changes = records.map(toItemChange);
     let failedAt: number | undefined;
     try {
-      const result = await enqueueDeliveries(deps, records.map(toItemChange));
+      const result = await enqueueDeliveries(deps, changes);
       failedAt = result.failedAt;
       for (const t of result.tooLarge) logger.error('webhook event too large to queue; dropped', t);
       if (result.enqueued) logger.debug('webhook deliveries queued', { count: result.enqueued });
     } catch (err) {
       logger.warn('stream batch will be retried', { error: err as Error });
       failedAt = 0;
+    }
+    if (deps.publishCalls) {
+      const counts = callCounts(failedAt === undefined ? changes : changes.slice(0, failedAt));
+      try {
+        if (!isEmpty(counts)) deps.publishCalls(counts);
+      } catch (err) {
+        // A metric is not worth a redelivered webhook.
+        logger.warn('call metrics not published', { error: err as Error });
+      }
     }
     const failed = failedAt === undefined ? undefined : records[failedAt]?.dynamodb?.SequenceNumber;
     return { batchItemFailures: failed ? [{ itemIdentifier: failed }] : [] };
@@ -56,6 +73,7 @@ const build = () => {
     accesskeys: new DynamoAccesskeyStore(createDocumentClient(), cfg.tableName),
     ids: cryptoIds,
     sink: new SqsWebhookQueue(new SQSClient({ region: cfg.awsRegion, maxAttempts: 3 }), cfg.webhookQueueUrl),
+    publishCalls: publishCallCounts,
   });
 };
 

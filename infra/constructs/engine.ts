@@ -2,7 +2,8 @@
  * The dialing engine in AWS: an EventBridge rule fans out twelve tick messages a minute (one every
  * 5 s) to the tick function; the tick fills the dial queue, whose consumer places calls with the
  * carrier CPS budget as its concurrency; the provider posts call events to a public webhook route.
- * The simulator's delayed events travel through their own queue (Lambda cannot hold timers).
+ * The carrier is the call simulator (its delayed events travel through their own queue, as Lambda
+ * cannot hold timers) or Twilio (credentials in Secrets Manager, calls paced to the account's CPS).
  */
 import { join } from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
@@ -17,7 +18,39 @@ import { Construct } from 'constructs';
 import { API_BASE_PATH, type Api } from './api.ts';
 import type { Data } from './data.ts';
 import { NodeFunction, type PowertoolsLogLevel } from './node-function.ts';
+import type { TwilioCredentials } from './secrets.ts';
 import { type EngineFunctionName, engineTableAccess } from './table-access.ts';
+
+/** Entry files, relative to the project root (bench/bundle-size.ts measures the same files). */
+export const ENGINE_ENTRIES: Readonly<Record<EngineFunctionName, string>> = {
+  tick: 'functions/engine/tick.ts',
+  'tick-fanout': 'functions/engine/tick-fanout.ts',
+  dialer: 'functions/engine/dialer.ts',
+  'provider-events': 'functions/webhooks/provider-events.ts',
+  'simulator-events': 'functions/engine/simulator-events.ts',
+};
+
+/** The carrier the engine dials through (context `outbound:provider`). */
+export type ProviderSettings =
+  | { kind: 'simulator' }
+  | {
+      kind: 'twilio';
+      /** The account's calls-per-second budget, shared by every dialer (context `outbound:twilioCps`). */
+      cps: number;
+      credentials: TwilioCredentials;
+    };
+
+/**
+ * Functions that talk to the carrier: the dialer places calls, provider-events verifies its webhook
+ * signatures, the tick's sweeper asks about and hangs up silent calls (shared/services/engine/sweep.ts).
+ */
+export const PROVIDER_CLIENTS = ['tick', 'dialer', 'provider-events'] as const satisfies EngineFunctionName[];
+
+/**
+ * Dialers one CPS budget keeps busy: a call create takes up to about a second, so each running dialer
+ * uses at most ~1 call per second of the budget; more would only wait for tokens. Lambda's floor is 2.
+ */
+export const dialerConcurrencyFor = (cps: number) => Math.max(2, Math.ceil(cps));
 
 export interface EngineProps {
   projectRoot: string;
@@ -27,9 +60,11 @@ export interface EngineProps {
   /**
    * Most dialer invocations at once: each places calls one after another, so this bounds the call
    * rate the carrier sees (its CPS budget). Lambda's floor is 2.
-   * @default 2 (context `outbound:dialerConcurrency`)
+   * @default 2 with the simulator; with Twilio dialerConcurrencyFor(cps). Context `outbound:dialerConcurrency`.
    */
   dialerConcurrency?: number;
+  /** @default { kind: 'simulator' }: deploys and dials without a carrier account. */
+  provider?: ProviderSettings;
   /** Stack name, prefixing alarm names. */
   prefix: string;
   removalPolicy?: RemovalPolicy;
@@ -47,8 +82,11 @@ export class Engine extends Construct {
   readonly tickQueue: Queue;
   readonly dialQueue: Queue;
   readonly dialDeadLetterQueue: Queue;
-  readonly simulatorEventsQueue: Queue;
-  readonly simulatorSecret: Secret;
+  /** Simulator only. */
+  readonly simulatorEventsQueue: Queue | undefined;
+  /** Simulator only. */
+  readonly simulatorSecret: Secret | undefined;
+  readonly dialerConcurrency: number;
   readonly schedule: Rule;
   readonly functions: ReadonlyMap<EngineFunctionName, NodeFunction>;
   /** Dead-letter depth alarms; the stack sends them to the alarm topic. */
@@ -56,7 +94,17 @@ export class Engine extends Construct {
 
   constructor(scope: Construct, id: string, props: EngineProps) {
     super(scope, id);
-    const dialerConcurrency = props.dialerConcurrency ?? 2;
+    const provider = props.provider ?? { kind: 'simulator' };
+    if (
+      provider.kind === 'twilio' &&
+      (!Number.isInteger(provider.cps) || provider.cps < 1 || provider.cps > 1000)
+    ) {
+      throw new Error(`${id}: Twilio cps must be an integer from 1 to 1000, got ${provider.cps}`);
+    }
+    const dialerConcurrency =
+      props.dialerConcurrency ?? (provider.kind === 'twilio' ? dialerConcurrencyFor(provider.cps) : 2);
+    this.dialerConcurrency = dialerConcurrency;
+    const simulated = provider.kind === 'simulator';
     if (!Number.isInteger(dialerConcurrency) || dialerConcurrency < 2 || dialerConcurrency > 1000) {
       throw new Error(`${id}: dialerConcurrency must be an integer from 2 to 1000, got ${dialerConcurrency}`);
     }
@@ -83,75 +131,92 @@ export class Engine extends Construct {
     // A tick failing three times is stale by then; the DLQ only shows that ticks keep failing.
     const tick = queue('TickQueue', Duration.seconds(90), 3);
     const dial = queue('DialQueue', Duration.seconds(180), 5);
-    const sim = queue('SimulatorEventsQueue', Duration.seconds(60), 5);
+    const sim = simulated ? queue('SimulatorEventsQueue', Duration.seconds(60), 5) : undefined;
     this.tickQueue = tick.q;
     this.dialQueue = dial.q;
     this.dialDeadLetterQueue = dial.dlq!;
-    this.simulatorEventsQueue = sim.q;
+    this.simulatorEventsQueue = sim?.q;
 
-    this.simulatorSecret = new Secret(this, 'SimulatorSigningKey', {
-      description: 'Outbound: key signing the call simulator webhook events',
-      generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
-      removalPolicy,
-    });
-    Validations.of(this.simulatorSecret).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
-        'The simulator signing key is shared by the dialer (signs) and provider-events (verifies), both ' +
-        'read once per container; a rotation would make in-flight simulated calls fail verification. ' +
-        'It guards test traffic only; replace it by hand with a stack update (docs/deploy.md).',
-    });
+    this.simulatorSecret = simulated
+      ? new Secret(this, 'SimulatorSigningKey', {
+          description: 'Outbound: key signing the call simulator webhook events',
+          generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
+          removalPolicy,
+        })
+      : undefined;
+    if (this.simulatorSecret) {
+      Validations.of(this.simulatorSecret).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason:
+          'The simulator signing key is shared by the dialer (signs) and provider-events (verifies), both ' +
+          'read once per container; a rotation would make in-flight simulated calls fail verification. ' +
+          'It guards test traffic only; replace it by hand with a stack update (docs/deploy.md).',
+      });
+    }
 
     const publicBaseUrl = props.api.httpApi.apiEndpoint;
     const base = {
       TABLE_NAME: props.data.table.tableName,
       OUTBOUND_RUNTIME: 'aws',
     };
-    const engineEnv = { ...base, PUBLIC_BASE_URL: publicBaseUrl, TELEPHONY_PROVIDER: 'simulator' };
-    const specs: Record<
-      EngineFunctionName,
-      { entry: string; description: string; timeout: Duration; environment: Record<string, string> }
+    const engineEnv = { ...base, PUBLIC_BASE_URL: publicBaseUrl, TELEPHONY_PROVIDER: provider.kind };
+    // Carrier settings for the functions that call it; the credentials' ARN is added with the grant.
+    const carrierEnv: Record<string, string> =
+      provider.kind === 'twilio'
+        ? { TWILIO_CPS: String(provider.cps) }
+        : { SIMULATOR_SECRET_ARN: this.simulatorSecret!.secretArn };
+    const specs: Partial<
+      Record<
+        EngineFunctionName,
+        { description: string; timeout: Duration; environment: Record<string, string> }
+      >
     > = {
       tick: {
-        entry: 'functions/engine/tick.ts',
         description: 'Outbound engine: tick (claims due targets, enqueues dial jobs, sweeps)',
         timeout: Duration.seconds(60),
-        environment: { ...engineEnv, DIAL_QUEUE_URL: this.dialQueue.queueUrl },
+        environment: {
+          ...engineEnv,
+          DIAL_QUEUE_URL: this.dialQueue.queueUrl,
+          ...(provider.kind === 'twilio' ? carrierEnv : {}),
+        },
       },
       'tick-fanout': {
-        entry: 'functions/engine/tick-fanout.ts',
         description: 'Outbound engine: tick fan-out (twelve ticks a minute)',
         timeout: Duration.seconds(10),
         environment: { ...base, TICK_QUEUE_URL: this.tickQueue.queueUrl },
       },
       dialer: {
-        entry: 'functions/engine/dialer.ts',
         description: 'Outbound engine: dialer (places calls from the dial queue)',
         timeout: Duration.seconds(30),
         environment: {
           ...engineEnv,
-          SIMULATOR_SECRET_ARN: this.simulatorSecret.secretArn,
-          SIM_EVENTS_QUEUE_URL: this.simulatorEventsQueue.queueUrl,
+          ...carrierEnv,
+          ...(sim ? { SIM_EVENTS_QUEUE_URL: sim.q.queueUrl } : {}),
         },
       },
       'provider-events': {
-        entry: 'functions/webhooks/provider-events.ts',
         description: 'Outbound engine: provider call events webhook',
         timeout: Duration.seconds(10),
-        environment: { ...engineEnv, SIMULATOR_SECRET_ARN: this.simulatorSecret.secretArn },
+        environment: { ...engineEnv, ...carrierEnv },
       },
-      'simulator-events': {
-        entry: 'functions/engine/simulator-events.ts',
-        description: 'Outbound engine: posts the call simulator events when due',
-        timeout: Duration.seconds(10),
-        environment: {},
-      },
+      ...(simulated
+        ? {
+            'simulator-events': {
+              description: 'Outbound engine: posts the call simulator events when due',
+              timeout: Duration.seconds(10),
+              environment: {},
+            },
+          }
+        : {}),
     };
 
     const functions = new Map<EngineFunctionName, NodeFunction>();
-    for (const [name, spec] of Object.entries(specs) as [EngineFunctionName, (typeof specs)['tick']][]) {
+    for (const [name, spec] of Object.entries(specs) as [
+      EngineFunctionName,
+      NonNullable<(typeof specs)['tick']>,
+    ][]) {
       const fn = new NodeFunction(this, pascal(name), {
-        entry: join(props.projectRoot, spec.entry),
+        entry: join(props.projectRoot, ENGINE_ENTRIES[name]),
         projectRoot: props.projectRoot,
         description: spec.description,
         timeout: spec.timeout,
@@ -169,9 +234,13 @@ export class Engine extends Construct {
     // Sends: each function only to the queue it fills.
     this.tickQueue.grantSendMessages(fn('tick-fanout'));
     this.dialQueue.grantSendMessages(fn('tick'));
-    this.simulatorEventsQueue.grantSendMessages(fn('dialer'));
-    this.simulatorSecret.grantRead(fn('dialer'));
-    this.simulatorSecret.grantRead(fn('provider-events'));
+    if (sim && this.simulatorSecret) {
+      sim.q.grantSendMessages(fn('dialer'));
+      this.simulatorSecret.grantRead(fn('dialer'));
+      this.simulatorSecret.grantRead(fn('provider-events'));
+    } else if (provider.kind === 'twilio') {
+      for (const name of PROVIDER_CLIENTS) provider.credentials.grantReadTo(fn(name));
+    }
 
     // Consumers: partial batch failures, bounded concurrency.
     fn('tick').addEventSource(
@@ -184,13 +253,11 @@ export class Engine extends Construct {
         maxConcurrency: dialerConcurrency,
       }),
     );
-    fn('simulator-events').addEventSource(
-      new SqsEventSource(this.simulatorEventsQueue, {
-        batchSize: 10,
-        reportBatchItemFailures: true,
-        maxConcurrency: 2,
-      }),
-    );
+    if (sim) {
+      fn('simulator-events').addEventSource(
+        new SqsEventSource(sim.q, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: 2 }),
+      );
+    }
 
     this.schedule = new Rule(this, 'TickSchedule', {
       description: 'Outbound engine: fans out the tick every minute',
@@ -205,11 +272,14 @@ export class Engine extends Construct {
       functions.get('provider-events')!,
     );
 
-    for (const [aid, dlq, what] of [
+    const deadLetters: [string, Queue, string][] = [
       ['DialDeadLetters', this.dialDeadLetterQueue, 'dial jobs'],
-      ['SimulatorEventsDeadLetters', sim.dlq!, 'simulator events'],
+      ...(sim
+        ? [['SimulatorEventsDeadLetters', sim.dlq!, 'simulator events'] as [string, Queue, string]]
+        : []),
       ['TickDeadLetters', tick.dlq!, 'ticks'],
-    ] as const) {
+    ];
+    for (const [aid, dlq, what] of deadLetters) {
       this.alarms.push(
         new Alarm(this, `${aid}Alarm`, {
           alarmName: `${props.prefix}-${aid}`,

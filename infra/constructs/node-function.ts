@@ -1,10 +1,24 @@
 /** One Lambda function shape for the whole service: every entry point is deployed through this. */
+import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+
+/**
+ * Modules swapped at bundle time. The SDK's default credential chain (`@aws-sdk/credential-provider-node`:
+ * SSO, ini files, credential_process, web identity, instance metadata, and the STS/SSO clients they
+ * pull in) is about a fifth of every bundle, yet in Lambda the role's credentials are always in the
+ * environment; infra/bundling/lambda-credentials.ts reads them there (container credentials as the
+ * fallback). Absolute paths: esbuild resolves an alias target from its working directory.
+ */
+export const bundleAliases: Readonly<Record<string, string>> = {
+  '@aws-sdk/credential-provider-node': fileURLToPath(
+    new URL('../bundling/lambda-credentials.ts', import.meta.url),
+  ),
+};
 
 /**
  * Bundle options as plain data, shared with bench/bundle-size.ts so the bench measures what ships.
@@ -20,6 +34,7 @@ export const bundleOptions = {
   sourcemap: true,
   /** Nothing external: the SDK is bundled, pinned by package-lock.json, and tree-shaken. */
   external: [] as string[],
+  alias: bundleAliases,
 } as const;
 
 export type PowertoolsLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
@@ -127,6 +142,8 @@ export class NodeFunction extends Construct {
         // Stack traces need file and line, not our sources shipped a second time inside the map.
         sourcesContent: false,
         externalModules: bundleOptions.external,
+        // `--alias:from=to`, once per alias (NodejsFunction has no `alias` option of its own).
+        esbuildArgs: { '--alias': Object.entries(bundleOptions.alias).map(([from, to]) => `${from}=${to}`) },
         forceDockerBundling: false,
       },
     });

@@ -1,4 +1,7 @@
-/** Alarms and one dashboard for what exists today: the API and its functions. */
+/**
+ * Alarms (every function's errors and throttles, API 5xx) and one dashboard: the campaign business
+ * first (calls placed per minute, answers, failures by reason, queue age), then the API and functions.
+ */
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
@@ -7,7 +10,8 @@ import {
   Dashboard,
   GraphWidget,
   type IMetric,
-  type Metric,
+  MathExpression,
+  Metric,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -15,8 +19,31 @@ import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { NodeFunction } from './node-function.ts';
+
+/**
+ * Metric names the stream function emits (shared/services/events/call-metrics.ts decides them), and
+ * the dimensions: the Powertools service name on every metric, plus the hangup reason on failures.
+ */
+export const CALL_METRICS = {
+  placed: 'CallsPlaced',
+  answered: 'CallsAnswered',
+  succeeded: 'CallsSucceeded',
+  failed: 'CallsFailed',
+} as const;
+export const SERVICE_DIMENSION = { service: 'outbound' } as const;
+export const REASON_DIMENSION = 'reason';
+
+export interface CallMetricsProps {
+  /** Namespace the stream function writes to (POWERTOOLS_METRICS_NAMESPACE). */
+  namespace: string;
+  /** Its ApproximateAgeOfOldestMessage is how far the dialer is behind the tick. */
+  dialQueue: IQueue;
+  /** How far webhook delivery is behind (a slow or failing customer endpoint shows here first). */
+  deliveryQueue: IQueue;
+}
 
 export interface AlarmThresholds {
   /** @default 1: a Lambda error is a crash or a timeout (domain errors are responses), so one is news. */
@@ -32,8 +59,10 @@ export interface AlarmThresholds {
 
 export interface ObservabilityProps {
   httpApi: HttpApi;
-  /** Function per name (the API family names; engine functions join later). */
+  /** Function per name (API families, engine and webhook functions); each gets error and throttle alarms. */
   functions: ReadonlyMap<string, NodeFunction>;
+  /** @default - no business widgets: the dashboard shows the API and functions only. */
+  calls?: CallMetricsProps;
   /**
    * Where alarm notifications go. With an address, an encrypted SNS topic is created, subscribed and
    * used as every alarm's action.
@@ -131,6 +160,7 @@ export class Observability extends Construct {
       dashboardName: prefix,
       defaultInterval: Duration.hours(3),
     });
+    if (props.calls) this.addCallWidgets(props.calls);
     this.dashboard.addWidgets(
       new GraphWidget({
         title: 'API requests',
@@ -156,6 +186,51 @@ export class Observability extends Construct {
       new GraphWidget({ title: 'Lambda errors', left: errors, width: 8 }),
       new GraphWidget({ title: 'Lambda duration p99 (ms)', left: durations, width: 8 }),
       new GraphWidget({ title: 'Lambda throttles', left: throttles, width: 8 }),
+    );
+  }
+
+  /** Calls placed per minute, answers and failures, failures by hangup reason, queue age. */
+  private addCallWidgets(calls: CallMetricsProps): void {
+    const minute = Duration.minutes(1);
+    const call = (metricName: string, label: string, period = PERIOD) =>
+      new Metric({
+        namespace: calls.namespace,
+        metricName,
+        dimensionsMap: { ...SERVICE_DIMENSION },
+        statistic: 'Sum',
+        period,
+        label,
+      });
+    // Every reason seen, without listing them here: a search over the reason dimension.
+    const byReason = new MathExpression({
+      expression: `SEARCH('{${calls.namespace},${Object.keys(SERVICE_DIMENSION)[0]},${REASON_DIMENSION}} MetricName="${CALL_METRICS.failed}"', 'Sum', ${PERIOD.toSeconds()})`,
+      usingMetrics: {},
+      label: '',
+      period: PERIOD,
+    });
+    const age = (queue: IQueue, label: string) =>
+      queue.metricApproximateAgeOfOldestMessage({ period: minute, statistic: 'Maximum', label });
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Calls placed per minute',
+        left: [call(CALL_METRICS.placed, 'dials/min', minute)],
+        width: 6,
+      }),
+      new GraphWidget({
+        title: 'Answers and failures (per 5 min)',
+        left: [
+          call(CALL_METRICS.answered, 'answered'),
+          call(CALL_METRICS.succeeded, 'succeeded'),
+          call(CALL_METRICS.failed, 'failed'),
+        ],
+        width: 6,
+      }),
+      new GraphWidget({ title: 'Failures by hangup reason (per 5 min)', left: [byReason], width: 6 }),
+      new GraphWidget({
+        title: 'Queue age (s)',
+        left: [age(calls.dialQueue, 'dial queue'), age(calls.deliveryQueue, 'webhook deliveries')],
+        width: 6,
+      }),
     );
   }
 }

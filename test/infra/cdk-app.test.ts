@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, it, onTestFinished } from 'vitest';
 import { families } from '#functions/api/families.ts';
-import { engineTableAccess } from '../../infra/constructs/table-access.ts';
+import { engineTableAccess, eventsTableAccess } from '../../infra/constructs/table-access.ts';
 import { PROJECT_ROOT } from '../../infra/outbound-stack.ts';
 
 const sh = promisify(exec);
@@ -44,7 +44,9 @@ it('synthesises through the cdk.json app command without Docker and without cdk-
   const functions = Object.values(template.Resources as Record<string, { Type: string }>).filter(
     (r) => r.Type === 'AWS::Lambda::Function',
   );
-  expect(functions).toHaveLength(families.length + Object.keys(engineTableAccess).length);
+  expect(functions).toHaveLength(
+    families.length + Object.keys(engineTableAccess).length + Object.keys(eventsTableAccess).length,
+  );
   const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8'));
   expect(report.pluginReports.flatMap((r: { violations: unknown[] }) => r.violations)).toEqual([]);
 });
