@@ -129,7 +129,9 @@ export class FakeTwilio {
   static async start(options: FakeTwilioOptions): Promise<FakeTwilio> {
     let fake: FakeTwilio | undefined;
     const server = createServer((req, res) => {
-      void fake?.handle(req, res).catch((err: unknown) => {
+      // Arrival is when the request line came in, before the body is read.
+      const arrivedMs = performance.timeOrigin + performance.now();
+      void fake?.handle(req, res, arrivedMs).catch((err: unknown) => {
         if (!res.headersSent) res.writeHead(500).end(String(err));
       });
     });
@@ -218,7 +220,7 @@ export class FakeTwilio {
 
   // --- HTTP ---------------------------------------------------------------------------------------
 
-  private async handle(req: IncomingMessage, res: ServerResponse) {
+  private async handle(req: IncomingMessage, res: ServerResponse, arrivedMs: number) {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks).toString('utf8');
@@ -246,7 +248,7 @@ export class FakeTwilio {
       return error(400, 20001, 'Bodies are form-encoded');
     }
     const form = new URLSearchParams(body);
-    if (req.method === 'POST' && !callSid) return this.create(form, send, error);
+    if (req.method === 'POST' && !callSid) return this.create(form, arrivedMs, send, error);
     if (req.method === 'GET' && !callSid) return send(200, { calls: this.list(url.searchParams) });
     const call = callSid ? this.calls.get(callSid) : undefined;
     if (!call) return error(404, 20404, `The requested resource ${url.pathname} was not found`);
@@ -272,10 +274,10 @@ export class FakeTwilio {
 
   private create(
     form: URLSearchParams,
+    atMs: number,
     send: (status: number, json: unknown, headers?: Record<string, string>) => void,
     error: (status: number, code: number, message: string, headers?: Record<string, string>) => void,
   ) {
-    const atMs = performance.timeOrigin + performance.now();
     const to = form.get('To') ?? '';
     const record: CreateRecord = { atMs, to, form, status: 201, overCps: false };
     this.creates.push(record);

@@ -37,8 +37,8 @@ export const reserveTokenRequest = (
 });
 
 /**
- * The emission interval for a budget: `headroom` below 1 leaves room for network jitter between
- * taking a token and the carrier receiving the request (0.95 absorbs ~50 ms at any CPS).
+ * The emission interval for a budget: `headroom` below 1 leaves room for jitter between taking a token
+ * and the carrier receiving the request (timer lag, network): 0.9 absorbs ~110 ms at any CPS.
  */
 export const emissionIntervalMs = (cps: number, headroom: number) => 1000 / (cps * headroom);
 
@@ -48,7 +48,7 @@ export interface CpsBucketOptions {
   name: string;
   /** Calls per second of the account. */
   cps: number;
-  /** Fraction of `cps` actually handed out. @default 0.95: jitter must not push a second over the limit. */
+  /** Fraction of `cps` actually handed out. @default 0.9: jitter must not push a second over the limit. */
   headroom?: number;
   /** Wall time: the budget is the carrier's, measured in real seconds. @default Date.now */
   clock?: Clock;
@@ -74,7 +74,7 @@ export class DynamoCpsBucket implements RateLimiter {
     private readonly options: CpsBucketOptions,
   ) {
     if (!(options.cps > 0)) throw new Error(`cps must be positive, got ${options.cps}`);
-    this.intervalMs = emissionIntervalMs(options.cps, options.headroom ?? 0.95);
+    this.intervalMs = emissionIntervalMs(options.cps, options.headroom ?? 0.9);
     this.clock = options.clock ?? { now: () => Date.now() };
   }
 
