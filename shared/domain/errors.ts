@@ -99,3 +99,25 @@ export const resourceDeleted = (kind: ResourceKind) =>
 
 export const resourceInUse = (kind: ResourceKind) =>
   new Conflict('RESOURCE_IN_USE', `The ${kind} is used by a campaign and cannot be deleted`);
+
+/** The Idempotency-Key was used before with a different request (IETF draft: 422). */
+export class IdempotencyKeyReused extends DomainError {
+  readonly status = 'INVALID_ARGUMENT';
+  readonly httpStatus = 422;
+  constructor() {
+    super(
+      'IDEMPOTENCY_KEY_REUSED',
+      'This Idempotency-Key was already used with a different request; use a new key for a new request',
+    );
+  }
+}
+
+/** A request with the same Idempotency-Key is still running (IETF draft: 409); retry a moment later. */
+export class IdempotentRequestInProgress extends Conflict {
+  constructor() {
+    super(
+      'REQUEST_IN_PROGRESS',
+      'A request with this Idempotency-Key is still being processed; retry shortly',
+    );
+  }
+}

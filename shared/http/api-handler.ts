@@ -51,7 +51,11 @@ export const buildApiHandler = (deps: Deps, routes: Route[], options: ApiHandler
     routes: routes.map((r) => ({
       method: r.method,
       path: r.path,
-      handler: (event: APIGatewayProxyEventV2) => r.handler(event, auth),
+      handler: (event: APIGatewayProxyEventV2) =>
+        r.handler(event, {
+          authenticate: auth,
+          idempotency: { store: deps.idempotency, now: () => deps.clock.now() },
+        }),
     })),
     notFoundResponse: () => {
       throw new NotFound('ROUTE_NOT_FOUND', 'No such route');

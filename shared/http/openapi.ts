@@ -33,6 +33,22 @@ const ERROR_RESPONSES = {
   '413': 'Body over 256 KB',
 };
 
+const IDEMPOTENCY_PARAMETER = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description:
+    'Makes a retried POST safe: the same key with the same request within 24 h returns the first answer ' +
+    '(with `Idempotent-Replayed: true`) instead of creating a second resource.',
+  schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
+};
+
+const IDEMPOTENCY_RESPONSES = {
+  '409':
+    'Failed precondition: deleted, in use, not stopped, not done; or a request with this Idempotency-Key is still running',
+  '422': 'This Idempotency-Key was used with a different request',
+};
+
 export const buildOpenApi = (routes: RouteSpec[], info: { version: string }) => {
   const components: Record<string, unknown> = {};
   const paths: Record<string, Record<string, unknown>> = {};
@@ -50,6 +66,8 @@ export const buildOpenApi = (routes: RouteSpec[], info: { version: string }) => 
         parameters.push({ name, in: where, required: where === 'path' || required.has(name), schema: s });
       }
     }
+    const idempotent = r.method === 'POST' && r.access !== 'public';
+    if (idempotent) parameters.push(IDEMPOTENCY_PARAMETER);
     const op: Record<string, unknown> = {
       operationId: `${r.method.toLowerCase()}${r.path
         .replace(/\/v1\.0/, '')
@@ -73,13 +91,15 @@ export const buildOpenApi = (routes: RouteSpec[], info: { version: string }) => 
           content: { 'application/json': { schema: componentRef(r.response, components) } },
         },
         ...Object.fromEntries(
-          Object.entries(ERROR_RESPONSES).map(([code, description]) => [
-            code,
-            {
-              description,
-              content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorResponse' } } },
-            },
-          ]),
+          Object.entries({ ...ERROR_RESPONSES, ...(idempotent ? IDEMPOTENCY_RESPONSES : {}) }).map(
+            ([code, description]) => [
+              code,
+              {
+                description,
+                content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorResponse' } } },
+              },
+            ],
+          ),
         ),
       },
     };

@@ -2,6 +2,8 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import type * as z from 'zod';
 import type { Caller } from '#domain/customer.ts';
 import { Forbidden, InvalidId, InvalidJsonBody, PayloadTooLarge, ValidationFailed } from '#domain/errors.ts';
+import type { IdempotencyStore } from '#ports/idempotency-store.ts';
+import { idempotencyKeyOf, requestFingerprint, runIdempotently } from './idempotency.ts';
 import { json } from './responses.ts';
 
 /** Bodies over this are refused with 413 before they are parsed. */
@@ -38,10 +40,16 @@ export interface RouteInput<P, Q, B> {
 
 export type Authenticator = (event: APIGatewayProxyEventV2) => Promise<Caller>;
 
+/** What a route needs from its Lambda besides the event: who is calling, and replay of POSTs. */
+export interface RouteContext {
+  authenticate: Authenticator;
+  idempotency?: { store: IdempotencyStore; now: () => number };
+}
+
 export interface Route extends RouteSpec {
   handler: (
     event: APIGatewayProxyEventV2,
-    authenticate: Authenticator,
+    context: RouteContext,
   ) => Promise<APIGatewayProxyStructuredResultV2>;
 }
 
@@ -97,7 +105,7 @@ export const route = <P extends z.ZodType, Q extends z.ZodType, B extends z.ZodT
   run: (input: RouteInput<z.output<P>, z.output<Q>, z.output<B>>) => Promise<unknown>,
 ): Route => ({
   ...spec,
-  handler: async (event, authenticate) => {
+  handler: async (event, { authenticate, idempotency }) => {
     const caller: Caller = spec.access === 'public' ? { kind: 'admin' } : await authenticate(event);
     if (spec.access === 'admin' && caller.kind !== 'admin')
       throw new Forbidden('This route needs the operator key');
@@ -111,6 +119,20 @@ export const route = <P extends z.ZodType, Q extends z.ZodType, B extends z.ZodT
     const query = parse(spec.query, rawQuery, 'query');
     const body = spec.body ? parse(spec.body, readBody(event), 'body') : (undefined as z.output<B>);
     const customerId = caller.kind === 'customer' ? caller.customerId : '';
-    return json(200, await run({ caller, customerId, params, query, body, event }));
+    const answer = async () => json(200, await run({ caller, customerId, params, query, body, event }));
+    const key = spec.method === 'POST' && spec.access !== 'public' ? idempotencyKeyOf(event) : undefined;
+    if (!key || !idempotency) return answer();
+    return runIdempotently(
+      idempotency.store,
+      {
+        // Keys are the caller's own: one customer's key never meets another's.
+        scope: caller.kind === 'customer' ? caller.customerId : 'operator',
+        key,
+        fingerprint: requestFingerprint(spec.method, event.rawPath, { params, query, body }),
+        nowMs: idempotency.now(),
+        requestId: event.requestContext?.requestId ?? '',
+      },
+      answer,
+    );
   },
 });

@@ -2,6 +2,7 @@ import type { AccesskeyStore } from '#ports/accesskey-store.ts';
 import type { AgentStore } from '#ports/agent-store.ts';
 import type { CampaignStore } from '#ports/campaign-store.ts';
 import type { Clock } from '#ports/clock.ts';
+import type { IdempotencyStore } from '#ports/idempotency-store.ts';
 import type { IdSource } from '#ports/ids.ts';
 import type { ResourceStore } from '#ports/resource-store.ts';
 
@@ -11,6 +12,8 @@ export interface Deps {
   campaigns: CampaignStore;
   agents: AgentStore;
   accesskeys: AccesskeyStore;
+  /** Answers to POSTs sent with an Idempotency-Key, for replay. */
+  idempotency: IdempotencyStore;
   clock: Clock;
   ids: IdSource;
   /** `local` allows http and loopback customer webhook URIs (npm start); `aws` does not. */

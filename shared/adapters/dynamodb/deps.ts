@@ -5,6 +5,7 @@ import { cryptoIds } from '../crypto-ids.ts';
 import { DynamoAccesskeyStore } from './accesskey-store.ts';
 import { DynamoAgentStore } from './agent-store.ts';
 import { DynamoCampaignStore } from './campaign-store.ts';
+import { DynamoIdempotencyStore } from './idempotency-store.ts';
 import { DynamoResourceStore } from './resource-store.ts';
 
 /** Wires the DynamoDB adapters into the ports the use cases take. */
@@ -19,6 +20,7 @@ export const dynamoDeps = (
     campaigns: new DynamoCampaignStore(ddb, tableName),
     agents: new DynamoAgentStore(ddb, tableName, resources),
     accesskeys: new DynamoAccesskeyStore(ddb, tableName),
+    idempotency: new DynamoIdempotencyStore(ddb, tableName),
     clock: systemClock,
     ids: cryptoIds,
     runtime: 'aws',
