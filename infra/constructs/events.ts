@@ -8,11 +8,12 @@
 import { join } from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { EVENT_KINDS } from '#domain/events.ts';
 import type { Data } from './data.ts';
 import { NodeFunction, type PowertoolsLogLevel } from './node-function.ts';
 import { type EventsFunctionName, eventsTableAccess } from './table-access.ts';
@@ -172,6 +173,16 @@ export class Events extends Construct {
       // Stream records live 24 h; give up earlier so a skipped range can still be read and replayed.
       maxRecordAge: Duration.hours(12),
       onFailure: new SqsDlq(this.streamDeadLetterQueue),
+      // Only the kinds that have webhooks (§7) invoke the function: the engine's placement guards, the
+      // CPS bucket and idempotency records change once per call or request and never become an event.
+      // A new or updated item is matched on its new image, a removed one on its old image.
+      filters: [
+        FilterCriteria.filter({ dynamodb: { NewImage: { et: { S: [...EVENT_KINDS] } } } }),
+        FilterCriteria.filter({
+          eventName: ['REMOVE'],
+          dynamodb: { OldImage: { et: { S: [...EVENT_KINDS] } } },
+        }),
+      ],
     });
     this.deliveryQueue.grantSendMessages(stream);
 

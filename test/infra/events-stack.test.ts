@@ -4,6 +4,7 @@
  * bundle run under Node (credentials from the environment, call metrics as EMF on stdout). The stack
  * is synthesised once for the file, with cdk-nag attached as in outbound-stack.test.ts.
  */
+
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,7 +21,7 @@ import type { CfnQueue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_STREAM } from '#adapters/dynamodb/table.ts';
-import { defaultRetryPolicy } from '#domain/events.ts';
+import { defaultRetryPolicy, EVENT_KINDS } from '#domain/events.ts';
 import { CALL_METRICS, REASON_DIMENSION, SERVICE_DIMENSION } from '../../infra/constructs/observability.ts';
 import type { EventsFunctionName } from '../../infra/constructs/table-access.ts';
 import { OutboundStack } from '../../infra/outbound-stack.ts';
@@ -83,6 +84,19 @@ describe('table stream', () => {
   it('streams the view shared/adapters/dynamodb/table.ts defines (new and old images)', () => {
     expect(TABLE_STREAM).toBe('NEW_AND_OLD_IMAGES');
     expect(resources[tableId()].Properties.StreamSpecification).toEqual({ StreamViewType: TABLE_STREAM });
+  });
+
+  it('invokes the stream function only for changes of the kinds that have webhooks', () => {
+    const patterns = mappingOf('webhook-stream').FilterCriteria.Filters.map((f: Json) =>
+      JSON.parse(f.Pattern),
+    );
+    expect(patterns).toEqual([
+      { dynamodb: { NewImage: { et: { S: [...EVENT_KINDS] } } } },
+      { eventName: ['REMOVE'], dynamodb: { OldImage: { et: { S: [...EVENT_KINDS] } } } },
+    ]);
+    // The kinds the use case turns into events, and nothing the engine writes per call.
+    expect(EVENT_KINDS).toEqual(expect.arrayContaining(['campaign', 'campaigncall', 'outdialtarget']));
+    expect(EVENT_KINDS).not.toEqual(expect.arrayContaining(['placement']));
   });
 
   it('feeds the stream function from the oldest record, with partial batch failures and bisection', () => {
