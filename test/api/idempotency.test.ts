@@ -22,7 +22,11 @@ const postWithKey = async (c: Customer, path: string, body: unknown, key: string
     headers: { authorization: `Bearer ${c.key}`, 'content-type': 'application/json', 'idempotency-key': key },
     body: JSON.stringify(body),
   });
-  return { status: res.status, replayed: res.headers.get('idempotent-replayed'), body: await res.json() };
+  return {
+    status: res.status,
+    replayed: res.headers.get('idempotent-replayed'),
+    body: (await res.json()) as any,
+  };
 };
 
 const outplanNames = async (c: Customer) =>

@@ -138,26 +138,12 @@ export class DynamoEngineStore implements EngineStore {
     return oldestFirst(pages.flat(), limit).map((i) => fromItem(i) as unknown as EngineTarget);
   }
 
-  async reviveExhausted(target: EngineTarget, lastActivity: string) {
-    try {
-      await this.ddb.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: itemKey('outdialtarget', target.id),
-          UpdateExpression: 'SET gsi3pk = :pk, gsi3sk = :sk',
-          // Still idle and parked: a deleted target, or one claimed meanwhile, is left alone.
-          ConditionExpression: '#status = :idle AND gsi3pk = :parked AND attribute_not_exists(tm_delete)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ...prefixed(dueKeys(target.outdial_id, 'retry', lastActivity, target.id)),
-            ':parked': dueKeys(target.outdial_id, 'exhausted', lastActivity, target.id).gsi3pk,
-            ':idle': 'idle',
-          },
-        }),
-      );
-    } catch (err) {
-      if (!isConditionFailure(err)) throw err;
-    }
+  reviveExhausted(target: EngineTarget, lastActivity: string) {
+    // Only while still parked: one claimed or re-parked meanwhile is left alone.
+    return this.moveIdleTarget(target, dueKeys(target.outdial_id, 'retry', lastActivity, target.id), {
+      expression: 'gsi3pk = :parked',
+      values: { ':parked': dueKeys(target.outdial_id, 'exhausted', lastActivity, target.id).gsi3pk },
+    });
   }
 
   async markExhaustedReviewed(campaignId: string, dialInfoAt: string) {
@@ -173,19 +159,25 @@ export class DynamoEngineStore implements EngineStore {
     );
   }
 
-  async parkExhausted(target: EngineTarget, now: string) {
+  parkExhausted(target: EngineTarget, now: string) {
+    return this.moveIdleTarget(target, dueKeys(target.outdial_id, 'exhausted', now, target.id));
+  }
+
+  /** Moves a live idle target to another byDue partition; a refused condition means it moved on. */
+  private async moveIdleTarget(
+    target: EngineTarget,
+    to: { gsi3pk: string; gsi3sk: string },
+    also?: { expression: string; values: Record<string, unknown> },
+  ) {
     try {
       await this.ddb.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: itemKey('outdialtarget', target.id),
           UpdateExpression: 'SET gsi3pk = :pk, gsi3sk = :sk',
-          ConditionExpression: '#status = :idle AND attribute_not_exists(tm_delete)',
+          ConditionExpression: `#status = :idle AND attribute_not_exists(tm_delete)${also ? ` AND ${also.expression}` : ''}`,
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ...prefixed(dueKeys(target.outdial_id, 'exhausted', now, target.id)),
-            ':idle': 'idle',
-          },
+          ExpressionAttributeValues: { ...prefixed(to), ':idle': 'idle', ...also?.values },
         }),
       );
     } catch (err) {
