@@ -100,6 +100,8 @@ export class FakeTwilio {
   /** Order in which callbacks of one call are delivered. */
   delivery: 'in-order' | 'reversed' | 'duplicated' | 'reversed-duplicated' = 'in-order';
   cps: number | undefined;
+  /** Off: calls progress but post no callbacks at all (benches measure creates only). */
+  sendCallbacks = true;
   private readonly outcomes = new Map<string, FakeOutcome>();
   private readonly behaviours = new Map<string, CreateBehaviour>();
   private readonly silent = new Set<string>();
@@ -469,7 +471,7 @@ export class FakeTwilio {
   }
 
   private async send(call: FakeCall, form: URLSearchParams) {
-    if (this.silent.has(call.to) || !call.statusCallback) return;
+    if (!this.sendCallbacks || this.silent.has(call.to) || !call.statusCallback) return;
     const times = this.delivery.endsWith('duplicated') ? 2 : 1;
     for (let i = 0; i < times; i++) {
       const status = await this.postCallback(call.statusCallback, form).catch(() => 0);

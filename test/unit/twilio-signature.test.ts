@@ -27,7 +27,10 @@ const FORM_BODY =
 const post = (url: string, rawBody: string, signature?: string) => ({
   method: 'POST' as const,
   url,
-  headers: (signature === undefined ? {} : { [TWILIO_SIGNATURE_HEADER]: signature }) as Record<string, string>,
+  headers: (signature === undefined ? {} : { [TWILIO_SIGNATURE_HEADER]: signature }) as Record<
+    string,
+    string
+  >,
   rawBody,
 });
 

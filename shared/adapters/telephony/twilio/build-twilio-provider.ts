@@ -28,6 +28,12 @@ export const credentialsFromSecret = (secretString: string): TwilioCredentials =
   } catch {
     throw new Error('The Twilio secret is not JSON');
   }
+  const placeholder = json as Record<string, unknown> | null;
+  if (placeholder && placeholder.TWILIO_ACCOUNT_SID === '' && placeholder.TWILIO_AUTH_TOKEN === '') {
+    throw new Error(
+      'The Twilio secret still holds its placeholder: put the account SID and auth token in it',
+    );
+  }
   const parsed = TwilioSecret.safeParse(json);
   // Never echo the secret: name the fields that are wrong, nothing else.
   if (!parsed.success) {

@@ -1,7 +1,8 @@
 /**
  * A provider whose placeCall first takes a token from the shared calls-per-second budget. A token
- * within `maxWaitMs` is waited for; a later one is not taken and the placement is `throttled`, so the
- * dial job goes back to our queue instead of piling up in the carrier's. Everything else passes through.
+ * within `maxWaitMs` is waited for (by the limiter); a later one is not taken and the placement is
+ * `throttled`, so the dial job goes back to our queue instead of piling up in the carrier's. Everything
+ * else passes through.
  */
 import type { RateLimiter } from '#ports/rate-limiter.ts';
 import type {
@@ -19,11 +20,7 @@ export interface RateLimitedOptions {
    * after another within its 30 s timeout, and a longer wait belongs in the queue.
    */
   maxWaitMs?: number;
-  /** @default setTimeout */
-  sleep?: (ms: number) => Promise<void>;
 }
-
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export class RateLimitedProvider implements TelephonyProvider {
   readonly name: TelephonyProvider['name'];
@@ -45,7 +42,6 @@ export class RateLimitedProvider implements TelephonyProvider {
       return { ok: false, kind: 'throttled', retryAfterMs: 1000 };
     }
     if (!grant.granted) return { ok: false, kind: 'throttled', retryAfterMs: grant.retryAfterMs };
-    if (grant.waitMs > 0) await (this.options.sleep ?? realSleep)(grant.waitMs);
     return this.inner.placeCall(req);
   }
 
