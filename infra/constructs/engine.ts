@@ -5,7 +5,6 @@
  * The carrier is the call simulator (its delayed events travel through their own queue, as Lambda
  * cannot hold timers) or Twilio (credentials in Secrets Manager, calls paced to the account's CPS).
  */
-import { join } from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
@@ -17,7 +16,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { API_BASE_PATH, type Api } from './api.ts';
 import type { Data } from './data.ts';
-import { NodeFunction, type PowertoolsLogLevel } from './node-function.ts';
+import { createFunctions, type NodeFunction, type PowertoolsLogLevel } from './node-function.ts';
 import type { TwilioCredentials } from './secrets.ts';
 import { type EngineFunctionName, engineTableAccess } from './table-access.ts';
 
@@ -210,24 +209,15 @@ export class Engine extends Construct {
         : {}),
     };
 
-    const functions = new Map<EngineFunctionName, NodeFunction>();
-    for (const [name, spec] of Object.entries(specs) as [
-      EngineFunctionName,
-      NonNullable<(typeof specs)['tick']>,
-    ][]) {
-      const fn = new NodeFunction(this, pascal(name), {
-        entry: join(props.projectRoot, ENGINE_ENTRIES[name]),
-        projectRoot: props.projectRoot,
-        description: spec.description,
-        timeout: spec.timeout,
-        environment: spec.environment,
-        removalPolicy,
-        ...(props.logRetention ? { logRetention: props.logRetention } : {}),
-        ...(props.logLevel ? { logLevel: props.logLevel } : {}),
-      });
-      props.data.grant(fn.fn, engineTableAccess[name]);
-      functions.set(name, fn);
-    }
+    const functions = createFunctions<EngineFunctionName>(this, specs, {
+      projectRoot: props.projectRoot,
+      entries: ENGINE_ENTRIES,
+      constructId: pascal,
+      grantTable: (fn, name) => props.data.grant(fn, engineTableAccess[name]),
+      removalPolicy,
+      ...(props.logRetention ? { logRetention: props.logRetention } : {}),
+      ...(props.logLevel ? { logLevel: props.logLevel } : {}),
+    });
     this.functions = functions;
     const fn = (name: EngineFunctionName) => functions.get(name)!.fn;
 

@@ -5,7 +5,6 @@
  * delivery dead-letter queue after its last try. Stream batches that keep failing are skipped to their
  * own dead-letter queue (as a pointer to the skipped range), never retried forever.
  */
-import { join } from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
@@ -15,7 +14,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { EVENT_KINDS } from '#domain/events.ts';
 import type { Data } from './data.ts';
-import { NodeFunction, type PowertoolsLogLevel } from './node-function.ts';
+import { createFunctions, type NodeFunction, type PowertoolsLogLevel } from './node-function.ts';
 import { type EventsFunctionName, eventsTableAccess } from './table-access.ts';
 
 /** Entry files, relative to the project root (bench/bundle-size.ts measures the same files). */
@@ -131,24 +130,15 @@ export class Events extends Construct {
       },
     };
 
-    const functions = new Map<EventsFunctionName, NodeFunction>();
-    for (const [name, spec] of Object.entries(specs) as [
-      EventsFunctionName,
-      (typeof specs)['webhook-stream'],
-    ][]) {
-      const fn = new NodeFunction(this, name === 'webhook-stream' ? 'StreamFunction' : 'DeliveryFunction', {
-        entry: join(props.projectRoot, EVENTS_ENTRIES[name]),
-        projectRoot: props.projectRoot,
-        description: spec.description,
-        timeout: spec.timeout,
-        environment: spec.environment,
-        removalPolicy,
-        ...(props.logRetention ? { logRetention: props.logRetention } : {}),
-        ...(props.logLevel ? { logLevel: props.logLevel } : {}),
-      });
-      props.data.grant(fn.fn, eventsTableAccess[name]);
-      functions.set(name, fn);
-    }
+    const functions = createFunctions<EventsFunctionName>(this, specs, {
+      projectRoot: props.projectRoot,
+      entries: EVENTS_ENTRIES,
+      constructId: (name) => (name === 'webhook-stream' ? 'StreamFunction' : 'DeliveryFunction'),
+      grantTable: (fn, name) => props.data.grant(fn, eventsTableAccess[name]),
+      removalPolicy,
+      ...(props.logRetention ? { logRetention: props.logRetention } : {}),
+      ...(props.logLevel ? { logLevel: props.logLevel } : {}),
+    });
     this.functions = functions;
     const stream = functions.get('webhook-stream')!.fn;
     const delivery = functions.get('webhook-delivery')!.fn;

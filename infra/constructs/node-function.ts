@@ -1,4 +1,5 @@
 /** One Lambda function shape for the whole service: every entry point is deployed through this. */
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -156,3 +157,47 @@ export class NodeFunction extends Construct {
     });
   }
 }
+
+/** One function of a group: what differs between them. */
+export interface FunctionSpec {
+  description: string;
+  timeout: Duration;
+  environment: Record<string, string>;
+}
+
+/**
+ * A group of functions (the engine's, the webhook pipeline's) built the same way: one NodeFunction per
+ * spec, each granted exactly its own table access.
+ */
+export const createFunctions = <N extends string>(
+  scope: Construct,
+  specs: Partial<Record<N, FunctionSpec>>,
+  group: {
+    projectRoot: string;
+    /** Entry file of each function, relative to the project root. */
+    entries: Readonly<Record<N, string>>;
+    constructId: (name: N) => string;
+    grantTable: (fn: NodejsFunction, name: N) => void;
+    removalPolicy: RemovalPolicy;
+    logRetention?: RetentionDays;
+    logLevel?: PowertoolsLogLevel;
+  },
+): Map<N, NodeFunction> => {
+  const functions = new Map<N, NodeFunction>();
+  for (const [name, spec] of Object.entries(specs) as [N, FunctionSpec | undefined][]) {
+    if (!spec) continue;
+    const fn = new NodeFunction(scope, group.constructId(name), {
+      entry: join(group.projectRoot, group.entries[name]),
+      projectRoot: group.projectRoot,
+      description: spec.description,
+      timeout: spec.timeout,
+      environment: spec.environment,
+      removalPolicy: group.removalPolicy,
+      ...(group.logRetention ? { logRetention: group.logRetention } : {}),
+      ...(group.logLevel ? { logLevel: group.logLevel } : {}),
+    });
+    group.grantTable(fn.fn, name);
+    functions.set(name, fn);
+  }
+  return functions;
+};
