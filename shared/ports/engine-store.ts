@@ -29,6 +29,8 @@ export interface EngineCampaigncall extends Campaigncall {
   _agent_id?: string;
   /** Set while the answered caller waits in the queue for an agent. */
   _waiting_since?: string;
+  /** Why the carrier refused the placement, in its own terms (e.g. Twilio 21211). */
+  _provider_code?: string;
 }
 
 /** A campaign stops taking claims when it is no longer running or has reached its pacing bound. */
@@ -46,6 +48,8 @@ export interface Finish {
   targetStatus: TargetStatus;
   /** Where an idle target goes: back in line for a retry, or parked with no tries left. */
   targetPartition?: 'retry' | 'exhausted';
+  /** The carrier's own error code for a refused placement, kept on the attempt as `_provider_code`. */
+  providerCode?: string;
 }
 
 export type FinishResult = 'finished' | 'already-done' | 'missing';

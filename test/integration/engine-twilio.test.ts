@@ -12,7 +12,6 @@ import { DynamoCpsBucket } from '#adapters/dynamodb/cps-bucket.ts';
 import { RateLimitedProvider } from '#adapters/telephony/twilio/rate-limited-provider.ts';
 import { TwilioProvider } from '#adapters/telephony/twilio/twilio-provider.ts';
 import { campaignTwiml } from '#adapters/telephony/twilio/twiml.ts';
-import type { PlaceCallRequest } from '#ports/telephony.ts';
 import { ensureTable } from '../../infra/local/dynamodb-local.ts';
 import { engineSteps, expectEngineInvariants } from '../support/engine-steps.ts';
 import { type FakeOutcome, FakeTwilio } from '../support/fake-twilio.ts';
@@ -28,8 +27,6 @@ const GRACE = 60_000;
 let fake: FakeTwilio;
 let sys: TestSystem;
 let steps: ReturnType<typeof engineSteps>;
-/** When set, every placement asks for machine detection (the engine itself never does yet). */
-let forceMachineDetection = false;
 const cpsTable = `outbound-cps-${randomUUID()}`;
 
 beforeAll(async () => {
@@ -64,9 +61,6 @@ beforeAll(async () => {
       headroom: 0.75,
     }),
   );
-  const original = limited.placeCall.bind(limited);
-  limited.placeCall = (req: PlaceCallRequest) =>
-    original(forceMachineDetection ? { ...req, machineDetection: true } : req);
   sys = await startTestSystem({ provider: limited });
   current = sys;
   fake.useClock(sys.scheduler, () => sys.clock.peek());
@@ -179,31 +173,36 @@ describe('placing a call through Twilio', () => {
     // 400 / 21211: a definite refusal closes the attempt as failed without any call.
     const refused = await callOf(h.id, invalid);
     expect(refused).toMatchObject({ status: 'done', result: 'fail' });
-    expect((await stored(refused.id))?._reason).toBe('failed');
+    expect(await stored(refused.id)).toMatchObject({ _reason: 'failed', _provider_code: '21211' });
     expect(fake.createsTo(invalid).map((c) => c.status)).toEqual([400]);
     await steps.when.aRound(1_000);
     expect(await steps.read.status(h.id)).toBe('stop');
     await expectEngineInvariants(sys, h);
   });
 
-  it('asks for machine detection when told to, and closes a machine answer as amd', async () => {
+  it('asks for machine detection when the campaign has an amd action, closes a machine answer as amd and hangs up', async () => {
     const to = aNumber();
     fake.outcomeFor(to, 'machine');
-    forceMachineDetection = true;
-    try {
-      const h = await steps.given.campaign({
-        targets: [to],
-        outplan: { max_try_count_0: 1, max_try_count_1: 0 },
-      });
-      await dialUntilPlaced([to]);
-      expect(fake.createsTo(to)[0]?.form.get('MachineDetection')).toBe('Enable');
-      await steps.when.aRound(10_000);
-      const call = await callOf(h.id, to);
-      expect(call).toMatchObject({ status: 'done', result: 'fail' });
-      expect((await stored(call.id))?._reason).toBe('amd');
-    } finally {
-      forceMachineDetection = false;
-    }
+    const h = await steps.given.campaign({
+      targets: [to],
+      outplan: { max_try_count_0: 1, max_try_count_1: 0 },
+      campaign: { actions: [{ type: 'amd', option: {} }] },
+    });
+    await dialUntilPlaced([to]);
+    expect(fake.createsTo(to)[0]?.form.get('MachineDetection')).toBe('Enable');
+    await steps.when.aRound(10_000);
+    const call = await callOf(h.id, to);
+    expect(call).toMatchObject({ status: 'done', result: 'fail' });
+    expect((await stored(call.id))?._reason).toBe('amd');
+    // §4.4 amd: "machine answered, we hung up".
+    expect(fake.hangups).toContainEqual({ sid: call.reference_id, status: 'completed' });
+  });
+
+  it('does not ask for machine detection when the campaign has no amd action', async () => {
+    const to = aNumber();
+    await steps.given.campaign({ targets: [to], outplan: { max_try_count_0: 1, max_try_count_1: 0 } });
+    await dialUntilPlaced([to]);
+    expect(fake.createsTo(to)[0]?.form.has('MachineDetection')).toBe(false);
   });
 });
 
@@ -341,6 +340,36 @@ describe('a create whose answer is lost', () => {
     await sys.engine.tick();
     expect(await steps.read.call(call.id)).toMatchObject({ status: 'done', result: 'fail' });
     expect((await stored(call.id))?._reason).toBe('busy');
+    expect(fake.createsTo(to)).toHaveLength(1);
+  });
+
+  it('is found by the sweeper through Twilio’s call list and hung up when it still rings, though its create answer never came', async () => {
+    const to = aNumber();
+    fake.behaviourFor(to, { kind: 'hang', hangMs: CREATE_TIMEOUT_MS * 2, createCall: 'at-answer' });
+    fake.outcomeFor(to, 'ringing');
+    fake.silence(to);
+    const h = await steps.given.campaign({
+      targets: [to],
+      outplan: { dial_timeout: 30_000, max_try_count_0: 1, max_try_count_1: 0 },
+    });
+    await steps.when.aRound(0);
+    const call = await callOf(h.id, to);
+    expect(call.reference_id).not.toMatch(/^CA/);
+    // The call comes into being only after the dialer gave up waiting (wall clock).
+    await new Promise((r) => setTimeout(r, CREATE_TIMEOUT_MS * 3));
+    const [created] = fake.createsTo(to);
+    expect(created?.callSid).toMatch(/^CA/);
+
+    await steps.when.timePasses(30_000 + GRACE + 1_000);
+    await sys.engine.tick();
+
+    expect(await steps.read.call(call.id)).toMatchObject({
+      status: 'done',
+      result: 'fail',
+      reference_id: created?.callSid,
+    });
+    expect((await stored(call.id))?._reason).toBe('dialout');
+    expect(fake.hangups).toContainEqual({ sid: created?.callSid, status: 'completed' });
     expect(fake.createsTo(to)).toHaveLength(1);
   });
 

@@ -360,16 +360,23 @@ export class DynamoEngineStore implements EngineStore {
         Update: {
           TableName: this.tableName,
           Key: itemKey('campaigncall', call.id),
-          UpdateExpression:
-            'SET #status = :done, #result = :result, #reason = :reason, tm_update = :now REMOVE gsi4pk, gsi4sk, gsi3pk, gsi3sk',
+          UpdateExpression: `SET #status = :done, #result = :result, #reason = :reason, tm_update = :now${
+            outcome.providerCode ? ', #code = :code' : ''
+          } REMOVE gsi4pk, gsi4sk, gsi3pk, gsi3sk`,
           ConditionExpression: '#status = :was',
-          ExpressionAttributeNames: { '#status': 'status', '#result': 'result', '#reason': '_reason' },
+          ExpressionAttributeNames: {
+            '#status': 'status',
+            '#result': 'result',
+            '#reason': '_reason',
+            ...(outcome.providerCode ? { '#code': '_provider_code' } : {}),
+          },
           ExpressionAttributeValues: {
             ':done': 'done',
             ':result': outcome.result,
             ':reason': outcome.reason,
             ':now': now,
             ':was': call.status,
+            ...(outcome.providerCode ? { ':code': outcome.providerCode } : {}),
           },
         },
       },

@@ -8,6 +8,7 @@ export const finishAttempt = async (
   deps: EngineDeps,
   call: EngineCampaigncall,
   reason: HangupReason,
+  providerCode?: string,
 ): Promise<FinishResult> => {
   const now = formatTimestamp(deps.clock.now());
   // Answered but hung up while still waiting for an agent: nobody was reached, so it is no success.
@@ -23,7 +24,11 @@ export const finishAttempt = async (
     // Counts were incremented when the attempt was claimed, so they already include this one.
     targetPartition = target && outplan && chooseDestination(target, outplan) ? 'retry' : 'exhausted';
   }
-  const finished = await deps.engine.finish(call, { result, reason, targetStatus, targetPartition }, now);
+  const finished = await deps.engine.finish(
+    call,
+    { result, reason, targetStatus, targetPartition, ...(providerCode ? { providerCode } : {}) },
+    now,
+  );
   if (finished === 'finished' && call._agent_id) {
     await deps.engine.releaseAgent(call.customer_id, call._agent_id, call.id, now);
   }

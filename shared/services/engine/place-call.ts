@@ -37,7 +37,7 @@ export const placeCall = async (deps: EngineDeps, job: DialJob): Promise<PlaceOu
     from: call.source.target,
     to: call.destination.target,
     ringTimeoutSec: Math.min(600, Math.max(1, Math.ceil(dialTimeout / 1000))),
-    machineDetection: false,
+    machineDetection: job.machineDetection ?? false,
     maxCallSec: Math.floor(deps.settings.maxCallMs / 1000),
     statusCallbackUrl: `${deps.settings.publicBaseUrl}/v1.0/providers/${deps.provider.name}/events?cc=${call.id}`,
     metadata: {
@@ -54,7 +54,8 @@ export const placeCall = async (deps: EngineDeps, job: DialJob): Promise<PlaceOu
   }
   switch (outcome.kind) {
     case 'rejected':
-      await finishAttempt(deps, call, outcome.reason);
+      // The carrier's error code (e.g. Twilio 21211, invalid number) is kept on the attempt.
+      await finishAttempt(deps, call, outcome.reason, outcome.code);
       return 'rejected';
     case 'throttled':
       await deps.engine.resetPlacement(call.id);

@@ -85,6 +85,8 @@ const step = async (
   const pace = await pacing(deps, campaign);
   const allowed = Math.min(pace.allowed, deps.settings.maxNewCallsPerTick);
   const jobs: DialJob[] = [];
+  // An `amd` action in the campaign's flow asks the carrier to tell machines from people.
+  const detectMachines = campaign.type === 'call' && (campaign.actions ?? []).some((a) => a.type === 'amd');
   if (allowed > 0) {
     const cutoff = formatTimestamp(nowMs - outplan.try_interval);
     // A few spare candidates: some may be taken by a concurrent tick or have no tries left.
@@ -121,7 +123,8 @@ const step = async (
       };
       const claimed = await deps.engine.claim(campaign, target, choice, call, pace.limit);
       if (claimed === 'campaign-refused') break;
-      if (claimed === 'claimed') jobs.push({ campaigncallId: call.id });
+      if (claimed === 'claimed')
+        jobs.push({ campaigncallId: call.id, ...(detectMachines ? { machineDetection: true } : {}) });
     }
     if (jobs.length > 0) await enqueue(deps, jobs);
   }

@@ -4,11 +4,27 @@
  */
 
 import { formatTimestamp } from '#domain/time.ts';
-import type { EngineCampaign } from '#ports/engine-store.ts';
+import type { EngineCampaign, EngineCampaigncall } from '#ports/engine-store.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { finishAttempt } from './finish-attempt.ts';
 
 const SWEEP_BATCH = 25;
+
+/**
+ * An attempt whose placement had an unknown outcome (the create timed out or its answer was lost) has
+ * no call id. Ask the provider for a call to that number from our caller id since the attempt began:
+ * if one exists it is adopted (its events then match), so it can be hung up instead of left ringing.
+ */
+const findLost = async (deps: EngineDeps, call: EngineCampaigncall, nowMs: number) => {
+  if (!deps.provider.findCall) return null;
+  const found = await deps.provider.findCall({
+    to: call.destination.target,
+    from: call.source.target,
+    notBefore: new Date(Date.parse(call.tm_create)),
+  });
+  if (found) await deps.engine.recordPlacement(call.id, found.callId, formatTimestamp(nowMs));
+  return found;
+};
 
 export const sweepCampaign = async (
   deps: EngineDeps,
@@ -26,7 +42,9 @@ export const sweepCampaign = async (
   let swept = 0;
   for (const call of stale) {
     const age = nowMs - Date.parse(call.tm_create);
-    const state = call._call_id ? await deps.provider.getCall(call._call_id) : null;
+    const state = call._call_id
+      ? await deps.provider.getCall(call._call_id)
+      : await findLost(deps, call, nowMs);
     if (state?.phase === 'ended') {
       await finishAttempt(deps, call, state.reason ?? 'failed');
       swept++;
@@ -34,11 +52,12 @@ export const sweepCampaign = async (
       await deps.engine.answer(call, formatTimestamp(nowMs));
     } else if (call.status === 'dialing') {
       // Still ringing past our deadline, or unknown to the provider: close it as our timeout.
-      if (state && call._call_id) await deps.provider.hangup(call._call_id);
+      if (state) await deps.provider.hangup(state.callId);
       await finishAttempt(deps, call, 'dialout');
       swept++;
     } else if (age > deps.settings.maxCallMs) {
-      if (call._call_id) await deps.provider.hangup(call._call_id);
+      const callId = state?.callId ?? call._call_id;
+      if (callId) await deps.provider.hangup(callId);
       await finishAttempt(deps, call, 'timeout');
       swept++;
     }
