@@ -3,7 +3,7 @@
  * assembly, on a PATH where `docker` is a shim that records calls and fails.
  */
 import { exec } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -11,6 +11,7 @@ import { expect, it, onTestFinished } from 'vitest';
 import { families } from '#functions/api/families.ts';
 import { engineTableAccess, eventsTableAccess } from '../../infra/constructs/table-access.ts';
 import { PROJECT_ROOT } from '../../infra/outbound-stack.ts';
+import { shadowDocker } from '../support/synthesized.ts';
 
 const sh = promisify(exec);
 
@@ -18,10 +19,7 @@ it('synthesises through the cdk.json app command without Docker and without cdk-
   const cdkJson = JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8'));
   const outdir = mkdtempSync(join(tmpdir(), 'outbound-cdk-app-'));
   const shimDir = mkdtempSync(join(tmpdir(), 'outbound-no-docker-'));
-  const dockerCalls = join(shimDir, 'calls.log');
-  writeFileSync(join(shimDir, 'docker'), `#!/bin/sh\necho "docker $*" >> '${dockerCalls}'\nexit 1\n`, {
-    mode: 0o755,
-  });
+  const docker = shadowDocker(shimDir);
 
   onTestFinished(() => {
     for (const dir of [outdir, shimDir]) rmSync(dir, { recursive: true, force: true });
@@ -32,14 +30,14 @@ it('synthesises through the cdk.json app command without Docker and without cdk-
     cwd: PROJECT_ROOT,
     env: {
       ...process.env,
-      PATH: `${shimDir}:${process.env.PATH}`,
+      PATH: docker.path,
       CDK_OUTDIR: outdir,
       CDK_CONTEXT_JSON: JSON.stringify(cdkJson.context ?? {}),
     },
     maxBuffer: 16 * 1024 * 1024,
   });
 
-  expect(existsSync(dockerCalls)).toBe(false);
+  expect(existsSync(docker.log)).toBe(false);
   const template = JSON.parse(readFileSync(join(outdir, 'Outbound.template.json'), 'utf8'));
   const functions = Object.values(template.Resources as Record<string, { Type: string }>).filter(
     (r) => r.Type === 'AWS::Lambda::Function',

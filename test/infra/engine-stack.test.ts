@@ -1,19 +1,10 @@
 /**
  * The engine's deployed shape: schedule, queues, consumers, webhook route and least privilege. The
- * stack is synthesised once for the file, with cdk-nag attached as in outbound-stack.test.ts.
+ * stack is synthesised once for the file, with cdk-nag attached (test/support/synthesized.ts).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { App, Validations } from 'aws-cdk-lib';
-import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
-import type { CfnQueue } from 'aws-cdk-lib/aws-sqs';
-import { AwsSolutionsChecks } from 'cdk-nag';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EngineFunctionName } from '../../infra/constructs/table-access.ts';
-import { OutboundStack } from '../../infra/outbound-stack.ts';
-
-type Json = any;
+import { asList, type Json, synthesizeOnce } from '../support/synthesized.ts';
 
 /** What each engine function may do with the table, written from the engine services. */
 const EXPECTED_TABLE_ACTIONS: Record<EngineFunctionName, { items: string[]; queries: string[] }> = {
@@ -28,42 +19,18 @@ const EXPECTED_TABLE_ACTIONS: Record<EngineFunctionName, { items: string[]; quer
 };
 const ENGINE = Object.keys(EXPECTED_TABLE_ACTIONS) as EngineFunctionName[];
 
-let stack: OutboundStack;
-let resources: Record<string, Json>;
-let assemblyDir: string;
+const synth = synthesizeOnce();
 
-const idOf = (c: { node: { defaultChild?: unknown } }) =>
-  stack.getLogicalId(c.node.defaultChild as CfnFunction);
-const fnId = (name: EngineFunctionName) => idOf(stack.engine.functions.get(name)!.fn);
-const queueId = (q: { node: { defaultChild?: unknown } }) =>
-  stack.getLogicalId(q.node.defaultChild as CfnQueue);
-const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
-const asList = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
-const statementsOf = (name: EngineFunctionName): Json[] => {
-  const roleId = resources[fnId(name)].Properties.Role['Fn::GetAtt'][0];
-  return ofType('AWS::IAM::Policy')
-    .filter(([, p]) => p.Properties.Roles.some((r: Json) => r.Ref === roleId))
-    .flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
-};
+const fnId = (name: EngineFunctionName) => synth.logicalId(synth.stack.engine.functions.get(name)!.fn);
+const queueId = (q: { node: { defaultChild?: unknown } }) => synth.logicalId(q);
+const statementsOf = (name: EngineFunctionName): Json[] => synth.statementsOfFunction(fnId(name));
 const refs = (v: unknown): string[] =>
   JSON.stringify(v).match(/"(Ref|Fn::GetAtt)":\["?([A-Za-z0-9]+)/g) ?? [];
 const mentions = (v: unknown, id: string) => JSON.stringify(v).includes(`"${id}"`);
 
-beforeAll(() => {
-  const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'outbound-engine-cdk-')) });
-  stack = new OutboundStack(app, 'Outbound');
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
-  assemblyDir = app.synth().directory;
-  resources = JSON.parse(readFileSync(join(assemblyDir, 'Outbound.template.json'), 'utf8')).Resources;
-}, 240_000);
-
-afterAll(() => {
-  if (assemblyDir) rmSync(assemblyDir, { recursive: true, force: true });
-});
-
 describe('engine', () => {
   it('runs the fan-out every minute', () => {
-    const rules = ofType('AWS::Events::Rule');
+    const rules = synth.ofType('AWS::Events::Rule');
     expect(rules).toHaveLength(1);
     const [[, rule]] = rules as [[string, Json]];
     expect(rule.Properties.ScheduleExpression).toBe('rate(1 minute)');
@@ -71,15 +38,15 @@ describe('engine', () => {
   });
 
   it('parks failed dial jobs in a DLQ after 5 receives and alarms on its first message', () => {
-    const dial = resources[queueId(stack.engine.dialQueue)].Properties;
-    const dlqId = queueId(stack.engine.dialDeadLetterQueue);
+    const dial = synth.resources[queueId(synth.stack.engine.dialQueue)].Properties;
+    const dlqId = queueId(synth.stack.engine.dialDeadLetterQueue);
     expect(dial.RedrivePolicy).toEqual({
       deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] },
       maxReceiveCount: 5,
     });
-    const alarms = ofType('AWS::CloudWatch::Alarm').filter(([, a]) =>
-      mentions(a.Properties.Dimensions, dlqId),
-    );
+    const alarms = synth
+      .ofType('AWS::CloudWatch::Alarm')
+      .filter(([, a]) => mentions(a.Properties.Dimensions, dlqId));
     expect(alarms).toHaveLength(1);
     expect(alarms[0]![1].Properties).toMatchObject({
       MetricName: 'ApproximateNumberOfMessagesVisible',
@@ -89,11 +56,11 @@ describe('engine', () => {
   });
 
   it('encrypts every queue and refuses plain HTTP to it', () => {
-    const queues = ofType('AWS::SQS::Queue');
+    const queues = synth.ofType('AWS::SQS::Queue');
     // Engine: tick, dial, simulator events and a DLQ each; webhooks: delivery, its DLQ, the stream DLQ.
     expect(queues.length).toBe(9);
     for (const [, q] of queues) expect(q.Properties.SqsManagedSseEnabled).toBe(true);
-    const policies = ofType('AWS::SQS::QueuePolicy');
+    const policies = synth.ofType('AWS::SQS::QueuePolicy');
     for (const [id] of queues) {
       const policy = policies.find(([, p]) => mentions(p.Properties.Queues, id));
       expect(JSON.stringify(policy?.[1].Properties.PolicyDocument)).toContain('aws:SecureTransport');
@@ -102,9 +69,9 @@ describe('engine', () => {
 
   it('reports partial batch failures and caps concurrency on every queue consumer', () => {
     const engineIds = new Set(ENGINE.map(fnId));
-    const mappings = ofType('AWS::Lambda::EventSourceMapping').filter(([, m]) =>
-      engineIds.has(m.Properties.FunctionName.Ref),
-    );
+    const mappings = synth
+      .ofType('AWS::Lambda::EventSourceMapping')
+      .filter(([, m]) => engineIds.has(m.Properties.FunctionName.Ref));
     expect(mappings.map(([, m]) => m.Properties.FunctionName.Ref).sort()).toEqual(
       [fnId('tick'), fnId('dialer'), fnId('simulator-events')].sort(),
     );
@@ -118,26 +85,28 @@ describe('engine', () => {
 
   it('runs the engine functions on nodejs22.x and arm64', () => {
     for (const name of ENGINE) {
-      const props = resources[fnId(name)].Properties;
+      const props = synth.resources[fnId(name)].Properties;
       expect(props.Runtime).toBe('nodejs22.x');
       expect(props.Architectures).toEqual(['arm64']);
     }
   });
 
   it('serves POST /v1.0/providers/{provider}/events publicly, from provider-events', () => {
-    const routes = ofType('AWS::ApiGatewayV2::Route').filter(
-      ([, r]) => r.Properties.RouteKey === 'POST /v1.0/providers/{provider}/events',
-    );
+    const routes = synth
+      .ofType('AWS::ApiGatewayV2::Route')
+      .filter(([, r]) => r.Properties.RouteKey === 'POST /v1.0/providers/{provider}/events');
     expect(routes).toHaveLength(1);
     const route = routes[0]![1].Properties;
     expect(route.AuthorizationType ?? 'NONE').toBe('NONE');
     expect(route.AuthorizerId).toBeUndefined();
     const integrationId = route.Target['Fn::Join'][1][1].Ref;
-    expect(resources[integrationId].Properties.IntegrationUri['Fn::GetAtt'][0]).toBe(fnId('provider-events'));
+    expect(synth.resources[integrationId].Properties.IntegrationUri['Fn::GetAtt'][0]).toBe(
+      fnId('provider-events'),
+    );
   });
 
   it('gives each engine function only the table actions its code uses', () => {
-    const table = stack.getLogicalId(stack.data.table.node.defaultChild as CfnFunction);
+    const table = synth.logicalId(synth.stack.data.table);
     for (const name of ENGINE) {
       const dynamo = statementsOf(name).filter((s) =>
         asList(s.Action).some((a: string) => a.startsWith('dynamodb:')),
@@ -160,15 +129,15 @@ describe('engine', () => {
       statementsOf(name)
         .filter((s) => asList(s.Action).includes('sqs:SendMessage'))
         .map((s) => s.Resource['Fn::GetAtt'][0]);
-    expect(sendsTo('tick-fanout')).toEqual([queueId(stack.engine.tickQueue)]);
-    expect(sendsTo('tick')).toEqual([queueId(stack.engine.dialQueue)]);
-    expect(sendsTo('dialer')).toEqual([queueId(stack.engine.simulatorEventsQueue!)]);
+    expect(sendsTo('tick-fanout')).toEqual([queueId(synth.stack.engine.tickQueue)]);
+    expect(sendsTo('tick')).toEqual([queueId(synth.stack.engine.dialQueue)]);
+    expect(sendsTo('dialer')).toEqual([queueId(synth.stack.engine.simulatorEventsQueue!)]);
     expect(sendsTo('provider-events')).toEqual([]);
     expect(sendsTo('simulator-events')).toEqual([]);
   });
 
   it('lets only the dialer and provider-events read the simulator key', () => {
-    const secretId = stack.getLogicalId(stack.engine.simulatorSecret!.node.defaultChild as CfnFunction);
+    const secretId = synth.logicalId(synth.stack.engine.simulatorSecret!);
     const readers = ENGINE.filter((name) =>
       statementsOf(name).some(
         (s) => asList(s.Action).includes('secretsmanager:GetSecretValue') && mentions(s.Resource, secretId),
@@ -178,7 +147,9 @@ describe('engine', () => {
   });
 
   it('allows no Scan and no wildcard action or resource in any statement', () => {
-    const statements = ofType('AWS::IAM::Policy').flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+    const statements = synth
+      .ofType('AWS::IAM::Policy')
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
     for (const s of statements) {
       const actions = asList(s.Action) as string[];
       expect(actions).not.toContain('*');
@@ -189,10 +160,6 @@ describe('engine', () => {
   });
 
   it('has no unacknowledged cdk-nag finding', () => {
-    const report = JSON.parse(readFileSync(join(assemblyDir, 'validation-report.json'), 'utf8'));
-    const findings = (report.pluginReports as Json[])
-      .flatMap((r) => r.violations as Json[])
-      .filter((v) => /AwsSolutions-/.test(v.ruleName));
-    expect(findings).toEqual([]);
+    expect(synth.nagFindings()).toEqual([]);
   });
 });

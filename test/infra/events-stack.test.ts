@@ -7,7 +7,7 @@
 
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -15,43 +15,25 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { App, Validations } from 'aws-cdk-lib';
-import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
-import type { CfnQueue } from 'aws-cdk-lib/aws-sqs';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_STREAM } from '#adapters/dynamodb/table.ts';
 import { defaultRetryPolicy, EVENT_KINDS } from '#domain/events.ts';
 import { CALL_METRICS, REASON_DIMENSION, SERVICE_DIMENSION } from '../../infra/constructs/observability.ts';
 import type { EventsFunctionName } from '../../infra/constructs/table-access.ts';
-import { OutboundStack } from '../../infra/outbound-stack.ts';
+import { asList, type Json, synthesizeOnce } from '../support/synthesized.ts';
 
 const run = promisify(execFile);
-type Json = any;
 
-let stack: OutboundStack;
-let resources: Record<string, Json>;
-let assemblyDir: string;
+const synth = synthesizeOnce();
 
-const logicalId = (c: { node: { defaultChild?: unknown } }) =>
-  stack.getLogicalId(c.node.defaultChild as CfnFunction);
-const fnId = (name: EventsFunctionName) => logicalId(stack.events.functions.get(name)!.fn);
-const queueId = (q: { node: { defaultChild?: unknown } }) =>
-  stack.getLogicalId(q.node.defaultChild as CfnQueue);
-const tableId = () => logicalId(stack.data.table);
-const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
-const asList = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
-const statementsOfFunction = (id: string): Json[] => {
-  const roleId = resources[id].Properties.Role['Fn::GetAtt'][0];
-  return ofType('AWS::IAM::Policy')
-    .filter(([, p]) => p.Properties.Roles.some((r: Json) => r.Ref === roleId))
-    .flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
-};
-const statementsOf = (name: EventsFunctionName) => statementsOfFunction(fnId(name));
+const fnId = (name: EventsFunctionName) => synth.logicalId(synth.stack.events.functions.get(name)!.fn);
+const queueId = (q: { node: { defaultChild?: unknown } }) => synth.logicalId(q);
+const tableId = () => synth.logicalId(synth.stack.data.table);
+const statementsOf = (name: EventsFunctionName) => synth.statementsOfFunction(fnId(name));
 const mappingOf = (name: EventsFunctionName) => {
-  const found = ofType('AWS::Lambda::EventSourceMapping').filter(
-    ([, m]) => m.Properties.FunctionName.Ref === fnId(name),
-  );
+  const found = synth
+    .ofType('AWS::Lambda::EventSourceMapping')
+    .filter(([, m]) => m.Properties.FunctionName.Ref === fnId(name));
   expect(found).toHaveLength(1);
   return found[0]![1].Properties;
 };
@@ -60,30 +42,15 @@ const sendsTo = (statements: Json[]) =>
     .filter((s) => asList(s.Action).includes('sqs:SendMessage'))
     .map((s) => s.Resource['Fn::GetAtt'][0])
     .sort();
-const envOf = (name: EventsFunctionName) => resources[fnId(name)].Properties.Environment.Variables;
-const bundleOf = (name: EventsFunctionName) =>
-  join(
-    assemblyDir,
-    `asset.${String(resources[fnId(name)].Properties.Code.S3Key).replace(/\.zip$/, '')}`,
-    'index.mjs',
-  );
-
-beforeAll(() => {
-  const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'outbound-events-cdk-')) });
-  stack = new OutboundStack(app, 'Outbound');
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
-  assemblyDir = app.synth().directory;
-  resources = JSON.parse(readFileSync(join(assemblyDir, 'Outbound.template.json'), 'utf8')).Resources;
-}, 240_000);
-
-afterAll(() => {
-  if (assemblyDir) rmSync(assemblyDir, { recursive: true, force: true });
-});
+const envOf = (name: EventsFunctionName) => synth.resources[fnId(name)].Properties.Environment.Variables;
+const bundleOf = (name: EventsFunctionName) => join(synth.assetDir(fnId(name)), 'index.mjs');
 
 describe('table stream', () => {
   it('streams the view shared/adapters/dynamodb/table.ts defines (new and old images)', () => {
     expect(TABLE_STREAM).toBe('NEW_AND_OLD_IMAGES');
-    expect(resources[tableId()].Properties.StreamSpecification).toEqual({ StreamViewType: TABLE_STREAM });
+    expect(synth.resources[tableId()].Properties.StreamSpecification).toEqual({
+      StreamViewType: TABLE_STREAM,
+    });
   });
 
   it('invokes the stream function only for changes of the kinds that have webhooks', () => {
@@ -116,7 +83,9 @@ describe('table stream', () => {
     expect(m.MaximumRetryAttempts).toBeLessThanOrEqual(100);
     expect(m.MaximumRecordAgeInSeconds).toBeLessThan(24 * 3600);
     expect(m.DestinationConfig).toEqual({
-      OnFailure: { Destination: { 'Fn::GetAtt': [queueId(stack.events.streamDeadLetterQueue), 'Arn'] } },
+      OnFailure: {
+        Destination: { 'Fn::GetAtt': [queueId(synth.stack.events.streamDeadLetterQueue), 'Arn'] },
+      },
     });
   });
 });
@@ -124,25 +93,25 @@ describe('table stream', () => {
 describe('delivery queue', () => {
   it('feeds the delivery function with partial batch failures and bounded concurrency', () => {
     const m = mappingOf('webhook-delivery');
-    expect(m.EventSourceArn).toEqual({ 'Fn::GetAtt': [queueId(stack.events.deliveryQueue), 'Arn'] });
+    expect(m.EventSourceArn).toEqual({ 'Fn::GetAtt': [queueId(synth.stack.events.deliveryQueue), 'Arn'] });
     expect(m.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
     expect(m.ScalingConfig.MaximumConcurrency).toBe(5);
   });
 
   it('redrives to its DLQ only after more receives than the retry policy has attempts', () => {
-    const q = resources[queueId(stack.events.deliveryQueue)].Properties;
+    const q = synth.resources[queueId(synth.stack.events.deliveryQueue)].Properties;
     expect(q.RedrivePolicy.deadLetterTargetArn).toEqual({
-      'Fn::GetAtt': [queueId(stack.events.deliveryDeadLetterQueue), 'Arn'],
+      'Fn::GetAtt': [queueId(synth.stack.events.deliveryDeadLetterQueue), 'Arn'],
     });
     expect(q.RedrivePolicy.maxReceiveCount).toBeGreaterThan(defaultRetryPolicy.maxAttempts);
     expect(q.VisibilityTimeout).toBeGreaterThanOrEqual(
-      resources[fnId('webhook-delivery')].Properties.Timeout,
+      synth.resources[fnId('webhook-delivery')].Properties.Timeout,
     );
     expect(q.SqsManagedSseEnabled).toBe(true);
   });
 
   it('tells each function where its queues are', () => {
-    const delivery = { Ref: queueId(stack.events.deliveryQueue) };
+    const delivery = { Ref: queueId(synth.stack.events.deliveryQueue) };
     expect(envOf('webhook-stream')).toMatchObject({
       TABLE_NAME: { Ref: tableId() },
       OUTBOUND_RUNTIME: 'aws',
@@ -154,17 +123,20 @@ describe('delivery queue', () => {
       TABLE_NAME: { Ref: tableId() },
       OUTBOUND_RUNTIME: 'aws',
       WEBHOOK_QUEUE_URL: delivery,
-      WEBHOOK_DLQ_URL: { Ref: queueId(stack.events.deliveryDeadLetterQueue) },
+      WEBHOOK_DLQ_URL: { Ref: queueId(synth.stack.events.deliveryDeadLetterQueue) },
     });
   });
 });
 
 describe('dead letters', () => {
   it('alarms on the first message in either webhook DLQ', () => {
-    for (const dlq of [stack.events.streamDeadLetterQueue, stack.events.deliveryDeadLetterQueue]) {
-      const alarms = ofType('AWS::CloudWatch::Alarm').filter(([, a]) =>
-        JSON.stringify(a.Properties.Dimensions ?? []).includes(`"${queueId(dlq)}"`),
-      );
+    for (const dlq of [
+      synth.stack.events.streamDeadLetterQueue,
+      synth.stack.events.deliveryDeadLetterQueue,
+    ]) {
+      const alarms = synth
+        .ofType('AWS::CloudWatch::Alarm')
+        .filter(([, a]) => JSON.stringify(a.Properties.Dimensions ?? []).includes(`"${queueId(dlq)}"`));
       expect(alarms).toHaveLength(1);
       expect(alarms[0]![1].Properties).toMatchObject({
         MetricName: 'ApproximateNumberOfMessagesVisible',
@@ -185,9 +157,12 @@ describe('least privilege', () => {
   ];
 
   it('lets only the stream function read the stream, on the stream ARN alone', () => {
-    const readers = ofType('AWS::Lambda::Function')
+    const readers = synth
+      .ofType('AWS::Lambda::Function')
       .filter(([id]) =>
-        statementsOfFunction(id).some((s) => asList(s.Action).some((a: string) => streamActions.includes(a))),
+        synth
+          .statementsOfFunction(id)
+          .some((s) => asList(s.Action).some((a: string) => streamActions.includes(a))),
       )
       .map(([id]) => id);
     expect(readers).toEqual([fnId('webhook-stream')]);
@@ -212,17 +187,18 @@ describe('least privilege', () => {
   it('lets each function send only to the queues it fills', () => {
     expect(sendsTo(statementsOf('webhook-stream'))).toEqual(
       // The delivery queue, and the stream DLQ (Lambda sends skipped batches there with the role).
-      [queueId(stack.events.deliveryQueue), queueId(stack.events.streamDeadLetterQueue)].sort(),
+      [queueId(synth.stack.events.deliveryQueue), queueId(synth.stack.events.streamDeadLetterQueue)].sort(),
     );
     expect(sendsTo(statementsOf('webhook-delivery'))).toEqual([
-      queueId(stack.events.deliveryDeadLetterQueue),
+      queueId(synth.stack.events.deliveryDeadLetterQueue),
     ]);
-    const others = ofType('AWS::Lambda::Function')
+    const others = synth
+      .ofType('AWS::Lambda::Function')
       .map(([id]) => id)
       .filter((id) => id !== fnId('webhook-stream') && id !== fnId('webhook-delivery'));
     for (const id of others) {
-      const sends = sendsTo(statementsOfFunction(id));
-      for (const q of [stack.events.deliveryQueue, stack.events.deliveryDeadLetterQueue]) {
+      const sends = sendsTo(synth.statementsOfFunction(id));
+      for (const q of [synth.stack.events.deliveryQueue, synth.stack.events.deliveryDeadLetterQueue]) {
         expect(sends).not.toContain(queueId(q));
       }
     }
@@ -234,15 +210,11 @@ describe('least privilege', () => {
     expect(consumes('webhook-stream')).toEqual([]);
     const [consume] = consumes('webhook-delivery');
     expect(consume.Action).toContain('sqs:ChangeMessageVisibility');
-    expect(consume.Resource).toEqual({ 'Fn::GetAtt': [queueId(stack.events.deliveryQueue), 'Arn'] });
+    expect(consume.Resource).toEqual({ 'Fn::GetAtt': [queueId(synth.stack.events.deliveryQueue), 'Arn'] });
   });
 
   it('has no unacknowledged cdk-nag finding', () => {
-    const report = JSON.parse(readFileSync(join(assemblyDir, 'validation-report.json'), 'utf8'));
-    const findings = (report.pluginReports as Json[])
-      .flatMap((r) => r.violations as Json[])
-      .filter((v) => /AwsSolutions-/.test(v.ruleName));
-    expect(findings).toEqual([]);
+    expect(synth.nagFindings()).toEqual([]);
   });
 });
 

@@ -3,16 +3,14 @@
  * the local esbuild, Docker shadowed by a shim that records any call) and every test reads that result.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { App, Validations } from 'aws-cdk-lib';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { Validations } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allIndexes, TABLE_PARTITION_KEY, TABLE_SORT_KEY, TTL_ATTRIBUTE } from '#adapters/dynamodb/table.ts';
@@ -20,7 +18,7 @@ import { families } from '#functions/api/families.ts';
 import { routesOf } from '../../infra/constructs/api.ts';
 import { bundleOptions } from '../../infra/constructs/node-function.ts';
 import { engineTableAccess, eventsTableAccess } from '../../infra/constructs/table-access.ts';
-import { OutboundStack } from '../../infra/outbound-stack.ts';
+import { asList, type Json, synthesizeOnce } from '../support/synthesized.ts';
 
 const run = promisify(execFile);
 
@@ -43,67 +41,19 @@ const EXPECTED_TABLE_ACTIONS: Record<string, { items: string[]; queries: string[
   openapi: { items: [], queries: [] },
 };
 
-type Json = any;
-type Resources = Record<string, Json>;
-
-let stack: OutboundStack;
-let template: Template;
-let resources: Resources;
-let assemblyDir: string;
-let dockerCalls: string;
-let shimDir: string;
+const synth = synthesizeOnce({ context: { 'outbound:alarmEmail': 'ops@example.com' } });
 
 /** Logical id of a family's Lambda function. */
-const fnId = (family: string) =>
-  stack.getLogicalId(stack.api.functions.get(family)!.fn.node.defaultChild as CfnFunction);
+const fnId = (family: string) => synth.logicalId(synth.stack.api.functions.get(family)!.fn);
 
-const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
-
-/** Statements of the inline policies attached to a role, by the role's logical id. */
-const statementsOfRole = (roleId: string): Json[] =>
-  ofType('AWS::IAM::Policy')
-    .filter(([, p]) => p.Properties.Roles.some((r: Json) => r.Ref === roleId))
-    .flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
-
-const roleOf = (family: string): string => resources[fnId(family)].Properties.Role['Fn::GetAtt'][0];
-
-const asList = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
+const roleOf = (family: string): string => synth.roleOf(fnId(family));
 
 /** Path of a family's bundle directory in the cloud assembly (named after the asset hash). */
-const bundleDir = (family: string) =>
-  join(assemblyDir, `asset.${String(resources[fnId(family)].Properties.Code.S3Key).replace(/\.zip$/, '')}`);
-
-beforeAll(() => {
-  // Any attempt at Docker bundling hits this shim first, is recorded, and fails.
-  shimDir = mkdtempSync(join(tmpdir(), 'outbound-no-docker-'));
-  dockerCalls = join(shimDir, 'calls.log');
-  writeFileSync(join(shimDir, 'docker'), `#!/bin/sh\necho "docker $*" >> '${dockerCalls}'\nexit 1\n`, {
-    mode: 0o755,
-  });
-  const path = process.env.PATH;
-  process.env.PATH = `${shimDir}:${path}`;
-  try {
-    const app = new App({
-      outdir: mkdtempSync(join(tmpdir(), 'outbound-cdk-')),
-      context: { 'outbound:alarmEmail': 'ops@example.com' },
-    });
-    stack = new OutboundStack(app, 'Outbound');
-    Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
-    assemblyDir = app.synth().directory;
-  } finally {
-    process.env.PATH = path;
-  }
-  template = Template.fromStack(stack);
-  resources = template.toJSON().Resources;
-}, 240_000);
-
-afterAll(() => {
-  for (const dir of [assemblyDir, shimDir]) if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const bundleDir = (family: string) => synth.assetDir(fnId(family));
 
 describe('bundling', () => {
   it('bundles every function with the local esbuild and never calls Docker', () => {
-    expect(existsSync(dockerCalls)).toBe(false);
+    expect(existsSync(synth.dockerLog)).toBe(false);
     for (const f of families) expect(existsSync(join(bundleDir(f.name), 'index.mjs'))).toBe(true);
   });
 
@@ -214,8 +164,8 @@ describe('operator key in the customers bundle', () => {
 
 describe('table', () => {
   it('is built from shared/adapters/dynamodb/table.ts with every index projecting all attributes', () => {
-    template.resourceCountIs('AWS::DynamoDB::Table', 1);
-    template.hasResourceProperties('AWS::DynamoDB::Table', {
+    synth.template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    synth.template.hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [
         { AttributeName: TABLE_PARTITION_KEY, KeyType: 'HASH' },
         { AttributeName: TABLE_SORT_KEY, KeyType: 'RANGE' },
@@ -235,7 +185,7 @@ describe('table', () => {
   });
 
   it('is on-demand, with point-in-time recovery, TTL and AWS-managed encryption', () => {
-    template.hasResourceProperties('AWS::DynamoDB::Table', {
+    synth.template.hasResourceProperties('AWS::DynamoDB::Table', {
       BillingMode: 'PAY_PER_REQUEST',
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
@@ -245,13 +195,13 @@ describe('table', () => {
   });
 
   it('streams new and old images of every change (the webhook pipeline reads them)', () => {
-    template.hasResourceProperties('AWS::DynamoDB::Table', {
+    synth.template.hasResourceProperties('AWS::DynamoDB::Table', {
       StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
     });
   });
 
   it('is retained and deletion-protected by default', () => {
-    template.hasResource('AWS::DynamoDB::Table', {
+    synth.template.hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
       Properties: Match.objectLike({ DeletionProtectionEnabled: true }),
@@ -261,16 +211,16 @@ describe('table', () => {
 
 describe('functions', () => {
   it('deploys one function per API family, plus the engine and webhook functions', () => {
-    template.resourceCountIs(
+    synth.template.resourceCountIs(
       'AWS::Lambda::Function',
       families.length + Object.keys(engineTableAccess).length + Object.keys(eventsTableAccess).length,
     );
-    expect([...stack.api.functions.keys()]).toEqual(families.map((f) => f.name));
+    expect([...synth.stack.api.functions.keys()]).toEqual(families.map((f) => f.name));
   });
 
   it('runs every function on nodejs22.x, arm64, with its own log group and Powertools settings', () => {
     for (const f of families) {
-      const props = resources[fnId(f.name)].Properties;
+      const props = synth.resources[fnId(f.name)].Properties;
       expect(props.Runtime).toBe('nodejs22.x');
       expect(props.Architectures).toEqual(['arm64']);
       expect(props.MemorySize).toBe(512);
@@ -280,16 +230,16 @@ describe('functions', () => {
         POWERTOOLS_LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
         OUTBOUND_RUNTIME: 'aws',
-        TABLE_NAME: { Ref: stack.getLogicalId(stack.data.table.node.defaultChild as never) },
+        TABLE_NAME: { Ref: synth.logicalId(synth.stack.data.table) },
       });
-      const logGroup = resources[props.LoggingConfig.LogGroup.Ref];
+      const logGroup = synth.resources[props.LoggingConfig.LogGroup.Ref];
       expect(logGroup.Type).toBe('AWS::Logs::LogGroup');
       expect(logGroup.Properties.RetentionInDays).toBe(30);
     }
   });
 
   it('never puts the operator key in an environment variable', () => {
-    for (const [, fn] of ofType('AWS::Lambda::Function')) {
+    for (const [, fn] of synth.ofType('AWS::Lambda::Function')) {
       expect(fn.Properties.Environment.Variables).not.toHaveProperty('OUTBOUND_ADMIN_KEY');
     }
   });
@@ -302,7 +252,8 @@ describe('api', () => {
       // The engine's public webhook route (test/infra/engine-stack.test.ts).
       'POST /v1.0/providers/{provider}/events',
     ].sort();
-    const actual = ofType('AWS::ApiGatewayV2::Route')
+    const actual = synth
+      .ofType('AWS::ApiGatewayV2::Route')
       .map(([, r]) => r.Properties.RouteKey as string)
       .sort();
     expect(actual).toEqual(expected);
@@ -313,10 +264,12 @@ describe('api', () => {
 
   it("sends each route to its own family's function", () => {
     const integrationTarget = (integrationId: string) =>
-      resources[integrationId].Properties.IntegrationUri['Fn::GetAtt'][0] as string;
+      synth.resources[integrationId].Properties.IntegrationUri['Fn::GetAtt'][0] as string;
     for (const f of families) {
       const keys = new Set(routesOf(f).map((r) => `${r.method} ${r.path}`));
-      const routes = ofType('AWS::ApiGatewayV2::Route').filter(([, r]) => keys.has(r.Properties.RouteKey));
+      const routes = synth
+        .ofType('AWS::ApiGatewayV2::Route')
+        .filter(([, r]) => keys.has(r.Properties.RouteKey));
       expect(routes).toHaveLength(keys.size);
       for (const [, r] of routes) {
         const integrationId = r.Properties.Target['Fn::Join'][1][1].Ref as string;
@@ -326,16 +279,16 @@ describe('api', () => {
   });
 
   it('writes JSON access logs without query strings, headers or bodies', () => {
-    const [[, stage]] = ofType('AWS::ApiGatewayV2::Stage') as [[string, Json]];
+    const [[, stage]] = synth.ofType('AWS::ApiGatewayV2::Stage') as [[string, Json]];
     const { DestinationArn, Format } = stage.Properties.AccessLogSettings;
-    expect(resources[DestinationArn['Fn::GetAtt'][0]].Type).toBe('AWS::Logs::LogGroup');
+    expect(synth.resources[DestinationArn['Fn::GetAtt'][0]].Type).toBe('AWS::Logs::LogGroup');
     const format = JSON.parse(Format);
     expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status' });
     expect(Format).not.toMatch(/querystring|rawQueryString|header|body|apiKey/i);
   });
 
   it('throttles the default stage at burst 200, rate 100', () => {
-    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+    synth.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       AutoDeploy: true,
       DefaultRouteSettings: { ThrottlingBurstLimit: 200, ThrottlingRateLimit: 100 },
@@ -343,13 +296,13 @@ describe('api', () => {
   });
 
   it('has CORS off by default', () => {
-    template.hasResourceProperties('AWS::ApiGatewayV2::Api', { CorsConfiguration: Match.absent() });
+    synth.template.hasResourceProperties('AWS::ApiGatewayV2::Api', { CorsConfiguration: Match.absent() });
   });
 });
 
 describe('least privilege', () => {
   const allStatements = () =>
-    [...ofType('AWS::IAM::Policy'), ...ofType('AWS::IAM::ManagedPolicy')].flatMap(
+    [...synth.ofType('AWS::IAM::Policy'), ...synth.ofType('AWS::IAM::ManagedPolicy')].flatMap(
       ([, p]) => p.Properties.PolicyDocument.Statement as Json[],
     );
 
@@ -367,15 +320,16 @@ describe('least privilege', () => {
   });
 
   it('attaches no managed policies to function roles', () => {
-    for (const f of families) expect(resources[roleOf(f.name)].Properties.ManagedPolicyArns).toBeUndefined();
+    for (const f of families)
+      expect(synth.resources[roleOf(f.name)].Properties.ManagedPolicyArns).toBeUndefined();
   });
 
   it('gives each function only the table actions its code uses', () => {
-    const tableId = stack.getLogicalId(stack.data.table.node.defaultChild as never);
+    const tableId = synth.logicalId(synth.stack.data.table);
     for (const f of families) {
-      const dynamo = statementsOfRole(roleOf(f.name)).filter((s) =>
-        asList(s.Action).some((a: string) => a.startsWith('dynamodb:')),
-      );
+      const dynamo = synth
+        .statementsOfRole(roleOf(f.name))
+        .filter((s) => asList(s.Action).some((a: string) => a.startsWith('dynamodb:')));
       const items = dynamo.filter((s) => !asList(s.Action).includes('dynamodb:Query'));
       const queries = dynamo.filter((s) => asList(s.Action).includes('dynamodb:Query'));
       const expected = EXPECTED_TABLE_ACTIONS[f.name];
@@ -395,35 +349,35 @@ describe('least privilege', () => {
 
   it('lets each function write only to its own log group', () => {
     for (const f of families) {
-      const logs = statementsOfRole(roleOf(f.name)).filter((s) =>
-        asList(s.Action).some((a: string) => a.startsWith('logs:')),
-      );
+      const logs = synth
+        .statementsOfRole(roleOf(f.name))
+        .filter((s) => asList(s.Action).some((a: string) => a.startsWith('logs:')));
       expect(logs).toHaveLength(1);
       expect(logs[0].Action).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
       expect(logs[0].Resource).toEqual({
-        'Fn::GetAtt': [resources[fnId(f.name)].Properties.LoggingConfig.LogGroup.Ref, 'Arn'],
+        'Fn::GetAtt': [synth.resources[fnId(f.name)].Properties.LoggingConfig.LogGroup.Ref, 'Arn'],
       });
     }
   });
 
   it('lets only the customers function read the operator key, and tells only it where the key is', () => {
-    const secretId = stack.getLogicalId(stack.operatorKey.secret.node.defaultChild as never);
+    const secretId = synth.logicalId(synth.stack.operatorKey.secret);
     const readers = families.filter((f) =>
-      statementsOfRole(roleOf(f.name)).some((s) =>
-        asList(s.Action).some((a: string) => a.startsWith('secretsmanager:')),
-      ),
+      synth
+        .statementsOfRole(roleOf(f.name))
+        .some((s) => asList(s.Action).some((a: string) => a.startsWith('secretsmanager:'))),
     );
     expect(readers.map((f) => f.name)).toEqual(['customers']);
-    const [grant] = statementsOfRole(roleOf('customers')).filter((s) =>
-      asList(s.Action).includes('secretsmanager:GetSecretValue'),
-    );
+    const [grant] = synth
+      .statementsOfRole(roleOf('customers'))
+      .filter((s) => asList(s.Action).includes('secretsmanager:GetSecretValue'));
     expect(grant.Resource).toEqual({ Ref: secretId });
     const withArn = families.filter(
-      (f) => resources[fnId(f.name)].Properties.Environment.Variables.OUTBOUND_ADMIN_KEY_SECRET_ARN,
+      (f) => synth.resources[fnId(f.name)].Properties.Environment.Variables.OUTBOUND_ADMIN_KEY_SECRET_ARN,
     );
     expect(withArn.map((f) => f.name)).toEqual(['customers']);
     expect(
-      resources[fnId('customers')].Properties.Environment.Variables.OUTBOUND_ADMIN_KEY_SECRET_ARN,
+      synth.resources[fnId('customers')].Properties.Environment.Variables.OUTBOUND_ADMIN_KEY_SECRET_ARN,
     ).toEqual({
       Ref: secretId,
     });
@@ -433,7 +387,7 @@ describe('least privilege', () => {
   });
 
   it('generates the operator key in Secrets Manager and retains it', () => {
-    template.hasResource('AWS::SecretsManager::Secret', {
+    synth.template.hasResource('AWS::SecretsManager::Secret', {
       DeletionPolicy: 'Retain',
       Properties: Match.objectLike({
         Name: 'Outbound/operator-key',
@@ -445,13 +399,14 @@ describe('least privilege', () => {
 
 describe('observability', () => {
   const alarmsOn = (metric: string) =>
-    ofType('AWS::CloudWatch::Alarm')
+    synth
+      .ofType('AWS::CloudWatch::Alarm')
       .map(([, a]) => a.Properties)
       .filter((p) => p.MetricName === metric);
 
   it('alarms on every function’s errors and throttles', () => {
-    const everyFunction = ofType('AWS::Lambda::Function').map(([id]) => id);
-    expect(everyFunction).toHaveLength(families.length + stack.engine.functions.size + 2);
+    const everyFunction = synth.ofType('AWS::Lambda::Function').map(([id]) => id);
+    expect(everyFunction).toHaveLength(families.length + synth.stack.engine.functions.size + 2);
     for (const metric of ['Errors', 'Throttles']) {
       const alarmed = alarmsOn(metric).map((p) => p.Dimensions[0].Value.Ref);
       expect(alarmed.sort()).toEqual(everyFunction.sort());
@@ -464,20 +419,20 @@ describe('observability', () => {
   });
 
   it('sends every alarm to an encrypted SNS topic when an alarm email is given', () => {
-    const [[topicId, topic]] = ofType('AWS::SNS::Topic') as [[string, Json]];
+    const [[topicId, topic]] = synth.ofType('AWS::SNS::Topic') as [[string, Json]];
     expect(topic.Properties.KmsMasterKeyId).toBeDefined();
-    template.hasResourceProperties('AWS::SNS::Subscription', {
+    synth.template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
       Endpoint: 'ops@example.com',
     });
-    for (const [, a] of ofType('AWS::CloudWatch::Alarm')) {
+    for (const [, a] of synth.ofType('AWS::CloudWatch::Alarm')) {
       expect(a.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
     }
   });
 
   it('has a dashboard of API requests, latency, 5xx and function errors and duration', () => {
-    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
-    const body = JSON.stringify(template.findResources('AWS::CloudWatch::Dashboard'));
+    synth.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    const body = JSON.stringify(synth.template.findResources('AWS::CloudWatch::Dashboard'));
     for (const title of [
       'Calls placed per minute',
       'Answers and failures',
@@ -495,7 +450,7 @@ describe('observability', () => {
 });
 
 describe('outputs', () => {
-  const outputs = () => template.toJSON().Outputs as Record<string, { Value: Json }>;
+  const outputs = () => synth.template.toJSON().Outputs as Record<string, { Value: Json }>;
   const joined = (v: Json) =>
     (v['Fn::Join'][1] as Json[]).map((p) => (typeof p === 'string' ? p : '<token>')).join('');
 
@@ -521,23 +476,19 @@ describe('outputs', () => {
 
 describe('cdk-nag', () => {
   it('reports no unacknowledged AWS Solutions finding, error or warning', () => {
-    const report = JSON.parse(readFileSync(join(assemblyDir, 'validation-report.json'), 'utf8'));
-    const findings = (report.pluginReports as Json[])
-      .flatMap((r) => r.violations as Json[])
-      .filter((v) => /AwsSolutions-/.test(v.ruleName));
-    expect(findings).toEqual([]);
-    expect(new AwsSolutionsChecks().validateScope(stack).violations).toEqual([]);
-    expect(Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*'))).toEqual(
-      [],
-    );
-    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*'))).toEqual(
-      [],
-    );
+    expect(synth.nagFindings()).toEqual([]);
+    expect(new AwsSolutionsChecks().validateScope(synth.stack).violations).toEqual([]);
+    expect(
+      Annotations.fromStack(synth.stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*')),
+    ).toEqual([]);
+    expect(
+      Annotations.fromStack(synth.stack).findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*')),
+    ).toEqual([]);
   });
 
   it('acknowledges only findings that would otherwise fire, each with a specific reason', () => {
     const acknowledged = new Map<string, string>();
-    for (const c of stack.node.findAll()) {
+    for (const c of synth.stack.node.findAll()) {
       for (const entry of c.node.metadata.filter(
         (m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY,
       )) {
@@ -557,7 +508,7 @@ describe('cdk-nag', () => {
     // With acknowledgements ignored, exactly these rules fire: none is stale, none is missing.
     const raw = new AwsSolutionsChecks() as Json;
     raw.isAcknowledged = () => false;
-    const fired = new Set((raw.validateScope(stack).violations as Json[]).map((v) => v.ruleName));
+    const fired = new Set((raw.validateScope(synth.stack).violations as Json[]).map((v) => v.ruleName));
     expect([...fired].sort()).toEqual([...acknowledged.keys()].sort());
   });
 });

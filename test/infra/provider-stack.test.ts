@@ -3,55 +3,38 @@
  * the functions that talk to the carrier, dialer concurrency tied to the CPS budget; the simulator's
  * parts only with the simulator. No bundling here (outbound-stack.test.ts checks the bundles).
  */
-import { App, Validations } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { dialerConcurrencyFor, PROVIDER_CLIENTS } from '../../infra/constructs/engine.ts';
 import { TWILIO_SECRET_PLACEHOLDER } from '../../infra/constructs/secrets.ts';
 import type { EngineFunctionName } from '../../infra/constructs/table-access.ts';
-import { OutboundStack } from '../../infra/outbound-stack.ts';
+import { asList, type Json, synthesizeOnce, synthesizeOutbound } from '../support/synthesized.ts';
 
-type Json = any;
-
-const synth = (context: Record<string, unknown>) => {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
-  const stack = new OutboundStack(app, 'Outbound');
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
-  const template = Template.fromStack(stack);
-  return { app, stack, template, resources: template.toJSON().Resources as Record<string, Json> };
-};
-
-const asList = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
+/** The stack, cdk-nag attached, bundling skipped; dispose of it when done. */
+const synth = (context: Record<string, unknown>) => synthesizeOutbound({ context, bundle: false });
 
 describe('with outbound:provider=twilio', () => {
-  let s: ReturnType<typeof synth>;
-  const fnId = (name: EngineFunctionName) =>
-    s.stack.getLogicalId(s.stack.engine.functions.get(name)!.fn.node.defaultChild as never);
+  const s = synthesizeOnce({
+    context: { 'outbound:provider': 'twilio', 'outbound:twilioCps': '5' },
+    bundle: false,
+  });
+  const fnId = (name: EngineFunctionName) => s.logicalId(s.stack.engine.functions.get(name)!.fn);
   const envOf = (name: EngineFunctionName) => s.resources[fnId(name)].Properties.Environment.Variables;
-  const secretId = () => s.stack.getLogicalId(s.stack.twilioCredentials!.secret.node.defaultChild as never);
+  const secretId = () => s.logicalId(s.stack.twilioCredentials!.secret);
   const readersOfSecret = () =>
-    Object.entries(s.resources)
-      .filter(([, r]) => r.Type === 'AWS::Lambda::Function')
-      .filter(([, fn]) => {
-        const roleId = fn.Properties.Role['Fn::GetAtt'][0];
-        return Object.values(s.resources).some(
-          (p) =>
-            p.Type === 'AWS::IAM::Policy' &&
-            p.Properties.Roles.some((r: Json) => r.Ref === roleId) &&
-            p.Properties.PolicyDocument.Statement.some(
-              (st: Json) =>
-                asList(st.Action).includes('secretsmanager:GetSecretValue') &&
-                JSON.stringify(st.Resource).includes(`"${secretId()}"`),
-            ),
-        );
-      })
+    s
+      .ofType('AWS::Lambda::Function')
+      .filter(([id]) =>
+        s
+          .statementsOfFunction(id)
+          .some(
+            (st: Json) =>
+              asList(st.Action).includes('secretsmanager:GetSecretValue') &&
+              JSON.stringify(st.Resource).includes(`"${secretId()}"`),
+          ),
+      )
       .map(([id]) => id)
       .sort();
-
-  beforeAll(() => {
-    s = synth({ 'outbound:provider': 'twilio', 'outbound:twilioCps': '5' });
-  });
 
   it('creates the credentials secret with an empty placeholder, retained', () => {
     s.template.hasResource('AWS::SecretsManager::Secret', {
@@ -85,7 +68,7 @@ describe('with outbound:provider=twilio', () => {
   });
 
   it('never puts credentials in an environment variable', () => {
-    for (const r of Object.values(s.resources).filter((r) => r.Type === 'AWS::Lambda::Function')) {
+    for (const r of s.ofType('AWS::Lambda::Function').map(([, r]) => r)) {
       const env = r.Properties.Environment.Variables;
       expect(Object.keys(env).filter((k) => /ACCOUNT_SID|AUTH_TOKEN/.test(k))).toEqual([]);
     }
@@ -104,7 +87,7 @@ describe('with outbound:provider=twilio', () => {
     expect(s.stack.engine.simulatorSecret).toBeUndefined();
     expect(s.stack.engine.simulatorEventsQueue).toBeUndefined();
     expect(s.stack.engine.functions.has('simulator-events')).toBe(false);
-    for (const r of Object.values(s.resources).filter((r) => r.Type === 'AWS::Lambda::Function')) {
+    for (const r of s.ofType('AWS::Lambda::Function').map(([, r]) => r)) {
       expect(r.Properties.Environment.Variables).not.toHaveProperty('SIMULATOR_SECRET_ARN');
     }
     s.template.resourceCountIs('AWS::SecretsManager::Secret', 2);
@@ -132,14 +115,11 @@ describe('with outbound:provider=twilio', () => {
 });
 
 describe('with the simulator (the default)', () => {
-  let s: ReturnType<typeof synth>;
-  beforeAll(() => {
-    s = synth({});
-  });
+  const s = synthesizeOnce({ bundle: false });
 
   it('creates no Twilio secret and sets no Twilio variable', () => {
     expect(s.stack.twilioCredentials).toBeUndefined();
-    for (const r of Object.values(s.resources).filter((r) => r.Type === 'AWS::Lambda::Function')) {
+    for (const r of s.ofType('AWS::Lambda::Function').map(([, r]) => r)) {
       const env = r.Properties.Environment.Variables;
       expect(Object.keys(env).filter((k) => k.startsWith('TWILIO_'))).toEqual([]);
       if (env.TELEPHONY_PROVIDER) expect(env.TELEPHONY_PROVIDER).toBe('simulator');
@@ -173,14 +153,15 @@ describe('provider context flags', () => {
       'outbound:twilioCps': '10',
       'outbound:dialerConcurrency': '4',
     });
+    onTestFinished(() => s.dispose());
     expect(s.stack.engine.dialerConcurrency).toBe(4);
   });
 
   it('defaults to one call per second with Twilio', () => {
     const s = synth({ 'outbound:provider': 'twilio' });
+    onTestFinished(() => s.dispose());
     const env =
-      s.resources[s.stack.getLogicalId(s.stack.engine.functions.get('dialer')!.fn.node.defaultChild as never)]
-        .Properties.Environment.Variables;
+      s.resources[s.logicalId(s.stack.engine.functions.get('dialer')!.fn)].Properties.Environment.Variables;
     expect(env.TWILIO_CPS).toBe('1');
     expect(s.stack.engine.dialerConcurrency).toBe(2);
   });

@@ -3,39 +3,35 @@
  * check configuration, and outbound-stack.test.ts checks the bundles.
  */
 import { App, Duration, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { Api } from '../../infra/constructs/api.ts';
 import { Data } from '../../infra/constructs/data.ts';
 import { NodeFunction } from '../../infra/constructs/node-function.ts';
 import { Observability } from '../../infra/constructs/observability.ts';
 import { OperatorKey } from '../../infra/constructs/secrets.ts';
-import { OutboundStack, PROJECT_ROOT } from '../../infra/outbound-stack.ts';
+import { PROJECT_ROOT } from '../../infra/outbound-stack.ts';
+import { NO_BUNDLING, synthesizeOnce, synthesizeOutbound } from '../support/synthesized.ts';
 
-const noBundling = { 'aws:cdk:bundling-stacks': [] };
-
-const stackWith = (context: Record<string, unknown>) => {
-  const app = new App({ context: { ...noBundling, ...context } });
-  return new OutboundStack(app, 'Outbound');
-};
+/** The stack with `context`, bundling skipped and no cdk-nag plugin; dispose of it when done. */
+const synthWith = (context: Record<string, unknown>) =>
+  synthesizeOutbound({ context, bundle: false, nag: false });
 
 describe('a throwaway stack with CORS and its own throttling', () => {
-  let stack: OutboundStack;
-  let template: Template;
-
-  beforeAll(() => {
-    stack = stackWith({
+  const synth = synthesizeOnce({
+    context: {
       'outbound:throwaway': 'true',
       'outbound:corsOrigins': 'https://console.example.com, http://localhost:5173',
       'outbound:throttleBurst': '50',
       'outbound:throttleRate': '20',
-    });
-    template = Template.fromStack(stack);
+    },
+    bundle: false,
+    nag: false,
   });
 
   it('deletes the table with the stack and has no deletion protection', () => {
-    template.hasResource('AWS::DynamoDB::Table', {
+    synth.template.hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Delete',
       Properties: Match.objectLike({ DeletionProtectionEnabled: false }),
     });
@@ -43,14 +39,14 @@ describe('a throwaway stack with CORS and its own throttling', () => {
 
   it('deletes log groups and the operator key with the stack', () => {
     for (const type of ['AWS::Logs::LogGroup', 'AWS::SecretsManager::Secret']) {
-      const policies = Object.values(template.findResources(type)).map((r) => r.DeletionPolicy);
+      const policies = Object.values(synth.template.findResources(type)).map((r) => r.DeletionPolicy);
       expect(policies.length).toBeGreaterThan(0);
       expect(new Set(policies)).toEqual(new Set(['Delete']));
     }
   });
 
   it('allows exactly the configured CORS origins', () => {
-    template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+    synth.template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       CorsConfiguration: Match.objectLike({
         AllowOrigins: ['https://console.example.com', 'http://localhost:5173'],
         AllowHeaders: ['authorization', 'content-type', 'idempotency-key'],
@@ -59,56 +55,57 @@ describe('a throwaway stack with CORS and its own throttling', () => {
   });
 
   it('throttles the default stage as configured', () => {
-    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+    synth.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       DefaultRouteSettings: { ThrottlingBurstLimit: 50, ThrottlingRateLimit: 20 },
     });
   });
 
   it('has alarms without actions and no topic when no alarm email is given', () => {
-    template.resourceCountIs('AWS::SNS::Topic', 0);
-    for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
+    synth.template.resourceCountIs('AWS::SNS::Topic', 0);
+    for (const alarm of Object.values(synth.template.findResources('AWS::CloudWatch::Alarm'))) {
       expect(alarm.Properties.AlarmActions).toBeUndefined();
     }
   });
 
   it('passes cdk-nag too', () => {
-    expect(new AwsSolutionsChecks().validateScope(stack).violations).toEqual([]);
+    expect(new AwsSolutionsChecks().validateScope(synth.stack).violations).toEqual([]);
   });
 });
 
 describe('context flags', () => {
   it('keeps data by default, whatever outbound:production says', () => {
     for (const production of [undefined, false, 'false', true]) {
-      const template = Template.fromStack(stackWith({ 'outbound:production': production }));
+      const { template, dispose } = synthWith({ 'outbound:production': production });
+      onTestFinished(dispose);
       template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain' });
     }
   });
 
   it('refuses throwaway together with production', () => {
-    expect(() => stackWith({ 'outbound:throwaway': true, 'outbound:production': true })).toThrow(
+    expect(() => synthWith({ 'outbound:throwaway': true, 'outbound:production': true })).toThrow(
       /contradicts/,
     );
   });
 
   it('refuses a flag that is not true or false', () => {
-    expect(() => stackWith({ 'outbound:throwaway': 'yes' })).toThrow(/must be true or false/);
+    expect(() => synthWith({ 'outbound:throwaway': 'yes' })).toThrow(/must be true or false/);
   });
 
   it('refuses a throttle that is not a positive number', () => {
-    expect(() => stackWith({ 'outbound:throttleRate': 'fast' })).toThrow(/positive number/);
+    expect(() => synthWith({ 'outbound:throttleRate': 'fast' })).toThrow(/positive number/);
   });
 
   it('refuses a CORS origin that is neither https nor localhost', () => {
-    expect(() => stackWith({ 'outbound:corsOrigins': 'http://console.example.com' })).toThrow(/CORS origin/);
+    expect(() => synthWith({ 'outbound:corsOrigins': 'http://console.example.com' })).toThrow(/CORS origin/);
   });
 
   it('refuses an alarm email that is not an address', () => {
-    expect(() => stackWith({ 'outbound:alarmEmail': 'ops' })).toThrow(/not an email address/);
+    expect(() => synthWith({ 'outbound:alarmEmail': 'ops' })).toThrow(/not an email address/);
   });
 });
 
 describe('constructs refuse invalid props', () => {
-  const scratch = () => new Stack(new App({ context: noBundling }), 'Scratch');
+  const scratch = () => new Stack(new App({ context: NO_BUNDLING }), 'Scratch');
   const fnProps = {
     entry: `${PROJECT_ROOT}/functions/api/openapi.ts`,
     projectRoot: PROJECT_ROOT,
