@@ -7,7 +7,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { SimulatorEventMessage } from '#adapters/telephony/simulator/queued-simulator-provider.ts';
 import { logger } from '#shared/observability.ts';
 
-type Post = (msg: SimulatorEventMessage) => Promise<number>;
+type Post = (msg: SimulatorEventMessage) => Promise<{ status: number; body: string }>;
 
 const fetchPost: Post = async (msg) => {
   const res = await fetch(msg.url, {
@@ -16,9 +16,12 @@ const fetchPost: Post = async (msg) => {
     body: msg.body,
     signal: AbortSignal.timeout(8000),
   });
-  await res.arrayBuffer();
-  return res.status;
+  return { status: res.status, body: await res.text() };
 };
+
+/** The route refuses a request it already accepted: a redelivered event that did arrive is done. */
+const alreadyAccepted = (r: { status: number; body: string }) =>
+  r.status === 403 && r.body.includes('"REQUEST_REPLAYED"');
 
 export const buildSimulatorEventsHandler =
   (post: Post = fetchPost) =>
@@ -34,8 +37,9 @@ export const buildSimulatorEventsHandler =
         continue;
       }
       try {
-        const status = await post(msg);
-        if (status < 200 || status >= 300) throw new Error(`webhook answered ${status}`);
+        const answer = await post(msg);
+        const ok = (answer.status >= 200 && answer.status < 300) || alreadyAccepted(answer);
+        if (!ok) throw new Error(`webhook answered ${answer.status}`);
       } catch (err) {
         logger.warn('simulator event will be retried', { messageId: record.messageId, error: err as Error });
         batchItemFailures.push({ itemIdentifier: record.messageId });

@@ -2,6 +2,7 @@
  * POST /v1.0/providers/{provider}/events: public, authenticated by the provider's signature, not by an
  * access key. Verify first (403 and nothing written on failure), then record each normalised event.
  */
+import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { Forbidden, NotFound, ValidationFailed } from '#domain/errors.ts';
 import { errorResponse, json } from '#http/responses.ts';
@@ -25,6 +26,17 @@ export const toWebhookRequest = (event: APIGatewayProxyEventV2, publicBaseUrl: s
   };
 };
 
+/** What makes a request the same request: who signed what, where (headers other than the signature vary). */
+export const requestDigest = (provider: string, req: WebhookRequest) => {
+  const signatures = Object.entries(req.headers)
+    .filter(([k]) => k.includes('signature'))
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([k, v]) => `${k}:${v}`);
+  return createHash('sha256')
+    .update([provider, req.url, ...signatures, req.rawBody].join('\n'))
+    .digest('base64url');
+};
+
 export const buildProviderEventsHandler =
   (deps: EngineDeps) =>
   async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
@@ -42,9 +54,20 @@ export const buildProviderEventsHandler =
       } catch {
         throw new ValidationFailed('The event could not be read');
       }
-      for (const e of events) {
-        const outcome = await recordCallEvent(deps, e);
-        logger.debug('call event', { attemptId: e.attemptId, kind: e.kind, outcome });
+      // A valid signature proves who sent it, not when: a request seen before is a replay.
+      const digest = requestDigest(name, req);
+      if (!(await deps.replays.firstSight(digest, deps.clock.now()))) {
+        throw new Forbidden('This request was already received', 'REQUEST_REPLAYED');
+      }
+      try {
+        for (const e of events) {
+          const outcome = await recordCallEvent(deps, e);
+          logger.debug('call event', { attemptId: e.attemptId, kind: e.kind, outcome });
+        }
+      } catch (err) {
+        // Not recorded: the provider's retry of this very request must get in.
+        await deps.replays.forget(digest);
+        throw err;
       }
       // 2xx for duplicates and stale events too, so the provider stops retrying.
       return json(200, {});

@@ -56,7 +56,8 @@ export const engineTableAccess = {
   // (Updates), Gets of the attempt, outplan, campaign and target. No queries.
   dialer: { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queries: [] },
   // recordCallEvent: answer/finish (Updates), joinQueue (free agents of a queue: byParent), Gets.
-  'provider-events': { items: ['GetItem', 'UpdateItem'], queries: ['byParent'] },
+  // The replay marker of each accepted request: Put (conditional), Delete when its processing failed.
+  'provider-events': { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queries: ['byParent'] },
   // Posts delayed simulator events to the webhook route; no table.
   'simulator-events': { items: [], queries: [] },
 } as const satisfies Readonly<Record<string, TableAccess>>;

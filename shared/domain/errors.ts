@@ -54,8 +54,8 @@ export class Unauthenticated extends DomainError {
 export class Forbidden extends DomainError {
   readonly status = 'PERMISSION_DENIED';
   readonly httpStatus = 403;
-  constructor(message = 'You do not have permission to access this resource') {
-    super('PERMISSION_DENIED', message);
+  constructor(message = 'You do not have permission to access this resource', reason = 'PERMISSION_DENIED') {
+    super(reason, message);
   }
 }
 

@@ -4,6 +4,7 @@ import type { CampaignStore } from '#ports/campaign-store.ts';
 import type { Clock } from '#ports/clock.ts';
 import type { IdempotencyStore } from '#ports/idempotency-store.ts';
 import type { IdSource } from '#ports/ids.ts';
+import type { ReplayGuard } from '#ports/replay-guard.ts';
 import type { ResourceStore } from '#ports/resource-store.ts';
 
 /** Everything a use case may touch, injected by the entry point (or a test). */
@@ -14,6 +15,8 @@ export interface Deps {
   accesskeys: AccesskeyStore;
   /** Answers to POSTs sent with an Idempotency-Key, for replay. */
   idempotency: IdempotencyStore;
+  /** Signed provider webhooks already accepted, so a replayed one is refused. */
+  replays: ReplayGuard;
   clock: Clock;
   ids: IdSource;
   /** `local` allows http and loopback customer webhook URIs (npm start); `aws` does not. */

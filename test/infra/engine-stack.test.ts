@@ -14,7 +14,7 @@ const EXPECTED_TABLE_ACTIONS: Record<EngineFunctionName, { items: string[]; quer
   },
   'tick-fanout': { items: [], queries: [] },
   dialer: { items: ['DeleteItem', 'GetItem', 'PutItem', 'UpdateItem'], queries: [] },
-  'provider-events': { items: ['GetItem', 'UpdateItem'], queries: ['byParent'] },
+  'provider-events': { items: ['DeleteItem', 'GetItem', 'PutItem', 'UpdateItem'], queries: ['byParent'] },
   'simulator-events': { items: [], queries: [] },
 };
 const ENGINE = Object.keys(EXPECTED_TABLE_ACTIONS) as EngineFunctionName[];

@@ -47,17 +47,48 @@ describe('duplicate and out-of-order events', () => {
     expect(settled.calls.map((x) => [x.status, x.result])).toEqual([['done', 'success']]);
     expect(settled.targets.map((t) => [t.status, t.try_count_0])).toEqual([['done', 1]]);
 
+    // The same event sent again later (a new request, another timestamp), and a conflicting one.
+    await steps.when.timePasses(1_000);
     expect((await post(call.id, call.reference_id, 'completed', 2, 'normal')).status).toBe(200);
     expect((await post(call.id, call.reference_id, 'completed', 3, 'busy')).status).toBe(200);
 
     expect(await snapshot(h)).toEqual(settled);
   });
 
+  it('refuses a replayed request (the very same signed bytes) with 403 REQUEST_REPLAYED and changes nothing', async () => {
+    const { h, call } = await aPlacedAttempt();
+    const event = { callId: call.reference_id, kind: 'completed', sequence: 2, reason: 'busy' };
+    const rawBody = JSON.stringify({ ...event, at: new Date(sys.clock.peek()).toISOString() });
+    expect((await steps.when.theProviderPosts(call.id, event, { rawBody })).status).toBe(200);
+    const settled = await snapshot(h);
+
+    const replay = await steps.when.theProviderPosts(call.id, event, { rawBody });
+
+    expect(replay.status).toBe(403);
+    expect(replay.body.error).toMatchObject({ status: 'PERMISSION_DENIED', reason: 'REQUEST_REPLAYED' });
+    expect(await snapshot(h)).toEqual(settled);
+  });
+
   it('closes the attempt once when copies of its completed event arrive together', async () => {
     const { h, call } = await aPlacedAttempt({ try_interval: 600_000 });
 
+    // Copies from different deliveries (each its own request: the timestamps differ).
     const replies = await Promise.all(
-      Array.from({ length: 6 }, () => post(call.id, call.reference_id, 'completed', 1, 'busy')),
+      Array.from({ length: 6 }, (_, i) =>
+        steps.when.theProviderPosts(
+          call.id,
+          { callId: call.reference_id, kind: 'completed', sequence: 1, reason: 'busy' },
+          {
+            rawBody: JSON.stringify({
+              callId: call.reference_id,
+              kind: 'completed',
+              sequence: 1,
+              reason: 'busy',
+              at: new Date(sys.clock.peek() + i).toISOString(),
+            }),
+          },
+        ),
+      ),
     );
 
     expect(replies.map((r) => r.status)).toEqual(Array(6).fill(200));

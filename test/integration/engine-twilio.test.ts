@@ -225,7 +225,8 @@ describe('status callbacks', () => {
       expect(failed).toMatchObject({ status: 'done', result: 'fail' });
       expect((await stored(failed.id))?._reason).toBe('busy');
       const delivered = fake.callbacks.filter((c) => c.form.get('To') === answered);
-      // initiated, ringing, in-progress, completed: newest first, each twice, every one answered 200.
+      // initiated, ringing, in-progress, completed: newest first, each twice. The first copy is
+      // answered 200; the second is the same signed request again, a replay: 403, nothing changed.
       expect(delivered.map((c) => c.form.get('CallStatus'))).toEqual([
         'completed',
         'completed',
@@ -236,7 +237,7 @@ describe('status callbacks', () => {
         'initiated',
         'initiated',
       ]);
-      expect(new Set(delivered.map((c) => c.status))).toEqual(new Set([200]));
+      expect(delivered.map((c) => c.status)).toEqual([200, 403, 200, 403, 200, 403, 200, 403]);
       await steps.when.aRound(1_000);
       const { targets } = await expectEngineInvariants(sys, h);
       expect(targets.map((t: { try_count_0: number }) => t.try_count_0)).toEqual([1, 1]);
@@ -278,10 +279,17 @@ describe('status callbacks', () => {
     expect(await fake.postCallback(url, altered, { signature: genuine })).toBe(403);
     expect(await steps.read.call(call.id)).toMatchObject({ status: 'dialing', result: '' });
 
-    // The genuine callback, then its replay: the first closes the attempt, the second is a 200 no-op.
+    // The genuine callback, then its replay: the first closes the attempt, the second is refused.
     expect(await fake.postCallback(url, form)).toBe(200);
-    expect(await fake.postCallback(url, form)).toBe(200);
-    expect(await steps.read.call(call.id)).toMatchObject({ status: 'done', result: 'success' });
+    const settled = await steps.read.call(call.id);
+    expect(settled).toMatchObject({ status: 'done', result: 'success' });
+    expect(await fake.postCallback(url, form)).toBe(403);
+    expect(await steps.read.call(call.id)).toEqual(settled);
+    // A later callback about the same call (a new request, not a copy) is a harmless 200 no-op.
+    const later = new URLSearchParams(form);
+    later.set('SequenceNumber', '4');
+    expect(await fake.postCallback(url, later)).toBe(200);
+    expect(await steps.read.call(call.id)).toEqual(settled);
     await expectEngineInvariants(sys, h);
   });
 });

@@ -115,10 +115,27 @@ describe('simulator events consumer', () => {
     ({ messageId: id, body }) as unknown as SQSEvent['Records'][number];
 
   it('fails only the records whose POST is not 2xx, and drops malformed ones', async () => {
-    const handler = buildSimulatorEventsHandler(async (m) => (m.url.endsWith('ok') ? 204 : 500));
+    const handler = buildSimulatorEventsHandler(async (m) => ({
+      status: m.url.endsWith('ok') ? 204 : 500,
+      body: '',
+    }));
     const msg = (url: string) => JSON.stringify({ url, headers: {}, body: '{}' });
     const out = await handler({
       Records: [record('a', msg('https://x/ok')), record('b', msg('https://x/bad')), record('c', '{')],
+    });
+    expect(out.batchItemFailures).toEqual([{ itemIdentifier: 'b' }]);
+  });
+
+  it('counts an event the route refuses as already received (a redelivery) as done, and any other 403 as failed', async () => {
+    const replayed = { error: { status: 'PERMISSION_DENIED', reason: 'REQUEST_REPLAYED' } };
+    const forbidden = { error: { status: 'PERMISSION_DENIED', reason: 'PERMISSION_DENIED' } };
+    const handler = buildSimulatorEventsHandler(async (m) => ({
+      status: 403,
+      body: JSON.stringify(m.url.endsWith('replayed') ? replayed : forbidden),
+    }));
+    const msg = (url: string) => JSON.stringify({ url, headers: {}, body: '{}' });
+    const out = await handler({
+      Records: [record('a', msg('https://x/replayed')), record('b', msg('https://x/forged'))],
     });
     expect(out.batchItemFailures).toEqual([{ itemIdentifier: 'b' }]);
   });

@@ -6,6 +6,7 @@ import { DynamoAccesskeyStore } from './accesskey-store.ts';
 import { DynamoAgentStore } from './agent-store.ts';
 import { DynamoCampaignStore } from './campaign-store.ts';
 import { DynamoIdempotencyStore } from './idempotency-store.ts';
+import { DynamoReplayGuard } from './replay-guard.ts';
 import { DynamoResourceStore } from './resource-store.ts';
 
 /** Wires the DynamoDB adapters into the ports the use cases take. */
@@ -21,6 +22,7 @@ export const dynamoDeps = (
     agents: new DynamoAgentStore(ddb, tableName, resources),
     accesskeys: new DynamoAccesskeyStore(ddb, tableName),
     idempotency: new DynamoIdempotencyStore(ddb, tableName),
+    replays: new DynamoReplayGuard(ddb, tableName),
     clock: systemClock,
     ids: cryptoIds,
     runtime: 'aws',
