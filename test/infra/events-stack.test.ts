@@ -20,6 +20,7 @@ import { TABLE_STREAM } from '#adapters/dynamodb/table.ts';
 import { defaultRetryPolicy, EVENT_KINDS } from '#domain/events.ts';
 import { CALL_METRICS, REASON_DIMENSION, SERVICE_DIMENSION } from '../../infra/constructs/observability.ts';
 import type { EventsFunctionName } from '../../infra/constructs/table-access.ts';
+import { aCampaigncallItem } from '../support/factories/items.ts';
 import { asList, type Json, synthesizeOnce } from '../support/synthesized.ts';
 
 const run = promisify(execFile);
@@ -258,18 +259,7 @@ describe('the shipped stream bundle', () => {
     });
   };
 
-  const call = (overrides: Record<string, unknown>) => ({
-    pk: 'campaigncall#cc1',
-    sk: 'campaigncall',
-    et: 'campaigncall',
-    id: 'cc1',
-    customer_id: 'cust-1',
-    campaign_id: 'c1',
-    status: 'dialing',
-    result: '',
-    tm_create: '2026-01-01T00:00:00.000Z',
-    ...overrides,
-  });
+  const call = aCampaigncallItem;
   const streamEvent = {
     Records: [
       { eventID: 'e1', eventName: 'INSERT', dynamodb: { SequenceNumber: '1', NewImage: marshall(call({})) } },

@@ -5,21 +5,11 @@ import { buildStreamHandler } from '#functions/events/stream-handler.ts';
 import type { DeliveryJob } from '#ports/event-sink.ts';
 import { type CallCounts, callCounts, isEmpty, noCalls, totalFailed } from '#services/events/call-metrics.ts';
 import type { ItemChange } from '#services/events/enqueue-deliveries.ts';
+import { aCampaigncallItem } from '../support/factories/items.ts';
 
 const T0 = '2026-01-01T00:00:00.000Z';
 
-const aCallItem = (overrides: Record<string, unknown> = {}) => ({
-  pk: `campaigncall#${overrides.id ?? 'cc1'}`,
-  sk: 'campaigncall',
-  et: 'campaigncall',
-  id: 'cc1',
-  customer_id: 'cust-1',
-  campaign_id: 'c1',
-  status: 'dialing',
-  result: '',
-  tm_create: T0,
-  ...overrides,
-});
+const aCallItem = aCampaigncallItem;
 
 const change = (oldImage?: Record<string, unknown>, newImage?: Record<string, unknown>): ItemChange => ({
   recordId: randomUUID(),
