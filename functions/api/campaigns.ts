@@ -79,7 +79,8 @@ export const routes: RouteFactory = (deps) => [
       summary: 'Run or stop a campaign',
       body: UpdateCampaignStatus,
     },
-    ({ customerId, params, body }) => changeCampaignStatus(deps, customerId, params.id, body.status),
+    ({ customerId, params, body }) =>
+      changeCampaignStatus(deps, customerId, params.id, body.status, { force: body.force ?? false }),
   ),
   route(
     {

@@ -23,7 +23,8 @@ export interface CampaignStore {
   /** stop|stopping → run, re-validating references in the same write. */
   run(current: Campaign, now: string): Promise<Campaign>;
   /** run|stopping → stop when nothing is in flight, else run → stopping. */
-  stop(current: Campaign, now: string): Promise<Campaign>;
+  /** run → stop when nothing is in flight, else → stopping; `force` also has the engine end the calls. */
+  stop(current: Campaign, now: string, options?: { force: boolean }): Promise<Campaign>;
   /** Checks one reference the way create does, without changing anything. */
   checkReference(customerId: string, field: ReferenceField, id: string, campaignId: string): Promise<void>;
 }

@@ -11,6 +11,8 @@ export interface EngineCampaign extends Campaign {
   _inflight?: number;
   /** Attempts still ringing (dialing). */
   _dialing?: number;
+  /** Set by a forced stop: the tick ends every open attempt instead of waiting for it. */
+  _force_stop?: boolean;
   /** The outplan's `_dial_info_at` whose exhausted targets this campaign has reviewed. */
   _exhausted_reviewed?: string;
 }

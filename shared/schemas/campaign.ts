@@ -44,7 +44,15 @@ export const UpdateCampaign = z
   })
   .meta({ id: 'UpdateCampaign' });
 export const UpdateCampaignStatus = z
-  .strictObject({ status: z.enum(['run', 'stop'], { message: 'unsupported status: use run or stop' }) })
+  .strictObject({
+    status: z.enum(['run', 'stop'], { message: 'unsupported status: use run or stop' }),
+    /** Outbound's addition: end calls in flight instead of letting them finish. */
+    force: z
+      .boolean()
+      .optional()
+      .meta({ description: 'with stop: hang up calls in flight and cancel the ones not yet placed' }),
+  })
+  .refine((b) => !b.force || b.status === 'stop', { message: 'force applies to stop only', path: ['force'] })
   .meta({ id: 'UpdateCampaignStatus' });
 export const UpdateServiceLevel = z
   .strictObject({ service_level: ServiceLevel })

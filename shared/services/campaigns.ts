@@ -107,9 +107,12 @@ export const changeCampaignStatus = async (
   customerId: string,
   id: string,
   requested: 'run' | 'stop',
+  options: { force?: boolean } = {},
 ) => {
   const current = await loadLive(deps, customerId, id);
-  const decision = decideStatusChange(current.status, requested);
+  // A forced stop of a campaign already stopping still has work to do: end its calls.
+  const forcing = requested === 'stop' && options.force === true && current.status === 'stopping';
+  const decision = forcing ? ({ kind: 'stop' } as const) : decideStatusChange(current.status, requested);
   if (decision.kind === 'unchanged') return current;
   if (decision.kind === 'run') {
     for (const field of ['outplan_id', 'outdial_id'] as const) {
@@ -117,7 +120,7 @@ export const changeCampaignStatus = async (
     }
     return show((await referencesChecked(() => deps.campaigns.run(current, now(deps)))) as never);
   }
-  return show((await deps.campaigns.stop(current, now(deps))) as never);
+  return show((await deps.campaigns.stop(current, now(deps), { force: options.force === true })) as never);
 };
 
 /** Only a stopped campaign can be deleted (409 CAMPAIGN_NOT_STOPPED); it releases what it used. */

@@ -80,6 +80,83 @@ describe('stopping a campaign', () => {
   });
 });
 
+describe('a forced stop', () => {
+  const forceStop = (id: string) =>
+    sys.customer.put(`/campaigns/${id}/status`, { status: 'stop', force: true });
+
+  it('hangs up the calls in flight at once instead of waiting for them, and stops', async () => {
+    const { given, when, read } = steps;
+    const h = await given.campaign({ targets: [phone('answer'), phone('answer')], maxConcurrentCalls: 2 });
+    await tickAndDial();
+    await when.timePasses(2_500); // both answered; each would talk for 5 s more
+    expect((await read.openCalls(h.id)).map((c) => c.status)).toEqual(['progressing', 'progressing']);
+
+    expect((await forceStop(h.id)).body.status).toBe('stopping');
+    await when.theTickRuns();
+
+    // Well before the talk time is over: both calls ended by us, and the campaign is stopped.
+    expect(await read.openCalls(h.id)).toEqual([]);
+    for (const c of await read.calls(h.id)) {
+      const state = await sys.engine.deps.provider.getCall(c.reference_id);
+      expect(state?.phase).toBe('ended');
+    }
+    expect(await read.status(h.id)).toBe('stop');
+    expect(await read.counters(h.id)).toEqual({ inflight: 0, dialing: 0 });
+  });
+
+  it('cancels attempts not placed yet, so the dialer never places them', async () => {
+    const { given, when, read } = steps;
+    const h = await given.campaign({ targets: [phone('answer'), phone('answer')], maxConcurrentCalls: 2 });
+    const placements = countPlacements(sys);
+    await when.theTickRuns(); // claimed, dial jobs queued, nothing placed yet
+
+    expect((await forceStop(h.id)).body.status).toBe('stopping');
+    await when.theTickRuns();
+    await when.theDialerRuns();
+
+    expect(placements.total()).toBe(0);
+    const calls = await read.calls(h.id);
+    expect(calls.map((c) => [c.status, c.result])).toEqual([
+      ['done', 'fail'],
+      ['done', 'fail'],
+    ]);
+    expect(await read.status(h.id)).toBe('stop');
+    // Both targets keep their try and go back in line for the next run.
+    expect((await read.targets(h.outdialId)).map((t) => [t.status, t.try_count_0])).toEqual([
+      ['idle', 1],
+      ['idle', 1],
+    ]);
+    placements.restore();
+  });
+
+  it('can force a campaign that is already stopping, and a later run dials normally again', async () => {
+    const { given, when, read } = steps;
+    const h = await given.campaign({ targets: [phone('answer'), phone('answer')], maxConcurrentCalls: 1 });
+    await tickAndDial();
+    expect((await when.statusIsSet(h.id, 'stop')).body.status).toBe('stopping');
+    await when.theTickRuns();
+    expect(await read.openCalls(h.id)).toHaveLength(1);
+
+    expect((await forceStop(h.id)).body.status).toBe('stopping');
+    await when.theTickRuns();
+    expect(await read.status(h.id)).toBe('stop');
+
+    expect((await when.statusIsSet(h.id, 'run')).body.status).toBe('run');
+    await when.runsToTheEnd(h.id);
+    const results = (await read.calls(h.id)).map((c) => c.result);
+    expect(results.filter((r) => r === 'success')).toHaveLength(2);
+  });
+
+  it('refuses force with run (400) and changes nothing', async () => {
+    const { given, read } = steps;
+    const h = await given.campaign({ targets: [phone('answer')], run: false });
+    const res = await sys.customer.put(`/campaigns/${h.id}/status`, { status: 'run', force: true });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toEqual([expect.objectContaining({ field: 'force' })]);
+    expect(await read.status(h.id)).toBe('stop');
+  });
+});
+
 describe('the end of the list', () => {
   it('under end_handle stop, waits for the retries of a failing last attempt before it ends (§10.3)', async () => {
     const { given, when, read } = steps;

@@ -89,7 +89,8 @@ export class DynamoCampaignStore implements CampaignStore {
       this.campaignUpdate(
         current,
         // Running campaigns join the sparse active set the tick reads (never a Scan).
-        { status: 'run', tm_update: now, ...activeCampaignKeys(current.id) },
+        // A forced stop ends with the stop: running again dials normally.
+        { status: 'run', tm_update: now, _force_stop: false, ...activeCampaignKeys(current.id) },
         'attribute_not_exists(tm_delete) AND #status IN (:stop, :stopping)',
         { '#status': 'status' },
         { ':stop': 'stop', ':stopping': 'stopping' },
@@ -102,7 +103,11 @@ export class DynamoCampaignStore implements CampaignStore {
     return { ...current, status: 'run', tm_update: now };
   }
 
-  async stop(current: Campaign, now: string): Promise<Campaign> {
+  async stop(
+    current: Campaign,
+    now: string,
+    options: { force: boolean } = { force: false },
+  ): Promise<Campaign> {
     const key = itemKey('campaign', current.id);
     // Stop outright only when nothing is in flight: the engine keeps `_inflight` in the same item.
     try {
@@ -134,14 +139,23 @@ export class DynamoCampaignStore implements CampaignStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: key,
-          UpdateExpression: 'SET #status = :stopping, tm_update = :now',
-          ConditionExpression: 'customer_id = :c AND attribute_not_exists(tm_delete) AND #status = :run',
-          ExpressionAttributeNames: { '#status': 'status' },
+          // Forced: the tick ends the calls in flight (`_force_stop`), even of a campaign already stopping.
+          UpdateExpression: options.force
+            ? 'SET #status = :stopping, tm_update = :now, #force = :true'
+            : 'SET #status = :stopping, tm_update = :now',
+          ConditionExpression: options.force
+            ? 'customer_id = :c AND attribute_not_exists(tm_delete) AND #status IN (:run, :stopping)'
+            : 'customer_id = :c AND attribute_not_exists(tm_delete) AND #status = :run',
+          ExpressionAttributeNames: {
+            '#status': 'status',
+            ...(options.force ? { '#force': '_force_stop' } : {}),
+          },
           ExpressionAttributeValues: {
             ':stopping': 'stopping',
             ':run': 'run',
             ':now': now,
             ':c': current.customer_id,
+            ...(options.force ? { ':true': true } : {}),
           },
           ReturnValues: 'ALL_NEW',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',

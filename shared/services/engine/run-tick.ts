@@ -67,6 +67,7 @@ const step = async (
 ): Promise<{ outcome: TickOutcome; claimed: number }> => {
   const now = formatTimestamp(nowMs);
   if (campaign.status === 'stopping') {
+    if (campaign._force_stop) await endOpenAttempts(deps, campaign, nowMs);
     const stopped = await deps.engine.stopWhenIdle(campaign.id, 'stopping', now);
     return { outcome: stopped ? 'stopped' : 'stopping', claimed: 0 };
   }
@@ -140,6 +141,22 @@ const step = async (
     }
   }
   return { outcome: 'waiting', claimed: 0 };
+};
+
+/** Open attempts one tick ends for a forced stop; the rest wait for the next tick (5 s later). */
+const FORCE_BATCH = 50;
+
+/**
+ * A forced stop: placed calls are hung up (their hangup events then close the attempts as usual), and
+ * attempts not placed yet are closed as `cancel`, so the dialer skips them. A placement already under
+ * way meanwhile is hung up by its first event, which finds the attempt closed.
+ */
+const endOpenAttempts = async (deps: EngineDeps, campaign: EngineCampaign, nowMs: number) => {
+  const open = await deps.engine.openAttempts(campaign.id, formatTimestamp(nowMs + 1), FORCE_BATCH);
+  for (const call of open) {
+    if (call._call_id) await deps.provider.hangup(call._call_id);
+    else if (call.status === 'dialing') await finishAttempt(deps, call, 'cancel');
+  }
 };
 
 /** Most parked targets one tick reviews after a dial_info change; the rest wait for the next tick. */
