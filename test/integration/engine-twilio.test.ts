@@ -400,6 +400,29 @@ describe('a create whose answer is lost', () => {
   });
 });
 
+describe('a forced stop', () => {
+  it('completes the live call through Twilio and stops the campaign', async () => {
+    const to = aNumber();
+    const h = await steps.given.campaign({
+      targets: [to],
+      outplan: { max_try_count_0: 1, max_try_count_1: 0 },
+    });
+    await dialUntilPlaced([to]);
+    await steps.when.timePasses(2_500); // answered; it would talk for 5 s
+    const call = await callOf(h.id, to);
+    expect(call.status).toBe('progressing');
+
+    const res = await sys.customer.put(`/campaigns/${h.id}/status`, { status: 'stop', force: true });
+    expect(res.body.status).toBe('stopping');
+    await sys.engine.tick();
+    await steps.when.timePasses(0);
+
+    expect(fake.hangups).toContainEqual({ sid: call.reference_id, status: 'completed' });
+    expect(await steps.read.call(call.id)).toMatchObject({ status: 'done' });
+    expect(await steps.read.status(h.id)).toBe('stop');
+  });
+});
+
 describe('the calls-per-second budget', () => {
   it('is never exceeded through a 429 storm, and every target is eventually dialled once', async () => {
     const numbers = Array.from({ length: 15 }, aNumber);
