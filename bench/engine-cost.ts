@@ -251,6 +251,7 @@ const runningCampaign = async (
     queue_id: NIL_UUID,
     next_campaign_id: NIL_UUID,
     max_concurrent_calls: c.maxConcurrentCalls,
+    calling_hours: null,
   });
   await changeCampaignStatus(deps, customerId, campaign.id, 'run');
   return campaign;

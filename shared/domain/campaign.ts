@@ -1,4 +1,5 @@
 import type { Action } from './action.ts';
+import type { CallingHours } from './calling-hours.ts';
 import type { OwnedResource } from './resource.ts';
 
 export const campaignTypes = ['call', 'flow'] as const;
@@ -27,6 +28,8 @@ export interface Campaign extends OwnedResource, CampaignBasicInfo, CampaignReso
   status: CampaignStatus;
   /** Most open attempts at once when there is no queue to pace by (§5.3 IMPL). */
   max_concurrent_calls: number;
+  /** When new calls may start; null: any time (Outbound's addition). */
+  calling_hours: CallingHours | null;
   actions: Action[];
 }
 

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { isTimeZone } from '#domain/calling-hours.ts';
 import { campaignStatuses, campaignTypes, endHandles } from '#domain/campaign.ts';
 import { campaigncallStatuses } from '#domain/campaigncall.ts';
 import { Action, ActionInput, Address, Detail, Name, ReferenceId, Timestamps } from './common.ts';
@@ -12,6 +13,22 @@ const MaxConcurrentCalls = z
   .min(1)
   .max(1000)
   .meta({ description: 'most open attempts at once when the campaign has no queue (default 10)' });
+
+const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, 24-hour');
+/** Outbound's addition: when new calls may start, in the campaign's time zone. */
+const CallingHours = z
+  .strictObject({
+    timezone: z.string().refine(isTimeZone, 'an IANA time zone, e.g. America/New_York'),
+    days: z.array(z.number().int().min(1).max(7)).min(1).max(7),
+    start: HHMM,
+    end: HHMM,
+  })
+  .refine((h) => h.start < h.end, { message: 'end must be later than start', path: ['end'] })
+  .meta({
+    id: 'CallingHours',
+    description:
+      'new calls start only on these ISO weekdays (1 = Monday) between start (inclusive) and end (exclusive), local time; calls in flight finish',
+  });
 
 const basic = {
   name: Name,
@@ -33,6 +50,7 @@ export const CreateCampaign = z
     actions: Actions.default([]),
     ...resources,
     max_concurrent_calls: MaxConcurrentCalls.default(10),
+    calling_hours: CallingHours.nullable().default(null),
   })
   .meta({ id: 'CreateCampaign' });
 /** All five are overwritten (§6.2), so detail is required here: omitting it must not blank it. */
@@ -41,6 +59,7 @@ export const UpdateCampaign = z
     ...basic,
     detail: z.string().max(4096),
     max_concurrent_calls: MaxConcurrentCalls.optional(),
+    calling_hours: CallingHours.nullable().optional(),
   })
   .meta({ id: 'UpdateCampaign' });
 export const UpdateCampaignStatus = z
@@ -79,6 +98,7 @@ export const Campaign = z
     queue_id: z.string(),
     next_campaign_id: z.string(),
     max_concurrent_calls: z.number(),
+    calling_hours: CallingHours.nullable(),
     ...Timestamps,
   })
   .meta({ id: 'Campaign' });

@@ -1,5 +1,6 @@
 /** Use cases of campaigns: CRUD, references to outplan/outdial/queue/next campaign, and run/stop (§4.1). */
 import type { Action } from '#domain/action.ts';
+import type { CallingHours } from '#domain/calling-hours.ts';
 import {
   type Campaign,
   type CampaignBasicInfo,
@@ -47,7 +48,12 @@ const loadLive = async (deps: Deps, customerId: string, id: string) => {
 export const createCampaign = async (
   deps: Deps,
   customerId: string,
-  input: CampaignBasicInfo & CampaignResourceInfo & { actions: Action[]; max_concurrent_calls: number },
+  input: CampaignBasicInfo &
+    CampaignResourceInfo & {
+      actions: Action[];
+      max_concurrent_calls: number;
+      calling_hours: CallingHours | null;
+    },
 ): Promise<Campaign> => {
   const campaign: Campaign = {
     id: deps.ids.uuid(),
@@ -73,7 +79,9 @@ export const updateCampaign = (
   deps: Deps,
   customerId: string,
   id: string,
-  changes: Partial<CampaignBasicInfo & { max_concurrent_calls: number }> | { actions: Action[] },
+  changes:
+    | Partial<CampaignBasicInfo & { max_concurrent_calls: number; calling_hours: CallingHours | null }>
+    | { actions: Action[] },
 ) =>
   guarded('campaign', async () =>
     show(await deps.resources.update('campaign', id, { customerId }, { ...changes, tm_update: now(deps) })),

@@ -20,6 +20,7 @@ const fields = {
     'queue_id',
     'next_campaign_id',
     'max_concurrent_calls',
+    'calling_hours',
   ],
   campaigncall: [
     'id',

@@ -90,6 +90,7 @@ describe('events from a committed change', () => {
       'queue_id',
       'next_campaign_id',
       'max_concurrent_calls',
+      'calling_hours',
       'tm_create',
       'tm_update',
       'tm_delete',

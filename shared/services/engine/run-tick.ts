@@ -3,6 +3,8 @@
  * campaign is never ticked twice at once: sweep stuck attempts, finish stopping campaigns, pace, claim
  * due targets and enqueue one dial job per claimed attempt; end the campaign when its list is done.
  */
+
+import { withinCallingHours } from '#domain/calling-hours.ts';
 import type { Campaigncall } from '#domain/campaigncall.ts';
 import { callsAllowed, chooseDestination, DEFAULT_MAX_CONCURRENT_CALLS, isDue } from '#domain/dialing.ts';
 import { isNil, NIL_UUID } from '#domain/ids.ts';
@@ -24,6 +26,7 @@ export type TickOutcome =
   | 'ended'
   | 'waiting'
   | 'dialed'
+  | 'outside-hours'
   | 'misconfigured';
 
 export interface CampaignTick {
@@ -83,7 +86,10 @@ const step = async (
 
   // Free agents take callers already waiting before new calls are started for them.
   await serveWaitingCallers(deps, campaign.queue_id);
-  const pace = await pacing(deps, campaign);
+  // Outside the campaign's calling hours nothing new starts (calls in flight finish); the list can
+  // still end, since that needs no call.
+  const inHours = withinCallingHours(campaign.calling_hours, nowMs);
+  const pace = inHours ? await pacing(deps, campaign) : { allowed: 0, limit: NO_CLAIMS };
   const allowed = Math.min(pace.allowed, deps.settings.maxNewCallsPerTick);
   const jobs: DialJob[] = [];
   // An `amd` action in the campaign's flow asks the carrier to tell machines from people.
@@ -140,8 +146,11 @@ const step = async (
       }
     }
   }
-  return { outcome: 'waiting', claimed: 0 };
+  return { outcome: inHours ? 'waiting' : 'outside-hours', claimed: 0 };
 };
+
+/** A claim limit nothing passes: used when no call may start. */
+const NO_CLAIMS: ClaimLimit = { counter: '_dialing', below: 0 };
 
 /** Open attempts one tick ends for a forced stop; the rest wait for the next tick (5 s later). */
 const FORCE_BATCH = 50;
@@ -190,7 +199,7 @@ const pacing = async (
   let availableAgents = 0;
   if (hasQueue) {
     const queue = await deps.engine.getQueue(campaign.queue_id);
-    if (!queue) return { allowed: 0, limit: { counter: '_dialing', below: 0 } };
+    if (!queue) return { allowed: 0, limit: NO_CLAIMS };
     availableAgents = await deps.agents.countAvailable(campaign.customer_id, queue.tag_ids ?? []);
   }
   const maxConcurrentCalls = campaign.max_concurrent_calls ?? DEFAULT_MAX_CONCURRENT_CALLS;
