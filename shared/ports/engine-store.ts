@@ -100,6 +100,12 @@ export interface EngineStore {
   /** A definite refusal that may be retried (throttling): the next delivery may place it again. */
   resetPlacement(campaigncallId: string): Promise<void>;
   markPlacementUnknown(campaigncallId: string): Promise<void>;
+  /**
+   * Where the attempt's placement stands: `placing` (started, no answer recorded), `unknown` (the carrier
+   * may have the call), or undefined: never started or given back after throttling, so its dial job is
+   * still waiting in the queue and nobody has been called.
+   */
+  placementState(campaigncallId: string): Promise<'placing' | 'unknown' | undefined>;
   /** dialing → progressing; false when it was not dialing. */
   answer(call: EngineCampaigncall, now: string): Promise<boolean>;
   /** Closes an attempt once: the first terminal event wins, later ones change nothing. */

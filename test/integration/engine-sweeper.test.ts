@@ -129,6 +129,58 @@ describe('attempts whose events never arrive', () => {
   });
 });
 
+describe('attempts still waiting for the carrier’s CPS budget', () => {
+  it('are not closed at the ring deadline while their dial job is held back, and are placed once the budget allows', async () => {
+    const { given, when, read } = await aSystemWithoutEvents();
+    let throttling = true;
+    const placements = countPlacements(sys, () =>
+      throttling ? { ok: false, kind: 'throttled', retryAfterMs: 1_000 } : undefined,
+    );
+    const h = await given.campaign({
+      targets: [phone('answer')],
+      outplan: { dial_timeout: 30_000, try_interval: 0, max_try_count_0: 1, max_try_count_1: 0 },
+    });
+    await sys.engine.tick();
+    await sys.engine.drain(); // throttled: the job goes back to the queue
+    const [call] = await read.calls(h.id);
+
+    await when.timePasses(30_000 + GRACE + 60_000);
+    await sys.engine.tick();
+    expect(await read.call(call.id)).toMatchObject({ status: 'dialing' });
+    expect(placements.placed.size).toBe(0);
+
+    throttling = false;
+    await new Promise((r) => setTimeout(r, 1_100)); // the local queue's redelivery backoff (wall clock)
+    await sys.engine.drain();
+    expect(placements.placed.get(call.id)).toBe(1);
+    expect((await read.call(call.id)).reference_id).toMatch(/^SIM/);
+  });
+
+  it('are closed as failed, without a call, when their dial job never comes back', async () => {
+    const { given, when, read } = await aSystemWithoutEvents();
+    const placements = countPlacements(sys);
+    const h = await given.campaign({
+      targets: [phone('answer')],
+      outplan: { dial_timeout: 30_000, try_interval: 0, max_try_count_0: 1, max_try_count_1: 0 },
+    });
+    await sys.engine.tick(); // claimed; its dial job is never run (as if dead-lettered)
+    const [call] = await read.calls(h.id);
+
+    await when.timePasses(sys.engine.deps.settings.lostDialJobMs - 1_000);
+    await sys.engine.tick();
+    expect(await read.call(call.id)).toMatchObject({ status: 'dialing' });
+
+    await when.timePasses(2_000);
+    await sys.engine.tick();
+    expect(await read.call(call.id)).toMatchObject({ status: 'done', result: 'fail' });
+    expect(await reasonOf(call.id)).toBe('failed');
+    await sys.engine.drain(); // the job turns up after all: its attempt is closed, nothing is placed
+    expect(placements.total()).toBe(0);
+    await sys.engine.tick();
+    expect(await read.status(h.id)).toBe('stop');
+  });
+});
+
 describe('calls the carrier never reports on', () => {
   it('hangs up a call still ringing past the deadline and closes it as our dial-out timeout', async () => {
     const carrier = new SilentCarrier();

@@ -304,6 +304,14 @@ export class DynamoEngineStore implements EngineStore {
     );
   }
 
+  async placementState(campaigncallId: string) {
+    const out = await this.ddb.send(
+      new GetCommand({ TableName: this.tableName, Key: placementGuardKey(campaigncallId) }),
+    );
+    const state = out.Item?.state;
+    return state === 'placing' || state === 'unknown' ? state : undefined;
+  }
+
   async answer(call: EngineCampaigncall, now: string): Promise<boolean> {
     try {
       await transact(this.ddb, [

@@ -14,6 +14,11 @@ export interface EngineSettings {
   sweepGraceMs: number;
   /** Longest a call may last; the sweeper closes answered calls older than this. */
   maxCallMs: number;
+  /**
+   * How long an attempt may wait for its dial job (held back by the carrier's CPS budget) before the
+   * job counts as lost: longer than every redelivery of the dial queue (5 × 180 s) allows.
+   */
+  lostDialJobMs: number;
 }
 
 export const defaultEngineSettings = (publicBaseUrl: string): EngineSettings => ({
@@ -22,6 +27,7 @@ export const defaultEngineSettings = (publicBaseUrl: string): EngineSettings => 
   leaseMs: 30_000,
   sweepGraceMs: 60_000,
   maxCallMs: 4 * 3600_000,
+  lostDialJobMs: 30 * 60_000,
 });
 
 /** The API's deps plus what only the engine touches. */

@@ -42,6 +42,14 @@ export const sweepCampaign = async (
   let swept = 0;
   for (const call of stale) {
     const age = nowMs - Date.parse(call.tm_create);
+    if (call.status === 'dialing' && !call._call_id && !(await deps.engine.placementState(call.id))) {
+      // Not placed yet: its dial job is still queued (held back by the CPS budget), so the ring
+      // deadline has not started. Only a job gone past every redelivery is lost; nobody was called.
+      if (age < deps.settings.lostDialJobMs) continue;
+      await finishAttempt(deps, call, 'failed');
+      swept++;
+      continue;
+    }
     const state = call._call_id
       ? await deps.provider.getCall(call._call_id)
       : await findLost(deps, call, nowMs);
