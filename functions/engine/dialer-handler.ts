@@ -2,7 +2,7 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { DialJobMessage } from '#schemas/dial-job.ts';
 import type { EngineDeps } from '#services/engine/engine-deps.ts';
-import { placeCall } from '#services/engine/place-call.ts';
+import { placeCall, RetryLater } from '#services/engine/place-call.ts';
 import { logger } from '#shared/observability.ts';
 
 export const buildDialerHandler =
@@ -23,6 +23,12 @@ export const buildDialerHandler =
         logger.debug('dial job done', { campaigncallId: job.campaigncallId, outcome });
       } catch (err) {
         logger.warn('dial job will be retried', { campaigncallId: job.campaigncallId, error: err as Error });
+        if (err instanceof RetryLater && deps.dialQueue.postpone) {
+          // Due again when the carrier's budget allows, not after the queue's full visibility timeout.
+          await deps.dialQueue
+            .postpone(record.receiptHandle, err.afterMs ?? 1000)
+            .catch((e: unknown) => logger.warn('dial job not postponed', { error: e as Error }));
+        }
         batchItemFailures.push({ itemIdentifier: record.messageId });
       }
     }

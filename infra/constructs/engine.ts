@@ -190,6 +190,8 @@ export class Engine extends Construct {
         environment: {
           ...engineEnv,
           ...carrierEnv,
+          // Its own queue: a throttled job's visibility is shortened to the carrier's Retry-After.
+          DIAL_QUEUE_URL: this.dialQueue.queueUrl,
           ...(sim ? { SIM_EVENTS_QUEUE_URL: sim.q.queueUrl } : {}),
         },
       },

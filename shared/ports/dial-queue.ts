@@ -7,4 +7,9 @@ export interface DialJob {
 
 export interface DialQueue {
   send(jobs: DialJob[]): Promise<void>;
+  /**
+   * Brings a received job back after `delayMs` instead of the queue's full visibility timeout: a job
+   * the carrier throttled is due again when its budget allows, not minutes later.
+   */
+  postpone?(receiptHandle: string, delayMs: number): Promise<void>;
 }

@@ -136,6 +136,16 @@ describe('engine', () => {
     expect(sendsTo('simulator-events')).toEqual([]);
   });
 
+  it('lets the dialer shorten a throttled job’s visibility on its own queue, and nothing more there', () => {
+    const dialQueue = queueId(synth.stack.engine.dialQueue);
+    const onDialQueue = statementsOf('dialer').filter((s) => mentions(s.Resource, dialQueue));
+    const actions = onDialQueue.flatMap((s) => asList(s.Action));
+    expect(actions).toContain('sqs:ChangeMessageVisibility');
+    expect(actions).not.toContain('sqs:SendMessage');
+    const env = synth.resources[fnId('dialer')].Properties.Environment.Variables;
+    expect(env.DIAL_QUEUE_URL).toEqual({ Ref: dialQueue });
+  });
+
   it('lets only the dialer and provider-events read the simulator key', () => {
     const secretId = synth.logicalId(synth.stack.engine.simulatorSecret!);
     const readers = ENGINE.filter((name) =>

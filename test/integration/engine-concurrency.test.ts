@@ -83,6 +83,22 @@ describe('a dial job delivered more than once', () => {
     expect(placements.placed.get(call.id)).toBe(1);
   });
 
+  it('brings a throttled job back after the carrier’s Retry-After, not the queue’s visibility timeout', async () => {
+    countPlacements(sys, (_, n) =>
+      n === 1 ? { ok: false, kind: 'throttled', retryAfterMs: 2_000 } : undefined,
+    );
+    const queue = sys.engine.deps.dialQueue;
+    const postpone = queue.postpone?.bind(queue);
+    const postponed: number[] = [];
+    queue.postpone = async (handle, delayMs) => {
+      postponed.push(delayMs);
+      await postpone?.(handle, delayMs);
+    };
+    await aClaimedAttempt();
+    await steps.when.theDialerRuns();
+    expect(postponed).toEqual([2_000]);
+  });
+
   it('never asks again after a placement with an unknown outcome: a call may exist', async () => {
     const placements = countPlacements(sys, () => ({ ok: false, kind: 'unknown', detail: 'timed out' }));
     const { call, job } = await aClaimedAttempt();

@@ -1,4 +1,4 @@
-import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DialJob, DialQueue } from '#ports/dial-queue.ts';
 
 /** SQS dial queue: batches of ten (the SendMessageBatch limit); any refused entry fails the send. */
@@ -23,5 +23,16 @@ export class SqsDialQueue implements DialQueue {
         );
       }
     }
+  }
+
+  async postpone(receiptHandle: string, delayMs: number): Promise<void> {
+    await this.sqs.send(
+      new ChangeMessageVisibilityCommand({
+        QueueUrl: this.queueUrl,
+        ReceiptHandle: receiptHandle,
+        // Whole seconds, at least one (zero would hand it straight back), at most SQS's 12 h.
+        VisibilityTimeout: Math.min(43_200, Math.max(1, Math.ceil(delayMs / 1000))),
+      }),
+    );
   }
 }
