@@ -1,5 +1,6 @@
 /** SQS-triggered dialer: one dial job per record, partial batch failures reported, never one throw for all. */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { throttledRetryDelayMs } from '#domain/dial-retries.ts';
 import { DialJobMessage } from '#schemas/dial-job.ts';
 import type { EngineDeps } from '#services/engine/engine-deps.ts';
 import { placeCall, RetryLater } from '#services/engine/place-call.ts';
@@ -25,8 +26,9 @@ export const buildDialerHandler =
         logger.warn('dial job will be retried', { campaigncallId: job.campaigncallId, error: err as Error });
         if (err instanceof RetryLater && deps.dialQueue.postpone) {
           // Due again when the carrier's budget allows, not after the queue's full visibility timeout.
+          const receives = Number(record.attributes?.ApproximateReceiveCount ?? '1') || 1;
           await deps.dialQueue
-            .postpone(record.receiptHandle, err.afterMs ?? 1000)
+            .postpone(record.receiptHandle, throttledRetryDelayMs(receives, err.afterMs))
             .catch((e: unknown) => logger.warn('dial job not postponed', { error: e as Error }));
         }
         batchItemFailures.push({ itemIdentifier: record.messageId });

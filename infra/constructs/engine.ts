@@ -14,6 +14,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DIAL_JOB_MAX_RECEIVES } from '#domain/dial-retries.ts';
 import { API_BASE_PATH, type Api } from './api.ts';
 import type { Data } from './data.ts';
 import { createFunctions, type NodeFunction, type PowertoolsLogLevel } from './node-function.ts';
@@ -129,7 +130,8 @@ export class Engine extends Construct {
     };
     // A tick failing three times is stale by then; the DLQ only shows that ticks keep failing.
     const tick = queue('TickQueue', Duration.seconds(90), 3);
-    const dial = queue('DialQueue', Duration.seconds(180), 5);
+    // A throttled job comes back many times while the CPS budget is short (see shared/domain/dial-retries.ts).
+    const dial = queue('DialQueue', Duration.seconds(180), DIAL_JOB_MAX_RECEIVES);
     const sim = simulated ? queue('SimulatorEventsQueue', Duration.seconds(60), 5) : undefined;
     this.tickQueue = tick.q;
     this.dialQueue = dial.q;

@@ -3,6 +3,7 @@
  * stack is synthesised once for the file, with cdk-nag attached (test/support/synthesized.ts).
  */
 import { describe, expect, it } from 'vitest';
+import { DIAL_JOB_MAX_RECEIVES } from '#domain/dial-retries.ts';
 import type { EngineFunctionName } from '../../infra/constructs/table-access.ts';
 import { asList, type Json, synthesizeOnce } from '../support/synthesized.ts';
 
@@ -37,13 +38,14 @@ describe('engine', () => {
     expect(rule.Properties.Targets.map((t: Json) => t.Arn['Fn::GetAtt'][0])).toEqual([fnId('tick-fanout')]);
   });
 
-  it('parks failed dial jobs in a DLQ after 5 receives and alarms on its first message', () => {
+  it('parks failed dial jobs in a DLQ after 20 receives and alarms on its first message', () => {
     const dial = synth.resources[queueId(synth.stack.engine.dialQueue)].Properties;
     const dlqId = queueId(synth.stack.engine.dialDeadLetterQueue);
     expect(dial.RedrivePolicy).toEqual({
       deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] },
-      maxReceiveCount: 5,
+      maxReceiveCount: DIAL_JOB_MAX_RECEIVES,
     });
+    expect(DIAL_JOB_MAX_RECEIVES).toBe(20);
     const alarms = synth
       .ofType('AWS::CloudWatch::Alarm')
       .filter(([, a]) => mentions(a.Properties.Dimensions, dlqId));

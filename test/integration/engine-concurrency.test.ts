@@ -96,6 +96,7 @@ describe('a dial job delivered more than once', () => {
     };
     await aClaimedAttempt();
     await steps.when.theDialerRuns();
+    // First receive: the carrier's Retry-After (2 s) is longer than the first backoff step (1 s).
     expect(postponed).toEqual([2_000]);
   });
 
