@@ -18,7 +18,12 @@ import {
 import type { TwilioCredentials } from '#adapters/telephony/twilio/twilio-provider.ts';
 import type { DialQueue } from '#ports/dial-queue.ts';
 import type { TelephonyProvider } from '#ports/telephony.ts';
-import { defaultEngineSettings, type EngineDeps } from '#services/engine/engine-deps.ts';
+import {
+  claimsPerTickFor,
+  defaultEngineSettings,
+  type EngineDeps,
+  TICK_PERIOD_MS,
+} from '#services/engine/engine-deps.ts';
 import { type Config, config } from '#shared/config.ts';
 
 const readSecret = async (cfg: Config, secretId: string) => {
@@ -86,7 +91,11 @@ export const buildEngineDeps = async (cfg: Config = config()): Promise<EngineDep
     engine,
     dialQueue: cfg.dialQueueUrl ? new SqsDialQueue(sqs, cfg.dialQueueUrl) : noDialQueue,
     provider: telephony,
-    settings: defaultEngineSettings(cfg.publicBaseUrl),
+    settings: {
+      ...defaultEngineSettings(cfg.publicBaseUrl),
+      // Claim no more per tick than the carrier can place before the next one.
+      ...(provider === 'twilio' ? { claimsPerTick: claimsPerTickFor(cfg.twilio.cps, TICK_PERIOD_MS) } : {}),
+    },
   };
 };
 

@@ -3,14 +3,15 @@
  * campaigns are re-evaluated every 5 s. SendMessageBatch takes ten entries, so two batches.
  */
 import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, SQSClient } from '@aws-sdk/client-sqs';
+import { TICK_PERIOD_MS } from '#services/engine/engine-deps.ts';
 import { config } from '#shared/config.ts';
 
-export const TICKS_PER_MINUTE = 12;
+export const TICKS_PER_MINUTE = 60_000 / TICK_PERIOD_MS;
 
 /** The tick messages for the minute starting at `nowMs`: pure, pinned by the unit tests. */
 export const tickEntries = (nowMs: number): SendMessageBatchRequestEntry[] =>
   Array.from({ length: TICKS_PER_MINUTE }, (_, i) => {
-    const delay = i * 5;
+    const delay = (i * TICK_PERIOD_MS) / 1000;
     return {
       Id: String(i),
       DelaySeconds: delay,

@@ -10,6 +10,7 @@ import { dynamoDeps } from '#adapters/dynamodb/deps.ts';
 import { DynamoEngineStore } from '#adapters/dynamodb/engine-store.ts';
 import { buildTwilioProvider, credentialsFromEnv } from '#adapters/telephony/twilio/build-twilio-provider.ts';
 import { ensureCustomerWithKey } from '#services/customers.ts';
+import { claimsPerTickFor } from '#services/engine/engine-deps.ts';
 import { config } from '#shared/config.ts';
 import { startApiServer } from './api-server.ts';
 import { ensureTable, startDynamoLocal } from './dynamodb-local.ts';
@@ -106,6 +107,7 @@ const main = async () => {
       extraHandlers: [engine.webhookMount],
     });
     engine.deps.settings.publicBaseUrl = cfg.publicBaseUrl ?? `http://127.0.0.1:${api.port}`;
+    if (twilio) engine.deps.settings.claimsPerTick = claimsPerTickFor(cfg.twilio.cps, tickIntervalMs);
     engine.startLoops(tickIntervalMs, (err) => console.error('engine:', err));
     // Webhooks: the table's stream → webhook queue → signed POSTs to each customer's webhook_uri.
     const events = await LocalEvents.start({ ddb, endpoint: dynamo.endpoint, tableName, clock: deps.clock });

@@ -175,3 +175,36 @@ describe('the concurrency cap without a queue', () => {
     expect(await tickAndDial(h)).toMatchObject({ started: 2, open: 2, total: 4 });
   });
 });
+
+describe('the carrier’s calls-per-second budget, shared by every campaign', () => {
+  it('starts no more calls per tick than the budget across all campaigns, and every campaign gets its turn', async () => {
+    const { given, read } = steps;
+    sys.engine.deps.settings.claimsPerTick = 4;
+    const campaigns = await Promise.all(
+      [1, 2, 3, 4].map(() => given.campaign({ targets: answering(6), maxConcurrentCalls: 10 })),
+    );
+    const startedPerTick: number[] = [];
+    const reached = new Set<string>();
+    for (let i = 0; i < 4; i++) {
+      const ticks = await sys.engine.tick();
+      startedPerTick.push(ticks.reduce((a, t) => a + t.claimed, 0));
+      for (const t of ticks) if (t.claimed > 0) reached.add(t.campaignId);
+      await sys.engine.drain();
+      await sys.scheduler.advance(1_000);
+    }
+
+    expect(startedPerTick).toEqual([4, 4, 4, 4]);
+    // Each campaign may take at most its share (budget / campaigns) in one tick, so all four got calls.
+    expect(reached).toEqual(new Set(campaigns.map((h) => h.id)));
+    const calls = (await Promise.all(campaigns.map((h) => read.calls(h.id)))).flat();
+    expect(calls).toHaveLength(16);
+  });
+
+  it('has no shared limit without a budget (the simulator)', async () => {
+    const { given } = steps;
+    expect(sys.engine.deps.settings.claimsPerTick).toBeUndefined();
+    await Promise.all([1, 2].map(() => given.campaign({ targets: answering(5), maxConcurrentCalls: 10 })));
+    const ticks = await sys.engine.tick();
+    expect(ticks.reduce((a, t) => a + t.claimed, 0)).toBe(10);
+  });
+});

@@ -8,6 +8,11 @@ export interface EngineSettings {
   publicBaseUrl: string;
   /** Most attempts one campaign may start in one tick: bounds a tick's work and any burst. */
   maxNewCallsPerTick: number;
+  /**
+   * Most attempts one tick may start across all campaigns: the carrier's CPS × the tick period, when
+   * it has a budget (Twilio). Unset: no shared limit (the simulator).
+   */
+  claimsPerTick?: number;
   /** How long a tick owns a campaign before another tick may take it over. */
   leaseMs: number;
   /** Extra time after dial_timeout before the sweeper asks the provider about a silent attempt. */
@@ -20,6 +25,13 @@ export interface EngineSettings {
    */
   lostDialJobMs: number;
 }
+
+/** How often a running campaign is visited in AWS: the fan-out's twelve ticks a minute. */
+export const TICK_PERIOD_MS = 5_000;
+
+/** The shared claim budget of one tick for a carrier of `cps` calls per second (at least one call). */
+export const claimsPerTickFor = (cps: number, tickPeriodMs: number) =>
+  Math.max(1, Math.ceil((cps * tickPeriodMs) / 1000));
 
 export const defaultEngineSettings = (publicBaseUrl: string): EngineSettings => ({
   publicBaseUrl,

@@ -36,12 +36,45 @@ export interface CampaignTick {
   swept: number;
 }
 
+/**
+ * New calls one tick may start across all campaigns, when the carrier has a calls-per-second budget:
+ * claiming more than it can place only parks attempts in the dial queue. Taken before each claim and
+ * given back unused; JavaScript runs one claim decision at a time, so concurrent campaigns share it.
+ */
+export class ClaimBudget {
+  constructor(
+    private left: number,
+    /** Most one campaign may take, so the first campaigns visited cannot starve the others. */
+    readonly perCampaign: number,
+  ) {}
+  static unlimited() {
+    return new ClaimBudget(Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY);
+  }
+  take(wanted: number) {
+    const n = Math.max(0, Math.min(wanted, this.left, this.perCampaign));
+    this.left -= n;
+    return n;
+  }
+  giveBack(n: number) {
+    this.left += n;
+  }
+}
+
 export const runTick = async (deps: EngineDeps, owner = deps.ids.uuid()): Promise<CampaignTick[]> => {
   const ids = await deps.engine.activeCampaignIds();
+  const perTick = deps.settings.claimsPerTick;
+  const budget = perTick
+    ? new ClaimBudget(perTick, Math.max(1, Math.ceil(perTick / Math.max(1, ids.length))))
+    : ClaimBudget.unlimited();
+  // A different first campaign each tick, so a shared budget goes round them all.
+  const start = ids.length ? Math.floor(deps.clock.now() / 1000) % ids.length : 0;
+  const order = [...ids.slice(start), ...ids.slice(0, start)];
   const results: CampaignTick[] = [];
   // A few campaigns at a time: bounded concurrency keeps one tick's DynamoDB burst small.
-  for (let i = 0; i < ids.length; i += 8) {
-    results.push(...(await Promise.all(ids.slice(i, i + 8).map((id) => tickCampaign(deps, id, owner)))));
+  for (let i = 0; i < order.length; i += 8) {
+    results.push(
+      ...(await Promise.all(order.slice(i, i + 8).map((id) => tickCampaign(deps, id, owner, budget)))),
+    );
   }
   return results;
 };
@@ -50,13 +83,14 @@ export const tickCampaign = async (
   deps: EngineDeps,
   campaignId: string,
   owner: string,
+  budget: ClaimBudget = ClaimBudget.unlimited(),
 ): Promise<CampaignTick> => {
   const nowMs = deps.clock.now();
   const campaign = await deps.engine.acquireLease(campaignId, owner, nowMs, deps.settings.leaseMs);
   if (!campaign) return { campaignId, outcome: 'leased-elsewhere', claimed: 0, swept: 0 };
   try {
     const swept = await sweepCampaign(deps, campaign, nowMs);
-    const result = await step(deps, campaign, nowMs);
+    const result = await step(deps, campaign, nowMs, budget);
     return { campaignId, swept, ...result };
   } finally {
     await deps.engine.releaseLease(campaignId, owner);
@@ -67,6 +101,7 @@ const step = async (
   deps: EngineDeps,
   campaign: EngineCampaign,
   nowMs: number,
+  budget: ClaimBudget,
 ): Promise<{ outcome: TickOutcome; claimed: number }> => {
   const now = formatTimestamp(nowMs);
   if (campaign.status === 'stopping') {
@@ -90,7 +125,7 @@ const step = async (
   // still end, since that needs no call.
   const inHours = withinCallingHours(campaign.calling_hours, nowMs);
   const pace = inHours ? await pacing(deps, campaign) : { allowed: 0, limit: NO_CLAIMS };
-  const allowed = Math.min(pace.allowed, deps.settings.maxNewCallsPerTick);
+  const allowed = budget.take(Math.min(pace.allowed, deps.settings.maxNewCallsPerTick));
   const jobs: DialJob[] = [];
   // An `amd` action in the campaign's flow asks the carrier to tell machines from people.
   const detectMachines = campaign.type === 'call' && (campaign.actions ?? []).some((a) => a.type === 'amd');
@@ -133,6 +168,7 @@ const step = async (
       if (claimed === 'claimed')
         jobs.push({ campaigncallId: call.id, ...(detectMachines ? { machineDetection: true } : {}) });
     }
+    budget.giveBack(allowed - jobs.length);
     if (jobs.length > 0) await enqueue(deps, jobs);
   }
   if (jobs.length > 0) return { outcome: 'dialed', claimed: jobs.length };
