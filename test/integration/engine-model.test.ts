@@ -1,6 +1,6 @@
 /**
  * Model-based: random sequences of engine work (ticks, overlapping ticks, the dialer, simulated time,
- * replayed provider events, stop and run) against a small campaign, with the engine's invariants checked
+ * replayed provider events, stop, forced stop, run, and raised try maxima) against a small campaign, with the engine's invariants checked
  * after every step and, once the campaign has run to its end, every attempt settled exactly once.
  */
 import fc from 'fast-check';
@@ -42,6 +42,8 @@ interface Real {
   h: CampaignHandle;
   /** Index into `delivered` where this run's events start. */
   firstEvent: number;
+  /** The outplan's max_try_count_0 now (commands may raise it). */
+  max0: number;
 }
 type Model = Record<string, never>;
 type Command = fc.AsyncCommand<Model, Real>;
@@ -91,6 +93,31 @@ const commands = [
     }),
   ),
   fc.constant(command('stop', (r) => steps.when.statusIsSet(r.h.id, 'stop'))),
+  fc.constant(
+    command('force stop', (r) =>
+      sys.customer.put(`/campaigns/${r.h.id}/status`, { status: 'stop', force: true }),
+    ),
+  ),
+  fc.constant(
+    command('raise max_try_count_0', async (r) => {
+      if (r.max0 >= 4) return;
+      const o = r.h.outplan;
+      const res = await sys.customer.put(`/outplans/${r.h.outplanId}/dial_info`, {
+        source: o.source,
+        dial_timeout: o.dial_timeout,
+        try_interval: o.try_interval,
+        max_try_count_0: r.max0 + 1,
+        max_try_count_1: o.max_try_count_1,
+        max_try_count_2: 0,
+        max_try_count_3: 0,
+        max_try_count_4: 0,
+      });
+      expect(res.status).toBe(200);
+      r.max0 += 1;
+      // The invariants compare try counts with the outplan as it is now.
+      r.h.outplan.max_try_count_0 = r.max0;
+    }),
+  ),
   fc.constant(command('run', (r) => steps.when.statusIsSet(r.h.id, 'run'))),
 ];
 
@@ -121,7 +148,8 @@ it('keeps every attempt, target and counter consistent under any order of ticks,
           dial_timeout: spec.dialTimeout,
         },
       });
-      await fc.asyncModelRun(() => ({ model: {}, real: { h, firstEvent: delivered.length } }), cmds);
+      const real: Real = { h, firstEvent: delivered.length, max0: spec.max0 };
+      await fc.asyncModelRun(() => ({ model: {}, real }), cmds);
 
       // Run to completion: whatever the sequence left, set it running and let it end.
       if ((await steps.read.status(h.id)) !== 'run') await steps.when.statusIsSet(h.id, 'run');
@@ -137,7 +165,7 @@ it('keeps every attempt, target and counter consistent under any order of ticks,
           expect(placements.placed.get(x.id)).toBe(1);
         }
       }
-      const max = [spec.max0, spec.max1, 0, 0, 0];
+      const max = [real.max0, spec.max1, 0, 0, 0];
       for (const t of targets) {
         const mine = calls.filter((x) => x.outdial_target_id === t.id);
         if (t.status === 'done') {
