@@ -3,6 +3,7 @@ import { route } from '#http/route.ts';
 import {
   Campaign,
   Campaigncall,
+  CampaignStats,
   CreateCampaign,
   UpdateActions,
   UpdateCampaign,
@@ -17,6 +18,7 @@ import {
   createCampaign,
   deleteCampaign,
   getCampaign,
+  getCampaignStats,
   listCampaigncallsOfCampaign,
   listCampaigns,
   updateCampaign,
@@ -56,6 +58,16 @@ export const routes: RouteFactory = (deps) => [
   route(
     { ...one, method: 'GET', path: '/v1.0/campaigns/{id}', summary: 'Get a campaign' },
     ({ customerId, params }) => getCampaign(deps, customerId, params.id),
+  ),
+  route(
+    {
+      ...one,
+      method: 'GET',
+      path: '/v1.0/campaigns/{id}/stats',
+      summary: 'Running totals: attempts, in flight, answered, succeeded, failed by reason',
+      response: CampaignStats,
+    },
+    ({ customerId, params }) => getCampaignStats(deps, customerId, params.id),
   ),
   route(
     { ...one, method: 'DELETE', path: '/v1.0/campaigns/{id}', summary: 'Delete a stopped campaign' },

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { isTimeZone } from '#domain/calling-hours.ts';
 import { campaignStatuses, campaignTypes, endHandles } from '#domain/campaign.ts';
+import { FAILURE_REASONS } from '#domain/campaign-stats.ts';
 import { campaigncallStatuses } from '#domain/campaigncall.ts';
 import { Action, ActionInput, Address, Detail, Name, ReferenceId, Timestamps } from './common.ts';
 
@@ -102,6 +103,26 @@ export const Campaign = z
     ...Timestamps,
   })
   .meta({ id: 'Campaign' });
+
+const Count = z.number().int();
+/** Outbound's addition: a campaign's running totals, over all its runs. */
+export const CampaignStats = z
+  .object({
+    campaign_id: z.string(),
+    attempts: Count.meta({ description: 'attempts started' }),
+    in_flight: Count.meta({ description: 'attempts open now (ringing or answered)' }),
+    ringing: Count.meta({ description: 'attempts ringing now' }),
+    answered: Count.meta({ description: 'attempts the carrier reported answered' }),
+    succeeded: Count.meta({ description: 'attempts with result success' }),
+    failed: Count.meta({ description: 'attempts with result fail' }),
+    failed_by_reason: z.object(
+      Object.fromEntries(FAILURE_REASONS.map((r) => [r, Count])) as Record<
+        (typeof FAILURE_REASONS)[number],
+        typeof Count
+      >,
+    ),
+  })
+  .meta({ id: 'CampaignStats' });
 
 export const Campaigncall = z
   .object({

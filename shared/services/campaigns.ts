@@ -7,6 +7,7 @@ import {
   type CampaignResourceInfo,
   decideStatusChange,
 } from '#domain/campaign.ts';
+import { statsOf } from '#domain/campaign-stats.ts';
 import type { Campaigncall } from '#domain/campaigncall.ts';
 import { Conflict, resourceDeleted, ValidationFailed } from '#domain/errors.ts';
 import { isNil } from '#domain/ids.ts';
@@ -130,6 +131,10 @@ export const changeCampaignStatus = async (
   }
   return show((await deps.campaigns.stop(current, now(deps), { force: options.force === true })) as never);
 };
+
+/** The campaign's running totals (Outbound's addition), kept by the engine on the campaign item. */
+export const getCampaignStats = async (deps: Deps, customerId: string, id: string) =>
+  statsOf(await loadOwned(deps, 'campaign', customerId, id));
 
 /** Only a stopped campaign can be deleted (409 CAMPAIGN_NOT_STOPPED); it releases what it used. */
 export const deleteCampaign = async (deps: Deps, customerId: string, id: string) => {

@@ -7,6 +7,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { failureCounter } from '#domain/campaign-stats.ts';
 import type { Campaigncall } from '#domain/campaigncall.ts';
 import type { DestinationChoice } from '#domain/dialing.ts';
 import type { Outplan } from '#domain/outplan.ts';
@@ -231,12 +232,13 @@ export class DynamoEngineStore implements EngineStore {
           Update: {
             TableName: this.tableName,
             Key: itemKey('campaign', campaign.id),
-            UpdateExpression: 'ADD #inflight :one, #dialing :one',
+            UpdateExpression: 'ADD #inflight :one, #dialing :one, #attempts :one',
             ConditionExpression:
               '#status = :run AND attribute_not_exists(tm_delete) AND (attribute_not_exists(#limit) OR #limit < :below)',
             ExpressionAttributeNames: {
               '#inflight': '_inflight',
               '#dialing': '_dialing',
+              '#attempts': '_attempts',
               '#status': 'status',
               '#limit': limit.counter,
             },
@@ -329,9 +331,9 @@ export class DynamoEngineStore implements EngineStore {
           Update: {
             TableName: this.tableName,
             Key: itemKey('campaign', call.campaign_id),
-            UpdateExpression: 'ADD #dialing :minus',
-            ExpressionAttributeNames: { '#dialing': '_dialing' },
-            ExpressionAttributeValues: { ':minus': -1 },
+            UpdateExpression: 'ADD #dialing :minus, #answered :one',
+            ExpressionAttributeNames: { '#dialing': '_dialing', '#answered': '_answered' },
+            ExpressionAttributeValues: { ':minus': -1, ':one': 1 },
           },
         },
       ]);
@@ -409,9 +411,14 @@ export class DynamoEngineStore implements EngineStore {
       Update: {
         TableName: this.tableName,
         Key: itemKey('campaign', call.campaign_id),
-        UpdateExpression: 'ADD #inflight :minus, #dialing :dialing',
-        ExpressionAttributeNames: { '#inflight': '_inflight', '#dialing': '_dialing' },
-        ExpressionAttributeValues: { ':minus': -1, ':dialing': wasDialing ? -1 : 0 },
+        // The campaign's totals move in the same write: `_succeeded`, or `_failed_<reason>`.
+        UpdateExpression: 'ADD #inflight :minus, #dialing :dialing, #outcome :one',
+        ExpressionAttributeNames: {
+          '#inflight': '_inflight',
+          '#dialing': '_dialing',
+          '#outcome': outcome.result === 'success' ? '_succeeded' : failureCounter(outcome.reason),
+        },
+        ExpressionAttributeValues: { ':minus': -1, ':dialing': wasDialing ? -1 : 0, ':one': 1 },
       },
     });
     return items;

@@ -1,0 +1,79 @@
+/**
+ * GET /campaigns/{id}/stats (Outbound's addition): the running totals the engine keeps on the campaign
+ * in the same transactions as the attempts, checked against the attempts themselves.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { engineSteps, phone } from '../support/engine-steps.ts';
+import { startTestSystem, type TestSystem } from '../support/system.ts';
+
+let sys: TestSystem;
+let steps: ReturnType<typeof engineSteps>;
+beforeEach(async () => {
+  sys = await startTestSystem({ ringMs: 2_000, talkMs: 5_000 });
+  steps = engineSteps(sys);
+});
+afterEach(() => sys.close());
+
+const statsOf = async (id: string) => {
+  const res = await sys.customer.get(`/campaigns/${id}/stats`);
+  expect(res.status).toBe(200);
+  return res.body;
+};
+
+it('counts attempts in flight while they ring, then every result by reason, matching the attempts', async () => {
+  const { given, when, read } = steps;
+  const h = await given.campaign({
+    targets: [phone('answer'), phone('busy'), phone('failed'), phone('machine')],
+    maxConcurrentCalls: 4,
+    outplan: { max_try_count_0: 2, max_try_count_1: 0, try_interval: 0 },
+  });
+  expect(await statsOf(h.id)).toMatchObject({ campaign_id: h.id, attempts: 0, in_flight: 0, failed: 0 });
+
+  await when.theTickRuns();
+  await when.theDialerRuns();
+  expect(await statsOf(h.id)).toMatchObject({ attempts: 4, in_flight: 4, ringing: 4, answered: 0 });
+
+  await when.runsToTheEnd(h.id);
+  const calls = await read.calls(h.id);
+  const reasons = await Promise.all(
+    calls
+      .filter((c) => c.result === 'fail')
+      .map(async (c) => (await sys.engine.deps.engine.getCampaigncall(c.id))?._reason),
+  );
+  const byReason = (r: string) => reasons.filter((x) => x === r).length;
+  const stats = await statsOf(h.id);
+  expect(stats).toEqual({
+    campaign_id: h.id,
+    attempts: calls.length,
+    in_flight: 0,
+    ringing: 0,
+    // The person, and each try the answering machine took (the simulator answers, then reports it).
+    answered: calls.filter((c) => c.result === 'success').length + byReason('amd'),
+    succeeded: calls.filter((c) => c.result === 'success').length,
+    failed: reasons.length,
+    failed_by_reason: {
+      busy: byReason('busy'),
+      noanswer: 0,
+      failed: byReason('failed'),
+      cancel: 0,
+      amd: byReason('amd'),
+      dialout: 0,
+      timeout: 0,
+      abandoned: 0,
+    },
+  });
+  expect(stats).toMatchObject({ attempts: 7, succeeded: 1, failed: 6 });
+});
+
+it('keeps another customer out of the stats (403) and answers 404 for no such campaign', async () => {
+  const { given } = steps;
+  const h = await given.campaign({ targets: [phone('answer')], run: false });
+  const other = await sys.admin.post('/customers', { name: 'other' });
+  const stranger = sys.clientFor(other.body.accesskey.token);
+
+  const denied = await stranger.get(`/campaigns/${h.id}/stats`);
+  expect(denied.status).toBe(403);
+  expect(JSON.stringify(denied.body)).not.toContain(h.id);
+  expect((await sys.customer.get(`/campaigns/${randomUUID()}/stats`)).status).toBe(404);
+});
