@@ -165,6 +165,15 @@ it('keeps every attempt, target and counter consistent under any order of ticks,
           expect(placements.placed.get(x.id)).toBe(1);
         }
       }
+      // The campaign's totals, kept in the same transactions, agree with the attempts exactly.
+      const stats = (await sys.customer.get(`/campaigns/${h.id}/stats`)).body;
+      expect(stats).toMatchObject({
+        attempts: calls.length,
+        in_flight: 0,
+        ringing: 0,
+        succeeded: calls.filter((x) => x.result === 'success').length,
+        failed: calls.filter((x) => x.result === 'fail').length,
+      });
       const max = [real.max0, spec.max1, 0, 0, 0];
       for (const t of targets) {
         const mine = calls.filter((x) => x.outdial_target_id === t.id);
