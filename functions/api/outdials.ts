@@ -4,8 +4,10 @@ import { IdParams, PageQuery, pageOf } from '#schemas/common.ts';
 import {
   CreateOutdial,
   CreateTarget,
+  CreateTargets,
   Outdial,
   OutdialTarget,
+  OutdialTargetBatch,
   TargetParams,
   UpdateOutdial,
   UpdateOutdialCampaign,
@@ -14,6 +16,7 @@ import {
 import {
   createOutdial,
   createTarget,
+  createTargets,
   deleteOutdial,
   deleteTarget,
   getOutdial,
@@ -107,6 +110,19 @@ export const routes: RouteFactory = (deps) => [
       response: OutdialTarget,
     },
     ({ customerId, params, body }) => createTarget(deps, customerId, params.id, body),
+  ),
+  route(
+    {
+      method: 'POST',
+      path: '/v1.0/outdials/{id}/targets/batch',
+      summary: 'Add up to 100 targets at once, all or none, in upload order (our addition)',
+      tag,
+      access: 'customer',
+      params: IdParams,
+      body: CreateTargets,
+      response: OutdialTargetBatch,
+    },
+    ({ customerId, params, body }) => createTargets(deps, customerId, params.id, body.targets),
   ),
   route(
     {

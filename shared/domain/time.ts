@@ -1,9 +1,15 @@
 /**
  * Timestamps are ISO-8601 UTC with fixed microseconds (`2026-01-15T09:30:00.000000Z`), the current
  * VoIPBIN form. Legacy `2022-04-28 02:16:39.712142` is accepted wherever a client sends a timestamp.
+ * `extraMicros` fills the sub-millisecond digits, so items made in one millisecond (a batch of targets)
+ * keep their order in every list and in the order they are dialled.
  */
-export const formatTimestamp = (epochMs: number): string =>
-  new Date(epochMs).toISOString().replace('Z', '000Z');
+export const formatTimestamp = (epochMs: number, extraMicros = 0): string => {
+  if (!Number.isInteger(extraMicros) || extraMicros < 0 || extraMicros > 999) {
+    throw new RangeError(`extraMicros must be an integer 0..999, got ${extraMicros}`);
+  }
+  return new Date(epochMs).toISOString().replace('Z', `${String(extraMicros).padStart(3, '0')}Z`);
+};
 
 const CURRENT = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?Z$/;
 const LEGACY = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?$/;

@@ -51,9 +51,14 @@ export class ExpectationFailed extends Error {
   }
 }
 
+/** The most items one createAll writes: DynamoDB's limit of 100 actions per transaction. */
+export const MAX_CREATE_ALL = 100;
+
 /** Generic persistence of API resources. Items are plain objects in their API shape. */
 export interface ResourceStore {
   create(kind: StoredKind, item: StoredItem): Promise<void>;
+  /** Creates up to MAX_CREATE_ALL items of one kind: all of them or, on any failure, none. */
+  createAll(kind: StoredKind, items: readonly StoredItem[]): Promise<void>;
   get(kind: StoredKind, id: string): Promise<StoredItem | undefined>;
   list(kind: StoredKind, req: ListRequest): Promise<StoredItem[]>;
   /** Sets attributes under an expectation; returns the item after the change. */

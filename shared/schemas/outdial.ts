@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { targetStatuses } from '#domain/outdial.ts';
+import { MAX_CREATE_ALL } from '#ports/resource-store.ts';
 import { Address, AddressInput, Data, Detail, Name, ReferenceId, Timestamps, Uuid } from './common.ts';
 
 export const CreateOutdial = z
@@ -34,6 +35,11 @@ export const CreateTarget = z
     { message: 'at least one of destination_0..destination_4 is required', path: ['destination_0'] },
   )
   .meta({ id: 'CreateOutdialTarget' });
+
+/** Our addition: a batch of targets, created all or none (DynamoDB's 100 items per transaction). */
+export const CreateTargets = z
+  .strictObject({ targets: z.array(CreateTarget).min(1).max(MAX_CREATE_ALL) })
+  .meta({ id: 'CreateOutdialTargets' });
 
 export const TargetParams = z.strictObject({ id: Uuid, target_id: Uuid });
 
@@ -70,3 +76,7 @@ export const OutdialTarget = z
     ...Timestamps,
   })
   .meta({ id: 'OutdialTarget' });
+
+export const OutdialTargetBatch = z
+  .object({ result: z.array(OutdialTarget) })
+  .meta({ id: 'OutdialTargetBatch' });

@@ -4,6 +4,7 @@ import { Conflict, Forbidden, notFound, resourceDeleted, ValidationFailed } from
 import { isNil } from '#domain/ids.ts';
 import type { Outdial, OutdialTarget } from '#domain/outdial.ts';
 import { isDeleted } from '#domain/resource.ts';
+import { formatTimestamp } from '#domain/time.ts';
 import type { Deps } from './deps.ts';
 import { explain, guarded, listPage, loadOwned, now, type PageQuery } from './owned.ts';
 import { present } from './present.ts';
@@ -106,6 +107,22 @@ export interface TargetInput {
   destination_4: Address | null;
 }
 
+/** A new target: idle and never tried, tm_update = tm_create marking "never tried" (§2.5). */
+const newTarget = (deps: Deps, customerId: string, outdialId: string, input: TargetInput, ts: string) => ({
+  id: deps.ids.uuid(),
+  outdial_id: outdialId,
+  customer_id: customerId,
+  ...input,
+  status: 'idle' as const,
+  try_count_0: 0,
+  try_count_1: 0,
+  try_count_2: 0,
+  try_count_3: 0,
+  try_count_4: 0,
+  tm_create: ts,
+  tm_update: ts,
+});
+
 export const createTarget = async (
   deps: Deps,
   customerId: string,
@@ -113,24 +130,29 @@ export const createTarget = async (
   input: TargetInput,
 ): Promise<OutdialTarget> => {
   await loadOutdial(deps, customerId, outdialId, true);
-  const ts = now(deps);
-  // tm_update = tm_create marks "never tried" (§2.5), as VoIPBIN's own data shows.
-  const item = {
-    id: deps.ids.uuid(),
-    outdial_id: outdialId,
-    customer_id: customerId,
-    ...input,
-    status: 'idle' as const,
-    try_count_0: 0,
-    try_count_1: 0,
-    try_count_2: 0,
-    try_count_3: 0,
-    try_count_4: 0,
-    tm_create: ts,
-    tm_update: ts,
-  };
+  const item = newTarget(deps, customerId, outdialId, input, now(deps));
   await deps.resources.create('outdialtarget', item);
   return showTarget(item);
+};
+
+/**
+ * Our addition: up to MAX_CREATE_ALL targets in one request, all or none. Each gets the next
+ * microsecond of the same millisecond, so the list keeps the upload order and the engine dials the
+ * batch first to last (fresh targets go oldest first).
+ */
+export const createTargets = async (
+  deps: Deps,
+  customerId: string,
+  outdialId: string,
+  inputs: readonly TargetInput[],
+): Promise<{ result: OutdialTarget[] }> => {
+  await loadOutdial(deps, customerId, outdialId, true);
+  const ms = deps.clock.now();
+  const items = inputs.map((input, i) =>
+    newTarget(deps, customerId, outdialId, input, formatTimestamp(ms, i)),
+  );
+  await deps.resources.createAll('outdialtarget', items);
+  return { result: items.map(showTarget) };
 };
 
 export const listTargets = async (deps: Deps, customerId: string, outdialId: string, query: PageQuery) => {

@@ -155,6 +155,24 @@ describe('the concurrency cap without a queue', () => {
     expect(calls).toHaveLength(6 + 8 * 2);
   });
 
+  it('dials a list in the order it was uploaded, batch after batch', async () => {
+    const h = await steps.given.campaign({ targets: answering(120), maxConcurrentCalls: 20 });
+    await steps.when.runsToTheEnd(h.id);
+    const calls = await steps.read.calls(h.id);
+    expect(calls).toHaveLength(120);
+    // One tick's claims share a tm_create; every later tick claims only targets uploaded later.
+    const rank = new Map(h.targets.map((t, i) => [t.id, i]));
+    const ticks = new Map<string, number[]>();
+    for (const c of calls)
+      ticks.set(c.tm_create, [...(ticks.get(c.tm_create) ?? []), rank.get(c.outdial_target_id)!]);
+    const ranks = [...ticks.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([, r]) => r.sort((x, y) => x - y));
+    expect(ranks[0]).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    for (let k = 1; k < ranks.length; k++) expect(ranks[k]![0]).toBeGreaterThan(ranks[k - 1]!.at(-1)!);
+    expect(ranks.flat()).toHaveLength(120);
+  });
+
   it('caps a campaign created without max_concurrent_calls at the default of 10 open attempts', async () => {
     const h = await steps.given.campaign({ targets: answering(15) });
 

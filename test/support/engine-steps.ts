@@ -99,23 +99,28 @@ export const engineSteps = (sys: TestSystem) => {
     outplan: async (overrides: Record<string, unknown> = {}) =>
       ok(await c.post('/outplans', anOutplan(overrides)), 'POST outplan'),
 
-    /** Adds targets to a list, fifty requests at a time. */
+    /** Adds targets to a list in batches of 100, so they are created (and dialled) in the order given. */
     targets: async (outdialId: string, specs: TargetSpec[]) => {
       const made: CampaignHandle['targets'] = [];
-      for (let i = 0; i < specs.length; i += 50) {
-        const chunk = specs.slice(i, i + 50);
+      for (let i = 0; i < specs.length; i += 100) {
+        const chunk = specs.slice(i, i + 100);
+        const bodies = chunk.map((spec, n) => {
+          const destinations = typeof spec === 'string' ? [spec] : spec;
+          const body: Record<string, unknown> = { name: `t${i + n}`, detail: '', data: '' };
+          destinations.forEach((d, slot) => {
+            if (d) body[`destination_${slot}`] = { type: 'tel', target: d };
+          });
+          return { body, destinations };
+        });
+        const created = ok(
+          await c.post(`/outdials/${outdialId}/targets/batch`, { targets: bodies.map((b) => b.body) }),
+          'POST targets/batch',
+        );
         made.push(
-          ...(await Promise.all(
-            chunk.map(async (spec, n) => {
-              const destinations = typeof spec === 'string' ? [spec] : spec;
-              const body: Record<string, unknown> = { name: `t${i + n}`, detail: '', data: '' };
-              destinations.forEach((d, slot) => {
-                if (d) body[`destination_${slot}`] = { type: 'tel', target: d };
-              });
-              const target = ok(await c.post(`/outdials/${outdialId}/targets`, body), 'POST target');
-              return { id: target.id as string, destinations };
-            }),
-          )),
+          ...created.result.map((t: { id: string }, n: number) => ({
+            id: t.id,
+            destinations: bodies[n]!.destinations,
+          })),
         );
       }
       return made;

@@ -63,4 +63,12 @@ describe('keys', () => {
   it('formats timestamps with six fractional digits in UTC', () => {
     expect(formatTimestamp(Date.parse('2026-01-15T09:30:00.123Z'))).toBe('2026-01-15T09:30:00.123000Z');
   });
+  it('fills the sub-millisecond digits when asked, so a batch made in one millisecond keeps its order', () => {
+    const ms = Date.parse('2026-01-15T09:30:00.123Z');
+    expect(formatTimestamp(ms, 7)).toBe('2026-01-15T09:30:00.123007Z');
+    expect(formatTimestamp(ms, 999)).toBe('2026-01-15T09:30:00.123999Z');
+    expect(formatTimestamp(ms, 99) < formatTimestamp(ms, 100)).toBe(true);
+    expect(formatTimestamp(ms, 999) < formatTimestamp(ms + 1)).toBe(true);
+    for (const bad of [-1, 1000, 1.5]) expect(() => formatTimestamp(ms, bad)).toThrow(RangeError);
+  });
 });

@@ -11,6 +11,7 @@ import {
   type Expectation,
   ExpectationFailed,
   type ListRequest,
+  MAX_CREATE_ALL,
   type ResourceStore,
   type StoredItem,
   type StoredKind,
@@ -18,6 +19,7 @@ import {
 import { batchGetInOrder } from './batch-get.ts';
 import { classifyFailure, expectationCondition } from './conditions.ts';
 import { itemKey, KEY_ATTRIBUTES, listKeys, listPartition, listSortKeyBefore } from './keys.ts';
+import { transact } from './transactions.ts';
 
 /** Every index key attribute: removing them takes an item out of every index at once. */
 const INDEX_KEY_ATTRIBUTES = KEY_ATTRIBUTES.filter((k) => k !== 'pk' && k !== 'sk');
@@ -82,13 +84,27 @@ export class DynamoResourceStore implements ResourceStore {
     private readonly tableName: string,
   ) {}
 
+  private newItemPut(kind: StoredKind, item: StoredItem) {
+    return {
+      TableName: this.tableName,
+      Item: { ...itemKey(kind, item.id), ...listKeys(kind, item), et: kind, ...withoutUnsetDelete(item) },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    };
+  }
+
   async create(kind: StoredKind, item: StoredItem): Promise<void> {
-    await this.ddb.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...itemKey(kind, item.id), ...listKeys(kind, item), et: kind, ...withoutUnsetDelete(item) },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
+    await this.ddb.send(new PutCommand(this.newItemPut(kind, item)));
+  }
+
+  /** One transaction, so a failure part way leaves nothing behind for a retry to duplicate. */
+  async createAll(kind: StoredKind, items: readonly StoredItem[]): Promise<void> {
+    if (items.length === 0) return;
+    if (items.length > MAX_CREATE_ALL) {
+      throw new RangeError(`createAll takes at most ${MAX_CREATE_ALL} items, got ${items.length}`);
+    }
+    await transact(
+      this.ddb,
+      items.map((item) => ({ Put: this.newItemPut(kind, item) })),
     );
   }
 
