@@ -8,12 +8,7 @@
  * Usage: npx tsx bench/engine-cost.ts [bigListSize]
  */
 import { performance } from 'node:perf_hooks';
-import {
-  BatchWriteCommand,
-  type DynamoDBDocumentClient,
-  PutCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { cryptoIds } from '#adapters/crypto-ids.ts';
 import { createDocumentClient } from '#adapters/dynamodb/client.ts';
 import { dynamoDeps } from '#adapters/dynamodb/deps.ts';
@@ -30,93 +25,13 @@ import { ensureTable, startDynamoLocal } from '../infra/local/dynamodb-local.ts'
 import { LocalEngine } from '../infra/local/engine-runtime.ts';
 import { FakeClock } from '../test/support/clock.ts';
 import { ManualScheduler } from '../test/support/manual-scheduler.ts';
+import { meter } from './dynamo-capacity.ts';
 
 const BIG = Number(process.argv[2] ?? 100_000);
 const TABLE = 'outbound-bench-engine';
+/** Where the meter replays transaction items one by one (see dynamo-capacity.ts). */
+const SCRATCH_TABLE = 'outbound-bench-engine-scratch';
 const MEASURED_ATTEMPTS = 1000;
-
-/** Set by calibrate(): whether this DynamoDB Local already reports 2 units per transactional item. */
-let localDoublesTransactions = false;
-
-/** Compares a one-item transaction with the same plain write to learn how Local reports transactions. */
-const calibrate = async (ddb: DynamoDBDocumentClient) => {
-  const units = async (cmd: { input: Record<string, unknown> }) => {
-    cmd.input.ReturnConsumedCapacity = 'TOTAL';
-    const out = (await ddb.send(cmd as never)) as {
-      ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[];
-    };
-    const c = out.ConsumedCapacity;
-    return (Array.isArray(c) ? c : c ? [c] : []).reduce((a, x) => a + (x.CapacityUnits ?? 0), 0);
-  };
-  const plain = await units(new PutCommand({ TableName: TABLE, Item: { pk: 'calibrate', sk: 'a' } }));
-  const tx = await units(
-    new TransactWriteCommand({
-      TransactItems: [{ Put: { TableName: TABLE, Item: { pk: 'calibrate', sk: 'b' } } }],
-    }),
-  );
-  localDoublesTransactions = tx >= 2 * plain;
-  console.log(
-    `DynamoDB Local reports a 1-item transaction as ${tx} WCU vs ${plain} for a plain write: ${
-      localDoublesTransactions
-        ? 'already billed the AWS way, counted as reported'
-        : 'doubled here, as AWS bills it'
-    }`,
-  );
-};
-
-/** Counts DynamoDB capacity (tables and indexes) and requests, the AWS way for transactions. */
-const meter = (ddb: DynamoDBDocumentClient) => {
-  const m = {
-    read: 0,
-    write: 0,
-    requests: 0,
-    byCommand: new Map<string, number>(),
-    byIndex: new Map<string, number>(),
-  };
-  ddb.middlewareStack.add(
-    (next, context) => async (args) => {
-      const input = args.input as Record<string, unknown>;
-      input.ReturnConsumedCapacity = 'INDEXES';
-      const out = await next(args);
-      const caps = (out.output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
-      const list = (Array.isArray(caps) ? caps : caps ? [caps] : []) as {
-        CapacityUnits?: number;
-        ReadCapacityUnits?: number;
-        WriteCapacityUnits?: number;
-        Table?: { CapacityUnits?: number };
-        GlobalSecondaryIndexes?: Record<string, { CapacityUnits?: number }>;
-      }[];
-      const transactional = context.commandName === 'TransactWriteItemsCommand';
-      const isRead = ['GetItemCommand', 'QueryCommand', 'BatchGetItemCommand'].includes(
-        String(context.commandName),
-      );
-      for (const c of list) {
-        const units = c.CapacityUnits ?? (c.ReadCapacityUnits ?? 0) + (c.WriteCapacityUnits ?? 0);
-        const billed = transactional && !localDoublesTransactions ? 2 * units : units;
-        if (isRead) m.read += units;
-        else m.write += billed;
-        m.byCommand.set(
-          String(context.commandName),
-          (m.byCommand.get(String(context.commandName)) ?? 0) + billed,
-        );
-        const parts: [string, number | undefined][] = [
-          ['table', c.Table?.CapacityUnits],
-          ...Object.entries(c.GlobalSecondaryIndexes ?? {}).map(
-            ([name, v]) => [name, v.CapacityUnits] as [string, number | undefined],
-          ),
-        ];
-        for (const [name, u] of parts) {
-          const key = `${isRead ? 'read' : 'write'} ${name}`;
-          m.byIndex.set(key, (m.byIndex.get(key) ?? 0) + (u ?? 0));
-        }
-      }
-      m.requests++;
-      return out;
-    },
-    { step: 'initialize', name: 'capacityMeter' },
-  );
-  return m;
-};
 
 const sqsMeter = (engine: LocalEngine) => {
   const m = { requests: 0 };
@@ -285,7 +200,8 @@ const main = async () => {
     process.env.TABLE_NAME = TABLE;
     process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
     process.env.POWERTOOLS_LOG_LEVEL = 'CRITICAL';
-    await calibrate(createDocumentClient(dynamo.endpoint));
+    await ensureTable(dynamo.endpoint, SCRATCH_TABLE);
+    const unmetered = createDocumentClient(dynamo.endpoint);
 
     // --- 1. cost per completed attempt -------------------------------------------------------
     for (const size of [1000, BIG]) {
@@ -307,7 +223,7 @@ const main = async () => {
         maxConcurrentCalls: 100,
       });
 
-      const dynamoUnits = meter(ddb);
+      const dynamoUnits = meter(ddb, unmetered, SCRATCH_TABLE);
       const sqs = sqsMeter(engine);
       let completed = 0;
       // Run rounds until MEASURED_ATTEMPTS attempts have ended (counted from the engine's own events).
