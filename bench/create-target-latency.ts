@@ -10,7 +10,7 @@ import { createDocumentClient } from '#adapters/dynamodb/client.ts';
 import { dynamoDeps } from '#adapters/dynamodb/deps.ts';
 import { createCustomer } from '#services/customers.ts';
 import { startApiServer } from '../infra/local/api-server.ts';
-import { ensureTable, startDynamoLocal } from '../infra/local/dynamodb-local.ts';
+import { onDynamoLocal } from './on-dynamo-local.ts';
 
 const N = Number(process.argv[2] ?? 2000);
 const WARMUP = 100;
@@ -39,14 +39,9 @@ const measure = async (label: string, n: number, op: (i: number) => Promise<void
   return stats;
 };
 
-const main = async () => {
-  const dynamo = await startDynamoLocal();
-  try {
-    await ensureTable(dynamo.endpoint, TABLE);
-    process.env.TABLE_NAME = TABLE;
-    process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
-    process.env.POWERTOOLS_LOG_LEVEL = 'CRITICAL';
-    const ddb = createDocumentClient(dynamo.endpoint);
+const main = () =>
+  onDynamoLocal([TABLE], async (endpoint) => {
+    const ddb = createDocumentClient(endpoint);
     const deps = dynamoDeps(ddb, TABLE, { runtime: 'local' });
     const adminKey = cryptoIds.token();
     const api = await startApiServer({ deps, adminKeyHash: cryptoIds.hash(adminKey), keyCacheSeconds: 10 });
@@ -91,9 +86,6 @@ const main = async () => {
       `ratio HTTP/bare: p50 ${(http.p50 / bare.p50).toFixed(2)}x, p99 ${(http.p99 / bare.p99).toFixed(2)}x`,
     );
     await api.close();
-  } finally {
-    await dynamo.stop();
-  }
-};
+  });
 
 await main();

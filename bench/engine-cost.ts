@@ -21,11 +21,11 @@ import type { Deps } from '#services/deps.ts';
 import { createOutdial } from '#services/outdials.ts';
 import { createOutplan } from '#services/outplans.ts';
 import { startApiServer } from '../infra/local/api-server.ts';
-import { ensureTable, startDynamoLocal } from '../infra/local/dynamodb-local.ts';
 import { LocalEngine } from '../infra/local/engine-runtime.ts';
 import { FakeClock } from '../test/support/clock.ts';
 import { ManualScheduler } from '../test/support/manual-scheduler.ts';
 import { meter } from './dynamo-capacity.ts';
+import { onDynamoLocal } from './on-dynamo-local.ts';
 
 const BIG = Number(process.argv[2] ?? 100_000);
 const TABLE = 'outbound-bench-engine';
@@ -193,21 +193,15 @@ const simulatedEngine = async (
   return { engine, api };
 };
 
-const main = async () => {
-  const dynamo = await startDynamoLocal();
-  try {
-    await ensureTable(dynamo.endpoint, TABLE);
-    process.env.TABLE_NAME = TABLE;
-    process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
-    process.env.POWERTOOLS_LOG_LEVEL = 'CRITICAL';
-    await ensureTable(dynamo.endpoint, SCRATCH_TABLE);
-    const unmetered = createDocumentClient(dynamo.endpoint);
+const main = () =>
+  onDynamoLocal([TABLE, SCRATCH_TABLE], async (endpoint) => {
+    const unmetered = createDocumentClient(endpoint);
 
     // --- 1. cost per completed attempt -------------------------------------------------------
     for (const size of [1000, BIG]) {
       const clock = new FakeClock(Date.now());
       const scheduler = new ManualScheduler(clock);
-      const ddb = createDocumentClient(dynamo.endpoint);
+      const ddb = createDocumentClient(endpoint);
       const deps = dynamoDeps(ddb, TABLE, { clock, runtime: 'local' });
       const { engine, api } = await simulatedEngine(deps, ddb, scheduler, { ringMs: 2000, talkMs: 5000 });
       const customerId = cryptoIds.uuid();
@@ -257,7 +251,7 @@ const main = async () => {
     {
       const clock = new FakeClock(Date.now());
       const scheduler = new ManualScheduler(clock);
-      const ddb = createDocumentClient(dynamo.endpoint);
+      const ddb = createDocumentClient(endpoint);
       const deps = dynamoDeps(ddb, TABLE, { clock, runtime: 'local' });
       const engine = await LocalEngine.start({
         deps,
@@ -300,7 +294,7 @@ const main = async () => {
 
     // --- 3. attempts per second, zero-delay simulator ------------------------------------------
     {
-      const ddb = createDocumentClient(dynamo.endpoint);
+      const ddb = createDocumentClient(endpoint);
       const deps = dynamoDeps(ddb, TABLE, { runtime: 'local' });
       const pending: Promise<void>[] = [];
       const immediate: Scheduler = { after: (_ms, task) => void pending.push(Promise.resolve().then(task)) };
@@ -333,10 +327,7 @@ const main = async () => {
       await api.close();
       await engine.stop();
     }
-  } finally {
-    await dynamo.stop();
-  }
-};
+  });
 
 await main();
 process.exit(0);

@@ -10,8 +10,8 @@ import { createDocumentClient } from '#adapters/dynamodb/client.ts';
 import { dynamoDeps } from '#adapters/dynamodb/deps.ts';
 import { createCustomer } from '#services/customers.ts';
 import { startApiServer } from '../infra/local/api-server.ts';
-import { ensureTable, startDynamoLocal } from '../infra/local/dynamodb-local.ts';
 import { meter } from './dynamo-capacity.ts';
+import { onDynamoLocal } from './on-dynamo-local.ts';
 
 const N = Number(process.argv[2] ?? 100_000);
 const BATCH = 100;
@@ -35,15 +35,9 @@ const pool = async (jobs: number, run: (j: number) => Promise<void>) => {
   );
 };
 
-const main = async () => {
-  const dynamo = await startDynamoLocal();
-  try {
-    await ensureTable(dynamo.endpoint, TABLE);
-    process.env.TABLE_NAME = TABLE;
-    process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
-    process.env.POWERTOOLS_LOG_LEVEL = 'CRITICAL';
-    await ensureTable(dynamo.endpoint, `${TABLE}-scratch`);
-    const ddb = createDocumentClient(dynamo.endpoint);
+const main = () =>
+  onDynamoLocal([TABLE, `${TABLE}-scratch`], async (endpoint) => {
+    const ddb = createDocumentClient(endpoint);
     const deps = dynamoDeps(ddb, TABLE, { runtime: 'local' });
     const api = await startApiServer({
       deps,
@@ -77,7 +71,7 @@ const main = async () => {
     };
 
     // Cost first, on 1,000 targets each: the meter replays transaction items, which is slow.
-    const units = meter(ddb, createDocumentClient(dynamo.endpoint), `${TABLE}-scratch`);
+    const units = meter(ddb, createDocumentClient(endpoint), `${TABLE}-scratch`);
     for (const [label, how] of [
       ['POST …/targets/batch', byBatch(COST_SAMPLE)],
       ['POST …/targets, one each', oneByOne(COST_SAMPLE)],
@@ -111,10 +105,7 @@ const main = async () => {
         `(~${Math.round(1e6 / batched / 60)} min at this rate on one local server)`,
     );
     await api.close();
-  } finally {
-    await dynamo.stop();
-  }
-};
+  });
 
 main().catch((err) => {
   console.error(err);
