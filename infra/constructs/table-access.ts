@@ -38,16 +38,18 @@ export const apiTableAccess: Readonly<Record<string, TableAccess>> = {
 
 /**
  * The engine's functions, read off shared/adapters/dynamodb/engine-store.ts and the use cases each runs
- * (shared/services/engine). No engine code deletes a customer's data or scans: the active campaigns are
- * a sparse index (byState), due targets a second one (byDue).
+ * (shared/services/engine). No engine code deletes a customer's data or scans: its only deletes are of
+ * its own small items (placement guards, replay markers, lines); the active campaigns are a sparse
+ * index (byState), due targets a second one (byDue).
  */
 export const engineTableAccess = {
-  // runTick: lease (Update), claim (transaction: Update target + Put campaigncall + Update campaign),
-  // park/stop/finish/answer (Updates), the next campaign's run (Update + ConditionCheck on its
-  // resources), Gets of campaigns, outplans, queues, targets. Queries: active campaigns and open
-  // attempts (byState), due targets and waiting callers (byDue), available agents (byParent).
+  // runTick: lease (Update), claim (transaction: Update target + Put campaigncall + Update campaign +
+  // Put the destination's line), park/stop/answer (Updates), finish (Updates + Delete of the line),
+  // the next campaign's run (Update + ConditionCheck on its resources), Gets of campaigns, outplans,
+  // queues, targets. Queries: active campaigns and open attempts (byState), due targets and waiting
+  // callers (byDue), available agents (byParent).
   tick: {
-    items: ['GetItem', 'PutItem', 'UpdateItem', 'ConditionCheckItem'],
+    items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'],
     queries: ['byParent', 'byDue', 'byState'],
   },
   // Sends tick messages only.

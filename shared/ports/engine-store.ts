@@ -35,8 +35,11 @@ export interface EngineCampaigncall extends Campaigncall {
   _provider_code?: string;
 }
 
-/** A campaign stops taking claims when it is no longer running or has reached its pacing bound. */
-export type ClaimResult = 'claimed' | 'target-taken' | 'campaign-refused';
+/**
+ * A campaign stops taking claims when it is no longer running or has reached its pacing bound.
+ * `line-busy`: another open attempt of the customer is calling the same destination; try it later.
+ */
+export type ClaimResult = 'claimed' | 'target-taken' | 'campaign-refused' | 'line-busy';
 
 /** The pacing bound checked inside the claim: the counter must stay below `below`. */
 export interface ClaimLimit {
@@ -84,7 +87,8 @@ export interface EngineStore {
   markExhaustedReviewed(campaignId: string, dialInfoAt: string): Promise<void>;
   /**
    * One transaction: target idle → progressing with try_count_N + 1, campaigncall created dialing,
-   * campaign counters up, refused when the campaign is not running or `limit` is reached.
+   * campaign counters up, the destination's line taken; refused when the campaign is not running or
+   * `limit` is reached, or when the line is taken by another open attempt.
    */
   claim(
     campaign: EngineCampaign,

@@ -10,7 +10,7 @@ import { asList, type Json, synthesizeOnce } from '../support/synthesized.ts';
 /** What each engine function may do with the table, written from the engine services. */
 const EXPECTED_TABLE_ACTIONS: Record<EngineFunctionName, { items: string[]; queries: string[] }> = {
   tick: {
-    items: ['ConditionCheckItem', 'GetItem', 'PutItem', 'UpdateItem'],
+    items: ['ConditionCheckItem', 'DeleteItem', 'GetItem', 'PutItem', 'UpdateItem'],
     queries: ['byDue', 'byParent', 'byState'],
   },
   'tick-fanout': { items: [], queries: [] },

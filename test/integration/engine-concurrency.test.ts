@@ -192,3 +192,55 @@ describe('overlapping ticks', () => {
     expect(new Set(calls.map((x: { outdial_target_id: string }) => x.outdial_target_id)).size).toBe(5);
   });
 });
+
+describe('one person, several targets', () => {
+  /** Every open attempt of the customer, across all of its campaigns, by destination number. */
+  const openByNumber = async (campaignIds: string[]) => {
+    const open = (await Promise.all(campaignIds.map((id) => steps.read.openCalls(id)))).flat();
+    const counts = new Map<string, number>();
+    for (const c of open) counts.set(c.destination.target, (counts.get(c.destination.target) ?? 0) + 1);
+    return counts;
+  };
+
+  it('never rings a number twice at once, whether it is in a list twice or in two campaigns, and dials each target', async () => {
+    const shared = phone('answer');
+    const other = phone('answer');
+    const first = await steps.given.campaign({
+      targets: [shared, other, shared, [phone('busy'), shared]],
+      maxConcurrentCalls: 10,
+      outplan: { max_try_count_0: 1, max_try_count_1: 1, try_interval: 1_000 },
+    });
+    const second = await steps.given.campaign({ targets: [shared], maxConcurrentCalls: 10 });
+    const ids = [first.id, second.id];
+
+    let rounds = 0;
+    let busiest = 0;
+    while (
+      (await steps.read.status(first.id)) !== 'stop' ||
+      (await steps.read.status(second.id)) !== 'stop'
+    ) {
+      expect(++rounds, 'both campaigns end').toBeLessThan(60);
+      await steps.when.aRound(2_000);
+      const counts = await openByNumber(ids);
+      busiest = Math.max(busiest, ...counts.values());
+      expect(counts.get(shared) ?? 0, `open attempts to ${shared} after round ${rounds}`).toBeLessThanOrEqual(
+        1,
+      );
+    }
+    expect(busiest).toBe(1);
+
+    // Every target still got its call, one after the other: four calls to the shared number in all.
+    const calls = (await Promise.all(ids.map((id) => steps.read.calls(id)))).flat();
+    const toShared = calls.filter((c) => c.destination.target === shared);
+    expect(toShared).toHaveLength(4);
+    expect(toShared.every((c) => c.status === 'done' && c.result === 'success')).toBe(true);
+    // Their lives do not overlap: each starts after the one before it ended.
+    const spans = toShared
+      .map((c) => ({ from: c.tm_create as string, to: c.tm_update as string }))
+      .sort((a, b) => (a.from < b.from ? -1 : 1));
+    for (let i = 1; i < spans.length; i++) expect(spans[i]!.from >= spans[i - 1]!.to).toBe(true);
+    expect(calls.filter((c) => c.destination.target === other)).toHaveLength(1);
+    await expectEngineInvariants(sys, first);
+    await expectEngineInvariants(sys, second);
+  });
+});

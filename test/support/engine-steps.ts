@@ -1,9 +1,11 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 /**
  * Given/when/then steps for engine tests on a started TestSystem: campaigns, outplans, lists, queues and
  * agents made through the API; the engine moved by hand (tick, dialer, simulated time); results read
  * back through the API, and the engine's own counters from the store.
  */
 import { expect } from 'vitest';
+import { lineKey } from '#adapters/dynamodb/keys.ts';
 import {
   SIMULATOR_SIGNATURE_HEADER,
   signSimulatorRequest,
@@ -270,7 +272,7 @@ export const countPlacements = (
  * The engine's bookkeeping invariants for one campaign, read through the API and the store: at most one
  * open attempt per target and a target is progressing exactly while it has one; try counts within the
  * outplan's maxima and equal to the attempts made on each slot (numbered 1…n); counters equal to the open
- * attempts; a stopped campaign has nothing in flight.
+ * attempts; a stopped campaign has nothing in flight; each open attempt holds its destination's line.
  */
 export const expectEngineInvariants = async (
   sys: TestSystem,
@@ -314,6 +316,14 @@ export const expectEngineInvariants = async (
     dialing: open.filter((x) => x.status === 'dialing').length,
   });
   if (campaign.status === 'stop') expect(open, 'open attempts of a stopped campaign').toEqual([]);
+  // A destination's line is held exactly by the open attempt calling it, and never by a closed one.
+  for (const x of calls) {
+    const line = await sys.ddb.send(
+      new GetCommand({ TableName: sys.tableName, Key: lineKey(sys.customer.customerId, x.destination) }),
+    );
+    if (isOpen(x)) expect(line.Item?._open_cc, `line of open attempt ${x.id}`).toBe(x.id);
+    else expect(line.Item?._open_cc, `line of closed attempt ${x.id}`).not.toBe(x.id);
+  }
   for (const x of calls) {
     expect(x.status === 'done' ? ['success', 'fail'] : [''], `result of ${x.id}`).toContain(x.result);
   }

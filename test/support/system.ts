@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import { cryptoIds } from '#adapters/crypto-ids.ts';
 import { createDocumentClient } from '#adapters/dynamodb/client.ts';
@@ -19,6 +20,9 @@ import { ManualScheduler } from './manual-scheduler.ts';
 
 export interface TestSystem {
   clock: FakeClock;
+  /** The system's own table, for checks on the engine's internal items. */
+  ddb: DynamoDBDocumentClient;
+  tableName: string;
   scheduler: ManualScheduler;
   engine: LocalEngine;
   /** Webhooks (table stream → webhook queue → receivers), when asked for with `events`. */
@@ -83,6 +87,8 @@ export const startTestSystem = async (
   };
   return {
     clock,
+    ddb,
+    tableName,
     scheduler,
     engine,
     ...(events ? { events } : {}),

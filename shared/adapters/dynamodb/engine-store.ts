@@ -30,6 +30,7 @@ import {
   dueKeys,
   duePartitionKeys,
   itemKey,
+  lineKey,
   listKeys,
   openAttemptKeys,
   openAttemptsKey,
@@ -245,10 +246,25 @@ export class DynamoEngineStore implements EngineStore {
             ExpressionAttributeValues: { ':one': 1, ':run': 'run', ':below': limit.below },
           },
         },
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              ...lineKey(call.customer_id, call.destination),
+              et: 'line',
+              _open_cc: call.id,
+              campaign_id: call.campaign_id,
+              tm_create: call.tm_create,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
       ]);
       return 'claimed';
     } catch (err) {
-      if (err instanceof TransactionRefused) return err.index === 2 ? 'campaign-refused' : 'target-taken';
+      if (err instanceof TransactionRefused) {
+        return err.index === 2 ? 'campaign-refused' : err.index === 3 ? 'line-busy' : 'target-taken';
+      }
       throw err;
     }
   }
@@ -347,23 +363,33 @@ export class DynamoEngineStore implements EngineStore {
   async finish(call: EngineCampaigncall, outcome: Finish, now: string): Promise<FinishResult> {
     let current: EngineCampaigncall | undefined = call;
     let withTarget = true;
+    let withLine = true;
     // The status read decides which counters move; if it changed meanwhile, read again and retry.
     for (let attempt = 0; attempt < 5 && current; attempt++) {
       if (current.status === 'done') return 'already-done';
+      const items = this.finishItems(current, outcome, now, withTarget, withLine);
       try {
-        await transact(this.ddb, this.finishItems(current, outcome, now, withTarget));
+        await transact(this.ddb, items);
         return 'finished';
       } catch (err) {
         if (!(err instanceof TransactionRefused)) throw err;
         // The target no longer points at this attempt (freed by the sweeper): close the attempt alone.
-        if (err.index === 1) withTarget = false;
-        current = await this.getCampaigncall(call.id);
+        if (withTarget && err.index === 1) withTarget = false;
+        // The line is another attempt's: this one was opened before lines existed, and holds none.
+        else if (withLine && err.index === items.length - 1) withLine = false;
+        else current = await this.getCampaigncall(call.id);
       }
     }
     return current ? 'already-done' : 'missing';
   }
 
-  private finishItems(call: EngineCampaigncall, outcome: Finish, now: string, withTarget: boolean) {
+  private finishItems(
+    call: EngineCampaigncall,
+    outcome: Finish,
+    now: string,
+    withTarget: boolean,
+    withLine: boolean,
+  ) {
     const wasDialing = call.status === 'dialing';
     const items: Parameters<typeof transact>[1] = [
       {
@@ -421,6 +447,18 @@ export class DynamoEngineStore implements EngineStore {
         ExpressionAttributeValues: { ':minus': -1, ':dialing': wasDialing ? -1 : 0, ':one': 1 },
       },
     });
+    // The destination's line is free again. Only this attempt can hold it while it is open; an attempt
+    // opened before lines existed holds none, and deleting nothing is a no-op.
+    if (withLine)
+      items.push({
+        Delete: {
+          TableName: this.tableName,
+          Key: lineKey(call.customer_id, call.destination),
+          ConditionExpression: 'attribute_not_exists(pk) OR #open = :cc',
+          ExpressionAttributeNames: { '#open': '_open_cc' },
+          ExpressionAttributeValues: { ':cc': call.id },
+        },
+      });
     return items;
   }
 

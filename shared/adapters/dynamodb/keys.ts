@@ -136,6 +136,16 @@ export const waitingCallerKeys = (queueId: string, since: string, campaigncallId
 export const waitingCallersKey = (queueId: string) => `queue#${queueId}#waiting`;
 
 /**
+ * One open attempt per person: a small item per destination of a customer, created by the claim that
+ * opens an attempt to it and deleted by the finish that closes it, in the same transactions. Two
+ * targets with the same number (a list with duplicates, or two campaigns) never ring it at once.
+ */
+export const lineKey = (customerId: string, destination: { type: string; target: string }) => ({
+  pk: `line#${customerId}#${destination.type}:${destination.target}`,
+  sk: 'line',
+});
+
+/**
  * The dialer's once-only guard for an attempt: a small item beside the campaigncall, in no index, so
  * guarding a placement costs one write instead of rewriting the campaigncall in every list it is in.
  */
