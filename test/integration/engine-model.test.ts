@@ -125,7 +125,8 @@ const commands = [
 const outcome = fc.constantFrom<Outcome>('answer', 'answer', 'busy', 'noanswer', 'failed', 'machine');
 
 const campaignSpec = fc.record({
-  targets: fc.array(fc.tuple(outcome, fc.option(outcome, { nil: undefined })), {
+  // The third element: this target's destination_0 is the previous target's (one person listed twice).
+  targets: fc.array(fc.tuple(outcome, fc.option(outcome, { nil: undefined }), fc.boolean()), {
     minLength: 6,
     maxLength: 6,
   }),
