@@ -79,6 +79,12 @@ export interface EngineStore {
   hasIdleTargets(outdialId: string): Promise<boolean>;
   /** Moves an idle target that has no tries left out of the due partitions (parked at `now`). */
   parkExhausted(target: EngineTarget, now: string): Promise<void>;
+  /**
+   * A target whose person is on another call (`line-busy`) goes among the retries as if an attempt
+   * had just ended: due again after the outplan's try_interval, and out of the way of the rest of the
+   * list meanwhile.
+   */
+  deferBusy(target: EngineTarget, now: string): Promise<void>;
   /** Parked (exhausted) targets parked before `parkedBefore`, oldest first. */
   exhaustedTargets(outdialId: string, parkedBefore: string, limit: number): Promise<EngineTarget[]>;
   /** A parked target with tries left again (raised maxima) back among retries, due from `lastActivity`. */

@@ -210,7 +210,11 @@ describe('one person, several targets', () => {
       maxConcurrentCalls: 10,
       outplan: { max_try_count_0: 1, max_try_count_1: 1, try_interval: 1_000 },
     });
-    const second = await steps.given.campaign({ targets: [shared], maxConcurrentCalls: 10 });
+    const second = await steps.given.campaign({
+      targets: [shared],
+      maxConcurrentCalls: 10,
+      outplan: { try_interval: 1_000 },
+    });
     const ids = [first.id, second.id];
 
     let rounds = 0;
@@ -242,5 +246,33 @@ describe('one person, several targets', () => {
     expect(calls.filter((c) => c.destination.target === other)).toHaveLength(1);
     await expectEngineInvariants(sys, first);
     await expectEngineInvariants(sys, second);
+  });
+
+  it('lets the rest of the list past a person listed many times, and calls that person again after the retry interval', async () => {
+    // A switchboard number shared by twelve contacts, uploaded first, then five other people.
+    const switchboard = phone('answer');
+    const others = answering(5);
+    const h = await steps.given.campaign({
+      targets: [...Array.from({ length: 12 }, () => switchboard), ...others],
+      maxConcurrentCalls: 3,
+      outplan: { try_interval: 60_000 },
+    });
+
+    await steps.when.aRound(1_000);
+    await steps.when.aRound(1_000);
+    const calls = await steps.read.calls(h.id);
+    // One call to the switchboard; the other two places went to the people behind it.
+    expect(calls.filter((c) => c.destination.target === switchboard)).toHaveLength(1);
+    expect(calls.filter((c) => others.includes(c.destination.target))).toHaveLength(2);
+    await expectEngineInvariants(sys, h);
+
+    // Deferred contacts wait the retry interval (from when they were put back), then are called one
+    // at a time, each as its own target with its own try.
+    await steps.when.runsToTheEnd(h.id, 10_000, 400);
+    const all = await steps.read.calls(h.id);
+    expect(all.filter((c) => c.destination.target === switchboard)).toHaveLength(12);
+    expect(new Set(all.map((c) => c.outdial_target_id)).size).toBe(17);
+    expect(all.every((c) => c.result === 'success' && c.try_count === 1)).toBe(true);
+    await expectEngineInvariants(sys, h);
   });
 });

@@ -161,6 +161,10 @@ export class DynamoEngineStore implements EngineStore {
     );
   }
 
+  deferBusy(target: EngineTarget, now: string) {
+    return this.moveIdleTarget(target, dueKeys(target.outdial_id, 'retry', now, target.id));
+  }
+
   parkExhausted(target: EngineTarget, now: string) {
     return this.moveIdleTarget(target, dueKeys(target.outdial_id, 'exhausted', now, target.id));
   }

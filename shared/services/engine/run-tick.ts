@@ -165,6 +165,8 @@ const step = async (
       };
       const claimed = await deps.engine.claim(campaign, target, choice, call, pace.limit);
       if (claimed === 'campaign-refused') break;
+      // Duplicates of a person on a call must not hold up the list behind them.
+      if (claimed === 'line-busy') await deps.engine.deferBusy(target, now);
       if (claimed === 'claimed')
         jobs.push({ campaigncallId: call.id, ...(detectMachines ? { machineDetection: true } : {}) });
     }
