@@ -2,7 +2,9 @@
  * At-least-once delivery and overlapping work: a dial job delivered twice (or to two dialers at once)
  * places one call; ticks that overlap never claim a target twice nor start more than the cap allows.
  */
+import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { lineKey } from '#adapters/dynamodb/keys.ts';
 import type { EngineCampaign } from '#ports/engine-store.ts';
 import { placeCall, RetryLater } from '#services/engine/place-call.ts';
 import { countPlacements, engineSteps, expectEngineInvariants, phone } from '../support/engine-steps.ts';
@@ -274,5 +276,41 @@ describe('one person, several targets', () => {
     expect(new Set(all.map((c) => c.outdial_target_id)).size).toBe(17);
     expect(all.every((c) => c.result === 'success' && c.try_count === 1)).toBe(true);
     await expectEngineInvariants(sys, h);
+  });
+
+  it('closes an attempt opened before lines existed without freeing the line another attempt holds', async () => {
+    const person = phone('answer');
+    const lineOf = async (destination: { type: string; target: string }) =>
+      (
+        await sys.ddb.send(
+          new GetCommand({ TableName: sys.tableName, Key: lineKey(sys.customer.customerId, destination) }),
+        )
+      ).Item?._open_cc;
+    const older = await steps.given.campaign({ targets: [person], outplan: { try_interval: 1_000 } });
+    await steps.when.theTickRuns();
+    const [first] = await steps.read.calls(older.id);
+    // As an attempt opened by the previous version: it holds no line.
+    await sys.ddb.send(
+      new DeleteCommand({
+        TableName: sys.tableName,
+        Key: lineKey(sys.customer.customerId, first.destination),
+      }),
+    );
+    const newer = await steps.given.campaign({ targets: [person], outplan: { try_interval: 1_000 } });
+    await steps.when.theTickRuns();
+    const [second] = await steps.read.calls(newer.id);
+    expect(second.status).toBe('dialing');
+    expect(await lineOf(second.destination)).toBe(second.id);
+
+    // The older attempt ends (a forced stop cancels it): the newer one keeps its line.
+    await sys.customer.put(`/campaigns/${older.id}/status`, { status: 'stop', force: true });
+    await steps.when.theTickRuns();
+    expect((await steps.read.call(first.id)).status).toBe('done');
+    expect(await lineOf(second.destination)).toBe(second.id);
+
+    await steps.when.runsToTheEnd(newer.id);
+    expect((await steps.read.call(second.id)).result).toBe('success');
+    expect(await lineOf(second.destination)).toBeUndefined();
+    await expectEngineInvariants(sys, newer);
   });
 });

@@ -1,9 +1,9 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 /**
  * Given/when/then steps for engine tests on a started TestSystem: campaigns, outplans, lists, queues and
  * agents made through the API; the engine moved by hand (tick, dialer, simulated time); results read
  * back through the API, and the engine's own counters from the store.
  */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { expect } from 'vitest';
 import { lineKey } from '#adapters/dynamodb/keys.ts';
 import {

@@ -381,7 +381,7 @@ export class DynamoEngineStore implements EngineStore {
         if (withTarget && err.index === 1) withTarget = false;
         // The line is another attempt's: this one was opened before lines existed, and holds none.
         else if (withLine && err.index === items.length - 1) withLine = false;
-        else current = await this.getCampaigncall(call.id);
+        current = await this.getCampaigncall(call.id);
       }
     }
     return current ? 'already-done' : 'missing';
