@@ -2,7 +2,7 @@
  * At-least-once delivery and overlapping work: a dial job delivered twice (or to two dialers at once)
  * places one call; ticks that overlap never claim a target twice nor start more than the cap allows.
  */
-import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { lineKey } from '#adapters/dynamodb/keys.ts';
 import type { EngineCampaign } from '#ports/engine-store.ts';
@@ -280,12 +280,7 @@ describe('one person, several targets', () => {
 
   it('closes an attempt opened before lines existed without freeing the line another attempt holds', async () => {
     const person = phone('answer');
-    const lineOf = async (destination: { type: string; target: string }) =>
-      (
-        await sys.ddb.send(
-          new GetCommand({ TableName: sys.tableName, Key: lineKey(sys.customer.customerId, destination) }),
-        )
-      ).Item?._open_cc;
+    const lineOf = steps.read.lineHolder;
     const older = await steps.given.campaign({ targets: [person], outplan: { try_interval: 1_000 } });
     await steps.when.theTickRuns();
     const [first] = await steps.read.calls(older.id);

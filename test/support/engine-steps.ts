@@ -95,6 +95,13 @@ export const engineSteps = (sys: TestSystem) => {
     target: async (outdialId: string, id: string) =>
       ok(await c.get(`/outdials/${outdialId}/targets/${id}`), 'GET target'),
     openCalls: async (campaignId: string) => (await read.calls(campaignId)).filter(isOpen),
+    /** The attempt holding a destination's line (see lineKey), read from the store. */
+    lineHolder: async (destination: { type: string; target: string }): Promise<string | undefined> =>
+      (
+        await sys.ddb.send(
+          new GetCommand({ TableName: sys.tableName, Key: lineKey(c.customerId, destination) }),
+        )
+      ).Item?._open_cc,
   };
 
   const given = {
@@ -318,11 +325,9 @@ export const expectEngineInvariants = async (
   if (campaign.status === 'stop') expect(open, 'open attempts of a stopped campaign').toEqual([]);
   // A destination's line is held exactly by the open attempt calling it, and never by a closed one.
   for (const x of calls) {
-    const line = await sys.ddb.send(
-      new GetCommand({ TableName: sys.tableName, Key: lineKey(sys.customer.customerId, x.destination) }),
-    );
-    if (isOpen(x)) expect(line.Item?._open_cc, `line of open attempt ${x.id}`).toBe(x.id);
-    else expect(line.Item?._open_cc, `line of closed attempt ${x.id}`).not.toBe(x.id);
+    const holder = await read.lineHolder(x.destination);
+    if (isOpen(x)) expect(holder, `line of open attempt ${x.id}`).toBe(x.id);
+    else expect(holder, `line of closed attempt ${x.id}`).not.toBe(x.id);
   }
   for (const x of calls) {
     expect(x.status === 'done' ? ['success', 'fail'] : [''], `result of ${x.id}`).toContain(x.result);
