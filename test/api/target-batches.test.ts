@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { asTimestamp, expectDeniedWithoutLeak, expectError, expectInvalid } from '../support/expectations.ts';
 import { anOutdial, aTarget } from '../support/factories/bodies.ts';
-import { type Client, startTestApi, type TestApi } from '../support/local-api.ts';
+import { allPages, type Client, startTestApi, type TestApi } from '../support/local-api.ts';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -37,19 +37,6 @@ const people = (n: number) =>
       destination_0: { type: 'tel', target: `+1555000${String(i).padStart(4, '0')}` },
     }),
   );
-
-/** Every target of an outdial, following next_page_token to the end. */
-const listAll = async (c: Client, path: string) => {
-  const all: { id: string; name: string }[] = [];
-  let token = '';
-  for (;;) {
-    const res = await c.get(`${path}?page_size=100${token ? `&page_token=${token}` : ''}`);
-    expect(res.status).toBe(200);
-    all.push(...res.body.result);
-    if (!res.body.next_page_token || res.body.result.length < 100) return all;
-    token = res.body.next_page_token;
-  }
-};
 
 describe('POST /outdials/{id}/targets/batch', () => {
   it('creates 100 idle, never-tried targets, answered in upload order, each as a single create shows it', async () => {
@@ -84,7 +71,7 @@ describe('POST /outdials/{id}/targets/batch', () => {
     // Each reads back exactly as answered, and the list is newest first: the batch reversed.
     const first = res.body.result[0];
     expect((await owner.get(`${targets}/${first.id}`)).body).toEqual(first);
-    const listed = await listAll(owner, targets);
+    const listed = await allPages(owner, targets);
     expect(listed.map((t) => t.name)).toEqual(
       people(100)
         .map((p) => p.name)
@@ -99,7 +86,7 @@ describe('POST /outdials/{id}/targets/batch', () => {
       api.clock.advance(1);
       expect((await owner.post(batch, { targets: all.slice(i, i + 100) })).status).toBe(200);
     }
-    const listed = await listAll(owner, targets);
+    const listed = await allPages(owner, targets);
     expect(listed.map((t) => t.name)).toEqual(all.map((p) => p.name).reverse());
   });
 
@@ -162,7 +149,7 @@ describe('POST /outdials/{id}/targets/batch', () => {
     expect(first.status).toBe(200);
     expect(again.status).toBe(200);
     expect(again.body).toEqual(first.body);
-    expect(await listAll(owner, targets)).toHaveLength(10);
+    expect(await allPages(owner, targets)).toHaveLength(10);
   });
 });
 

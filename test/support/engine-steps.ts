@@ -12,7 +12,7 @@ import {
 } from '#adapters/telephony/simulator/simulator-provider.ts';
 import type { PlaceCallOutcome, PlaceCallRequest } from '#ports/telephony.ts';
 import { aCampaign, anAgent, anOutdial, anOutplan, aQueue } from './factories/bodies.ts';
-import type { Reply } from './local-api.ts';
+import { allPages, type Reply } from './local-api.ts';
 import type { TestSystem } from './system.ts';
 
 export type Outcome = 'answer' | 'busy' | 'noanswer' | 'failed' | 'machine';
@@ -66,20 +66,7 @@ export const isOpen = (call: { status: string }) => OPEN.has(call.status);
 export const engineSteps = (sys: TestSystem) => {
   const c = sys.customer;
 
-  const pages = async (path: string) => {
-    const out: any[] = [];
-    let token = '';
-    for (;;) {
-      const sep = path.includes('?') ? '&' : '?';
-      const page = ok(
-        await c.get(`${path}${sep}page_size=100&page_token=${encodeURIComponent(token)}`),
-        `GET ${path}`,
-      );
-      out.push(...page.result);
-      if (page.result.length < 100) return out;
-      token = page.next_page_token;
-    }
-  };
+  const pages = (path: string) => allPages(c, path);
 
   const read = {
     campaign: async (id: string) => ok(await c.get(`/campaigns/${id}`), 'GET campaign'),

@@ -30,6 +30,21 @@ export interface Client {
   del<T = any>(path: string): Promise<Reply<T>>;
 }
 
+/** Every item of a list route, following next_page_token 100 at a time; fails on any non-200 page. */
+export const allPages = async (c: Client, path: string): Promise<any[]> => {
+  const out: any[] = [];
+  let token = '';
+  for (;;) {
+    const sep = path.includes('?') ? '&' : '?';
+    const page = await c.get(`${path}${sep}page_size=100&page_token=${encodeURIComponent(token)}`);
+    if (page.status !== 200)
+      throw new Error(`GET ${path} failed: ${page.status} ${JSON.stringify(page.body)}`);
+    out.push(...page.body.result);
+    if (page.body.result.length < 100) return out;
+    token = page.body.next_page_token;
+  }
+};
+
 export interface TestApi {
   /** Base URL ending in /v1.0 */
   url: string;
