@@ -2,11 +2,12 @@
  * Table stream (NEW_AND_OLD_IMAGES) → webhook delivery jobs, and call metrics. Records are handled in
  * order; on a failure the first record not fully enqueued is reported, so it and the ones after it come
  * back (partial batch response) and nothing is lost between a write and its webhook. Metrics count only
- * the records before that one, so a retried record is counted once.
+ * the records before that one, so a retried record is counted once. A record that cannot even be read
+ * is reported the same way and nothing after it is lost: the event source mapping (bisecting, bounded
+ * retries, then its dead-letter queue) or the local runtime (bounded retries, then its dead-letter
+ * store) sets it aside and goes on behind it.
  */
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { cryptoIds } from '#adapters/crypto-ids.ts';
 import { DynamoAccesskeyStore } from '#adapters/dynamodb/accesskey-store.ts';
@@ -16,6 +17,7 @@ import { type CallCounts, callCounts, isEmpty } from '#services/events/call-metr
 import { type EnqueueDeps, enqueueDeliveries, type ItemChange } from '#services/events/enqueue-deliveries.ts';
 import { config } from '#shared/config.ts';
 import { logger, publishCallCounts } from '#shared/observability.ts';
+import { imageToItem } from './stream-images.ts';
 
 export type StreamHandlerDeps = EnqueueDeps & {
   /** Where the batch's call counts go. @default - not counted (the local runtime) */
@@ -24,8 +26,7 @@ export type StreamHandlerDeps = EnqueueDeps & {
 
 type Image = NonNullable<NonNullable<DynamoDBRecord['dynamodb']>['NewImage']>;
 
-const image = (raw: Image | undefined) =>
-  raw ? (unmarshall(raw as Record<string, AttributeValue>) as Record<string, unknown>) : undefined;
+const image = (raw: Image | undefined) => (raw ? imageToItem(raw) : undefined);
 
 /** A stream record as the use case reads it; the event id is unique per change and stable. */
 export const toItemChange = (record: DynamoDBRecord): ItemChange => {
@@ -42,11 +43,25 @@ export const buildStreamHandler =
   (deps: StreamHandlerDeps) =>
   async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
     const records = event.Records;
-    const changes = records.map(toItemChange);
+    const changes: ItemChange[] = [];
     let failedAt: number | undefined;
+    for (const [n, record] of records.entries()) {
+      try {
+        changes.push(toItemChange(record));
+      } catch (err) {
+        // Only the records before it go on now; it is reported, and set aside after its retries.
+        logger.error('stream record unreadable', {
+          eventID: record.eventID,
+          sequence: record.dynamodb?.SequenceNumber,
+          error: err as Error,
+        });
+        failedAt = n;
+        break;
+      }
+    }
     try {
       const result = await enqueueDeliveries(deps, changes);
-      failedAt = result.failedAt;
+      failedAt = result.failedAt ?? failedAt;
       for (const t of result.tooLarge) logger.error('webhook event too large to queue; dropped', t);
       if (result.enqueued) logger.debug('webhook deliveries queued', { count: result.enqueued });
     } catch (err) {
@@ -54,8 +69,8 @@ export const buildStreamHandler =
       failedAt = 0;
     }
     if (deps.publishCalls) {
-      const counts = callCounts(failedAt === undefined ? changes : changes.slice(0, failedAt));
       try {
+        const counts = callCounts(failedAt === undefined ? changes : changes.slice(0, failedAt));
         if (!isEmpty(counts)) deps.publishCalls(counts);
       } catch (err) {
         // A metric is not worth a redelivered webhook.

@@ -4,6 +4,12 @@
  * function POSTs each job, pushing a failed one back with a growing delay and parking it in the
  * delivery dead-letter queue after its last try. Stream batches that keep failing are skipped to their
  * own dead-letter queue (as a pointer to the skipped range), never retried forever.
+ *
+ * Tenants: the delivery queue is an SQS fair queue. It is a standard queue, and every job carries its
+ * customer as MessageGroupId (shared/adapters/sqs/webhook-queue.ts), so SQS keeps one customer's
+ * backlog (a hanging or failing endpoint retried again and again) from delaying the others' jobs.
+ * The delivery function POSTs a batch's jobs side by side with a short timeout and reports each
+ * failed one alone (partial batch response), so a slow endpoint holds only its own jobs.
  */
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
@@ -38,9 +44,12 @@ export interface EventsProps {
   deliveryConcurrency?: number;
   /**
    * Times a failing stream batch is retried (bisected on each error) before it is skipped to the
-   * stream dead-letter queue. The handler only fails when SQS or the customer lookup is down, so the
-   * budget has to outlast a short outage, not a bad record.
-   * @default 100
+   * stream dead-letter queue. The handler fails when SQS or the customer lookup is down, or on a
+   * record it cannot read; it reports the first record not handled, so the retry starts there and
+   * each error halves the batch. 10 isolates one bad record of a 100-record batch (7 halvings) with
+   * tries to spare for a passing outage, and holds the shard for minutes: with 100 the records
+   * behind one poison record waited up to the 12 h record age.
+   * @default 10
    */
   streamRetryAttempts?: number;
   removalPolicy?: RemovalPolicy;
@@ -72,7 +81,7 @@ export class Events extends Construct {
         `${id}: deliveryConcurrency must be an integer from 2 to 1000, got ${deliveryConcurrency}`,
       );
     }
-    const streamRetryAttempts = props.streamRetryAttempts ?? 100;
+    const streamRetryAttempts = props.streamRetryAttempts ?? 10;
     if (!Number.isInteger(streamRetryAttempts) || streamRetryAttempts < 0 || streamRetryAttempts > 10_000) {
       throw new Error(`${id}: streamRetryAttempts must be an integer from 0 to 10000`);
     }

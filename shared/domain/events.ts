@@ -79,3 +79,10 @@ export const defaultRetryPolicy: RetryPolicy = {
 /** Seconds to wait after failed attempt number `attempt` (1 for the first). */
 export const retryDelaySeconds = (policy: RetryPolicy, attempt: number) =>
   Math.min(policy.maxDelaySeconds, policy.baseDelaySeconds * 2 ** Math.max(0, attempt - 1));
+
+/** Retry delays are spread ±20 % so jobs that failed together (an endpoint's outage) come back apart. */
+export const RETRY_JITTER = 0.2;
+
+/** The delay after failed attempt `attempt`, jittered by `random` (uniform in [0, 1)). */
+export const jitteredDelaySeconds = (policy: RetryPolicy, attempt: number, random: () => number) =>
+  retryDelaySeconds(policy, attempt) * (1 - RETRY_JITTER + 2 * RETRY_JITTER * random());

@@ -80,8 +80,11 @@ describe('table stream', () => {
 
   it('gives up on a batch after bounded retries, before the stream forgets it, into a DLQ', () => {
     const m = mappingOf('webhook-stream');
-    expect(m.MaximumRetryAttempts).toBeGreaterThan(0);
-    expect(m.MaximumRetryAttempts).toBeLessThanOrEqual(100);
+    // Enough halvings to isolate one bad record of a 100-record batch (7), a few to spare; a poison
+    // record holds its shard minutes, not the 12 h of the record age.
+    expect(m.BatchSize).toBe(100);
+    expect(m.BisectBatchOnFunctionError).toBe(true);
+    expect(m.MaximumRetryAttempts).toBe(10);
     expect(m.MaximumRecordAgeInSeconds).toBeLessThan(24 * 3600);
     expect(m.DestinationConfig).toEqual({
       OnFailure: {
@@ -333,6 +336,8 @@ describe('the shipped stream bundle', () => {
       'campaigncall_created',
       'campaigncall_updated',
     ]);
+    // The customer is each job's message group: the delivery queue is a fair queue.
+    expect(sends[0]!.body.Entries.map((e: Json) => e.MessageGroupId)).toEqual(['cust-1', 'cust-1']);
   });
 
   it('does not fall back to credential files (the default chain is not in the bundle)', async () => {

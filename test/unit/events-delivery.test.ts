@@ -5,7 +5,12 @@ import { cryptoIds } from '#adapters/crypto-ids.ts';
 import { hmacSigner } from '#adapters/http/webhook-sender.ts';
 import { batchesOf } from '#adapters/sqs/webhook-queue.ts';
 import type { Customer } from '#domain/customer.ts';
-import { defaultRetryPolicy, type RetryPolicy, retryDelaySeconds } from '#domain/events.ts';
+import {
+  defaultRetryPolicy,
+  jitteredDelaySeconds,
+  type RetryPolicy,
+  retryDelaySeconds,
+} from '#domain/events.ts';
 import { buildDeliveryHandler } from '#functions/events/delivery-handler.ts';
 import type { DeliveryJob, EventSink } from '#ports/event-sink.ts';
 import type { WebhookPost, WebhookResult } from '#ports/webhook-sender.ts';
@@ -49,6 +54,8 @@ const deliverDeps = (
   clock: { now: () => NOW },
   runtime: 'aws',
   policy: defaultRetryPolicy,
+  // The middle of the jitter: the scheduled delay itself (the jitter has its own test).
+  random: () => 0.5,
   ...overrides,
 });
 
@@ -103,6 +110,18 @@ describe('one delivery attempt', () => {
       delaySeconds: 30,
       reason: 'no answer within 5000 ms',
     });
+  });
+
+  it('spreads retry delays ±20 % around the scheduled delay', async () => {
+    const at = async (r: number) =>
+      deliverWebhook(
+        deliverDeps(fakeSender({ kind: 'answered', status: 500 }), undefined, { random: () => r }),
+        aJob(),
+        2,
+      );
+    expect(await at(0)).toMatchObject({ kind: 'retry', delaySeconds: 24 });
+    expect(await at(0.999999)).toMatchObject({ kind: 'retry', delaySeconds: expect.closeTo(36, 3) });
+    expect(jitteredDelaySeconds(defaultRetryPolicy, 1, () => 0.25)).toBeCloseTo(13.5, 6);
   });
 
   it('gives up after the last allowed attempt', async () => {

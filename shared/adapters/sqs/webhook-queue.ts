@@ -33,7 +33,7 @@ export const batchesOf = (bodies: readonly string[]): number[][] => {
 };
 
 /**
- * The webhook queue: delivery jobs in, and for the deliverer a later retry of a received message
+ * The webhook queue: delivery jobs in (each customer's a message group of its own), and for the deliverer a later retry of a received message
  * (its visibility pushed out by the backoff) and a dead-letter queue for jobs given up.
  */
 export class SqsWebhookQueue implements EventSink, DeliveryRetries {
@@ -51,7 +51,13 @@ export class SqsWebhookQueue implements EventSink, DeliveryRetries {
         const out = await this.sqs.send(
           new SendMessageBatchCommand({
             QueueUrl: this.queueUrl,
-            Entries: batch.map((i) => ({ Id: String(i), MessageBody: bodies[i] })),
+            // The customer is the message group: on a fair queue (a standard queue whose messages
+            // carry a group) SQS keeps one customer's backlog from delaying the others' jobs.
+            Entries: batch.map((i) => ({
+              Id: String(i),
+              MessageBody: bodies[i],
+              MessageGroupId: jobs[i]?.customerId,
+            })),
           }),
         );
         for (const f of out.Failed ?? []) refused.push(jobs[Number(f.Id)]?.deliveryId ?? '');

@@ -1,12 +1,12 @@
 /**
  * Use case: one attempt at one webhook delivery. Signs the body with the customer's current secret,
  * POSTs it with a short timeout and says what should happen next: done, try again later (exponential
- * backoff), or never (the address is not allowed, the customer has no webhook any more).
+ * backoff, jittered), or never (the address is not allowed, the customer has no webhook any more).
  */
 import { ValidationFailed } from '#domain/errors.ts';
 import {
+  jitteredDelaySeconds,
   type RetryPolicy,
-  retryDelaySeconds,
   SIGNATURE_SCHEME,
   signaturePayload,
   WEBHOOK_HEADERS,
@@ -26,6 +26,8 @@ export interface DeliverDeps {
   /** `aws` also refuses hosts that resolve to private addresses; `local` allows loopback receivers. */
   runtime: 'local' | 'aws';
   policy: RetryPolicy;
+  /** Uniform in [0, 1): the retry delay's jitter. @default Math.random */
+  random?: () => number;
 }
 
 export type DeliveryOutcome =
@@ -88,5 +90,6 @@ export const deliverWebhook = async (
   }
   const reason = result.kind === 'answered' ? `status ${result.status}` : result.reason;
   if (attempt >= deps.policy.maxAttempts) return { kind: 'give-up', reason };
-  return { kind: 'retry', delaySeconds: retryDelaySeconds(deps.policy, attempt), reason };
+  const delaySeconds = jitteredDelaySeconds(deps.policy, attempt, deps.random ?? Math.random);
+  return { kind: 'retry', delaySeconds, reason };
 };

@@ -59,8 +59,8 @@ export const enqueueDeliveries = async (
   const tooLarge: EnqueueResult['tooLarge'] = [];
   let failedAt: number | undefined;
   for (const [n, change] of changes.entries()) {
-    const events = eventsFromChange(change.oldImage, change.newImage);
     try {
+      const events = eventsFromChange(change.oldImage, change.newImage);
       for (const [i, event] of events.entries()) {
         if (!(await customer(event.customerId))?.webhook_uri) continue;
         const job: DeliveryJob = {
@@ -77,7 +77,8 @@ export const enqueueDeliveries = async (
         jobs.push({ job, change: n });
       }
     } catch {
-      // The customer could not be read: this change and the ones after it are read again.
+      // The customer could not be read (or the change not understood): this change and the ones
+      // after it are read again; one that never succeeds is set aside by whoever feeds the stream.
       failedAt = n;
       break;
     }
