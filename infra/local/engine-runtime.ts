@@ -47,6 +47,11 @@ export interface LocalEngineOptions {
   /** Replaces the simulator (tests of a carrier adapter). */
   provider?: TelephonyProvider;
   deliver?: (req: WebhookRequest) => Promise<void>;
+  /**
+   * Keeps the dial queue in this directory (SQLite, through the SQS emulator), so dial jobs queued
+   * when the process stops are placed after a restart. Without it the queue is in memory.
+   */
+  queueDir?: string;
 }
 
 export class LocalEngine {
@@ -86,10 +91,16 @@ export class LocalEngine {
   }
 
   static async start(options: LocalEngineOptions): Promise<LocalEngine> {
-    const server = await startFauxqs({ port: 0, logger: false });
-    const { queueUrl, queueArn } = server.createQueue('outbound-dial', {
-      attributes: { VisibilityTimeout: '30' },
+    const server = await startFauxqs({
+      port: 0,
+      logger: false,
+      ...(options.queueDir ? { dataDir: options.queueDir } : {}),
     });
+    // A kept queue is reused as it is: creating it again would replace it, and drop its jobs.
+    const kept = server.inspectQueue('outbound-dial');
+    const { queueUrl, queueArn } = kept
+      ? { queueUrl: kept.url, queueArn: kept.arn }
+      : server.createQueue('outbound-dial', { attributes: { VisibilityTimeout: '30' } });
     const sqs = new SQSClient({
       endpoint: server.address,
       region: 'us-east-1',

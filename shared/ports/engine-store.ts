@@ -33,6 +33,10 @@ export interface EngineCampaigncall extends Campaigncall {
   _waiting_since?: string;
   /** Why the carrier refused the placement, in its own terms (e.g. Twilio 21211). */
   _provider_code?: string;
+  /** When a forced stop hung this call up: the hangup the provider then reports is ours, a `cancel`. */
+  _cancel_at?: string;
+  /** When the sweeper last sent this attempt's dial job again, its first having gone missing. */
+  _job_resent_at?: string;
 }
 
 /**
@@ -116,6 +120,13 @@ export interface EngineStore {
    * still waiting in the queue and nobody has been called.
    */
   placementState(campaigncallId: string): Promise<'placing' | 'unknown' | undefined>;
+  /**
+   * Records that a forced stop is hanging up this open attempt's call (kept if already set, so the
+   * wait for its hangup event runs from the first request); no-op once the attempt is closed.
+   */
+  markCancelled(campaigncallId: string, now: string): Promise<void>;
+  /** Records that the attempt's dial job was sent again; false when the attempt is no longer dialing. */
+  markDialJobResent(campaigncallId: string, now: string): Promise<boolean>;
   /** dialing → progressing; false when it was not dialing. */
   answer(call: EngineCampaigncall, now: string): Promise<boolean>;
   /** Closes an attempt once: the first terminal event wins, later ones change nothing. */

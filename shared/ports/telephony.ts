@@ -26,7 +26,11 @@ export type PlaceCallOutcome =
 
 export interface CallState {
   callId: string;
-  phase: 'pending' | 'ringing' | 'answered' | 'ended';
+  /**
+   * `unknown`: the provider keeps no call state and cannot tell (the queued simulator); the call may
+   * still be up. Unlike a null answer from getCall, it is no evidence that the call is gone.
+   */
+  phase: 'pending' | 'ringing' | 'answered' | 'ended' | 'unknown';
   reason?: HangupReason;
   answeredBy?: 'human' | 'machine' | 'fax' | 'unknown';
   durationSec?: number;
@@ -52,7 +56,10 @@ export interface WebhookRequest {
 export interface TelephonyProvider {
   readonly name: 'twilio' | 'simulator' | 'chime' | 'connect';
   placeCall(req: PlaceCallRequest): Promise<PlaceCallOutcome>;
-  /** null: the provider has no such call. */
+  /**
+   * null: the provider definitely has no such call (never had it, or has forgotten it: the local
+   * simulator after a restart, Twilio's 404). A provider that cannot tell answers phase `unknown`.
+   */
   getCall(callId: string): Promise<CallState | null>;
   findCall?(q: { to: string; from: string; notBefore: Date }): Promise<CallState | null>;
   /** Idempotent: an ended call is a no-op. */

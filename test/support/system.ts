@@ -35,6 +35,12 @@ export interface TestSystem {
   simulatorSecret: string;
   /** One engine round: tick, let the dialer place every queued call, then let `ms` of call time pass. */
   round(ms: number): Promise<void>;
+  /**
+   * As a restart of `npm start`: the engine stops, and a new one (new simulator that knows no call,
+   * new dial queue, unless `queueDir` keeps it) starts on the same table. Calls and events the old
+   * simulator had scheduled never happen. `sys.engine` and `sys.scheduler` are then the new ones.
+   */
+  restartEngine(options?: { queueDir?: string }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -46,6 +52,8 @@ export const startTestSystem = async (
     deliver?: (r: WebhookRequest) => Promise<void>;
     /** Also run the webhook pipeline; `drain()` it to deliver. */
     events?: Pick<LocalEventsOptions, 'policy' | 'sender'>;
+    /** Keeps the dial queue in this directory (see LocalEngineOptions.queueDir). */
+    queueDir?: string;
   } = {},
 ): Promise<TestSystem> => {
   const clock = new FakeClock(Date.now());
@@ -58,15 +66,18 @@ export const startTestSystem = async (
   const deps = dynamoDeps(ddb, tableName, { clock, runtime: 'local' });
   const simulatorSecret = cryptoIds.token();
   const { events: eventsOptions, ...engineOptions } = options;
-  const engine = await LocalEngine.start({
-    deps,
-    ddb,
-    tableName,
-    scheduler,
-    simulatorSecret,
-    publicBaseUrl: 'http://127.0.0.1:0',
-    ...engineOptions,
-  });
+  const startEngine = (s: ManualScheduler, more: { queueDir?: string } = {}) =>
+    LocalEngine.start({
+      deps,
+      ddb,
+      tableName,
+      scheduler: s,
+      simulatorSecret,
+      publicBaseUrl: 'http://127.0.0.1:0',
+      ...engineOptions,
+      ...more,
+    });
+  const engine = await startEngine(scheduler);
   const events = eventsOptions
     ? await LocalEvents.start({ ddb, endpoint: inject('ddbEndpoint'), tableName, clock, ...eventsOptions })
     : undefined;
@@ -75,7 +86,10 @@ export const startTestSystem = async (
     deps,
     adminKeyHash: cryptoIds.hash(adminKey),
     keyCacheSeconds: 0,
-    extraHandlers: [engine.webhookMount],
+    // Through `system.engine`, so a restarted engine takes over the route.
+    extraHandlers: [
+      { ...engine.webhookMount, handler: (event, ctx) => system.engine.webhookHandler(event, ctx) },
+    ],
   });
   engine.deps.settings.publicBaseUrl = `http://127.0.0.1:${api.port}`;
   const base = `http://127.0.0.1:${api.port}/v1.0`;
@@ -85,7 +99,7 @@ export const startTestSystem = async (
     ...client(created.body.accesskey.token),
     customerId: created.body.customer.id as string,
   };
-  return {
+  const system: TestSystem = {
     clock,
     ddb,
     tableName,
@@ -97,13 +111,21 @@ export const startTestSystem = async (
     clientFor: client,
     simulatorSecret,
     round: async (ms) => {
-      await engine.tick();
-      await engine.drain();
-      await scheduler.advance(ms);
+      await system.engine.tick();
+      await system.engine.drain();
+      await system.scheduler.advance(ms);
+    },
+    restartEngine: async (more = {}) => {
+      await system.engine.stop();
+      const fresh = new ManualScheduler(clock);
+      const settings = system.engine.deps.settings;
+      system.engine = await startEngine(fresh, more);
+      system.engine.deps.settings.publicBaseUrl = settings.publicBaseUrl;
+      system.scheduler = fresh;
     },
     close: async () => {
       await api.close();
-      await engine.stop();
+      await system.engine.stop();
       await events?.stop();
       const admin = new DynamoDBClient({
         endpoint: inject('ddbEndpoint'),
@@ -114,4 +136,5 @@ export const startTestSystem = async (
       admin.destroy();
     },
   };
+  return system;
 };

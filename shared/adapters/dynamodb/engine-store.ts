@@ -334,6 +334,42 @@ export class DynamoEngineStore implements EngineStore {
     return state === 'placing' || state === 'unknown' ? state : undefined;
   }
 
+  async markCancelled(campaigncallId: string, now: string) {
+    try {
+      await this.ddb.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: itemKey('campaigncall', campaigncallId),
+          UpdateExpression: 'SET #cancel = if_not_exists(#cancel, :now)',
+          ConditionExpression: '#status IN (:dialing, :progressing)',
+          ExpressionAttributeNames: { '#cancel': '_cancel_at', '#status': 'status' },
+          ExpressionAttributeValues: { ':now': now, ':dialing': 'dialing', ':progressing': 'progressing' },
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+    }
+  }
+
+  async markDialJobResent(campaigncallId: string, now: string) {
+    try {
+      await this.ddb.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: itemKey('campaigncall', campaigncallId),
+          UpdateExpression: 'SET #resent = :now',
+          ConditionExpression: '#status = :dialing',
+          ExpressionAttributeNames: { '#resent': '_job_resent_at', '#status': 'status' },
+          ExpressionAttributeValues: { ':now': now, ':dialing': 'dialing' },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
   async answer(call: EngineCampaigncall, now: string): Promise<boolean> {
     try {
       await transact(this.ddb, [

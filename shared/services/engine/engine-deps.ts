@@ -24,6 +24,12 @@ export interface EngineSettings {
    * job counts as lost: longer than every redelivery of the dial queue (5 × 180 s) allows.
    */
   lostDialJobMs: number;
+  /**
+   * How long a forced stop waits for the hangup event of a call it hung up (a few ticks) before it
+   * closes the attempt as `cancel` itself: a provider that lost the call, or whose hangup keeps
+   * failing, must not keep the campaign `stopping`.
+   */
+  forceStopWaitMs: number;
 }
 
 /** How often a running campaign is visited in AWS: the fan-out's twelve ticks a minute. */
@@ -40,6 +46,7 @@ export const defaultEngineSettings = (publicBaseUrl: string): EngineSettings => 
   sweepGraceMs: 60_000,
   maxCallMs: 4 * 3600_000,
   lostDialJobMs: 30 * 60_000,
+  forceStopWaitMs: 15_000,
 });
 
 /** The API's deps plus what only the engine touches. */

@@ -11,6 +11,11 @@ export const finishAttempt = async (
   providerCode?: string,
 ): Promise<FinishResult> => {
   const now = formatTimestamp(deps.clock.now());
+  // A forced stop hung this call up: the "normal" end the provider reports is our cancel, never a
+  // success, so the target is retried on the next run. That holds for a person already talking too:
+  // we cut the conversation short, so an operator cannot count it as done. A provider's own verdict
+  // (amd, busy, noanswer, …) is evidence of what happened before the stop and is kept.
+  if (reason === 'normal' && call._cancel_at) reason = 'cancel';
   // Answered but hung up while still waiting for an agent: nobody was reached, so it is no success.
   if (reason === 'normal' && call._waiting_since && !call._agent_id) reason = 'abandoned';
   const result = resultOf(reason);

@@ -13,6 +13,7 @@ import { formatTimestamp } from '#domain/time.ts';
 import type { DialJob } from '#ports/dial-queue.ts';
 import type { ClaimLimit, EngineCampaign } from '#ports/engine-store.ts';
 import { changeCampaignStatus } from '../campaigns.ts';
+import { dialJobFor } from './dial-job.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { finishAttempt } from './finish-attempt.ts';
 import { serveWaitingCallers } from './join-queue.ts';
@@ -127,8 +128,6 @@ const step = async (
   const pace = inHours ? await pacing(deps, campaign) : { allowed: 0, limit: NO_CLAIMS };
   const allowed = budget.take(Math.min(pace.allowed, deps.settings.maxNewCallsPerTick));
   const jobs: DialJob[] = [];
-  // An `amd` action in the campaign's flow asks the carrier to tell machines from people.
-  const detectMachines = campaign.type === 'call' && (campaign.actions ?? []).some((a) => a.type === 'amd');
   if (allowed > 0) {
     const cutoff = formatTimestamp(nowMs - outplan.try_interval);
     // A few spare candidates: some may be taken by a concurrent tick or have no tries left.
@@ -167,8 +166,7 @@ const step = async (
       if (claimed === 'campaign-refused') break;
       // Duplicates of a person on a call must not hold up the list behind them.
       if (claimed === 'line-busy') await deps.engine.deferBusy(target, now);
-      if (claimed === 'claimed')
-        jobs.push({ campaigncallId: call.id, ...(detectMachines ? { machineDetection: true } : {}) });
+      if (claimed === 'claimed') jobs.push(dialJobFor(campaign, call.id));
     }
     budget.giveBack(allowed - jobs.length);
     if (jobs.length > 0) await enqueue(deps, jobs);
@@ -194,15 +192,35 @@ const NO_CLAIMS: ClaimLimit = { counter: '_dialing', below: 0 };
 const FORCE_BATCH = 50;
 
 /**
- * A forced stop: placed calls are hung up (their hangup events then close the attempts as usual), and
- * attempts not placed yet are closed as `cancel`, so the dialer skips them. A placement already under
- * way meanwhile is hung up by its first event, which finds the attempt closed.
+ * A forced stop: attempts not placed yet are closed as `cancel` at once, so the dialer skips them (a
+ * placement already under way is hung up by its first event, which finds the attempt closed). Placed
+ * calls are marked, then hung up; their hangup event closes them as `cancel` (see finishAttempt),
+ * or as the provider's own verdict (`amd`) when it has one. A call whose hangup event has not come
+ * within forceStopWaitMs (the provider lost it, or its hangup keeps failing) is closed as `cancel`
+ * here, so the campaign always reaches `stop` in bounded time.
  */
 const endOpenAttempts = async (deps: EngineDeps, campaign: EngineCampaign, nowMs: number) => {
   const open = await deps.engine.openAttempts(campaign.id, formatTimestamp(nowMs + 1), FORCE_BATCH);
   for (const call of open) {
-    if (call._call_id) await deps.provider.hangup(call._call_id);
-    else if (call.status === 'dialing') await finishAttempt(deps, call, 'cancel');
+    if (!call._call_id && call.status === 'dialing') {
+      await finishAttempt(deps, call, 'cancel');
+      continue;
+    }
+    if (!call._cancel_at) await deps.engine.markCancelled(call.id, formatTimestamp(nowMs));
+    else if (nowMs - Date.parse(call._cancel_at) >= deps.settings.forceStopWaitMs) {
+      await finishAttempt(deps, call, 'cancel');
+    }
+    // Asked again every tick until closed: a hangup that failed may succeed; an ended call is a no-op.
+    if (call._call_id) await hangUpQuietly(deps, call._call_id);
+  }
+};
+
+/** A failed hangup must not stop the others: the forced stop's wait closes that attempt anyway. */
+const hangUpQuietly = async (deps: EngineDeps, callId: string) => {
+  try {
+    await deps.provider.hangup(callId);
+  } catch {
+    // Left to the next tick, and to forceStopWaitMs.
   }
 };
 

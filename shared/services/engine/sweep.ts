@@ -1,10 +1,13 @@
 /**
  * §9 reconcile, run by the tick per campaign: attempts silent past dial_timeout + grace are settled by
- * asking the provider; answered calls past the maximum duration are ended. Never re-places a call.
+ * asking the provider; answered calls past the maximum duration are ended. Never places a call twice:
+ * a lost dial job is sent again, and the dialer's placement guard lets only one delivery place it.
  */
 
 import { formatTimestamp } from '#domain/time.ts';
 import type { EngineCampaign, EngineCampaigncall } from '#ports/engine-store.ts';
+import type { CallState } from '#ports/telephony.ts';
+import { dialJobFor } from './dial-job.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { finishAttempt } from './finish-attempt.ts';
 
@@ -45,30 +48,87 @@ export const sweepCampaign = async (
     if (call.status === 'dialing' && !call._call_id && !(await deps.engine.placementState(call.id))) {
       // Not placed yet: its dial job is still queued (held back by the CPS budget), so the ring
       // deadline has not started. Only a job gone past every redelivery is lost; nobody was called.
-      if (age < deps.settings.lostDialJobMs) continue;
-      await finishAttempt(deps, call, 'failed');
-      swept++;
+      if (age >= deps.settings.lostDialJobMs) {
+        await finishAttempt(deps, call, 'failed');
+        swept++;
+      } else {
+        await resendDialJob(deps, campaign, call, nowMs, ringDeadline);
+      }
       continue;
+    }
+    // A call placed late (its job held back by the CPS budget, or sent again) rings from its placement.
+    if (call.status === 'dialing' && call._call_id && call.tm_update) {
+      if (nowMs - Date.parse(call.tm_update) < ringDeadline) continue;
     }
     const state = call._call_id
       ? await deps.provider.getCall(call._call_id)
       : await findLost(deps, call, nowMs);
-    if (state?.phase === 'ended') {
-      await finishAttempt(deps, call, state.reason ?? 'failed');
-      swept++;
-    } else if (call.status === 'dialing' && state?.phase === 'answered') {
-      await deps.engine.answer(call, formatTimestamp(nowMs));
-    } else if (call.status === 'dialing') {
-      // Still ringing past our deadline, or unknown to the provider: close it as our timeout.
-      if (state) await deps.provider.hangup(state.callId);
-      await finishAttempt(deps, call, 'dialout');
-      swept++;
-    } else if (age > deps.settings.maxCallMs) {
-      const callId = state?.callId ?? call._call_id;
-      if (callId) await deps.provider.hangup(callId);
-      await finishAttempt(deps, call, 'timeout');
-      swept++;
-    }
+    const settled = await settle(deps, call, state, age, nowMs);
+    if (settled) swept++;
   }
   return swept;
+};
+
+/**
+ * What the provider's answer about a silent attempt (already past its ring deadline) proves:
+ * - `null` means the provider has no such call (the local simulator after a restart, Twilio's 404, no
+ *   call to that number found). A call it does not know cannot be up: a dialing attempt is closed as
+ *   our dial-out timeout, an answered one as `failed` (nobody can say the conversation happened, so it
+ *   is no success) — both at once, and the target is retried per the outplan.
+ * - phase `unknown` means the provider cannot tell (the queued simulator keeps no state), and so does
+ *   a lost placement when the provider cannot search for calls: the call may be up, so a dialing
+ *   attempt is closed (and hung up) as our timeout, and an answered one only after the longest call.
+ */
+const settle = async (
+  deps: EngineDeps,
+  call: EngineCampaigncall,
+  state: CallState | null | undefined,
+  age: number,
+  nowMs: number,
+): Promise<boolean> => {
+  if (state?.phase === 'ended') {
+    await finishAttempt(deps, call, state.reason ?? 'failed');
+    return true;
+  }
+  if (call.status === 'dialing' && state?.phase === 'answered') {
+    await deps.engine.answer(call, formatTimestamp(nowMs));
+    return false;
+  }
+  if (call.status === 'dialing') {
+    // Still ringing past our deadline, or unknown to the provider: close it as our timeout.
+    if (state) await deps.provider.hangup(state.callId);
+    await finishAttempt(deps, call, 'dialout');
+    return true;
+  }
+  if (state === null) {
+    await finishAttempt(deps, call, 'failed');
+    return true;
+  }
+  if (age > deps.settings.maxCallMs) {
+    const callId = state?.callId ?? call._call_id;
+    if (callId) await deps.provider.hangup(callId);
+    await finishAttempt(deps, call, 'timeout');
+    return true;
+  }
+  return false;
+};
+
+/**
+ * An attempt never placed whose dial job is overdue (a ring deadline after it was claimed or last
+ * re-sent) gets its job sent again: a restart of the local queue, or a job lost in AWS, would
+ * otherwise hold the target and its person's line until lostDialJobMs. A duplicate is harmless: the
+ * dialer's placement guard lets exactly one delivery place the call, and skips closed attempts. A job
+ * merely held back by the carrier's CPS budget costs at most one extra job per ring deadline.
+ */
+const resendDialJob = async (
+  deps: EngineDeps,
+  campaign: EngineCampaign,
+  call: EngineCampaigncall,
+  nowMs: number,
+  ringDeadline: number,
+) => {
+  const lastSent = Date.parse(call._job_resent_at ?? call.tm_create);
+  if (nowMs - lastSent < ringDeadline) return;
+  if (!(await deps.engine.markDialJobResent(call.id, formatTimestamp(nowMs)))) return;
+  await deps.dialQueue.send([dialJobFor(campaign, call.id)]);
 };

@@ -126,9 +126,12 @@ export class QueuedSimulatorProvider implements TelephonyProvider {
     return { ok: true, callId: simulatorCallId(req.idempotencyKey), acceptedAt: new Date(nowMs) };
   }
 
-  /** The queued simulator keeps no call state: the sweeper treats calls as unknown. */
-  async getCall(_callId: string): Promise<CallState | null> {
-    return null;
+  /**
+   * The queued simulator keeps no call state, and its call ids carry neither the number nor the time
+   * the script needs: it cannot tell, which is not the same as having no such call (see the port).
+   */
+  async getCall(callId: string): Promise<CallState | null> {
+    return { callId, phase: 'unknown' };
   }
 
   async hangup(_callId: string): Promise<void> {}

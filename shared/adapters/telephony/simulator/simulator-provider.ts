@@ -32,6 +32,8 @@ export interface SimulatorOptions {
 
 interface SimCall {
   state: CallState;
+  /** The script answers with a machine: its hangup then says `amd`, as a carrier's would. */
+  machine: boolean;
   callbackUrl: string;
   attemptId: string;
   sequence: number;
@@ -98,6 +100,7 @@ export class SimulatorProvider implements TelephonyProvider {
       callbackUrl: req.statusCallbackUrl,
       attemptId: req.idempotencyKey,
       sequence: 0,
+      machine: req.to.trim().at(-1) === '4',
     };
     this.calls.set(callId, call);
     const script = scriptFor(
@@ -120,7 +123,10 @@ export class SimulatorProvider implements TelephonyProvider {
   async hangup(callId: string): Promise<void> {
     const call = this.calls.get(callId);
     if (!call || call.state.phase === 'ended') return;
-    await this.emit(call, 'completed', call.state.phase === 'answered' ? 'normal' : 'cancel');
+    // A carrier reports the hangup of a machine-answered call with its machine verdict (Twilio's
+    // completed + AnsweredBy=machine_*), so stopping a campaign cannot turn a machine into a person.
+    const answered = call.state.phase === 'answered';
+    await this.emit(call, 'completed', answered ? (call.machine ? 'amd' : 'normal') : 'cancel');
   }
 
   verifyWebhook(req: WebhookRequest): boolean {
@@ -155,7 +161,11 @@ export class SimulatorProvider implements TelephonyProvider {
     call.state =
       kind === 'completed'
         ? { ...call.state, phase: 'ended', ...(reason ? { reason } : {}) }
-        : { ...call.state, phase: kind === 'answered' ? 'answered' : 'ringing' };
+        : {
+            ...call.state,
+            phase: kind === 'answered' ? 'answered' : 'ringing',
+            ...(kind === 'answered' ? { answeredBy: call.machine ? 'machine' : 'human' } : {}),
+          };
     const body = JSON.stringify({
       callId: call.state.callId,
       kind,
