@@ -260,7 +260,7 @@ export class LocalEvents {
   // ---- the stream ------------------------------------------------------------------------------
 
   private get positionFile() {
-    return this.options.stateDir ? join(this.options.stateDir, 'stream-position.json') : undefined;
+    return this.options.stateDir ? join(this.options.stateDir, 'webhook-stream-position.json') : undefined;
   }
 
   private savedPosition(): SavedPosition | undefined {

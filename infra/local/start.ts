@@ -110,7 +110,15 @@ const main = async () => {
     if (twilio) engine.deps.settings.claimsPerTick = claimsPerTickFor(cfg.twilio.cps, tickIntervalMs);
     engine.startLoops(tickIntervalMs, (err) => console.error('engine:', err));
     // Webhooks: the table's stream → webhook queue → signed POSTs to each customer's webhook_uri.
-    const events = await LocalEvents.start({ ddb, endpoint: dynamo.endpoint, tableName, clock: deps.clock });
+    // With a data dir, the stream position, the queued deliveries and the dead letters are kept there,
+    // so a restart (after Ctrl-C or a crash) delivers what was committed while nothing was reading.
+    const events = await LocalEvents.start({
+      ddb,
+      endpoint: dynamo.endpoint,
+      tableName,
+      clock: deps.clock,
+      ...(inMemory ? {} : { stateDir: dataDir }),
+    });
     events.startLoops((err) => console.error('webhooks:', err));
     const stopAll = {
       close: async () => {
