@@ -3,7 +3,7 @@
  * the list under end_handle stop and continue, and next_campaign_id on a natural end only.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { countPlacements, engineSteps, phone } from '../support/engine-steps.ts';
+import { countPlacements, engineSteps, expectEngineInvariants, phone } from '../support/engine-steps.ts';
 import { startTestSystem, type TestSystem } from '../support/system.ts';
 
 let sys: TestSystem;
@@ -13,6 +13,8 @@ beforeEach(async () => {
   steps = engineSteps(sys);
 });
 afterEach(() => sys.close());
+
+const stored = (id: string) => sys.engine.deps.engine.getCampaigncall(id);
 
 const tickAndDial = async () => {
   await steps.when.theTickRuns();
@@ -102,6 +104,81 @@ describe('a forced stop', () => {
     }
     expect(await read.status(h.id)).toBe('stop');
     expect(await read.counters(h.id)).toEqual({ inflight: 0, dialing: 0 });
+    // Cut short by us: no success, whatever the provider reports about the hangup.
+    for (const c of await read.calls(h.id)) {
+      expect(c.result).toBe('fail');
+      expect((await stored(c.id))?._reason).toBe('cancel');
+    }
+  });
+
+  it('records what it hangs up as cancel (machines keep amd), stops at once, and the next run retries those targets', async () => {
+    const { given, when, read } = steps;
+    const h = await given.campaign({
+      targets: [phone('answer'), phone('answer'), phone('machine'), phone('noanswer')],
+      outplan: { try_interval: 0, max_try_count_0: 2, max_try_count_1: 0 },
+    });
+    await tickAndDial();
+    // People talking, a machine answered (its verdict due at 3 s), one still ringing.
+    await when.timePasses(2_500);
+    await given.targets(h.outdialId, [phone('answer')]);
+    await when.theTickRuns(); // the new target's attempt is claimed, its dial job not run yet
+    const before = await read.calls(h.id);
+    expect(before.map((c) => c.status).sort()).toEqual([
+      'dialing',
+      'dialing',
+      'progressing',
+      'progressing',
+      'progressing',
+    ]);
+    const placements = countPlacements(sys);
+
+    expect((await forceStop(h.id)).body.status).toBe('stopping');
+    await when.theTickRuns();
+    await when.theDialerRuns();
+
+    expect(await read.status(h.id)).toBe('stop');
+    expect(placements.total()).toBe(0);
+    // 5 answer (one talking, one unplaced), 4 machine, 2 ringing: by the last digit of the number.
+    expect(
+      await Promise.all(
+        before.map(async (c) => [c.destination.target.at(-1), (await stored(c.id))?._reason]),
+      ),
+    ).toEqual(
+      expect.arrayContaining([
+        ['5', 'cancel'],
+        ['5', 'cancel'],
+        ['5', 'cancel'],
+        ['4', 'amd'],
+        ['2', 'cancel'],
+      ]),
+    );
+    expect((await read.calls(h.id)).every((c) => c.result === 'fail')).toBe(true);
+    expect((await sys.customer.get(`/campaigns/${h.id}/stats`)).body).toMatchObject({
+      attempts: 5,
+      in_flight: 0,
+      answered: 3,
+      succeeded: 0,
+      failed: 5,
+      failed_by_reason: { cancel: 4, amd: 1 },
+    });
+    expect((await read.targets(h.outdialId)).map((t) => [t.status, t.try_count_0])).toEqual(
+      Array(5).fill(['idle', 1]),
+    );
+    await expectEngineInvariants(sys, h);
+    placements.restore();
+
+    // The next run calls every one of them again, within the outplan's tries.
+    expect((await when.statusIsSet(h.id, 'run')).body.status).toBe('run');
+    await when.runsToTheEnd(h.id);
+    const second = (await read.calls(h.id)).filter((c) => c.try_count === 2);
+    expect(second).toHaveLength(5);
+    expect(second.filter((c) => c.result === 'success')).toHaveLength(3);
+    expect((await sys.customer.get(`/campaigns/${h.id}/stats`)).body).toMatchObject({
+      attempts: 10,
+      succeeded: 3,
+      failed_by_reason: { cancel: 4, amd: 2, noanswer: 1 },
+    });
+    await expectEngineInvariants(sys, h);
   });
 
   it('cancels attempts not placed yet, so the dialer never places them', async () => {

@@ -19,20 +19,26 @@ const aSystemWithoutEvents = async () => {
   return engineSteps(sys);
 };
 
-/** A carrier that accepts every call and then says nothing; getCall reports `phase`. */
+/**
+ * A carrier that accepts every call and then says nothing; getCall reports `phase`, or no such call
+ * (null) once `forgotten`; a hangup is recorded, and throws when `hangupFails`.
+ */
 class SilentCarrier implements TelephonyProvider {
   readonly name = 'simulator' as const;
   phase: CallState['phase'] = 'ringing';
+  forgotten = false;
+  hangupFails = false;
   readonly hangups: string[] = [];
   private count = 0;
   async placeCall(): Promise<PlaceCallOutcome> {
     return { ok: true, callId: `SILENT${++this.count}`, acceptedAt: new Date(0) };
   }
   async getCall(callId: string): Promise<CallState | null> {
-    return { callId, phase: this.phase };
+    return this.forgotten ? null : { callId, phase: this.phase };
   }
   async hangup(callId: string) {
     this.hangups.push(callId);
+    if (this.hangupFails) throw new Error('carrier unreachable');
   }
   verifyWebhook() {
     return false;
@@ -224,4 +230,108 @@ describe('calls the carrier never reports on', () => {
     expect(carrier.hangups).toEqual([call.reference_id]);
     await expectEngineInvariants(sys, h);
   });
+});
+
+describe('answered calls the carrier has forgotten or cannot tell about', () => {
+  const anAnsweredCall = async (carrier: SilentCarrier) => {
+    sys = await startTestSystem({ provider: carrier });
+    const steps = engineSteps(sys);
+    const h = await steps.given.campaign({
+      targets: [phone('answer')],
+      outplan: { dial_timeout: 30_000, try_interval: 0, max_try_count_0: 2, max_try_count_1: 0 },
+    });
+    await tickAndDial();
+    const [call] = await steps.read.calls(h.id);
+    carrier.phase = 'answered';
+    await steps.when.timePasses(30_000 + GRACE + 1_000);
+    await sys.engine.tick(); // the sweeper learns it was answered
+    expect(await steps.read.call(call.id)).toMatchObject({ status: 'progressing' });
+    return { ...steps, h, call };
+  };
+
+  it('closes one the carrier no longer knows (null) as failed at the next sweep, and retries its target', async () => {
+    const carrier = new SilentCarrier();
+    const { when, read, h, call } = await anAnsweredCall(carrier);
+    carrier.forgotten = true;
+
+    await when.timePasses(5_000);
+    await sys.engine.tick();
+
+    expect(await read.call(call.id)).toMatchObject({ status: 'done', result: 'fail' });
+    expect(await reasonOf(call.id)).toBe('failed');
+    expect(await read.lineHolder(call.destination)).toBeUndefined();
+    expect(await read.target(h.outdialId, h.targets[0]!.id)).toMatchObject({
+      status: 'idle',
+      try_count_0: 1,
+    });
+    await expectEngineInvariants(sys, h);
+  });
+
+  it('keeps one the carrier cannot tell about (phase unknown) open until the longest call, as before', async () => {
+    const carrier = new SilentCarrier();
+    const { when, read, h, call } = await anAnsweredCall(carrier);
+    carrier.phase = 'unknown';
+
+    await when.timePasses(3_600_000);
+    await sys.engine.tick();
+    expect(await read.call(call.id)).toMatchObject({ status: 'progressing' });
+
+    await when.timePasses(sys.engine.deps.settings.maxCallMs);
+    await sys.engine.tick();
+    expect(await read.call(call.id)).toMatchObject({ status: 'done', result: 'fail' });
+    expect(await reasonOf(call.id)).toBe('timeout');
+    await expectEngineInvariants(sys, h);
+  });
+});
+
+describe('a forced stop whose hangups the carrier never reports', () => {
+  it.each([
+    ['never sends the hangup event', false],
+    ['fails every hangup', true],
+  ])(
+    'reaches stop within forceStopWaitMs when the carrier %s, its calls closed as cancel',
+    async (_, fails) => {
+      const carrier = new SilentCarrier();
+      carrier.hangupFails = fails;
+      sys = await startTestSystem({ provider: carrier });
+      const { given, when, read } = engineSteps(sys);
+      const h = await given.campaign({
+        targets: [phone('answer'), phone('answer')],
+        outplan: { try_interval: 0, max_try_count_0: 2, max_try_count_1: 0 },
+      });
+      await tickAndDial();
+      const calls = await read.calls(h.id);
+      await sys.engine.deps.engine.answer(
+        (await sys.engine.deps.engine.getCampaigncall(calls[0].id))!,
+        new Date(sys.clock.peek()).toISOString().replace('Z', '000Z'),
+      );
+      const res = await sys.customer.put(`/campaigns/${h.id}/status`, { status: 'stop', force: true });
+      expect(res.body.status).toBe('stopping');
+
+      const TICK = 5_000;
+      const bound = Math.ceil(sys.engine.deps.settings.forceStopWaitMs / TICK) + 1;
+      let ticks = 0;
+      while ((await read.status(h.id)) !== 'stop') {
+        expect(ticks, 'ticks until stop').toBeLessThan(bound);
+        await sys.engine.tick();
+        ticks++;
+        await when.timePasses(TICK);
+      }
+      console.log(`forced stop with a carrier that ${_}: stop after ${ticks} ticks (bound ${bound})`);
+      expect(ticks).toBeGreaterThan(1); // it did wait for the hangup events first
+      for (const c of calls) {
+        expect(await read.call(c.id)).toMatchObject({ status: 'done', result: 'fail' });
+        expect(await reasonOf(c.id)).toBe('cancel');
+      }
+      expect(new Set(carrier.hangups)).toEqual(new Set(calls.map((c) => c.reference_id)));
+      expect((await sys.customer.get(`/campaigns/${h.id}/stats`)).body).toMatchObject({
+        in_flight: 0,
+        answered: 1,
+        succeeded: 0,
+        failed_by_reason: { cancel: 2 },
+      });
+      await expectEngineInvariants(sys, h);
+      expect(await read.targets(h.outdialId)).toMatchObject([{ status: 'idle' }, { status: 'idle' }]);
+    },
+  );
 });

@@ -400,6 +400,41 @@ describe('a create whose answer is lost', () => {
   });
 });
 
+describe('a call Twilio answers 404 for', () => {
+  it('is closed by the next sweep past its ring deadline: answered as failed, ringing as dialout, both retried', async () => {
+    const talking = aNumber();
+    const ringing = aNumber();
+    fake.outcomeFor(ringing, 'ringing');
+    const h = await steps.given.campaign({
+      targets: [talking, ringing],
+      outplan: { dial_timeout: 30_000, try_interval: 600_000, max_try_count_0: 2, max_try_count_1: 0 },
+    });
+    await dialUntilPlaced([talking, ringing]);
+    await steps.when.timePasses(2_500); // answered; it would talk for 5 s more
+    const answered = await callOf(h.id, talking);
+    const rung = await callOf(h.id, ringing);
+    expect([answered?.status, rung?.status]).toEqual(['progressing', 'dialing']);
+    fake.forget(talking);
+    fake.forget(ringing);
+
+    await steps.when.timePasses(30_000 + GRACE - 2_500 - 1_000);
+    await sys.engine.tick();
+    expect((await steps.read.openCalls(h.id)).map((c) => c.id).sort()).toEqual([answered.id, rung.id].sort());
+    await steps.when.timePasses(2_000);
+    await sys.engine.tick();
+
+    expect(await steps.read.call(answered.id)).toMatchObject({ status: 'done', result: 'fail' });
+    expect((await stored(answered.id))?._reason).toBe('failed');
+    expect(await steps.read.call(rung.id)).toMatchObject({ status: 'done', result: 'fail' });
+    expect((await stored(rung.id))?._reason).toBe('dialout');
+    expect((await steps.read.targets(h.outdialId)).map((t) => [t.status, t.try_count_0])).toEqual([
+      ['idle', 1],
+      ['idle', 1],
+    ]);
+    await expectEngineInvariants(sys, h);
+  });
+});
+
 describe('a forced stop', () => {
   it('completes the live call through Twilio and stops the campaign', async () => {
     const to = aNumber();
@@ -418,7 +453,9 @@ describe('a forced stop', () => {
     await steps.when.timePasses(0);
 
     expect(fake.hangups).toContainEqual({ sid: call.reference_id, status: 'completed' });
-    expect(await steps.read.call(call.id)).toMatchObject({ status: 'done' });
+    // Twilio reports our hangup of an answered call as `completed`: recorded as our cancel, no success.
+    expect(await steps.read.call(call.id)).toMatchObject({ status: 'done', result: 'fail' });
+    expect((await stored(call.id))?._reason).toBe('cancel');
     expect(await steps.read.status(h.id)).toBe('stop');
   });
 });

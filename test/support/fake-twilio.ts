@@ -166,6 +166,18 @@ export class FakeTwilio {
     this.silent.add(to);
   }
 
+  /**
+   * Twilio no longer knows the calls to `to` (as for a call past its retention, or of another
+   * account): fetch and update answer 404, and their scripts send nothing more.
+   */
+  forget(to: string) {
+    for (const [sid, call] of this.calls) {
+      if (call.to !== to) continue;
+      call.generation++;
+      this.calls.delete(sid);
+    }
+  }
+
   /** The next `count` creates are answered 429 / 20429 with Retry-After. */
   startStorm(count: number, retryAfterSec = 1) {
     this.storm = { left: count, retryAfterSec };
