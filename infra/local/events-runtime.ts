@@ -394,6 +394,8 @@ export class LocalEvents {
       const tries = shard.failing?.sequence === failed ? shard.failing.tries + 1 : 1;
       if (tries >= this.streamRetry.maxTries) {
         this.setAside(id, event.Records[index]!, failed, tries);
+        // Passed, so counted: the records behind it are read on the next round.
+        handled += 1;
         shard.lastSequence = failed;
         shard.failing = undefined;
         shard.iterator = await this.iterator(id, 'AFTER_SEQUENCE_NUMBER', failed);
