@@ -28,17 +28,20 @@ class SilentCarrier implements TelephonyProvider {
   phase: CallState['phase'] = 'ringing';
   forgotten = false;
   hangupFails = false;
+  /** Every request fails (the carrier is down). */
+  down = false;
   readonly hangups: string[] = [];
   private count = 0;
   async placeCall(): Promise<PlaceCallOutcome> {
     return { ok: true, callId: `SILENT${++this.count}`, acceptedAt: new Date(0) };
   }
   async getCall(callId: string): Promise<CallState | null> {
+    if (this.down) throw new Error('carrier unreachable');
     return this.forgotten ? null : { callId, phase: this.phase };
   }
   async hangup(callId: string) {
     this.hangups.push(callId);
-    if (this.hangupFails) throw new Error('carrier unreachable');
+    if (this.hangupFails || this.down) throw new Error('carrier unreachable');
   }
   verifyWebhook() {
     return false;
@@ -334,4 +337,35 @@ describe('a forced stop whose hangups the carrier never reports', () => {
       expect(await read.targets(h.outdialId)).toMatchObject([{ status: 'idle' }, { status: 'idle' }]);
     },
   );
+});
+
+describe('a forced stop while the carrier is down', () => {
+  it('still reaches stop in bounded ticks, though every sweep of its answered call fails (and says so)', async () => {
+    const carrier = new SilentCarrier();
+    sys = await startTestSystem({ provider: carrier });
+    const { given, when, read } = engineSteps(sys);
+    const h = await given.campaign({ targets: [phone('answer')], outplan: { dial_timeout: 30_000 } });
+    await tickAndDial();
+    const [call] = await read.calls(h.id);
+    carrier.phase = 'answered';
+    await when.timePasses(30_000 + GRACE + 1_000);
+    await sys.engine.tick();
+    expect(await read.call(call.id)).toMatchObject({ status: 'progressing' });
+    carrier.down = true;
+    await sys.customer.put(`/campaigns/${h.id}/status`, { status: 'stop', force: true });
+
+    const bound = Math.ceil(sys.engine.deps.settings.forceStopWaitMs / 5_000) + 1;
+    let ticks = 0;
+    let failedTicks = 0;
+    while ((await read.status(h.id)) !== 'stop') {
+      expect(ticks, 'ticks until stop').toBeLessThan(bound);
+      await sys.engine.tick().catch(() => failedTicks++);
+      ticks++;
+      await when.timePasses(5_000);
+    }
+    expect(failedTicks).toBeGreaterThan(0); // the sweep's failure is not hidden
+    expect(await read.call(call.id)).toMatchObject({ status: 'done', result: 'fail' });
+    expect(await reasonOf(call.id)).toBe('cancel');
+    await expectEngineInvariants(sys, h);
+  });
 });

@@ -17,7 +17,7 @@ import { dialJobFor } from './dial-job.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { finishAttempt } from './finish-attempt.ts';
 import { serveWaitingCallers } from './join-queue.ts';
-import { sweepCampaign } from './sweep.ts';
+import { SweepFailed, sweepCampaign } from './sweep.ts';
 
 export type TickOutcome =
   | 'leased-elsewhere'
@@ -90,8 +90,16 @@ export const tickCampaign = async (
   const campaign = await deps.engine.acquireLease(campaignId, owner, nowMs, deps.settings.leaseMs);
   if (!campaign) return { campaignId, outcome: 'leased-elsewhere', claimed: 0, swept: 0 };
   try {
-    const swept = await sweepCampaign(deps, campaign, nowMs);
+    // A sweep the provider failed (it is down) still lets the campaign move on: a forced stop must
+    // finish whatever the provider says. The failure is reported once the step has run.
+    let sweepFailure: SweepFailed | undefined;
+    const swept = await sweepCampaign(deps, campaign, nowMs).catch((err: unknown) => {
+      if (!(err instanceof SweepFailed)) throw err;
+      sweepFailure = err;
+      return err.swept;
+    });
     const result = await step(deps, campaign, nowMs, budget);
+    if (sweepFailure) throw sweepFailure;
     return { campaignId, swept, ...result };
   } finally {
     await deps.engine.releaseLease(campaignId, owner);

@@ -43,30 +43,55 @@ export const sweepCampaign = async (
     SWEEP_BATCH,
   );
   let swept = 0;
+  const failures: unknown[] = [];
   for (const call of stale) {
-    const age = nowMs - Date.parse(call.tm_create);
-    if (call.status === 'dialing' && !call._call_id && !(await deps.engine.placementState(call.id))) {
-      // Not placed yet: its dial job is still queued (held back by the CPS budget), so the ring
-      // deadline has not started. Only a job gone past every redelivery is lost; nobody was called.
-      if (age >= deps.settings.lostDialJobMs) {
-        await finishAttempt(deps, call, 'failed');
-        swept++;
-      } else {
-        await resendDialJob(deps, campaign, call, nowMs, ringDeadline);
-      }
-      continue;
+    try {
+      if (await sweepOne(deps, campaign, call, nowMs, ringDeadline)) swept++;
+    } catch (err) {
+      // One attempt the provider cannot be asked about (it is down) must not hold up the others.
+      failures.push(err);
     }
-    // A call placed late (its job held back by the CPS budget, or sent again) rings from its placement.
-    if (call.status === 'dialing' && call._call_id && call.tm_update) {
-      if (nowMs - Date.parse(call.tm_update) < ringDeadline) continue;
-    }
-    const state = call._call_id
-      ? await deps.provider.getCall(call._call_id)
-      : await findLost(deps, call, nowMs);
-    const settled = await settle(deps, call, state, age, nowMs);
-    if (settled) swept++;
   }
+  if (failures.length) throw new SweepFailed(swept, failures);
   return swept;
+};
+
+/** Some attempts could not be settled this time (the next sweep tries again); the others were. */
+export class SweepFailed extends AggregateError {
+  constructor(
+    readonly swept: number,
+    errors: unknown[],
+  ) {
+    super(errors, `sweep: ${errors.length} attempt(s) could not be settled`);
+  }
+}
+
+const sweepOne = async (
+  deps: EngineDeps,
+  campaign: EngineCampaign,
+  call: EngineCampaigncall,
+  nowMs: number,
+  ringDeadline: number,
+): Promise<boolean> => {
+  const age = nowMs - Date.parse(call.tm_create);
+  if (call.status === 'dialing' && !call._call_id && !(await deps.engine.placementState(call.id))) {
+    // Not placed yet: its dial job is queued (held back by the CPS budget) or lost, and nobody has
+    // been called. An overdue job is sent again; after lostDialJobMs the attempt is given up.
+    if (age >= deps.settings.lostDialJobMs) {
+      await finishAttempt(deps, call, 'failed');
+      return true;
+    }
+    await resendDialJob(deps, campaign, call, nowMs, ringDeadline);
+    return false;
+  }
+  // A call placed late (its job held back by the CPS budget, or sent again) rings from its placement.
+  if (call.status === 'dialing' && call._call_id && call.tm_update) {
+    if (nowMs - Date.parse(call.tm_update) < ringDeadline) return false;
+  }
+  const state = call._call_id
+    ? await deps.provider.getCall(call._call_id)
+    : await findLost(deps, call, nowMs);
+  return settle(deps, call, state, age, nowMs);
 };
 
 /**
