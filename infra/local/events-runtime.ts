@@ -25,7 +25,6 @@ import {
   TrimmedDataAccessException,
 } from '@aws-sdk/client-dynamodb-streams';
 import {
-  ChangeMessageVisibilityCommand,
   DeleteMessageBatchCommand,
   ListQueuesCommand,
   ReceiveMessageCommand,
@@ -85,7 +84,18 @@ export const defaultStreamRetry = { maxTries: 5, baseDelayMs: 200 };
 const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 const LANE_PREFIX = 'outbound-webhooks-c-';
 const DEAD_LETTER_QUEUE = 'outbound-webhook-dead-letters';
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
+/** Waits `ms`, or less if `signal` fires first (a stop does not wait for idle loops to wake). */
+const pause = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms);
+    timer.unref();
+    signal?.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+  });
 
 interface Shard {
   iterator: string | undefined;
@@ -206,6 +216,7 @@ export class LocalEvents {
   private readonly slots: Slots;
   private readonly deadLetterStore: DeadLetterStore;
   private stopped = false;
+  private readonly stopping = new AbortController();
   private looping = false;
   private loops: Promise<void>[] = [];
 
@@ -486,22 +497,23 @@ export class LocalEvents {
   }
 
   /**
-   * The queues of an earlier run (state directory). Jobs it was delivering when it stopped are made
-   * visible again at once: nothing else consumes these queues, so their receiver is gone.
+   * The queues of an earlier run (state directory). Jobs it was delivering when it stopped are queued
+   * again at once: nothing else consumes these queues, so their receiver is gone.
    */
   private async resumeLanes() {
     if (!this.options.stateDir) return;
     const out = await this.sqs.send(new ListQueuesCommand({ QueueNamePrefix: LANE_PREFIX }));
     for (const url of out.QueueUrls ?? []) {
       const lane = this.lane(url.slice(url.lastIndexOf('/') + 1));
-      for (const { receiptHandle } of this.fauxqs.inspectQueue(lane.name)?.messages.inflight ?? []) {
-        await this.sqs.send(
-          new ChangeMessageVisibilityCommand({
-            QueueUrl: lane.url,
-            ReceiptHandle: receiptHandle,
-            VisibilityTimeout: 0,
-          }),
-        );
+      // Sent again rather than made visible: fauxqs does not let a restored in-flight message be
+      // changed. If the old copy comes back after its visibility timeout, it is a duplicate with the
+      // same delivery id, which receivers drop.
+      const orphans = this.fauxqs.inspectQueue(lane.name)?.messages.inflight ?? [];
+      if (orphans.length) {
+        const jobs = orphans.map(({ message }) => JSON.parse(message.body) as DeliveryJob);
+        const refused = await new SqsWebhookQueue(this.sqs, lane.url).enqueue(jobs);
+        if (refused.length)
+          throw new Error(`could not requeue ${refused.length} webhook jobs of ${lane.name}`);
       }
     }
   }
@@ -560,11 +572,11 @@ export class LocalEvents {
           }
           if (this.waiting(lane) === 0) break;
           // Jobs in backoff: look again soon, without holding a slot.
-          await pause(100);
+          await pause(100, this.stopping.signal);
         }
       } catch (err) {
         if (!this.stopped) this.onError(err);
-        await pause(1000);
+        await pause(1000, this.stopping.signal);
         lane.running = undefined;
         return this.wake(lane);
       }
@@ -646,10 +658,10 @@ export class LocalEvents {
     const loop = async (step: () => Promise<unknown>, idleMs: number) => {
       while (!this.stopped) {
         try {
-          if (!(await step())) await pause(idleMs);
+          if (!(await step())) await pause(idleMs, this.stopping.signal);
         } catch (err) {
           if (!this.stopped) onError(err);
-          await pause(1000);
+          await pause(1000, this.stopping.signal);
         }
       }
     };
@@ -663,6 +675,7 @@ export class LocalEvents {
   /** Stops reading and delivering, waiting for work in hand to finish. */
   async stop() {
     this.stopped = true;
+    this.stopping.abort();
     await Promise.allSettled([...this.loops, ...[...this.lanes.values()].map((l) => l.running)]);
     this.streams.destroy();
     await this.fauxqs.stop();
@@ -675,6 +688,7 @@ export class LocalEvents {
    */
   async abandon() {
     this.stopped = true;
+    this.stopping.abort();
     this.streams.destroy();
     this.sqs.destroy();
     await this.fauxqs.stop();
