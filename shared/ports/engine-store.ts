@@ -125,7 +125,7 @@ export interface EngineStore {
    * wait for its hangup event runs from the first request); no-op once the attempt is closed.
    */
   markCancelled(campaigncallId: string, now: string): Promise<void>;
-  /** Records that the attempt's dial job was sent again; false when the attempt is no longer dialing. */
+  /** Records that the attempt's dial job is sent again; false once the attempt is placed or closed. */
   markDialJobResent(campaigncallId: string, now: string): Promise<boolean>;
   /** dialing → progressing; false when it was not dialing. */
   answer(call: EngineCampaigncall, now: string): Promise<boolean>;

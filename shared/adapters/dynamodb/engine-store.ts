@@ -358,8 +358,9 @@ export class DynamoEngineStore implements EngineStore {
           TableName: this.tableName,
           Key: itemKey('campaigncall', campaigncallId),
           UpdateExpression: 'SET #resent = :now',
-          ConditionExpression: '#status = :dialing',
-          ExpressionAttributeNames: { '#resent': '_job_resent_at', '#status': 'status' },
+          // Placed meanwhile: its job is no longer needed.
+          ConditionExpression: '#status = :dialing AND attribute_not_exists(#call)',
+          ExpressionAttributeNames: { '#resent': '_job_resent_at', '#status': 'status', '#call': '_call_id' },
           ExpressionAttributeValues: { ':now': now, ':dialing': 'dialing' },
         }),
       );
