@@ -23,7 +23,7 @@ describe('stream image conversion', () => {
       big: { N: '123456789012345678901' },
       neg: { N: '-0.001' },
     });
-    expect(item).toEqual({ small: 1.5, big: 123456789012345678901, neg: -0.001 });
+    expect(item).toEqual({ small: 1.5, big: Number('123456789012345678901'), neg: -0.001 });
     expect(() => JSON.stringify(item)).not.toThrow();
   });
 
