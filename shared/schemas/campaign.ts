@@ -4,9 +4,17 @@ import { campaignStatuses, campaignTypes, endHandles } from '#domain/campaign.ts
 import { FAILURE_REASONS } from '#domain/campaign-stats.ts';
 import { campaigncallStatuses } from '#domain/campaigncall.ts';
 import { Action, ActionInput, Address, Detail, Name, ReferenceId, Timestamps } from './common.ts';
+import { storedSizeOf } from './storable-json.ts';
 
 const ServiceLevel = z.number().int().min(0).max(100).meta({ description: 'pacing percentage, §5.3' });
-const Actions = z.array(ActionInput).max(100);
+/** Room the actions may take in the campaign item (400 KB in all), the other fields needing ~15 KB. */
+export const MAX_STORED_ACTIONS_BYTES = 300 * 1024;
+const Actions = z
+  .array(ActionInput)
+  .max(100)
+  .refine((actions) => storedSizeOf(actions) <= MAX_STORED_ACTIONS_BYTES, {
+    message: `the actions would take more than ${MAX_STORED_ACTIONS_BYTES} bytes stored`,
+  });
 /** Outbound's addition: caps open attempts of a campaign without a queue (VoIPBIN has no cap, §10.8). */
 const MaxConcurrentCalls = z
   .number()

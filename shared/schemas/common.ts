@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { addressTypes } from '#domain/address.ts';
 import { NIL_UUID } from '#domain/ids.ts';
+import { storableJson } from './storable-json.ts';
 
 /** Any 8-4-4-4-12 hex id, the nil UUID included (VoIPBIN ids are not all RFC 4122 v4). */
 export const Uuid = z.guid().transform((s) => s.toLowerCase());
@@ -43,7 +44,8 @@ export const ActionInput = z
     id: ReferenceId,
     next_id: ReferenceId,
     type: z.string().min(1).max(64),
-    option: z.record(z.string(), z.unknown()).default({}),
+    // Stored inside the campaign's actions list, in the action's map: two levels above it.
+    option: storableJson(z.record(z.string(), z.unknown()), 2).default({}),
   })
   .meta({ id: 'ActionInput' });
 
