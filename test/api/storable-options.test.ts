@@ -55,7 +55,8 @@ const option = fc.oneof(
 ) as fc.Arbitrary<Record<string, unknown>>;
 
 /** A value DynamoDB cannot store, and where in it the rule must point (relative to the value). */
-const poison: fc.Arbitrary<{ value: unknown; at: string[] }> = fc.oneof(
+type Poison = { value: unknown; at: readonly string[] };
+const poison: fc.Arbitrary<Poison> = fc.oneof<fc.Arbitrary<Poison>[]>(
   fc.double({ min: 2 ** 53, max: Number.MAX_VALUE, noNaN: true }).map((n) => ({ value: n, at: [] })),
   fc.double({ min: -Number.MAX_VALUE, max: -(2 ** 53), noNaN: true }).map((n) => ({ value: n, at: [] })),
   fc.double({ min: Number.MIN_VALUE, max: 9.99e-131, noNaN: true }).map((n) => ({ value: n, at: [] })),
