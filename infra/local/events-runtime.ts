@@ -470,7 +470,11 @@ export class LocalEvents {
       runtime: this.options.runtime ?? 'local',
       policy: this.policy,
       retries: {
-        retryAfter: (receipt, delaySeconds) => queue.retryAfter(receipt, delaySeconds),
+        // At least 1 s when the queues are kept on disk: fauxqs 2.4.1 fails a visibility change to 0
+        // on a persisted queue (its SQLite update writes NULL into a NOT NULL column) after taking
+        // the job out of flight, and the job would then be stuck until a restart.
+        retryAfter: (receipt, delaySeconds) =>
+          queue.retryAfter(receipt, this.options.stateDir ? Math.max(1, delaySeconds) : delaySeconds),
         deadLetter: async (job, reason) =>
           this.deadLetterStore.add({ source: 'delivery', at: new Date().toISOString(), reason, job }),
       },

@@ -1,6 +1,6 @@
 /**
  * Fault case: the webhook runtime stops abruptly (dropped as a crash would leave it, nothing drained)
- * at each step of a webhook, more changes are committed while nothing runs, and a new runtime starts
+ * at each step of a webhook, or cleanly with deliveries still queued, more changes are committed while nothing runs, and a new runtime starts
  * on the same state directory and table. Every committed change's webhook arrives (at least once).
  * Steps: after the stream read but before the enqueue; after the enqueue but before any delivery;
  * mid-delivery (the endpoint has the request and has not answered).
@@ -73,19 +73,24 @@ const commit = async (c: Client, n: number, label: string) => {
  */
 const crashAndRestart = async (
   step: string,
-  crashing: (signal: { reached: () => void }) => { options: Partial<LocalEventsOptions>; loops: boolean },
+  crashing: (signal: { reached: () => void }) => {
+    options: Partial<LocalEventsOptions>;
+    loops: boolean;
+    /** A clean stop (not drained) instead of a crash. */
+    graceful?: boolean;
+  },
 ) => {
   const path = `/${step.replace(/\W+/g, '-')}`;
   const made = await sys.admin.post('/customers', { name: step, webhook_uri: receiver.url(path) });
   const client = sys.clientFor(made.body.accesskey.token) as Client;
   let reached = false;
-  const { options, loops } = crashing({ reached: () => (reached = true) });
+  const { options, loops, graceful } = crashing({ reached: () => (reached = true) });
   const first = await start(options);
   const before = await commit(client, CHANGES_BEFORE, 'before');
   if (loops) first.startLoops(() => {}, 50);
   else await first.pollStream();
   await until(`the ${step} step`, () => reached);
-  await first.abandon();
+  await (graceful ? first.stop() : first.abandon());
 
   const whileDown = await commit(client, CHANGES_WHILE_DOWN, 'while down');
   const restartedAt = Date.now();
@@ -118,6 +123,22 @@ const crashAndRestart = async (
 };
 
 describe('webhooks across a crash and restart', () => {
+  it('loses nothing across a clean stop with deliveries still queued', async () => {
+    await crashAndRestart('clean stop, not drained', ({ reached }) => ({
+      options: {
+        sink: (sink) => ({
+          enqueue: async (jobs) => {
+            const refused = await sink.enqueue(jobs);
+            reached();
+            return refused;
+          },
+        }),
+      },
+      loops: false,
+      graceful: true,
+    }));
+  });
+
   it('loses nothing when it stops after reading the stream, before enqueueing', async () => {
     await crashAndRestart('after stream read, before enqueue', ({ reached }) => ({
       // The handler has read and converted the records; the queue never gets them.
