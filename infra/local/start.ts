@@ -98,6 +98,7 @@ const main = async () => {
       ringMs,
       talkMs,
       ...(twilio ? { provider: twilio } : {}),
+      ...(inMemory ? {} : { queueDir: resolve(dataDir, 'dial-queue') }),
     });
     const api = await startApiServer({
       deps,
