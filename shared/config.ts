@@ -17,6 +17,10 @@ const schema = z
     OUTBOUND_RUNTIME: z.enum(['local', 'aws']).default('aws'),
     /** Seconds a warm handler trusts a verified access key before looking it up again. */
     ACCESSKEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(10),
+    /** Requests per second each customer may sustain on the API, across all containers; 0 turns it off. */
+    API_REQUESTS_PER_SECOND: z.coerce.number().min(0).max(100_000).default(50),
+    /** Requests a customer may send at once after a quiet spell (the bucket's size). */
+    API_REQUEST_BURST: z.coerce.number().int().min(1).max(100_000).default(100),
     /** Webhook delivery jobs (events functions only). */
     WEBHOOK_QUEUE_URL: z.url().optional(),
     /** Where jobs go after their last failed attempt (delivery function); unset: logged and dropped. */
@@ -88,6 +92,8 @@ export interface Config {
   adminKeySecretArn: string | undefined;
   runtime: 'local' | 'aws';
   accesskeyCacheSeconds: number;
+  /** The per-customer API request budget (ratePerSecond 0: off). */
+  apiBudget: { ratePerSecond: number; burst: number };
   webhookQueueUrl: string | undefined;
   webhookDeadLetterQueueUrl: string | undefined;
   dialQueueUrl: string | undefined;
@@ -112,6 +118,7 @@ export const config = (): Config => {
     adminKeySecretArn: env.OUTBOUND_ADMIN_KEY_SECRET_ARN,
     runtime: env.OUTBOUND_RUNTIME,
     accesskeyCacheSeconds: env.ACCESSKEY_CACHE_SECONDS,
+    apiBudget: { ratePerSecond: env.API_REQUESTS_PER_SECOND, burst: env.API_REQUEST_BURST },
     webhookQueueUrl: env.WEBHOOK_QUEUE_URL,
     webhookDeadLetterQueueUrl: env.WEBHOOK_DLQ_URL,
     dialQueueUrl: env.DIAL_QUEUE_URL,

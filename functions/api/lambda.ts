@@ -3,6 +3,7 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { cryptoIds } from '#adapters/crypto-ids.ts';
 import { createDocumentClient } from '#adapters/dynamodb/client.ts';
 import { dynamoDeps } from '#adapters/dynamodb/deps.ts';
+import { DynamoRequestBudget } from '#adapters/dynamodb/request-budget.ts';
 import { type ApiHandler, buildApiHandler, createKeyCache } from '#http/api-handler.ts';
 import type { Route } from '#http/route.ts';
 import type { Deps } from '#services/deps.ts';
@@ -35,11 +36,13 @@ const loadAdminKey = async (cfg: Config): Promise<string | undefined> => {
 const build = async (factory: RouteFactory): Promise<ApiHandler> => {
   const cfg = config();
   const adminKey = await loadAdminKey(cfg);
-  const deps = dynamoDeps(createDocumentClient(), cfg.tableName, { runtime: cfg.runtime });
+  const ddb = createDocumentClient();
+  const deps = dynamoDeps(ddb, cfg.tableName, { runtime: cfg.runtime });
   const keyCache = createKeyCache(cfg.accesskeyCacheSeconds);
   return buildApiHandler(deps, factory(deps, { keysChanged: keyCache.clear }), {
     adminKeyHash: adminKey ? cryptoIds.hash(adminKey) : undefined,
     keyCache,
+    budget: new DynamoRequestBudget(ddb, { tableName: cfg.tableName, policy: cfg.apiBudget }),
   });
 };
 

@@ -6,12 +6,16 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { createDocumentClient } from '#adapters/dynamodb/client.ts';
+import { DynamoRequestBudget } from '#adapters/dynamodb/request-budget.ts';
 import { NotFound, PayloadTooLarge } from '#domain/errors.ts';
 import { families } from '#functions/api/families.ts';
 import { type ApiHandler, buildApiHandler, createKeyCache } from '#http/api-handler.ts';
 import { errorResponse } from '#http/responses.ts';
 import { MAX_BODY_BYTES } from '#http/route.ts';
+import type { RequestBudget } from '#ports/request-budget.ts';
 import type { Deps } from '#services/deps.ts';
+import { config } from '#shared/config.ts';
 
 /** Bodies are read up to this (well past the API's own 256 KB limit) so the handler answers the 413. */
 const READ_LIMIT = MAX_BODY_BYTES * 4;
@@ -32,6 +36,11 @@ export interface ApiServerOptions {
   host?: string;
   /** Seconds a verified key is trusted (as in the Lambda); tests use 0. */
   keyCacheSeconds?: number;
+  /**
+   * The per-customer request budget. Default: the one the Lambdas use (API_REQUESTS_PER_SECOND,
+   * API_REQUEST_BURST) on the configured table; null: none.
+   */
+  requestBudget?: RequestBudget | null;
   /** Other Lambdas behind the same API, such as the provider webhook route. */
   extraHandlers?: { name: string; pattern: RegExp; handler: ApiHandler }[];
 }
@@ -124,14 +133,26 @@ const send = (res: ServerResponse, out: APIGatewayProxyStructuredResultV2) => {
   res.end(out.body ?? '');
 };
 
+/** One budget for the whole process: locally the process is the only "container". */
+const configuredBudget = (): RequestBudget => {
+  const cfg = config();
+  return new DynamoRequestBudget(createDocumentClient(), { tableName: cfg.tableName, policy: cfg.apiBudget });
+};
+
 export const startApiServer = async (options: ApiServerOptions): Promise<RunningApi> => {
   const keyCache = createKeyCache(options.keyCacheSeconds ?? 10);
+  const budget =
+    options.requestBudget === undefined ? configuredBudget() : (options.requestBudget ?? undefined);
   const mounted: Mounted[] = families.map((f) => {
     const routes = f.routes(options.deps, { keysChanged: keyCache.clear });
     return {
       name: f.name,
       patterns: routes.map((r) => pattern(r.path)),
-      handler: buildApiHandler(options.deps, routes, { adminKeyHash: options.adminKeyHash, keyCache }),
+      handler: buildApiHandler(options.deps, routes, {
+        adminKeyHash: options.adminKeyHash,
+        keyCache,
+        ...(budget ? { budget } : {}),
+      }),
     };
   });
 

@@ -6,6 +6,7 @@ export type ErrorStatus =
   | 'NOT_FOUND'
   | 'FAILED_PRECONDITION'
   | 'PAYLOAD_TOO_LARGE'
+  | 'RESOURCE_EXHAUSTED'
   | 'INTERNAL';
 
 export interface ErrorDetail {

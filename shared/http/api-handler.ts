@@ -4,6 +4,8 @@ import middy from '@middy/core';
 import httpRouterHandler from '@middy/http-router';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { DomainError, NotFound } from '#domain/errors.ts';
+import { TooManyRequests } from '#domain/request-budget.ts';
+import type { RequestBudget } from '#ports/request-budget.ts';
 import { authenticate, type KeyCache } from '#services/authenticate.ts';
 import type { Deps } from '#services/deps.ts';
 import { logger } from '#shared/observability.ts';
@@ -33,6 +35,8 @@ const equalHashes = (a: string, b: string) =>
 export interface ApiHandlerOptions {
   adminKeyHash: string | undefined;
   keyCache?: ReturnType<typeof createKeyCache>;
+  /** The per-customer request budget; none: unlimited. */
+  budget?: RequestBudget;
 }
 
 export type ApiHandler = (
@@ -45,8 +49,22 @@ export type ApiHandler = (
  * and one error mapper that turns every failure into the §6.4 envelope.
  */
 export const buildApiHandler = (deps: Deps, routes: Route[], options: ApiHandlerOptions): ApiHandler => {
-  const auth = (event: APIGatewayProxyEventV2) =>
-    authenticate(deps, { key: credentialOf(event) }, options.adminKeyHash, options.keyCache, equalHashes);
+  const { budget } = options;
+  // The budget is checked as soon as the caller is known, before any other work is done for it.
+  const auth = async (event: APIGatewayProxyEventV2) => {
+    const caller = await authenticate(
+      deps,
+      { key: credentialOf(event) },
+      options.adminKeyHash,
+      options.keyCache,
+      equalHashes,
+    );
+    if (budget && caller.kind === 'customer') {
+      const decision = await budget.admit(caller.customerId);
+      if (!decision.admitted) throw new TooManyRequests(decision.retryAfterSeconds);
+    }
+    return caller;
+  };
   const router = httpRouterHandler({
     routes: routes.map((r) => ({
       method: r.method,

@@ -31,6 +31,15 @@ const ERROR_RESPONSES = {
   '404': 'Not found',
   '409': 'Failed precondition: deleted, in use, not stopped, not done',
   '413': 'Body over 256 KB',
+  '429':
+    "Over the customer's request budget (API_REQUESTS_PER_SECOND, API_REQUEST_BURST); retry after the Retry-After header's seconds",
+};
+
+const RETRY_AFTER_HEADER = {
+  'Retry-After': {
+    description: 'Seconds until the customer has budget again',
+    schema: { type: 'integer', minimum: 1 },
+  },
 };
 
 const IDEMPOTENCY_PARAMETER = {
@@ -96,6 +105,7 @@ export const buildOpenApi = (routes: RouteSpec[], info: { version: string }) => 
               code,
               {
                 description,
+                ...(code === '429' ? { headers: RETRY_AFTER_HEADER } : {}),
                 content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorResponse' } } },
               },
             ],

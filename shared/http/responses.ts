@@ -1,5 +1,6 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { DomainError, type ErrorDetail } from '#domain/errors.ts';
+import { TooManyRequests } from '#domain/request-budget.ts';
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
 
@@ -23,7 +24,10 @@ export const errorResponse = (err: unknown, requestId: string): APIGatewayProxyS
       error: { status: err.status, reason: err.reason, message: err.message, request_id: requestId },
     };
     if (err.details?.length) body.error.details = err.details;
-    return json(err.httpStatus, body);
+    const out = json(err.httpStatus, body);
+    if (err instanceof TooManyRequests)
+      out.headers = { ...out.headers, 'retry-after': String(err.retryAfterSeconds) };
+    return out;
   }
   return json(500, {
     error: {

@@ -153,3 +153,9 @@ export const placementGuardKey = (campaigncallId: string) => ({
   pk: `campaigncall#${campaigncallId}`,
   sk: 'placement',
 });
+
+/**
+ * A customer's API request budget (shared/adapters/dynamodb/request-budget.ts): one small item in no
+ * index, written by the API containers only.
+ */
+export const requestBudgetKey = (customerId: string) => ({ pk: `budget#${customerId}`, sk: 'budget' });

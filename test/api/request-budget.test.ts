@@ -1,0 +1,119 @@
+/**
+ * The per-customer request budget over real HTTP and DynamoDB Local: a customer over its budget gets
+ * 429 in the error envelope with Retry-After, before any other work; another customer is unaffected;
+ * two "containers" share one customer's budget; a budget store that fails lets requests through.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { cryptoIds } from '#adapters/crypto-ids.ts';
+import { createDocumentClient } from '#adapters/dynamodb/client.ts';
+import { DynamoRequestBudget } from '#adapters/dynamodb/request-budget.ts';
+import { startApiServer } from '../../infra/local/api-server.ts';
+import { httpClient, testDeps } from '../support/local-api.ts';
+
+const ddb = createDocumentClient(inject('ddbEndpoint'));
+const policy = { ratePerSecond: 5, burst: 10 };
+
+let server: Awaited<ReturnType<typeof startApiServer>>;
+let base: string;
+const adminKey = cryptoIds.token();
+beforeAll(async () => {
+  server = await startApiServer({
+    deps: testDeps(),
+    adminKeyHash: cryptoIds.hash(adminKey),
+    keyCacheSeconds: 0,
+    requestBudget: new DynamoRequestBudget(ddb, { tableName: 'outbound-test', policy }),
+  });
+  base = `http://127.0.0.1:${server.port}/v1.0`;
+});
+afterAll(() => server.close());
+
+const newCustomer = async () => {
+  const res = await httpClient(base, adminKey).post('/customers', { name: 'budget' });
+  return httpClient(base, res.body.accesskey.token);
+};
+
+describe('per-customer request budget', () => {
+  it('over budget: 429 TOO_MANY_REQUESTS with Retry-After, and another customer is unaffected', async () => {
+    const flooder = await newCustomer();
+    const other = await newCustomer();
+    const started = Date.now();
+    const replies = await Promise.all(
+      Array.from({ length: 30 }, async () => {
+        const res = await fetch(`${base}/queues`, { headers: { authorization: `Bearer ${flooder.key}` } });
+        return {
+          status: res.status,
+          retryAfter: res.headers.get('retry-after'),
+          body: (await res.json()) as any,
+        };
+      }),
+    );
+    const refused = replies.filter((r) => r.status === 429);
+    const admitted = replies.filter((r) => r.status === 200);
+    const seconds = (Date.now() - started) / 1000;
+    // A burst of 10, plus at most what trickles in at 5/s while the 30 are served.
+    expect(admitted.length).toBeGreaterThanOrEqual(10);
+    expect(admitted.length).toBeLessThanOrEqual(10 + Math.ceil(5 * seconds) + 1);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused.length).toBe(30 - admitted.length);
+    for (const r of refused) {
+      expect(Number(r.retryAfter)).toBeGreaterThanOrEqual(1);
+      expect(r.body.error).toMatchObject({
+        status: 'RESOURCE_EXHAUSTED',
+        reason: 'TOO_MANY_REQUESTS',
+        request_id: expect.any(String),
+      });
+    }
+    for (let i = 0; i < 5; i++) expect((await other.get('/queues')).status).toBe(200);
+  });
+
+  it('the budget is checked before the request is validated or served', async () => {
+    const c = await newCustomer();
+    while ((await c.get('/queues')).status !== 429) {}
+    const bad = await c.post('/queues', { name: '' });
+    expect(bad.status).toBe(429);
+  });
+
+  it('comes back at the sustained rate after Retry-After', async () => {
+    const c = await newCustomer();
+    let res = await fetch(`${base}/queues`, { headers: { authorization: `Bearer ${c.key}` } });
+    while (res.status !== 429)
+      res = await fetch(`${base}/queues`, { headers: { authorization: `Bearer ${c.key}` } });
+    await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after')) * 1000));
+    expect((await c.get('/queues')).status).toBe(200);
+  });
+
+  it('two containers share one bucket: together they admit the burst, not a burst each', async () => {
+    const a = new DynamoRequestBudget(ddb, {
+      tableName: 'outbound-test',
+      policy: { ratePerSecond: 1, burst: 20 },
+    });
+    const b = new DynamoRequestBudget(ddb, {
+      tableName: 'outbound-test',
+      policy: { ratePerSecond: 1, burst: 20 },
+    });
+    const customer = cryptoIds.uuid();
+    let admitted = 0;
+    for (let i = 0; i < 30; i++) {
+      if ((await a.admit(customer)).admitted) admitted++;
+      if ((await b.admit(customer)).admitted) admitted++;
+    }
+    // 20 at once, plus at most a couple of tokens earned at 1/s while the loop runs.
+    expect(admitted).toBeGreaterThanOrEqual(20);
+    expect(admitted).toBeLessThanOrEqual(23);
+  });
+
+  it('a budget store that fails (throttled, missing) lets requests through instead of failing them', async () => {
+    const throttled = {
+      send: async () => {
+        throw Object.assign(new Error('Rate exceeded'), { name: 'ProvisionedThroughputExceededException' });
+      },
+    };
+    const budget = new DynamoRequestBudget(throttled, {
+      tableName: 'outbound-test',
+      policy: { ratePerSecond: 1, burst: 1 },
+    });
+    for (let i = 0; i < 5; i++) expect(await budget.admit('c')).toEqual({ admitted: true });
+    const missing = new DynamoRequestBudget(ddb, { tableName: 'no-such-table', policy });
+    expect(await missing.admit('c')).toEqual({ admitted: true });
+  });
+});
