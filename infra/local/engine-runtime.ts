@@ -52,6 +52,8 @@ export interface LocalEngineOptions {
    * when the process stops are placed after a restart. Without it the queue is in memory.
    */
   queueDir?: string;
+  /** Lets a test add middleware to the dial queue's client (the fault suite injects faults there). */
+  configureSqs?: (client: SQSClient) => void;
 }
 
 export class LocalEngine {
@@ -106,6 +108,7 @@ export class LocalEngine {
       region: 'us-east-1',
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     });
+    options.configureSqs?.(sqs);
     return new LocalEngine(sqs, queueUrl, queueArn, server, options);
   }
 

@@ -1,0 +1,45 @@
+/**
+ * One engine process, as far as the fault suite can kill it: a crash plan says at which command it
+ * dies (the n-th command a step sends, just before it or just after it was applied); from then on every
+ * command of its clients and every call placement fails with ProcessDied, so nothing more of that
+ * process reaches the table, the queue or the carrier.
+ */
+
+export class ProcessDied extends Error {
+  override name = 'ProcessDied';
+  constructor(readonly at: string) {
+    super(`process died (${at})`);
+  }
+}
+
+/** Where a process dies: the `nth` command (1-based) that `matches`, `before` it is sent or `after` it applied. */
+export interface CrashPlan {
+  step: string;
+  when: 'before' | 'after';
+  nth: number;
+  matches: (command: string, input: any) => boolean;
+}
+
+export class EngineProcess {
+  /** Set once the process has died: where. */
+  diedAt: string | undefined;
+  private seen = 0;
+
+  constructor(private readonly plan?: CrashPlan) {}
+
+  get dead() {
+    return this.diedAt !== undefined;
+  }
+
+  /** Throws if the process is dead, or dies now if this is the planned command and moment. */
+  check(command: string, input: unknown, moment: 'before' | 'after') {
+    if (this.diedAt) throw new ProcessDied(this.diedAt);
+    const plan = this.plan;
+    if (!plan?.matches(command, input)) return;
+    if (moment === 'before') this.seen++;
+    if (this.seen === plan.nth && moment === plan.when) {
+      this.diedAt = `${plan.when} ${command} of ${plan.step} #${plan.nth}`;
+      throw new ProcessDied(this.diedAt);
+    }
+  }
+}
