@@ -216,6 +216,8 @@ export class LocalEvents {
   private readonly slots: Slots;
   private readonly deadLetterStore: DeadLetterStore;
   private stopped = false;
+  /** Dropped as by a crash: nothing more is saved, deleted or sent. */
+  private abandoned = false;
   private readonly stopping = new AbortController();
   private looping = false;
   private loops: Promise<void>[] = [];
@@ -283,7 +285,7 @@ export class LocalEvents {
 
   private savePosition() {
     const file = this.positionFile;
-    if (!file || this.stopped) return;
+    if (!file || this.abandoned) return;
     const shards: Record<string, string> = {};
     for (const [id, s] of this.shards) if (s.lastSequence) shards[id] = s.lastSequence;
     // Written whole, then renamed over the old one: a crash leaves the old position or the new one.
@@ -389,7 +391,7 @@ export class LocalEvents {
         // The handler reports its failures; should it throw anyway, the whole batch comes back.
         failed = records[0]?.dynamodb?.SequenceNumber;
       }
-      if (this.stopped) return handled;
+      if (this.abandoned) return handled;
       const index = failed ? records.findIndex((r) => r.dynamodb?.SequenceNumber === failed) : -1;
       if (!failed || index < 0) {
         handled += records.length;
@@ -536,7 +538,7 @@ export class LocalEvents {
     if (messages.length === 0) return 0;
     const arn = this.fauxqs.inspectQueue(lane.name)?.arn ?? lane.name;
     const { batchItemFailures } = await lane.handler(toSqsEvent(messages, arn));
-    if (this.stopped) return messages.length;
+    if (this.abandoned) return messages.length;
     // Failed jobs stay: the handler already set when they come back (the backoff).
     const failed = new Set(batchItemFailures.map((f) => f.itemIdentifier));
     const done = messages.filter((m) => !failed.has(m.MessageId ?? ''));
@@ -692,6 +694,7 @@ export class LocalEvents {
    */
   async abandon() {
     this.stopped = true;
+    this.abandoned = true;
     this.stopping.abort();
     this.streams.destroy();
     this.sqs.destroy();
