@@ -143,7 +143,9 @@ beforeAll(async () => {
     const created = await admin.post('/customers', { name });
     const c = httpClient(base, created.body.accesskey.token);
     callers.push({ name, key: c.key });
-    const add = (prefix: string, id: string) => (ids[prefix] ??= []).push(id);
+    const add = (prefix: string, id: string) => {
+      ids[prefix] = [...(ids[prefix] ?? []), id];
+    };
     const outplan = (await c.post('/outplans', anOutplan())).body.id;
     const outdial = (await c.post('/outdials', anOutdial())).body.id;
     const queue = (await c.post('/queues', aQueue())).body.id;
