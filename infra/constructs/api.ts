@@ -6,6 +6,8 @@ import {
   CorsHttpMethod,
   HttpApi,
   HttpMethod,
+  HttpRoute,
+  HttpRouteKey,
   HttpStage,
   LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -196,13 +198,34 @@ export class Api extends Construct {
     this.functions = functions;
     this.operatorKeyReaders = keyReaders;
 
+    // Unknown routes: without a $default route API Gateway answers {"message":"Not Found"} itself. Send
+    // them to a family whose routes are all public and that has no table access (openapi): its router
+    // answers 404 ROUTE_NOT_FOUND in our envelope, and the catch-all can reach nothing else.
+    const fallback = props.families.find((f) => {
+      const access = props.tableAccess[f.name];
+      return (
+        access?.items.length === 0 &&
+        access.queries.length === 0 &&
+        routesOf(f).every((r) => r.access === 'public')
+      );
+    });
+    const fallbackFn = fallback && functions.get(fallback.name);
+    if (fallbackFn) {
+      new HttpRoute(this.httpApi, 'UnknownRoutes', {
+        httpApi: this.httpApi,
+        routeKey: HttpRouteKey.DEFAULT,
+        integration: new HttpLambdaIntegration('UnknownRoutesIntegration', fallbackFn.fn),
+      });
+    }
+
     // Covers every route, including those added later (addPublicRoute): they are children of the HttpApi.
     Validations.of(this.httpApi).acknowledge({
       id: 'AwsSolutions-APIG4',
       reason:
         'Routes authenticate in the function, by design: VoIPBIN-compatible access keys arrive as a ' +
         'Bearer header, ?accesskey=/?token= or cookies and are checked against hashed keys in DynamoDB ' +
-        '(shared/http/credentials.ts, shared/services/authenticate.ts). GET /v1.0/openapi.json is public.',
+        '(shared/http/credentials.ts, shared/services/authenticate.ts). GET /v1.0/openapi.json is public, ' +
+        'and so is the $default route, which only answers 404 in our error envelope.',
     });
   }
 

@@ -246,20 +246,34 @@ describe('functions', () => {
 });
 
 describe('api', () => {
-  it('has exactly one route per family route, and no catch-all', () => {
+  it('has exactly one route per family route, and one catch-all ($default) for unknown routes', () => {
     const expected = [
       ...families.flatMap((f) => routesOf(f).map((r) => `${r.method} ${r.path}`)),
       // The engine's public webhook route (test/infra/engine-stack.test.ts).
       'POST /v1.0/providers/{provider}/events',
+      '$default',
     ].sort();
     const actual = synth
       .ofType('AWS::ApiGatewayV2::Route')
       .map(([, r]) => r.Properties.RouteKey as string)
       .sort();
     expect(actual).toEqual(expected);
-    expect(actual.some((k) => k.includes('$default') || k.includes('{proxy+}') || k.startsWith('ANY'))).toBe(
-      false,
-    );
+    expect(actual.some((k) => k.includes('{proxy+}') || k.startsWith('ANY'))).toBe(false);
+  });
+
+  it('sends unknown routes to the openapi function, which has no table access and no secrets', () => {
+    const [[, route]] = synth
+      .ofType('AWS::ApiGatewayV2::Route')
+      .filter(([, r]) => r.Properties.RouteKey === '$default') as [[string, Json]];
+    expect(route.Properties.AuthorizationType ?? 'NONE').toBe('NONE');
+    const integrationId = route.Properties.Target['Fn::Join'][1][1].Ref as string;
+    const target = synth.resources[integrationId].Properties.IntegrationUri['Fn::GetAtt'][0] as string;
+    expect(target).toBe(fnId('openapi'));
+    const actions = synth
+      .statementsOfFunction(target)
+      .flatMap((s: Json) => asList(s.Action))
+      .filter((a: string) => /^(dynamodb|secretsmanager|kms):/.test(a));
+    expect(actions).toEqual([]);
   });
 
   it("sends each route to its own family's function", () => {
