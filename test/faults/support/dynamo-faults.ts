@@ -51,19 +51,17 @@ const throttled = (draw: number) => {
 const scaleRetryDelays = (client: DynamoDBClient | DynamoDBDocumentClient, factor: number) => {
   const config = client.config as unknown as { retryStrategy: () => Promise<any> };
   const original = config.retryStrategy;
+  const scaled = new WeakSet<object>();
   config.retryStrategy = async () => {
+    // The SDK's standard strategy waits inside itself, for what its backoff strategy computes.
     const strategy = await original();
-    return {
-      acquireInitialRetryToken: (scope: string) => strategy.acquireInitialRetryToken(scope),
-      refreshRetryTokenForRetry: async (token: any, info: any) => {
-        const next = await strategy.refreshRetryTokenForRetry(token, info);
-        return Object.assign(Object.create(Object.getPrototypeOf(next)), next, {
-          getRetryDelay: () => Math.round(next.getRetryDelay() * factor),
-          getRetryCount: () => next.getRetryCount(),
-        });
-      },
-      recordSuccess: (token: any) => strategy.recordSuccess(token),
-    };
+    const backoff = strategy.retryBackoffStrategy;
+    if (backoff && !scaled.has(backoff)) {
+      scaled.add(backoff);
+      const compute = backoff.computeNextBackoffDelay.bind(backoff);
+      backoff.computeNextBackoffDelay = (attempts: number) => Math.round(compute(attempts) * factor);
+    }
+    return strategy;
   };
 };
 

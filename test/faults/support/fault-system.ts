@@ -120,6 +120,11 @@ export const startFaultSystem = async (options: FaultOptions): Promise<FaultSyst
   });
   const placements: Placement[] = [];
   const byCallId = new Map<string, Placement>();
+  const inFlight = new Map<string, Promise<void>>();
+  /** Waits for every callback posted so far (and any they lead to). */
+  const settle = async () => {
+    while (inFlight.size) await Promise.all(inFlight.values());
+  };
   const surfaced = new Map<string, number>();
   let processes = 0;
   let publicBaseUrl = 'http://127.0.0.1:0';
@@ -152,7 +157,13 @@ export const startFaultSystem = async (options: FaultOptions): Promise<FaultSyst
         if (event.kind === 'completed' && placement && placement.endedAt === undefined) {
           placement.endedAt = clock.peek();
         }
-        await callbacks.deliver(req);
+        // As a carrier: callbacks of different calls in parallel, those of one call one after another.
+        const before = inFlight.get(event.callId) ?? Promise.resolve();
+        const posted = before.then(() => callbacks.deliver(req));
+        inFlight.set(event.callId, posted);
+        void posted.finally(() => {
+          if (inFlight.get(event.callId) === posted) inFlight.delete(event.callId);
+        });
       },
       ...(options.queueDir ? { queueDir: options.queueDir } : {}),
       configureSqs: (client) => {
@@ -256,17 +267,21 @@ export const startFaultSystem = async (options: FaultOptions): Promise<FaultSyst
     placements,
     store: new DynamoEngineStore(ddb, tableName),
     quiet: (work) => current.dynamo.without(work),
-    flushCallbacks: () => callbacks.flush(),
+    flushCallbacks: async () => {
+      await settle();
+      await callbacks.flush();
+    },
     round: async (ms) => {
       await tolerant(() => current.engine.tick());
       await tolerant(() => current.engine.drain());
       await current.scheduler.advance(ms);
+      await settle();
       await callbacks.flush();
     },
     racingRound: async (ms, ticks) => {
       await Promise.all([
         ...Array.from({ length: ticks }, () => tolerant(() => current.engine.tick())),
-        current.scheduler.advance(ms),
+        current.scheduler.advance(ms).then(settle),
       ]);
       await tolerant(() => current.engine.drain());
       await callbacks.flush();
