@@ -67,10 +67,27 @@ describe('per-customer request budget', () => {
   });
 
   it('the budget is checked before the request is validated or served', async () => {
-    const c = await newCustomer();
-    while ((await c.get('/queues')).status !== 429) {}
-    const bad = await c.post('/queues', { name: '' });
-    expect(bad.status).toBe(429);
+    // A budget of 3, refilled every 5 s: nothing trickles back in between the requests below.
+    const slow = await startApiServer({
+      deps: testDeps(),
+      adminKeyHash: cryptoIds.hash(adminKey),
+      keyCacheSeconds: 0,
+      requestBudget: new DynamoRequestBudget(ddb, {
+        tableName: 'outbound-test',
+        policy: { ratePerSecond: 0.2, burst: 3 },
+      }),
+    });
+    try {
+      const slowBase = `http://127.0.0.1:${slow.port}/v1.0`;
+      const created = await httpClient(slowBase, adminKey).post('/customers', { name: 'slow' });
+      const c = httpClient(slowBase, created.body.accesskey.token);
+      for (let i = 0; i < 3; i++) expect((await c.get('/queues')).status).toBe(200);
+      const bad = await c.post('/queues', { name: '' });
+      expect(bad.status).toBe(429);
+      expect(bad.body.error.reason).toBe('TOO_MANY_REQUESTS');
+    } finally {
+      await slow.close();
+    }
   });
 
   it('comes back at the sustained rate after Retry-After', async () => {

@@ -69,7 +69,7 @@ describe('request budget writes', () => {
   it('a chunk from a bucket in use is one ADD, allowed only while it leaves the bucket within the burst', () => {
     const req = takeTokensRequest('t', 'cust', policy, 10, now);
     expect(req.Key).toEqual({ pk: 'budget#cust', sk: 'budget' });
-    expect(req.UpdateExpression).toBe('ADD #tat :add SET et = :et');
+    expect(req.UpdateExpression).toBe('ADD #tat :add SET et = :et, #ttl = :ttl');
     expect(req.ConditionExpression).toBe('#tat BETWEEN :now AND :latest');
     expect(req.ExpressionAttributeValues).toMatchObject({
       ':add': 200,
@@ -82,8 +82,10 @@ describe('request budget writes', () => {
 
   it('a chunk from an idle bucket sets the full time from now, only if the bucket is really idle', () => {
     const req = refillIdleRequest('t', 'cust', policy, 10, now);
-    expect(req.UpdateExpression).toBe('SET #tat = :tat, et = :et');
+    expect(req.UpdateExpression).toBe('SET #tat = :tat, et = :et, #ttl = :ttl');
     expect(req.ConditionExpression).toBe('attribute_not_exists(#tat) OR #tat < :now');
     expect(req.ExpressionAttributeValues).toMatchObject({ ':tat': now + 200, ':now': now });
+    // Idle customers' items expire a day after their last request.
+    expect(req.ExpressionAttributeValues?.[':ttl']).toBe(Math.floor(now / 1000) + 86_400);
   });
 });

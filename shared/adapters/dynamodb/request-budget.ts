@@ -29,6 +29,7 @@ import { type Clock, systemClock } from '#ports/clock.ts';
 import type { RequestBudget } from '#ports/request-budget.ts';
 import { logger } from '#shared/observability.ts';
 import { requestBudgetKey } from './keys.ts';
+import { TTL_ATTRIBUTE } from './table.ts';
 
 /** Tokens a container takes per write: the cost per request is 1/CHUNK WCU. */
 export const CHUNK = 10;
@@ -38,6 +39,9 @@ export const TOKEN_LIFETIME_MS = 1000;
 const MAX_CUSTOMERS = 10_000;
 /** Refills one request may wait for before it is let through (contention between containers). */
 const MAX_ROUNDS = 6;
+
+/** A customer that stops calling leaves no item behind: it goes a day after its last write. */
+const expiresAt = (nowMs: number) => Math.floor(nowMs / 1000) + 24 * 3600;
 
 /** Take `n` tokens from a bucket that is in use (its `tat` in [now, latest]): pure, unit-tested. */
 export const takeTokensRequest = (
@@ -49,14 +53,15 @@ export const takeTokensRequest = (
 ): UpdateCommandInput => ({
   TableName: tableName,
   Key: requestBudgetKey(customerId),
-  UpdateExpression: 'ADD #tat :add SET et = :et',
+  UpdateExpression: 'ADD #tat :add SET et = :et, #ttl = :ttl',
   ConditionExpression: '#tat BETWEEN :now AND :latest',
-  ExpressionAttributeNames: { '#tat': 'tat' },
+  ExpressionAttributeNames: { '#tat': 'tat', '#ttl': TTL_ATTRIBUTE },
   ExpressionAttributeValues: {
     ':add': n * intervalMs(policy),
     ':now': nowMs,
     ':latest': nowMs + (policy.burst - n) * intervalMs(policy),
     ':et': 'request-budget',
+    ':ttl': expiresAt(nowMs),
   },
   ReturnValues: 'UPDATED_NEW',
   ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -72,13 +77,14 @@ export const refillIdleRequest = (
 ): UpdateCommandInput => ({
   TableName: tableName,
   Key: requestBudgetKey(customerId),
-  UpdateExpression: 'SET #tat = :tat, et = :et',
+  UpdateExpression: 'SET #tat = :tat, et = :et, #ttl = :ttl',
   ConditionExpression: 'attribute_not_exists(#tat) OR #tat < :now',
-  ExpressionAttributeNames: { '#tat': 'tat' },
+  ExpressionAttributeNames: { '#tat': 'tat', '#ttl': TTL_ATTRIBUTE },
   ExpressionAttributeValues: {
     ':tat': nowMs + n * intervalMs(policy),
     ':now': nowMs,
     ':et': 'request-budget',
+    ':ttl': expiresAt(nowMs),
   },
   ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
 });
