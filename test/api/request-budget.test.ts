@@ -99,6 +99,23 @@ describe('per-customer request budget', () => {
     expect((await c.get('/queues')).status).toBe(200);
   });
 
+  it('many requests at once in one container admit no more than the budget', async () => {
+    const budget = new DynamoRequestBudget(ddb, {
+      tableName: 'outbound-test',
+      policy: { ratePerSecond: 50, burst: 100 },
+    });
+    const customer = cryptoIds.uuid();
+    const started = Date.now();
+    let admitted = 0;
+    for (let wave = 0; wave < 5; wave++) {
+      const decisions = await Promise.all(Array.from({ length: 100 }, () => budget.admit(customer)));
+      admitted += decisions.filter((d) => d.admitted).length;
+    }
+    const seconds = (Date.now() - started) / 1000;
+    expect(admitted).toBeGreaterThanOrEqual(100);
+    expect(admitted).toBeLessThanOrEqual(100 + Math.ceil(50 * seconds) + 10);
+  });
+
   it('two containers share one bucket: together they admit the burst, not a burst each', async () => {
     const a = new DynamoRequestBudget(ddb, {
       tableName: 'outbound-test',

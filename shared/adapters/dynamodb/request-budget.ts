@@ -7,7 +7,7 @@
  * WCU (0.1 by default) and one extra write every CHUNK requests in latency. A refused request costs
  * nothing: the container remembers the `tat` it last saw, and `tat` never moves back, so while that
  * says "empty" it refuses without asking. Locally held tokens lapse after TOKEN_LIFETIME_MS, so a
- * container holds at most CHUNK − 1 tokens the others cannot see, for at most a second.
+ * container holds at most CHUNK − 1 tokens the others cannot see, for at most a few seconds.
  *
  * The store must never turn a request into a 500: a write that fails for any reason but a refused
  * condition (throttling, timeouts) admits the request and logs, and grants a chunk locally so a
@@ -33,12 +33,18 @@ import { TTL_ATTRIBUTE } from './table.ts';
 
 /** Tokens a container takes per write: the cost per request is 1/CHUNK WCU. */
 export const CHUNK = 10;
-/** How long tokens taken but not used stay usable in a container. */
-export const TOKEN_LIFETIME_MS = 1000;
+/**
+ * How long tokens taken but not used stay usable in a container. They were counted in the shared
+ * bucket when taken, so holding them changes no rate, only lets a burst exceed `burst` by at most
+ * CHUNK − 1 per container; lapsing them sooner would lose budget for a customer sending slowly.
+ */
+export const TOKEN_LIFETIME_MS = 5000;
 /** Customers remembered per container; past this the memory is dropped (a refill costs one write). */
 const MAX_CUSTOMERS = 10_000;
-/** Refills one request may wait for before it is let through (contention between containers). */
-const MAX_ROUNDS = 6;
+/** Writes of its own one request may make before it is let through (contention between containers). */
+const MAX_WRITES = 4;
+/** Turns one request may spend waiting for tokens in this container before it is refused. */
+const MAX_STEPS = 50;
 
 /** A customer that stops calling leaves no item behind: it goes a day after its last write. */
 const expiresAt = (nowMs: number) => Math.floor(nowMs / 1000) + 24 * 3600;
@@ -130,7 +136,9 @@ export class DynamoRequestBudget implements RequestBudget {
     const { policy } = this.options;
     if (budgetIsOff(policy)) return { admitted: true };
     const h = this.heldFor(customerId);
-    for (let round = 0; round < MAX_ROUNDS; round++) {
+    let writes = 0;
+    // Waiting for another request's refill is not a try of our own: only our writes count.
+    for (let step = 0; step < MAX_STEPS; step++) {
       const now = this.clock.now();
       if (h.tokens > 0 && h.until > now) {
         h.tokens--;
@@ -146,13 +154,16 @@ export class DynamoRequestBudget implements RequestBudget {
           retryAfterSeconds: retryAfterSeconds(msUntilNextToken(policy, h.seenTat, now)),
         };
       }
+      // Tokens are free but other containers keep taking them first: let this one through.
+      if (writes >= MAX_WRITES) return { admitted: true };
+      writes++;
       h.refill = this.refill(customerId, h, now).finally(() => {
         h.refill = undefined;
       });
       await h.refill;
     }
-    // Tokens are free but other containers keep taking them first: let this one through.
-    return { admitted: true };
+    // Still waiting behind this container's own refills (a flood of one customer): refuse.
+    return { admitted: false, retryAfterSeconds: 1 };
   }
 
   private heldFor(customerId: string): Held {
