@@ -9,8 +9,10 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { createDocumentClient } from '#adapters/dynamodb/client.ts';
 import { DynamoRequestBudget } from '#adapters/dynamodb/request-budget.ts';
 import { NotFound, PayloadTooLarge } from '#domain/errors.ts';
+import { TooManyRequests } from '#domain/request-budget.ts';
 import { families } from '#functions/api/families.ts';
 import { type ApiHandler, buildApiHandler, createKeyCache } from '#http/api-handler.ts';
+import { credentialOf } from '#http/credentials.ts';
 import { errorResponse } from '#http/responses.ts';
 import { MAX_BODY_BYTES } from '#http/route.ts';
 import type { RequestBudget } from '#ports/request-budget.ts';
@@ -139,6 +141,40 @@ const configuredBudget = (): RequestBudget => {
   return new DynamoRequestBudget(createDocumentClient(), { tableName: cfg.tableName, policy: cfg.apiBudget });
 };
 
+/**
+ * A customer told to retry after N seconds that comes back sooner is refused again here, before the
+ * handler runs, and the refusal is held until that time has passed (at most a second): a client
+ * looping on 429s is slowed to the pace it was asked for, so one customer's flood cannot take the
+ * CPU the other customers' requests need. The budget itself stays the handler's; this only remembers
+ * its last refusal per credential. Local only: in AWS a held response would bill Lambda time.
+ */
+const refusalMemo = (maxEntries = 10_000) => {
+  const until = new Map<string, number>();
+  return {
+    /** Milliseconds to hold this request before refusing it, or undefined: let it through. */
+    holdFor: (event: APIGatewayProxyEventV2): number | undefined => {
+      const key = credentialOf(event);
+      const end = key === undefined ? undefined : until.get(key);
+      if (key === undefined || end === undefined) return undefined;
+      const ms = end - Date.now();
+      if (ms <= 0) {
+        until.delete(key);
+        return undefined;
+      }
+      // Jittered, so a flood's many clients do not all come back in the same instant.
+      return Math.min(ms, 1000) + Math.random() * 250;
+    },
+    note: (event: APIGatewayProxyEventV2, out: APIGatewayProxyStructuredResultV2) => {
+      if (out.statusCode !== 429) return;
+      const key = credentialOf(event);
+      const seconds = Number(out.headers?.['retry-after']);
+      if (key === undefined || !(seconds > 0)) return;
+      if (until.size >= maxEntries) until.clear();
+      until.set(key, Date.now() + seconds * 1000);
+    },
+  };
+};
+
 export const startApiServer = async (options: ApiServerOptions): Promise<RunningApi> => {
   const keyCache = createKeyCache(options.keyCacheSeconds ?? 10);
   const budget =
@@ -160,6 +196,7 @@ export const startApiServer = async (options: ApiServerOptions): Promise<Running
     mounted.push({ name: extra.name, patterns: [extra.pattern], handler: extra.handler });
   }
 
+  const refusals = refusalMemo();
   const server = createServer(async (req, res) => {
     const requestId = randomUUID();
     try {
@@ -169,10 +206,14 @@ export const startApiServer = async (options: ApiServerOptions): Promise<Running
       const target = mounted.find((m) => m.patterns.some((p) => p.test(url.pathname)));
       if (!target)
         return send(res, errorResponse(new NotFound('ROUTE_NOT_FOUND', 'No such route'), requestId));
-      const out = await target.handler(
-        toEvent(req, body, url, requestId),
-        lambdaContext(target.name, requestId),
-      );
+      const event = toEvent(req, body, url, requestId);
+      const hold = refusals.holdFor(event);
+      if (hold !== undefined) {
+        await new Promise((resolve) => setTimeout(resolve, hold));
+        return send(res, errorResponse(new TooManyRequests(1), requestId));
+      }
+      const out = await target.handler(event, lambdaContext(target.name, requestId));
+      refusals.note(event, out);
       send(res, out);
     } catch (err) {
       send(res, errorResponse(err, requestId));

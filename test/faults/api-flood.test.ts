@@ -17,7 +17,7 @@ import { recordFigures } from './support/report.ts';
 const FLOOD_CLIENTS = 30;
 /** The healthy customer's pace: 25 requests a second, well inside the default budget of 50. */
 const PACE_MS = 40;
-const SAMPLES = 180;
+const SAMPLES = 240;
 
 let server: Awaited<ReturnType<typeof startApiServer>>;
 let base: string;
