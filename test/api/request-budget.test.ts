@@ -99,6 +99,20 @@ describe('per-customer request budget', () => {
     expect((await c.get('/queues')).status).toBe(200);
   });
 
+  it('a customer coming back before its Retry-After is refused again, the refusal held till then', async () => {
+    const c = await newCustomer();
+    let res = await c.get('/queues');
+    while (res.status !== 429) res = await c.get('/queues');
+    const started = Date.now();
+    const again = await c.get('/queues');
+    expect(again.status).toBe(429);
+    expect(again.body.error.reason).toBe('TOO_MANY_REQUESTS');
+    // Held for most of the Retry-After second (the first refusal came moments ago).
+    expect(Date.now() - started).toBeGreaterThanOrEqual(500);
+    // Another customer is neither refused nor held back by it.
+    expect((await (await newCustomer()).get('/queues')).status).toBe(200);
+  });
+
   it('many requests at once in one container admit no more than the budget', async () => {
     const budget = new DynamoRequestBudget(ddb, {
       tableName: 'outbound-test',
