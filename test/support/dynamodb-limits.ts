@@ -70,6 +70,11 @@ export interface DynamoLimitsOptions {
   /** The table's indexes (every table the client writes has the same shape). */
   indexes?: readonly IndexDefinition[];
   /**
+   * @default true. False leaves transactions alone, and Infinity for both limits refuses nothing: the
+   * model then only counts units (a bench's baseline of the model's own cost).
+   */
+  conflicts?: boolean;
+  /**
    * Awaited while a write holds its items, just before it goes to DynamoDB Local: tests keep a request
    * in flight with it, so an overlap does not depend on timing.
    */
@@ -452,7 +457,8 @@ export class DynamoLimits {
   ) {
     const ids = actions.map((a) => this.itemId(a.table, this.keyOf(a)));
     // Conflicts are decided as the request arrives, before anything is awaited.
-    if (transactional) {
+    const conflicting = this.options.conflicts !== false;
+    if (conflicting && transactional) {
       const conflicts = ids.map((id) => (this.txWrites.get(id) ?? 0) > 0);
       if (conflicts.some(Boolean)) {
         ids.forEach((id, i) => {
@@ -470,7 +476,7 @@ export class DynamoLimits {
           ),
         });
       }
-    } else if (actions.length === 1 && ids.some((id) => (this.txWrites.get(id) ?? 0) > 0)) {
+    } else if (conflicting && actions.length === 1 && ids.some((id) => (this.txWrites.get(id) ?? 0) > 0)) {
       this.count('transaction-conflict', 'table', ids[0]?.split('|')[1] ?? '');
       throw new TransactionConflictException({
         message: 'Transaction is ongoing for the item',
@@ -674,6 +680,7 @@ export class DynamoLimits {
   private async transactGet(input: any, next: () => Promise<any>) {
     const gets = (input.TransactItems as { Get: { TableName: string; Key: Item } }[]).map((t) => t.Get);
     const conflicts = gets.map((g) => {
+      if (this.options.conflicts === false) return false;
       const id = this.itemId(g.TableName, g.Key);
       return (this.txWrites.get(id) ?? 0) > 0 || (this.plainWrites.get(id) ?? 0) > 0;
     });

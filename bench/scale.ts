@@ -1,0 +1,307 @@
+/**
+ * How fast one busy campaign can go against DynamoDB's limits: the real engine on DynamoDB Local with
+ * the limits model (test/support/dynamodb-limits.ts: 1,000 WCU / 3,000 RCU a second per partition key,
+ * TransactionConflict for overlapping transactions) on its client, the zero-delay simulator, and one
+ * campaign with a high max_concurrent_calls. The same run without the model shows how fast this machine
+ * goes by itself, so the printout can say which limit bound the figure.
+ * Usage: npm run bench:scale -- [targets=1000] [dialers=4] [maxConcurrentCalls=500]
+ */
+import { performance } from 'node:perf_hooks';
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { cryptoIds } from '#adapters/crypto-ids.ts';
+import { createDocumentClient } from '#adapters/dynamodb/client.ts';
+import { dynamoDeps } from '#adapters/dynamodb/deps.ts';
+import { itemKey, listKeys } from '#adapters/dynamodb/keys.ts';
+import { NIL_UUID } from '#domain/ids.ts';
+import { formatTimestamp } from '#domain/time.ts';
+import type { Scheduler } from '#ports/scheduler.ts';
+import type { WebhookRequest } from '#ports/telephony.ts';
+import { changeCampaignStatus, createCampaign } from '#services/campaigns.ts';
+import { createOutdial } from '#services/outdials.ts';
+import { createOutplan } from '#services/outplans.ts';
+import { startApiServer } from '../infra/local/api-server.ts';
+import { LocalEngine } from '../infra/local/engine-runtime.ts';
+import { type DynamoLimits, limitDynamo } from '../test/support/dynamodb-limits.ts';
+import { onDynamoLocal } from './on-dynamo-local.ts';
+
+const TARGETS = Number(process.argv[2] ?? 1000);
+/** Dialer instances polling the dial queue at once, as Lambda runs several. */
+const DIALERS = Number(process.argv[3] ?? 4);
+const MAX_CONCURRENT_CALLS = Number(process.argv[4] ?? 500);
+/** A run that has not ended by then is reported as it stands. */
+const RUN_LIMIT_MS = 180_000;
+const TABLE = 'outbound-bench-scale';
+
+let nextNumber = 0;
+
+/** Targets written straight to the table (past the model: loading is not what is measured). */
+const loadTargets = async (
+  ddb: DynamoDBDocumentClient,
+  customerId: string,
+  outdialId: string,
+  now: string,
+) => {
+  const items = [];
+  for (let i = 0; i < TARGETS; i++) {
+    const id = cryptoIds.uuid();
+    const target = {
+      id,
+      outdial_id: outdialId,
+      customer_id: customerId,
+      name: `t${i}`,
+      detail: '',
+      data: '',
+      status: 'idle',
+      // Every list calls different people, so no two attempts wait on one number's line.
+      destination_0: {
+        type: 'tel',
+        target: `+1555${String(1e7 + nextNumber++).slice(-7)}`,
+        target_name: '',
+        name: '',
+        detail: '',
+      },
+      destination_1: null,
+      destination_2: null,
+      destination_3: null,
+      destination_4: null,
+      try_count_0: 0,
+      try_count_1: 0,
+      try_count_2: 0,
+      try_count_3: 0,
+      try_count_4: 0,
+      tm_create: now,
+      tm_update: now,
+    };
+    items.push({
+      PutRequest: {
+        Item: {
+          ...itemKey('outdialtarget', id),
+          ...listKeys('outdialtarget', target),
+          et: 'outdialtarget',
+          ...target,
+        },
+      },
+    });
+  }
+  const batches = [];
+  for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
+  for (let i = 0; i < batches.length; i += 8)
+    await Promise.all(
+      batches.slice(i, i + 8).map((b) => ddb.send(new BatchWriteCommand({ RequestItems: { [TABLE]: b } }))),
+    );
+};
+
+/** One campaign of TARGETS targets, each dialled once; returns what it achieved and what failed. */
+type Mode = 'bare' | 'counting' | 'limits';
+
+const run = async (endpoint: string, mode: Mode) => {
+  const ddb = createDocumentClient(endpoint);
+  const model: DynamoLimits | undefined =
+    mode === 'bare'
+      ? undefined
+      : limitDynamo(
+          ddb,
+          mode === 'limits'
+            ? { endpoint }
+            : { endpoint, writeUnitsPerSecond: Infinity, readUnitsPerSecond: Infinity, conflicts: false },
+        );
+  const deps = dynamoDeps(ddb, TABLE, { runtime: 'local' });
+  const pending: Promise<void>[] = [];
+  const immediate: Scheduler = { after: (_ms, task) => void pending.push(Promise.resolve().then(task)) };
+  const callbacks = new Map<string, number>();
+  const count = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
+  const deliver = async (req: WebhookRequest) => {
+    const res = await fetch(req.url, { method: req.method, headers: req.headers, body: req.rawBody });
+    await res.arrayBuffer();
+    count(callbacks, `callback ${res.status}`);
+  };
+  const engine = await LocalEngine.start({
+    deps,
+    ddb,
+    tableName: TABLE,
+    scheduler: immediate,
+    simulatorSecret: 's',
+    publicBaseUrl: '',
+    ringMs: 0,
+    talkMs: 0,
+    deliver,
+  });
+  const api = await startApiServer({ deps, adminKeyHash: undefined, extraHandlers: [engine.webhookMount] });
+  engine.deps.settings.publicBaseUrl = `http://127.0.0.1:${api.port}`;
+  engine.deps.settings.maxNewCallsPerTick = MAX_CONCURRENT_CALLS;
+
+  // Every failure of an engine store step, by step and error: what a throttle or conflict cost.
+  const failures = new Map<string, number>();
+  const store = engine.deps.engine as unknown as Record<string, unknown>;
+  let finished = 0;
+  for (const name of Object.getOwnPropertyNames(Object.getPrototypeOf(store))) {
+    const f = store[name];
+    if (name === 'constructor' || typeof f !== 'function') continue;
+    // Helpers that answer at once stay synchronous: only promises are watched.
+    store[name] = (...args: unknown[]) => {
+      const r = (f as (...a: unknown[]) => unknown).apply(store, args);
+      if (!(r instanceof Promise)) return r;
+      return r.then(
+        (value) => {
+          if (name === 'finish' && value === 'finished') finished++;
+          return value;
+        },
+        (err: Error) => {
+          count(failures, `${name}: ${err.name}`);
+          throw err;
+        },
+      );
+    };
+  }
+
+  const customerId = cryptoIds.uuid();
+  const outplan = await createOutplan(deps, customerId, {
+    name: 'scale',
+    detail: '',
+    source: { type: 'tel', target: '+15550000001', target_name: '', name: '', detail: '' },
+    dial_timeout: 30_000,
+    try_interval: 0,
+    max_try_count_0: 1,
+    max_try_count_1: 0,
+    max_try_count_2: 0,
+    max_try_count_3: 0,
+    max_try_count_4: 0,
+  });
+  const outdial = await createOutdial(deps, customerId, {
+    campaign_id: NIL_UUID,
+    name: 'scale',
+    detail: '',
+    data: '',
+  });
+  await loadTargets(
+    createDocumentClient(endpoint),
+    customerId,
+    outdial.id,
+    formatTimestamp(Date.now() - 1000),
+  );
+  const campaign = await createCampaign(deps, customerId, {
+    name: 'scale',
+    detail: '',
+    type: 'call',
+    service_level: 100,
+    end_handle: 'stop',
+    actions: [],
+    outplan_id: outplan.id,
+    outdial_id: outdial.id,
+    queue_id: NIL_UUID,
+    next_campaign_id: NIL_UUID,
+    max_concurrent_calls: MAX_CONCURRENT_CALLS,
+    calling_hours: null,
+  });
+  await changeCampaignStatus(deps, customerId, campaign.id, 'run');
+
+  // The busiest second of write units on each key pattern, sampled once a second.
+  const peaks = new Map<string, number>();
+  let last = new Map(model?.consumed ?? []);
+  const sampler = setInterval(() => {
+    const now = new Map(model?.consumed ?? []);
+    for (const [k, v] of now) peaks.set(k, Math.max(peaks.get(k) ?? 0, v - (last.get(k) ?? 0)));
+    last = now;
+  }, 1000);
+
+  const t0 = performance.now();
+  let ended = false;
+  const errors = new Map<string, number>();
+  while (performance.now() - t0 < RUN_LIMIT_MS) {
+    const ticks = await engine.tick().catch((err: Error) => {
+      count(errors, `tick: ${err.name}`);
+      return [];
+    });
+    await Promise.all(
+      Array.from({ length: DIALERS }, () =>
+        engine.drain().catch((err: Error) => count(errors, `dialer: ${err.name}`)),
+      ),
+    );
+    for (const r of await Promise.allSettled(pending.splice(0)))
+      if (r.status === 'rejected') count(errors, `callback: ${(r.reason as Error).name}`);
+    if (ticks.some((x) => x.outcome === 'ended')) ended = true;
+    if (ended || (await deps.resources.get('campaign', campaign.id))?.status === 'stop') {
+      ended = true;
+      break;
+    }
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  clearInterval(sampler);
+  await api.close();
+  await engine.stop();
+  return { finished, seconds, ended, model, callbacks, failures, errors, peaks };
+};
+
+const show = (m: Map<string, number>) =>
+  [...m]
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${k} ×${v}`)
+    .join(', ') || 'none';
+
+const main = () =>
+  onDynamoLocal([TABLE], async (endpoint) => {
+    console.log(
+      `one campaign, ${TARGETS} targets dialled once, max_concurrent_calls ${MAX_CONCURRENT_CALLS}, ` +
+        `${DIALERS} dialers, zero-delay simulator, DynamoDB Local (one process, ${
+          (await import('node:os')).cpus().length
+        } cores)`,
+    );
+    const label: Record<Mode, string> = {
+      bare: 'without the model (the machine alone)',
+      counting: 'with the model counting units only (its own cost: an extra read per write)',
+      limits: "with the limits model (AWS's partition limits and transaction conflicts)",
+    };
+    const rates: Partial<Record<Mode, number>> = {};
+    let hottest: [string, number] | undefined;
+    for (const mode of ['bare', 'counting', 'limits'] as const) {
+      const r = await run(endpoint, mode);
+      const rate = r.finished / r.seconds;
+      rates[mode] = rate;
+      console.log(
+        `\n${label[mode]}: ${r.finished} attempts ` +
+          `finished in ${r.seconds.toFixed(1)} s = ${rate.toFixed(0)} attempts/s sustained` +
+          `${r.ended ? '' : ` (campaign NOT ended after ${RUN_LIMIT_MS / 1000} s)`}`,
+      );
+      console.log(`  provider callbacks: ${show(r.callbacks)}`);
+      console.log(`  engine store steps that failed: ${show(r.failures)}`);
+      console.log(`  errors reaching the loop: ${show(r.errors)}`);
+      if (r.model) {
+        console.log(
+          `  refused by the model (reason, where, key): ${
+            r.model
+              .report()
+              .map((x) => `${x.what} ×${x.count}`)
+              .join(', ') || 'none'
+          }`,
+        );
+        const writes = [...r.model.consumed]
+          .filter(([k]) => k.startsWith('write '))
+          .sort((a, b) => b[1] - a[1]);
+        if (mode === 'counting')
+          hottest = writes[0] && [writes[0][0], writes[0][1] / Math.max(1, r.finished)];
+        console.log('  write units by key (total, per attempt, busiest second of 1,000):');
+        for (const [k, v] of writes.slice(0, 6))
+          console.log(
+            `    ${k.slice(6)}: ${v.toFixed(0)} WCU, ${(v / Math.max(1, r.finished)).toFixed(1)}/attempt, peak ${(r.peaks.get(k) ?? 0).toFixed(0)}/s`,
+          );
+      }
+    }
+    // Which limit bound the figure: the model refusing, or this machine (the model's own reads included).
+    const { counting = 0, limits = 0 } = rates;
+    console.log(
+      `\nbound by: ${
+        limits < 0.8 * counting
+          ? `the model's limits (with them ${limits.toFixed(0)}/s, counting only ${counting.toFixed(0)}/s)`
+          : `this machine (with the limits ${limits.toFixed(0)}/s, counting only ${counting.toFixed(0)}/s)`
+      }${
+        hottest
+          ? `; hottest key ${hottest[0].slice(6)} at ${hottest[1].toFixed(1)} WCU per attempt caps a campaign at ${(
+              1000 / hottest[1]
+            ).toFixed(0)} attempts/s by throughput alone`
+          : ''
+      }`,
+    );
+  });
+
+await main();
+process.exit(0);
