@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
+  BatchGetItemCommand,
   DynamoDBClient,
   ProvisionedThroughputExceededException,
   TransactionCanceledException,
@@ -14,6 +15,7 @@ import {
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  QueryCommand,
   TransactGetCommand,
   TransactWriteCommand,
   UpdateCommand,
@@ -218,6 +220,43 @@ describe('DynamoDB limits model: partition throughput', () => {
     clock.t += 1000;
     expect((await writeUntilRefused(300, get(false))).passed).toBe(240);
     expect(model.refused.get('read-throttled table limits#*')).toBe(2);
+  });
+
+  it('bills a query on the total size it returns and a batch read item by item, on each key it names', async () => {
+    const { ddb, model } = limited();
+    const pk = `limits#${randomUUID()}`;
+    const body = 'z'.repeat(30 * 1024);
+    for (const sk of ['a', 'b', 'c'])
+      await ddb.send(new PutCommand({ TableName: TABLE, Item: { pk, sk, body } }));
+    await ddb.send(
+      new QueryCommand({
+        TableName: TABLE,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ConsistentRead: true,
+      }),
+    );
+    // Three items of 30 KB: 90 KB is 23 units of 4 KB, not 3 × 8.
+    expect(model.consumedByKey.get(`read table ${pk}`)).toBe(23);
+
+    // A low-level command gets its items back marshalled: billed the same, half when eventually consistent.
+    const other = `limits#${randomUUID()}`;
+    await ddb.send(new PutCommand({ TableName: TABLE, Item: { pk: other, sk: 'a', body } }));
+    const low = limited();
+    await low.ddb.send(
+      new BatchGetItemCommand({
+        RequestItems: {
+          [TABLE]: {
+            Keys: [
+              { pk: { S: pk }, sk: { S: 'a' } },
+              { pk: { S: other }, sk: { S: 'a' } },
+            ],
+          },
+        },
+      }),
+    );
+    expect(low.model.consumedByKey.get(`read table ${pk}`)).toBe(4);
+    expect(low.model.consumedByKey.get(`read table ${other}`)).toBe(4);
   });
 
   it('raises a throttle the SDK retries as it would one from AWS', async () => {
