@@ -143,8 +143,8 @@ const configuredBudget = (): RequestBudget => {
 
 /**
  * A customer told to retry after N seconds that comes back sooner is refused again here, before the
- * handler runs, and the refusal is held until that time has passed (at most a second): a client
- * looping on 429s is slowed to the pace it was asked for, so one customer's flood cannot take the
+ * handler runs, and the refusal is held for a random part of that time (at most a second): a client
+ * looping on 429s is slowed to a few requests a second, so one customer's flood cannot take the
  * CPU the other customers' requests need. The budget itself stays the handler's; this only remembers
  * its last refusal per credential. Local only: in AWS a held response would bill Lambda time.
  */
@@ -161,8 +161,9 @@ const refusalMemo = (maxEntries = 10_000) => {
         until.delete(key);
         return undefined;
       }
-      // Jittered, so a flood's many clients do not all come back in the same instant.
-      return Math.min(ms, 1000) + Math.random() * 250;
+      // A random part of what is left (another refusal follows if it comes back too soon): a flood's
+      // many clients come back spread over the window, not as one burst the moment it ends.
+      return 20 + Math.random() * Math.min(ms, 1000);
     },
     note: (event: APIGatewayProxyEventV2, out: APIGatewayProxyStructuredResultV2) => {
       if (out.statusCode !== 429) return;
@@ -171,6 +172,36 @@ const refusalMemo = (maxEntries = 10_000) => {
       if (key === undefined || !(seconds > 0)) return;
       if (until.size >= maxEntries) until.clear();
       until.set(key, Date.now() + seconds * 1000);
+    },
+  };
+};
+
+/**
+ * Requests one credential may have in the handler at once; the rest wait their turn, in order. One
+ * process serves every customer locally (in AWS each request has its own Lambda instance), so without
+ * this a customer sending many requests at once would have as many in progress, each taking its share
+ * of the CPU and of DynamoDB Local, ahead of another customer's one request.
+ */
+const MAX_IN_FLIGHT_PER_CREDENTIAL = 4;
+
+const credentialLanes = (limit: number) => {
+  const lanes = new Map<string, { active: number; waiting: (() => void)[] }>();
+  return {
+    /** Waits for a free place in the credential's lane; the returned function gives it back. */
+    enter: async (key: string): Promise<() => void> => {
+      let lane = lanes.get(key);
+      if (!lane) {
+        lane = { active: 0, waiting: [] };
+        lanes.set(key, lane);
+      }
+      const l = lane;
+      if (l.active >= limit) await new Promise<void>((resolve) => l.waiting.push(resolve));
+      else l.active++;
+      return () => {
+        const next = l.waiting.shift();
+        if (next) next();
+        else if (--l.active === 0) lanes.delete(key);
+      };
     },
   };
 };
@@ -197,6 +228,7 @@ export const startApiServer = async (options: ApiServerOptions): Promise<Running
   }
 
   const refusals = refusalMemo();
+  const lanes = credentialLanes(MAX_IN_FLIGHT_PER_CREDENTIAL);
   const server = createServer(async (req, res) => {
     const requestId = randomUUID();
     try {
@@ -212,7 +244,13 @@ export const startApiServer = async (options: ApiServerOptions): Promise<Running
         await new Promise((resolve) => setTimeout(resolve, hold));
         return send(res, errorResponse(new TooManyRequests(1), requestId));
       }
-      const out = await target.handler(event, lambdaContext(target.name, requestId));
+      const release = await lanes.enter(credentialOf(event) ?? '');
+      let out: APIGatewayProxyStructuredResultV2;
+      try {
+        out = await target.handler(event, lambdaContext(target.name, requestId));
+      } finally {
+        release();
+      }
       refusals.note(event, out);
       send(res, out);
     } catch (err) {

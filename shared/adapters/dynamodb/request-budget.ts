@@ -41,8 +41,8 @@ export const CHUNK = 10;
 export const TOKEN_LIFETIME_MS = 5000;
 /** Customers remembered per container; past this the memory is dropped (a refill costs one write). */
 const MAX_CUSTOMERS = 10_000;
-/** Writes of its own one request may make before it is let through (contention between containers). */
-const MAX_WRITES = 4;
+/** Refused writes one request may see before it is let through (contention between containers). */
+const MAX_CONFLICTS = 4;
 /** Turns one request may spend waiting for tokens in this container before it is refused. */
 const MAX_STEPS = 50;
 
@@ -136,8 +136,9 @@ export class DynamoRequestBudget implements RequestBudget {
     const { policy } = this.options;
     if (budgetIsOff(policy)) return { admitted: true };
     const h = this.heldFor(customerId);
-    let writes = 0;
-    // Waiting for another request's refill is not a try of our own: only our writes count.
+    let conflicts = 0;
+    // Only writes another container beat count as tries: losing the tokens of a refill to this
+    // container's other requests is no reason to let this one through.
     for (let step = 0; step < MAX_STEPS; step++) {
       const now = this.clock.now();
       if (h.tokens > 0 && h.until > now) {
@@ -155,12 +156,14 @@ export class DynamoRequestBudget implements RequestBudget {
         };
       }
       // Tokens are free but other containers keep taking them first: let this one through.
-      if (writes >= MAX_WRITES) return { admitted: true };
-      writes++;
-      h.refill = this.refill(customerId, h, now).finally(() => {
-        h.refill = undefined;
-      });
-      await h.refill;
+      if (conflicts >= MAX_CONFLICTS) return { admitted: true };
+      const refill = this.refill(customerId, h, now);
+      h.refill = refill
+        .then(() => undefined)
+        .finally(() => {
+          h.refill = undefined;
+        });
+      if ((await refill) === 'conflict') conflicts++;
     }
     // Still waiting behind this container's own refills (a flood of one customer): refuse.
     return { admitted: false, retryAfterSeconds: 1 };
@@ -177,7 +180,7 @@ export class DynamoRequestBudget implements RequestBudget {
   }
 
   /** One write: on success the tokens are held here; on a refused condition `seenTat` is updated. */
-  private async refill(customerId: string, h: Held, now: number): Promise<void> {
+  private async refill(customerId: string, h: Held, now: number): Promise<'granted' | 'conflict'> {
     const { tableName, policy } = this.options;
     const n = Math.max(1, Math.min(this.chunk, tokensFree(policy, h.seenTat, now)));
     const idle = h.seenTat === undefined || h.seenTat < now;
@@ -195,17 +198,19 @@ export class DynamoRequestBudget implements RequestBudget {
       }
       h.tokens = n;
       h.until = now + TOKEN_LIFETIME_MS;
+      return 'granted';
     } catch (err) {
       const e = err as { name?: string; Item?: Record<string, unknown> };
       if (e?.name === 'ConditionalCheckFailedException') {
         const tat = e.Item ? unmarshall(e.Item as never).tat : undefined;
         // No tat: the item is new and another container is creating it; retry as idle.
         h.seenTat = typeof tat === 'number' ? tat : undefined;
-        return;
+        return 'conflict';
       }
       logger.warn('request budget unavailable: admitting', { customerId, error: err as Error });
       h.tokens = this.chunk;
       h.until = now + TOKEN_LIFETIME_MS;
+      return 'granted';
     }
   }
 }
