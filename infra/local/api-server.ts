@@ -244,7 +244,9 @@ export const startApiServer = async (options: ApiServerOptions): Promise<Running
         await new Promise((resolve) => setTimeout(resolve, hold));
         return send(res, errorResponse(new TooManyRequests(1), requestId));
       }
-      const release = await lanes.enter(credentialOf(event) ?? '');
+      // Requests without a credential (carrier callbacks, anonymous calls) are not a customer's share.
+      const credential = credentialOf(event);
+      const release = credential === undefined ? () => {} : await lanes.enter(credential);
       let out: APIGatewayProxyStructuredResultV2;
       try {
         out = await target.handler(event, lambdaContext(target.name, requestId));
