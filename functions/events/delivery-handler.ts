@@ -3,10 +3,12 @@
  * (its visibility pushed out, reported as a batch item failure); after the last one the job goes to
  * the dead-letter queue. Jobs of one resource are sent in order, different resources side by side.
  */
-import { SQSClient } from '@aws-sdk/client-sqs';
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { documentClient } from '#adapters/aws/clients/dynamodb.ts';
+import { sqsClient } from '#adapters/aws/clients/sqs.ts';
+import { oncePerContainer } from '#adapters/aws/once-per-container.ts';
+import { type RecordOutcome, sqsPartialBatch } from '#adapters/aws/sqs-batch.ts';
 import { DynamoAccesskeyStore } from '#adapters/dynamodb/accesskey-store.ts';
-import { createDocumentClient } from '#adapters/dynamodb/client.ts';
 import { HttpWebhookSender, hmacSigner } from '#adapters/http/webhook-sender.ts';
 import { SqsWebhookQueue } from '#adapters/sqs/webhook-queue.ts';
 import { defaultRetryPolicy } from '#domain/events.ts';
@@ -19,16 +21,12 @@ import { logger } from '#shared/observability.ts';
 
 export type DeliveryHandlerDeps = DeliverDeps & { retries: DeliveryRetries };
 
-const parse = (record: SQSRecord): DeliveryJob | undefined => {
-  try {
-    return DeliveryJobMessage.parse(JSON.parse(record.body)) as DeliveryJob;
-  } catch {
-    return undefined;
-  }
-};
-
-/** Handles one record; true when it must be reported as failed (it comes back later). */
-const handle = async (deps: DeliveryHandlerDeps, record: SQSRecord, job: DeliveryJob) => {
+/** Handles one job; `retry` when it must come back (its visibility already pushed out, or ours failed). */
+const handle = async (
+  deps: DeliveryHandlerDeps,
+  record: SQSRecord,
+  job: DeliveryJob,
+): Promise<RecordOutcome> => {
   const attempt = Math.max(1, Number(record.attributes.ApproximateReceiveCount) || 1);
   const ids = { deliveryId: job.deliveryId, type: job.type, customerId: job.customerId, attempt };
   try {
@@ -36,75 +34,51 @@ const handle = async (deps: DeliveryHandlerDeps, record: SQSRecord, job: Deliver
     switch (outcome.kind) {
       case 'delivered':
         logger.debug('webhook delivered', { ...ids, status: outcome.status });
-        return false;
+        return 'done';
       case 'dropped':
         logger.warn('webhook not sent', { ...ids, reason: outcome.reason });
-        return false;
+        return 'done';
       case 'give-up':
         logger.error('webhook given up', { ...ids, reason: outcome.reason });
         await deps.retries.deadLetter(job, outcome.reason);
-        return false;
+        return 'done';
       case 'retry':
         logger.info('webhook will be retried', { ...ids, reason: outcome.reason, in: outcome.delaySeconds });
         await deps.retries.retryAfter(record.receiptHandle, outcome.delaySeconds);
-        return true;
+        return 'retry';
     }
   } catch (err) {
     // Our own failure (the table or queue unreachable): back with the queue's visibility timeout.
     logger.warn('webhook delivery failed here; will be retried', { ...ids, error: err as Error });
-    return true;
+    return 'retry';
   }
 };
 
-export const buildDeliveryHandler =
-  (deps: DeliveryHandlerDeps) =>
-  async (event: SQSEvent): Promise<SQSBatchResponse> => {
-    const byResource = new Map<string, { record: SQSRecord; job: DeliveryJob }[]>();
-    for (const record of event.Records) {
-      const job = parse(record);
-      if (!job) {
-        // A malformed job can never succeed: drop it (logged) instead of poisoning the queue.
-        logger.error('dropping malformed webhook job', { messageId: record.messageId });
-        continue;
-      }
-      const key = `${job.customerId}#${job.data.id}`;
-      byResource.set(key, [...(byResource.get(key) ?? []), { record, job }]);
-    }
-    const failed = await Promise.all(
-      [...byResource.values()].map(async (group) => {
-        const out: string[] = [];
-        for (const { record, job } of group) {
-          if (await handle(deps, record, job)) out.push(record.messageId);
-        }
-        return out;
-      }),
-    );
-    return { batchItemFailures: failed.flat().map((itemIdentifier) => ({ itemIdentifier })) };
-  };
+export const buildDeliveryHandler = (deps: DeliveryHandlerDeps) =>
+  sqsPartialBatch({
+    what: 'webhook job',
+    // A malformed job can never succeed: it is dropped (logged) instead of poisoning the queue.
+    parse: (record) => DeliveryJobMessage.parse(JSON.parse(record.body)) as DeliveryJob,
+    handle: (job, record) => handle(deps, record, job),
+    // One resource's jobs in order, different resources side by side.
+    inOrderBy: (job) => `${job.customerId}#${job.data.id}`,
+  });
 
 const build = () => {
   const cfg = config();
   if (!cfg.webhookQueueUrl) throw new Error('WEBHOOK_QUEUE_URL is required by the delivery handler');
-  const queue = new SqsWebhookQueue(
-    new SQSClient({ region: cfg.awsRegion, maxAttempts: 3 }),
-    cfg.webhookQueueUrl,
-    cfg.webhookDeadLetterQueueUrl,
-  );
   return buildDeliveryHandler({
-    accesskeys: new DynamoAccesskeyStore(createDocumentClient(), cfg.tableName),
+    accesskeys: new DynamoAccesskeyStore(documentClient(), cfg.tableName),
     sender: new HttpWebhookSender(),
     signer: hmacSigner,
     clock: systemClock,
     runtime: cfg.runtime,
     policy: defaultRetryPolicy,
-    retries: queue,
+    retries: new SqsWebhookQueue(sqsClient(), cfg.webhookQueueUrl, cfg.webhookDeadLetterQueueUrl),
   });
 };
 
-let built: ReturnType<typeof buildDeliveryHandler> | undefined;
+const built = oncePerContainer(build);
 
 /** Lambda entry point; clients are built on the first event. */
-export const handler = (event: SQSEvent) => {
-  built ??= build();
-  return built(event);
-};
+export const handler = async (event: SQSEvent) => (await built())(event);

@@ -7,11 +7,12 @@
  * retries, then its dead-letter queue) or the local runtime (bounded retries, then its dead-letter
  * store) sets it aside and goes on behind it.
  */
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { documentClient } from '#adapters/aws/clients/dynamodb.ts';
+import { sqsClient } from '#adapters/aws/clients/sqs.ts';
+import { oncePerContainer } from '#adapters/aws/once-per-container.ts';
 import { cryptoIds } from '#adapters/crypto-ids.ts';
 import { DynamoAccesskeyStore } from '#adapters/dynamodb/accesskey-store.ts';
-import { createDocumentClient } from '#adapters/dynamodb/client.ts';
 import { SqsWebhookQueue } from '#adapters/sqs/webhook-queue.ts';
 import { type CallCounts, callCounts, isEmpty } from '#services/events/call-metrics.ts';
 import { type EnqueueDeps, enqueueDeliveries, type ItemChange } from '#services/events/enqueue-deliveries.ts';
@@ -85,17 +86,14 @@ const build = () => {
   const cfg = config();
   if (!cfg.webhookQueueUrl) throw new Error('WEBHOOK_QUEUE_URL is required by the stream handler');
   return buildStreamHandler({
-    accesskeys: new DynamoAccesskeyStore(createDocumentClient(), cfg.tableName),
+    accesskeys: new DynamoAccesskeyStore(documentClient(), cfg.tableName),
     ids: cryptoIds,
-    sink: new SqsWebhookQueue(new SQSClient({ region: cfg.awsRegion, maxAttempts: 3 }), cfg.webhookQueueUrl),
+    sink: new SqsWebhookQueue(sqsClient(), cfg.webhookQueueUrl),
     publishCalls: publishCallCounts,
   });
 };
 
-let built: ReturnType<typeof buildStreamHandler> | undefined;
+const built = oncePerContainer(build);
 
 /** Lambda entry point; clients are built on the first event. */
-export const handler = (event: DynamoDBStreamEvent) => {
-  built ??= build();
-  return built(event);
-};
+export const handler = async (event: DynamoDBStreamEvent) => (await built())(event);
