@@ -3,9 +3,13 @@
  * event; a failed build is retried on the next one). The simulator key is read from Secrets Manager
  * only by the functions that are given SIMULATOR_SECRET_ARN (dialer, provider-events); with
  * TELEPHONY_PROVIDER=twilio the Twilio credentials come from TWILIO_SECRET_ARN (else from the env).
+ * Both secrets are read again once they are 5 min old; when one has changed the deps are rebuilt
+ * around it (the clients stay), so a rotated key or token is in use within 5 min.
  */
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { createDocumentClient } from '#adapters/dynamodb/client.ts';
+import { documentClient } from '#adapters/aws/clients/dynamodb.ts';
+import { sqsClient } from '#adapters/aws/clients/sqs.ts';
+import { oncePerContainer, oncePerKey } from '#adapters/aws/once-per-container.ts';
+import { secretString } from '#adapters/aws/secrets.ts';
 import { dynamoDeps } from '#adapters/dynamodb/deps.ts';
 import { DynamoEngineStore } from '#adapters/dynamodb/engine-store.ts';
 import { SqsDialQueue } from '#adapters/sqs/dial-queue.ts';
@@ -26,32 +30,27 @@ import {
 } from '#services/engine/engine-deps.ts';
 import { type Config, config } from '#shared/config.ts';
 
-const readSecret = async (cfg: Config, secretId: string) => {
-  const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
-  const client = new SecretsManagerClient({ region: cfg.awsRegion, maxAttempts: 3 });
-  const out = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
-  client.destroy();
-  return out;
-};
+/** The secrets' current SecretStrings, as read (undefined: not configured for this function). */
+export interface EngineSecrets {
+  simulator?: string | undefined;
+  twilio?: string | undefined;
+}
 
-const loadSimulatorSecret = async (cfg: Config): Promise<string | undefined> => {
+/** The simulator's signing key: the secret when SIMULATOR_SECRET_ARN is set, else none (local). */
+const simulatorKey = (cfg: Config, secrets: EngineSecrets): string | undefined => {
   if (!cfg.simulatorSecretArn) return undefined;
-  const out = await readSecret(cfg, cfg.simulatorSecretArn);
-  if (!out.SecretString || out.SecretString.length < 16) {
+  const secret = secrets.simulator;
+  if (!secret || secret.length < 16) {
     throw new Error('The simulator signing key secret is empty or shorter than 16 characters');
   }
-  return out.SecretString;
+  return secret;
 };
 
 /** Twilio credentials: the secret when TWILIO_SECRET_ARN is set (AWS), else the environment (local). */
-const loadTwilioCredentials = async (cfg: Config): Promise<TwilioCredentials> => {
-  const t = cfg.twilio;
-  if (t.secretArn) {
-    const out = await readSecret(cfg, t.secretArn);
-    if (!out.SecretString) throw new Error('The Twilio secret has no SecretString');
-    return credentialsFromSecret(out.SecretString);
-  }
-  return credentialsFromEnv(t);
+const twilioCredentials = (cfg: Config, secrets: EngineSecrets): TwilioCredentials => {
+  if (!cfg.twilio.secretArn) return credentialsFromEnv(cfg.twilio);
+  if (!secrets.twilio) throw new Error('The Twilio secret has no SecretString');
+  return credentialsFromSecret(secrets.twilio);
 };
 
 /** A function without DIAL_QUEUE_URL never enqueues; if it tries, say so instead of failing silently. */
@@ -61,17 +60,17 @@ const noDialQueue: DialQueue = {
   },
 };
 
-export const buildEngineDeps = async (cfg: Config = config()): Promise<EngineDeps> => {
+export const buildEngineDeps = (cfg: Config, secrets: EngineSecrets): EngineDeps => {
   if (!cfg.publicBaseUrl) throw new Error('PUBLIC_BASE_URL is required by the engine');
   const provider = cfg.telephonyProvider ?? 'simulator';
-  const ddb = createDocumentClient();
-  const sqs = new SQSClient({ region: cfg.awsRegion, maxAttempts: 3 });
+  const ddb = documentClient();
+  const sqs = sqsClient();
   const deps = dynamoDeps(ddb, cfg.tableName, { runtime: cfg.runtime });
   const engine = new DynamoEngineStore(ddb, cfg.tableName);
   let telephony: TelephonyProvider;
   if (provider === 'twilio') {
     telephony = buildTwilioProvider({
-      credentials: await loadTwilioCredentials(cfg),
+      credentials: twilioCredentials(cfg, secrets),
       baseUrl: cfg.twilio.apiBaseUrl,
       cps: cfg.twilio.cps,
       ddb,
@@ -81,7 +80,7 @@ export const buildEngineDeps = async (cfg: Config = config()): Promise<EngineDep
     });
   } else {
     telephony = new QueuedSimulatorProvider(sqs, {
-      secret: await loadSimulatorSecret(cfg),
+      secret: simulatorKey(cfg, secrets),
       queueUrl: cfg.simEventsQueueUrl,
       now: () => deps.clock.now(),
     });
@@ -99,18 +98,33 @@ export const buildEngineDeps = async (cfg: Config = config()): Promise<EngineDep
   };
 };
 
-/** Wraps a handler factory: deps are built on the first event and reused while the container lives. */
+/** Readers of the secrets this function is given (none: nothing to read). */
+const secretReaders = oncePerContainer(() => {
+  const cfg = config();
+  const simulator =
+    cfg.telephonyProvider !== 'twilio' && cfg.simulatorSecretArn
+      ? secretString(cfg.simulatorSecretArn)
+      : undefined;
+  const twilio =
+    cfg.telephonyProvider === 'twilio' && cfg.twilio.secretArn
+      ? secretString(cfg.twilio.secretArn)
+      : undefined;
+  return async (): Promise<[string | undefined, string | undefined]> =>
+    Promise.all([simulator?.(), twilio?.()]);
+});
+
+/**
+ * Wraps a handler factory: deps are built on the first event and reused while the container lives,
+ * and built again when a secret they hold has changed.
+ */
 export const withEngineDeps = <E, R>(
   factory: (deps: EngineDeps) => (event: E) => Promise<R>,
 ): ((event: E) => Promise<R>) => {
-  let built: Promise<(event: E) => Promise<R>> | undefined;
+  const handlerFor = oncePerKey(([simulator, twilio]: [string | undefined, string | undefined]) =>
+    factory(buildEngineDeps(config(), { simulator, twilio })),
+  );
   return async (event: E) => {
-    built ??= buildEngineDeps()
-      .then(factory)
-      .catch((err: unknown) => {
-        built = undefined;
-        throw err;
-      });
-    return (await built)(event);
+    const secrets = await (await secretReaders())();
+    return (await handlerFor(secrets))(event);
   };
 };

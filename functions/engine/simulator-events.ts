@@ -3,9 +3,8 @@
  * they were built, to the provider webhook route. A non-2xx answer or network error fails that record
  * only (partial batch failures), so SQS retries it and, after the last attempt, parks it in the DLQ.
  */
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { sqsPartialBatch } from '#adapters/aws/sqs-batch.ts';
 import type { SimulatorEventMessage } from '#adapters/telephony/simulator/queued-simulator-provider.ts';
-import { logger } from '#shared/observability.ts';
 
 type Post = (msg: SimulatorEventMessage) => Promise<{ status: number; body: string }>;
 
@@ -23,29 +22,20 @@ const fetchPost: Post = async (msg) => {
 const alreadyAccepted = (r: { status: number; body: string }) =>
   r.status === 403 && r.body.includes('"REQUEST_REPLAYED"');
 
-export const buildSimulatorEventsHandler =
-  (post: Post = fetchPost) =>
-  async (event: SQSEvent): Promise<SQSBatchResponse> => {
-    const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
-    for (const record of event.Records) {
-      let msg: SimulatorEventMessage;
-      try {
-        msg = JSON.parse(record.body) as SimulatorEventMessage;
-        if (typeof msg.url !== 'string' || typeof msg.body !== 'string') throw new Error('bad shape');
-      } catch {
-        logger.error('dropping malformed simulator event', { messageId: record.messageId });
-        continue;
-      }
-      try {
-        const answer = await post(msg);
-        const ok = (answer.status >= 200 && answer.status < 300) || alreadyAccepted(answer);
-        if (!ok) throw new Error(`webhook answered ${answer.status}`);
-      } catch (err) {
-        logger.warn('simulator event will be retried', { messageId: record.messageId, error: err as Error });
-        batchItemFailures.push({ itemIdentifier: record.messageId });
-      }
-    }
-    return { batchItemFailures };
-  };
+export const buildSimulatorEventsHandler = (post: Post = fetchPost) =>
+  sqsPartialBatch({
+    what: 'simulator event',
+    parse: (record) => {
+      const msg = JSON.parse(record.body) as SimulatorEventMessage;
+      if (typeof msg.url !== 'string' || typeof msg.body !== 'string') throw new Error('bad shape');
+      return msg;
+    },
+    handle: async (msg) => {
+      const answer = await post(msg);
+      const ok = (answer.status >= 200 && answer.status < 300) || alreadyAccepted(answer);
+      if (!ok) throw new Error(`webhook answered ${answer.status}`);
+      return 'done';
+    },
+  });
 
 export const handler = buildSimulatorEventsHandler();
