@@ -2,10 +2,10 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Projects (STYLE.md): unit has no I/O; integration, api and the fault suite share one DynamoDB Local per
- * run. The fault suite (`npm run test:faults`) runs after the others (groupOrder), and its latency cases
- * (a healthy customer beside a bad neighbour, compared with the same customer alone) run last and one at a
- * time, so the ratio they assert measures the neighbour and not the rest of the suite. Both print their
- * figures as one table at the end.
+ * run. The fault suite's latency cases (a healthy customer beside a bad neighbour, compared with the same
+ * customer alone) run after everything else and one at a time (groupOrder), so the ratio they assert
+ * measures the neighbour and not the rest of the suite. The fault suite (`npm run test:faults`) prints its
+ * figures as a table at the end.
  */
 const withDynamo = { globalSetup: ['test/support/global-setup.ts'], setupFiles: ['test/support/env.ts'] };
 const latencyCases = ['test/faults/webhook-neighbours.test.ts', 'test/faults/api-flood.test.ts'];
@@ -29,7 +29,6 @@ export default defineConfig({
           name: 'faults',
           include: ['test/faults/**/*.test.ts'],
           exclude: latencyCases,
-          sequence: { groupOrder: 1 },
           ...faults,
         },
       },
@@ -37,7 +36,7 @@ export default defineConfig({
         test: {
           name: 'faults-latency',
           include: latencyCases,
-          sequence: { groupOrder: 2 },
+          sequence: { groupOrder: 1 },
           fileParallelism: false,
           ...faults,
         },
