@@ -21,7 +21,7 @@ import { createOutdial } from '#services/outdials.ts';
 import { createOutplan } from '#services/outplans.ts';
 import { startApiServer } from '../infra/local/api-server.ts';
 import { LocalEngine } from '../infra/local/engine-runtime.ts';
-import { type DynamoLimits, limitDynamo } from '../test/support/dynamodb-limits.ts';
+import { type DynamoLimits, keyPattern, limitDynamo } from '../test/support/dynamodb-limits.ts';
 import { onDynamoLocal } from './on-dynamo-local.ts';
 
 const TARGETS = Number(process.argv[2] ?? 1000);
@@ -195,11 +195,12 @@ const run = async (endpoint: string, mode: Mode) => {
   });
   await changeCampaignStatus(deps, customerId, campaign.id, 'run');
 
-  // The busiest second of write units on each key pattern, sampled once a second.
+  // The busiest second of units on each key pattern and on each single key, sampled once a second.
   const peaks = new Map<string, number>();
-  let last = new Map(model?.consumed ?? []);
+  const snapshot = () => new Map([...(model?.consumed ?? []), ...(model?.consumedByKey ?? [])]);
+  let last = snapshot();
   const sampler = setInterval(() => {
-    const now = new Map(model?.consumed ?? []);
+    const now = snapshot();
     for (const [k, v] of now) peaks.set(k, Math.max(peaks.get(k) ?? 0, v - (last.get(k) ?? 0)));
     last = now;
   }, 1000);
@@ -277,9 +278,21 @@ const main = () =>
         const writes = [...r.model.consumed]
           .filter(([k]) => k.startsWith('write '))
           .sort((a, b) => b[1] - a[1]);
-        if (mode === 'counting')
-          hottest = writes[0] && [writes[0][0], writes[0][1] / Math.max(1, r.finished)];
-        console.log('  write units by key (total, per attempt, busiest second of 1,000):');
+        // The one partition written most: a single key, not a pattern of many.
+        const hot = [...r.model.consumedByKey]
+          .filter(([k]) => k.startsWith('write '))
+          .sort((a, b) => b[1] - a[1])[0];
+        if (hot) {
+          const perAttempt = hot[1] / Math.max(1, r.finished);
+          if (mode === 'counting') hottest = [hot[0], perAttempt];
+          console.log(
+            `  hottest single key: ${keyPattern(hot[0].slice(6))}: ${perAttempt.toFixed(1)} WCU per attempt, ` +
+              `peak ${(r.peaks.get(hot[0]) ?? 0).toFixed(0)} WCU in one second (limit 1,000)`,
+          );
+        }
+        console.log(
+          '  write units by key pattern, summed over its keys (total, per attempt, busiest second):',
+        );
         for (const [k, v] of writes.slice(0, 6))
           console.log(
             `    ${k.slice(6)}: ${v.toFixed(0)} WCU, ${(v / Math.max(1, r.finished)).toFixed(1)}/attempt, peak ${(r.peaks.get(k) ?? 0).toFixed(0)}/s`,
@@ -295,7 +308,7 @@ const main = () =>
           : `this machine (with the limits ${limits.toFixed(0)}/s, counting only ${counting.toFixed(0)}/s)`
       }${
         hottest
-          ? `; hottest key ${hottest[0].slice(6)} at ${hottest[1].toFixed(1)} WCU per attempt caps a campaign at ${(
+          ? `; the hottest single key, ${keyPattern(hottest[0].slice(6))}, at ${hottest[1].toFixed(1)} WCU per attempt caps a campaign at ${(
               1000 / hottest[1]
             ).toFixed(0)} attempts/s by throughput alone`
           : ''

@@ -294,6 +294,8 @@ export class DynamoLimits {
   readonly refused = new Map<string, number>();
   /** Units admitted, by `read|write where pattern`. */
   readonly consumed = new Map<string, number>();
+  /** Units admitted, by `read|write where key`: one partition each, to find the hot one. */
+  readonly consumedByKey = new Map<string, number>();
   private readonly writeBuckets = new Map<string, Bucket>();
   private readonly readBuckets = new Map<string, Bucket>();
   private readonly txWrites = new Map<string, number>();
@@ -729,6 +731,8 @@ export class DynamoLimits {
       if (bucket) bucket.tokens -= c.units;
       const key = `${kind} ${c.where} ${keyPattern(c.pk)}`;
       this.consumed.set(key, (this.consumed.get(key) ?? 0) + c.units);
+      const exact = `${kind} ${c.where} ${c.pk}`;
+      this.consumedByKey.set(exact, (this.consumedByKey.get(exact) ?? 0) + c.units);
     }
   }
 
