@@ -43,6 +43,12 @@ export interface ApiServerOptions {
    * API_REQUEST_BURST) on the configured table; null: none.
    */
   requestBudget?: RequestBudget | null;
+  /**
+   * Source of the jitter in a held refusal: a number in [0, 1), as Math.random gives. Tests pass a
+   * constant to know the hold exactly (`() => 1` holds until the Retry-After deadline).
+   * @default Math.random: a flood's clients come back spread over the window.
+   */
+  random?: () => number;
   /** Other Lambdas behind the same API, such as the provider webhook route. */
   extraHandlers?: { name: string; pattern: RegExp; handler: ApiHandler }[];
 }
@@ -141,6 +147,19 @@ const configuredBudget = (): RequestBudget => {
   return new DynamoRequestBudget(createDocumentClient(), { tableName: cfg.tableName, policy: cfg.apiBudget });
 };
 
+/** Shortest hold of a refusal: even a client coming back at the very end of its window waits this. */
+export const MIN_REFUSAL_HOLD_MS = 20;
+/** Longest random part of a hold: a client is never held more than a second past this minimum. */
+export const MAX_REFUSAL_JITTER_MS = 1000;
+
+/**
+ * The hold of a refusal with `remainingMs` left before the Retry-After deadline: the minimum plus a
+ * `random` part of what is left (at most a second). Another refusal follows if it comes back too soon,
+ * so a flood's many clients come back spread over the window, not as one burst the moment it ends.
+ */
+export const refusalHoldMs = (remainingMs: number, random: number) =>
+  MIN_REFUSAL_HOLD_MS + random * Math.min(remainingMs, MAX_REFUSAL_JITTER_MS);
+
 /**
  * A customer told to retry after N seconds that comes back sooner is refused again here, before the
  * handler runs, and the refusal is held for a random part of that time (at most a second): a client
@@ -148,7 +167,7 @@ const configuredBudget = (): RequestBudget => {
  * CPU the other customers' requests need. The budget itself stays the handler's; this only remembers
  * its last refusal per credential. Local only: in AWS a held response would bill Lambda time.
  */
-const refusalMemo = (maxEntries = 10_000) => {
+const refusalMemo = (random: () => number, maxEntries = 10_000) => {
   const until = new Map<string, number>();
   return {
     /** Milliseconds to hold this request before refusing it, or undefined: let it through. */
@@ -161,9 +180,7 @@ const refusalMemo = (maxEntries = 10_000) => {
         until.delete(key);
         return undefined;
       }
-      // A random part of what is left (another refusal follows if it comes back too soon): a flood's
-      // many clients come back spread over the window, not as one burst the moment it ends.
-      return 20 + Math.random() * Math.min(ms, 1000);
+      return refusalHoldMs(ms, random());
     },
     note: (event: APIGatewayProxyEventV2, out: APIGatewayProxyStructuredResultV2) => {
       if (out.statusCode !== 429) return;
@@ -227,7 +244,7 @@ export const startApiServer = async (options: ApiServerOptions): Promise<Running
     mounted.push({ name: extra.name, patterns: [extra.pattern], handler: extra.handler });
   }
 
-  const refusals = refusalMemo();
+  const refusals = refusalMemo(options.random ?? Math.random);
   const lanes = credentialLanes(MAX_IN_FLIGHT_PER_CREDENTIAL);
   const server = createServer(async (req, res) => {
     const requestId = randomUUID();

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { cryptoIds } from '#adapters/crypto-ids.ts';
 import { createDocumentClient } from '#adapters/dynamodb/client.ts';
 import { DynamoRequestBudget } from '#adapters/dynamodb/request-budget.ts';
-import { startApiServer } from '../../infra/local/api-server.ts';
+import { MAX_REFUSAL_JITTER_MS, MIN_REFUSAL_HOLD_MS, startApiServer } from '../../infra/local/api-server.ts';
 import { httpClient, testDeps } from '../support/local-api.ts';
 
 const ddb = createDocumentClient(inject('ddbEndpoint'));
@@ -100,17 +100,51 @@ describe('per-customer request budget', () => {
   });
 
   it('a customer coming back before its Retry-After is refused again, the refusal held till then', async () => {
-    const c = await newCustomer();
-    let res = await c.get('/queues');
-    while (res.status !== 429) res = await c.get('/queues');
-    const started = Date.now();
-    const again = await c.get('/queues');
-    expect(again.status).toBe(429);
-    expect(again.body.error.reason).toBe('TOO_MANY_REQUESTS');
-    // Held for most of the Retry-After second (the first refusal came moments ago).
-    expect(Date.now() - started).toBeGreaterThanOrEqual(500);
-    // Another customer is neither refused nor held back by it.
-    expect((await (await newCustomer()).get('/queues')).status).toBe(200);
+    // The hold's jitter fixed at its top, so the hold ends at the Retry-After deadline: a known end, not
+    // a random part of the window.
+    const held = await startApiServer({
+      deps: testDeps(),
+      adminKeyHash: cryptoIds.hash(adminKey),
+      keyCacheSeconds: 0,
+      requestBudget: new DynamoRequestBudget(ddb, { tableName: 'outbound-test', policy }),
+      random: () => 1,
+    });
+    try {
+      const heldBase = `http://127.0.0.1:${held.port}/v1.0`;
+      const customerOf = async () => {
+        const created = await httpClient(heldBase, adminKey).post('/customers', { name: 'held' });
+        return httpClient(heldBase, created.body.accesskey.token);
+      };
+      const c = await customerOf();
+      const other = await customerOf();
+      let sent = Date.now();
+      let first = await fetch(`${heldBase}/queues`, { headers: { authorization: `Bearer ${c.key}` } });
+      while (first.status !== 429) {
+        await first.arrayBuffer();
+        sent = Date.now();
+        first = await fetch(`${heldBase}/queues`, { headers: { authorization: `Bearer ${c.key}` } });
+      }
+      await first.arrayBuffer();
+      const retryAfterMs = Number(first.headers.get('retry-after')) * 1000;
+      const timed = async (reply: Promise<{ status: number; body: any }>) => ({
+        ...(await reply),
+        at: Date.now(),
+      });
+      const [again, others] = await Promise.all([timed(c.get('/queues')), timed(other.get('/queues'))]);
+
+      expect(again.status).toBe(429);
+      expect(again.body.error.reason).toBe('TOO_MANY_REQUESTS');
+      // The first refusal was noted after `sent`, so its deadline (or the longest jitter, if sooner) lies
+      // at least this far past it; the hold lasts till then plus the minimum. Timers and Date.now count
+      // whole milliseconds, hence the 2 ms of rounding.
+      const heldTill = Math.min(retryAfterMs, MAX_REFUSAL_JITTER_MS) + MIN_REFUSAL_HOLD_MS;
+      expect(again.at - sent).toBeGreaterThanOrEqual(heldTill - 2);
+      // Another customer is neither refused nor held: it is served while the first is still held.
+      expect(others.status).toBe(200);
+      expect(others.at).toBeLessThan(again.at);
+    } finally {
+      await held.close();
+    }
   });
 
   it('many requests at once in one container admit no more than the budget', async () => {
