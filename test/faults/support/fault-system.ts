@@ -226,9 +226,11 @@ export const startFaultSystem = async (options: FaultOptions): Promise<FaultSyst
     try {
       await work();
     } catch (err) {
-      const name = (err as Error).name;
-      if (!INJECTED.has(name)) throw err;
-      surfaced.set(name, (surfaced.get(name) ?? 0) + 1);
+      // The sweep settles each attempt on its own and reports those that failed together.
+      const errors = err instanceof AggregateError ? err.errors : [err];
+      const names = errors.map((e) => (e as Error).name);
+      if (names.length === 0 || !names.every((name) => INJECTED.has(name))) throw err;
+      for (const name of names) surfaced.set(name, (surfaced.get(name) ?? 0) + 1);
     }
   };
 
