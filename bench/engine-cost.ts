@@ -8,24 +8,23 @@
  * Usage: npx tsx bench/engine-cost.ts [bigListSize]
  */
 import { performance } from 'node:perf_hooks';
-import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { cryptoIds } from '#adapters/crypto-ids.ts';
 import { createDocumentClient } from '#adapters/dynamodb/client.ts';
 import { dynamoDeps } from '#adapters/dynamodb/deps.ts';
-import { itemKey, listKeys } from '#adapters/dynamodb/keys.ts';
-import { NIL_UUID } from '#domain/ids.ts';
 import { formatTimestamp } from '#domain/time.ts';
-import type { Scheduler } from '#ports/scheduler.ts';
-import { changeCampaignStatus, createCampaign } from '#services/campaigns.ts';
-import type { Deps } from '#services/deps.ts';
-import { createOutdial } from '#services/outdials.ts';
-import { createOutplan } from '#services/outplans.ts';
-import { startApiServer } from '../infra/local/api-server.ts';
 import { LocalEngine } from '../infra/local/engine-runtime.ts';
 import { FakeClock } from '../test/support/clock.ts';
 import { ManualScheduler } from '../test/support/manual-scheduler.ts';
 import { meter } from './dynamo-capacity.ts';
 import { onDynamoLocal } from './on-dynamo-local.ts';
+import {
+  benchList,
+  benchOutplan,
+  runningCampaign,
+  simulatedEngine,
+  zeroDelayEngine,
+} from './simulated-campaign.ts';
 
 const BIG = Number(process.argv[2] ?? 100_000);
 const TABLE = 'outbound-bench-engine';
@@ -47,158 +46,6 @@ const sqsMeter = (engine: LocalEngine) => {
   return m;
 };
 
-/**
- * Every list of the bench calls different people: one person is never rung twice at once, so lists
- * sharing numbers would wait on each other's lines. Counting up keeps the 40 % mix of failing digits.
- */
-let nextNumber = 0;
-
-const bulkTargets = async (
-  ddb: DynamoDBDocumentClient,
-  customerId: string,
-  outdialId: string,
-  n: number,
-  now: string,
-) => {
-  const write = async (from: number, to: number) => {
-    const items = [];
-    for (let i = from; i < to; i++) {
-      const id = cryptoIds.uuid();
-      const target = {
-        id,
-        outdial_id: outdialId,
-        customer_id: customerId,
-        name: `t${i}`,
-        detail: '',
-        data: '',
-        status: 'idle',
-        // Last digit 0..9: 40% of numbers fail (1-4) and are retried once.
-        destination_0: {
-          type: 'tel',
-          target: `+1555${String(1e7 + nextNumber++).slice(-7)}`,
-          target_name: '',
-          name: '',
-          detail: '',
-        },
-        destination_1: null,
-        destination_2: null,
-        destination_3: null,
-        destination_4: null,
-        try_count_0: 0,
-        try_count_1: 0,
-        try_count_2: 0,
-        try_count_3: 0,
-        try_count_4: 0,
-        tm_create: now,
-        tm_update: now,
-      };
-      items.push({
-        PutRequest: {
-          Item: {
-            ...itemKey('outdialtarget', id),
-            ...listKeys('outdialtarget', target),
-            et: 'outdialtarget',
-            ...target,
-          },
-        },
-      });
-    }
-    for (let i = 0; i < items.length; i += 25) {
-      await ddb.send(new BatchWriteCommand({ RequestItems: { [TABLE]: items.slice(i, i + 25) } }));
-    }
-  };
-  const chunk = 2000;
-  const jobs = [];
-  for (let from = 0; from < n; from += chunk) jobs.push([from, Math.min(n, from + chunk)] as const);
-  for (let i = 0; i < jobs.length; i += 4)
-    await Promise.all(jobs.slice(i, i + 4).map(([a, b]) => write(a, b)));
-};
-
-/** One outplan on destination_0 only: `tries` attempts, `tryInterval` ms apart. */
-const benchOutplan = (deps: Deps, customerId: string, tryInterval: number, tries: number) =>
-  createOutplan(deps, customerId, {
-    name: 'bench',
-    detail: '',
-    source: { type: 'tel', target: '+15550000001', target_name: '', name: '', detail: '' },
-    dial_timeout: 30_000,
-    try_interval: tryInterval,
-    max_try_count_0: tries,
-    max_try_count_1: 0,
-    max_try_count_2: 0,
-    max_try_count_3: 0,
-    max_try_count_4: 0,
-  });
-
-/** An outdial of `n` bulk-loaded targets, all created at `createdAt`. */
-const benchList = async (
-  deps: Deps,
-  ddb: DynamoDBDocumentClient,
-  customerId: string,
-  name: string,
-  n: number,
-  createdAt: string,
-) => {
-  const outdial = await createOutdial(deps, customerId, {
-    campaign_id: NIL_UUID,
-    name,
-    detail: '',
-    data: '',
-  });
-  await bulkTargets(ddb, customerId, outdial.id, n, createdAt);
-  return outdial;
-};
-
-/** A call campaign without a queue, set running. */
-const runningCampaign = async (
-  deps: Deps,
-  customerId: string,
-  c: {
-    name: string;
-    outplanId: string;
-    outdialId: string;
-    endHandle: 'stop' | 'continue';
-    maxConcurrentCalls: number;
-  },
-) => {
-  const campaign = await createCampaign(deps, customerId, {
-    name: c.name,
-    detail: '',
-    type: 'call',
-    service_level: 100,
-    end_handle: c.endHandle,
-    actions: [],
-    outplan_id: c.outplanId,
-    outdial_id: c.outdialId,
-    queue_id: NIL_UUID,
-    next_campaign_id: NIL_UUID,
-    max_concurrent_calls: c.maxConcurrentCalls,
-    calling_hours: null,
-  });
-  await changeCampaignStatus(deps, customerId, campaign.id, 'run');
-  return campaign;
-};
-
-/** The engine with the simulator, whose events come back through the API server's webhook route. */
-const simulatedEngine = async (
-  deps: Deps,
-  ddb: DynamoDBDocumentClient,
-  scheduler: Scheduler,
-  sim: { ringMs: number; talkMs: number },
-) => {
-  const engine = await LocalEngine.start({
-    deps,
-    ddb,
-    tableName: TABLE,
-    scheduler,
-    simulatorSecret: 's',
-    publicBaseUrl: '',
-    ...sim,
-  });
-  const api = await startApiServer({ deps, adminKeyHash: undefined, extraHandlers: [engine.webhookMount] });
-  engine.deps.settings.publicBaseUrl = `http://127.0.0.1:${api.port}`;
-  return { engine, api };
-};
-
 const main = () =>
   onDynamoLocal([TABLE, SCRATCH_TABLE], async (endpoint) => {
     const unmetered = createDocumentClient(endpoint);
@@ -209,11 +56,24 @@ const main = () =>
       const scheduler = new ManualScheduler(clock);
       const ddb = createDocumentClient(endpoint);
       const deps = dynamoDeps(ddb, TABLE, { clock, runtime: 'local' });
-      const { engine, api } = await simulatedEngine(deps, ddb, scheduler, { ringMs: 2000, talkMs: 5000 });
+      const { engine, api } = await simulatedEngine({
+        deps,
+        ddb,
+        tableName: TABLE,
+        scheduler,
+        ringMs: 2000,
+        talkMs: 5000,
+      });
       const customerId = cryptoIds.uuid();
-      const outplan = await benchOutplan(deps, customerId, 60_000, 2);
+      // Two tries: the 40 % of numbers that fail are retried once.
+      const outplan = await benchOutplan(deps, customerId, { name: 'bench', tryInterval: 60_000, tries: 2 });
       const t0 = performance.now();
-      const outdial = await benchList(deps, ddb, customerId, 'bench', size, formatTimestamp(clock.now()));
+      const outdial = await benchList(deps, ddb, TABLE, {
+        customerId,
+        name: 'bench',
+        n: size,
+        createdAt: formatTimestamp(clock.now()),
+      });
       const loadSeconds = (performance.now() - t0) / 1000;
       const _campaign = await runningCampaign(deps, customerId, {
         name: 'bench',
@@ -268,9 +128,14 @@ const main = () =>
         publicBaseUrl: 'http://127.0.0.1:9',
       });
       const customerId = cryptoIds.uuid();
-      const outplan = await benchOutplan(deps, customerId, 60_000, 2);
+      const outplan = await benchOutplan(deps, customerId, { name: 'bench', tryInterval: 60_000, tries: 2 });
       for (let i = 0; i < 100; i++) {
-        const outdial = await benchList(deps, ddb, customerId, `b${i}`, 20, formatTimestamp(clock.now()));
+        const outdial = await benchList(deps, ddb, TABLE, {
+          customerId,
+          name: `b${i}`,
+          n: 20,
+          createdAt: formatTimestamp(clock.now()),
+        });
         await runningCampaign(deps, customerId, {
           name: `b${i}`,
           outplanId: outplan.id,
@@ -302,13 +167,16 @@ const main = () =>
     {
       const ddb = createDocumentClient(endpoint);
       const deps = dynamoDeps(ddb, TABLE, { runtime: 'local' });
-      const pending: Promise<void>[] = [];
-      const immediate: Scheduler = { after: (_ms, task) => void pending.push(Promise.resolve().then(task)) };
-      const { engine, api } = await simulatedEngine(deps, ddb, immediate, { ringMs: 0, talkMs: 0 });
+      const { engine, api, pending } = await zeroDelayEngine({ deps, ddb, tableName: TABLE });
       const customerId = cryptoIds.uuid();
-      const outplan = await benchOutplan(deps, customerId, 0, 1);
+      const outplan = await benchOutplan(deps, customerId, { name: 'bench', tryInterval: 0, tries: 1 });
       const n = 2000;
-      const outdial = await benchList(deps, ddb, customerId, 'speed', n, formatTimestamp(Date.now() - 1000));
+      const outdial = await benchList(deps, ddb, TABLE, {
+        customerId,
+        name: 'speed',
+        n,
+        createdAt: formatTimestamp(Date.now() - 1000),
+      });
       const c = await runningCampaign(deps, customerId, {
         name: 'speed',
         outplanId: outplan.id,

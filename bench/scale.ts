@@ -7,22 +7,14 @@
  * Usage: npm run bench:scale -- [targets=1000] [dialers=4] [maxConcurrentCalls=500]
  */
 import { performance } from 'node:perf_hooks';
-import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { cryptoIds } from '#adapters/crypto-ids.ts';
 import { createDocumentClient } from '#adapters/dynamodb/client.ts';
 import { dynamoDeps } from '#adapters/dynamodb/deps.ts';
-import { itemKey, listKeys } from '#adapters/dynamodb/keys.ts';
-import { NIL_UUID } from '#domain/ids.ts';
 import { formatTimestamp } from '#domain/time.ts';
-import type { Scheduler } from '#ports/scheduler.ts';
 import type { WebhookRequest } from '#ports/telephony.ts';
-import { changeCampaignStatus, createCampaign } from '#services/campaigns.ts';
-import { createOutdial } from '#services/outdials.ts';
-import { createOutplan } from '#services/outplans.ts';
-import { startApiServer } from '../infra/local/api-server.ts';
-import { LocalEngine } from '../infra/local/engine-runtime.ts';
 import { type DynamoLimits, keyPattern, limitDynamo } from '../test/support/dynamodb-limits.ts';
 import { onDynamoLocal } from './on-dynamo-local.ts';
+import { benchList, benchOutplan, runningCampaign, zeroDelayEngine } from './simulated-campaign.ts';
 
 const TARGETS = Number(process.argv[2] ?? 1000);
 /** Dialer instances polling the dial queue at once, as Lambda runs several. */
@@ -31,65 +23,6 @@ const MAX_CONCURRENT_CALLS = Number(process.argv[4] ?? 500);
 /** A run that has not ended by then is reported as it stands. */
 const RUN_LIMIT_MS = 180_000;
 const TABLE = 'outbound-bench-scale';
-
-let nextNumber = 0;
-
-/** Targets written straight to the table (past the model: loading is not what is measured). */
-const loadTargets = async (
-  ddb: DynamoDBDocumentClient,
-  customerId: string,
-  outdialId: string,
-  now: string,
-) => {
-  const items = [];
-  for (let i = 0; i < TARGETS; i++) {
-    const id = cryptoIds.uuid();
-    const target = {
-      id,
-      outdial_id: outdialId,
-      customer_id: customerId,
-      name: `t${i}`,
-      detail: '',
-      data: '',
-      status: 'idle',
-      // Every list calls different people, so no two attempts wait on one number's line.
-      destination_0: {
-        type: 'tel',
-        target: `+1555${String(1e7 + nextNumber++).slice(-7)}`,
-        target_name: '',
-        name: '',
-        detail: '',
-      },
-      destination_1: null,
-      destination_2: null,
-      destination_3: null,
-      destination_4: null,
-      try_count_0: 0,
-      try_count_1: 0,
-      try_count_2: 0,
-      try_count_3: 0,
-      try_count_4: 0,
-      tm_create: now,
-      tm_update: now,
-    };
-    items.push({
-      PutRequest: {
-        Item: {
-          ...itemKey('outdialtarget', id),
-          ...listKeys('outdialtarget', target),
-          et: 'outdialtarget',
-          ...target,
-        },
-      },
-    });
-  }
-  const batches = [];
-  for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
-  for (let i = 0; i < batches.length; i += 8)
-    await Promise.all(
-      batches.slice(i, i + 8).map((b) => ddb.send(new BatchWriteCommand({ RequestItems: { [TABLE]: b } }))),
-    );
-};
 
 /** One campaign of TARGETS targets, each dialled once; returns what it achieved and what failed. */
 type Mode = 'bare' | 'counting' | 'limits';
@@ -106,8 +39,6 @@ const run = async (endpoint: string, mode: Mode) => {
             : { endpoint, writeUnitsPerSecond: Infinity, readUnitsPerSecond: Infinity, conflicts: false },
         );
   const deps = dynamoDeps(ddb, TABLE, { runtime: 'local' });
-  const pending: Promise<void>[] = [];
-  const immediate: Scheduler = { after: (_ms, task) => void pending.push(Promise.resolve().then(task)) };
   const callbacks = new Map<string, number>();
   const count = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
   const deliver = async (req: WebhookRequest) => {
@@ -115,19 +46,7 @@ const run = async (endpoint: string, mode: Mode) => {
     await res.arrayBuffer();
     count(callbacks, `callback ${res.status}`);
   };
-  const engine = await LocalEngine.start({
-    deps,
-    ddb,
-    tableName: TABLE,
-    scheduler: immediate,
-    simulatorSecret: 's',
-    publicBaseUrl: '',
-    ringMs: 0,
-    talkMs: 0,
-    deliver,
-  });
-  const api = await startApiServer({ deps, adminKeyHash: undefined, extraHandlers: [engine.webhookMount] });
-  engine.deps.settings.publicBaseUrl = `http://127.0.0.1:${api.port}`;
+  const { engine, api, pending } = await zeroDelayEngine({ deps, ddb, tableName: TABLE, deliver });
   engine.deps.settings.maxNewCallsPerTick = MAX_CONCURRENT_CALLS;
 
   // Every failure of an engine store step, by step and error: what a throttle or conflict cost.
@@ -155,45 +74,21 @@ const run = async (endpoint: string, mode: Mode) => {
   }
 
   const customerId = cryptoIds.uuid();
-  const outplan = await createOutplan(deps, customerId, {
-    name: 'scale',
-    detail: '',
-    source: { type: 'tel', target: '+15550000001', target_name: '', name: '', detail: '' },
-    dial_timeout: 30_000,
-    try_interval: 0,
-    max_try_count_0: 1,
-    max_try_count_1: 0,
-    max_try_count_2: 0,
-    max_try_count_3: 0,
-    max_try_count_4: 0,
-  });
-  const outdial = await createOutdial(deps, customerId, {
-    campaign_id: NIL_UUID,
-    name: 'scale',
-    detail: '',
-    data: '',
-  });
-  await loadTargets(
-    createDocumentClient(endpoint),
+  const outplan = await benchOutplan(deps, customerId, { name: 'scale', tryInterval: 0, tries: 1 });
+  // Targets written past the model: loading is not what is measured.
+  const outdial = await benchList(deps, createDocumentClient(endpoint), TABLE, {
     customerId,
-    outdial.id,
-    formatTimestamp(Date.now() - 1000),
-  );
-  const campaign = await createCampaign(deps, customerId, {
     name: 'scale',
-    detail: '',
-    type: 'call',
-    service_level: 100,
-    end_handle: 'stop',
-    actions: [],
-    outplan_id: outplan.id,
-    outdial_id: outdial.id,
-    queue_id: NIL_UUID,
-    next_campaign_id: NIL_UUID,
-    max_concurrent_calls: MAX_CONCURRENT_CALLS,
-    calling_hours: null,
+    n: TARGETS,
+    createdAt: formatTimestamp(Date.now() - 1000),
   });
-  await changeCampaignStatus(deps, customerId, campaign.id, 'run');
+  const campaign = await runningCampaign(deps, customerId, {
+    name: 'scale',
+    outplanId: outplan.id,
+    outdialId: outdial.id,
+    endHandle: 'stop',
+    maxConcurrentCalls: MAX_CONCURRENT_CALLS,
+  });
 
   // The busiest second of units on each key pattern and on each single key, sampled once a second.
   const peaks = new Map<string, number>();
