@@ -1,7 +1,12 @@
-/** Turns a family of routes into a Lambda handler; deps and config are built on the first event. */
+/**
+ * Turns a family of routes into a Lambda handler; deps and config are built on the first event, and
+ * again when the operator key (read again every 5 min) has been rotated.
+ */
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { documentClient } from '#adapters/aws/clients/dynamodb.ts';
+import { oncePerContainer, oncePerKey } from '#adapters/aws/once-per-container.ts';
+import { secretString } from '#adapters/aws/secrets.ts';
 import { cryptoIds } from '#adapters/crypto-ids.ts';
-import { createDocumentClient } from '#adapters/dynamodb/client.ts';
 import { dynamoDeps } from '#adapters/dynamodb/deps.ts';
 import { DynamoRequestBudget } from '#adapters/dynamodb/request-budget.ts';
 import { type ApiHandler, buildApiHandler, createKeyCache } from '#http/api-handler.ts';
@@ -16,27 +21,29 @@ export interface RouteHooks {
   keysChanged(): void;
 }
 
+/** The operator key's secret, read again once 5 min old (none configured: undefined). */
+const adminKeySecret = oncePerContainer(() => {
+  const arn = config().adminKeySecretArn;
+  return arn ? secretString(arn) : undefined;
+});
+
 /**
  * The operator key: in AWS from Secrets Manager (never a plain-text env var), locally from
  * OUTBOUND_ADMIN_KEY. The SDK client is imported only when a secret is configured, so the families
  * that never see the operator key do not load it at cold start.
  */
 const loadAdminKey = async (cfg: Config): Promise<string | undefined> => {
-  if (!cfg.adminKeySecretArn) return cfg.adminKey;
-  const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
-  const client = new SecretsManagerClient({ region: cfg.awsRegion, maxAttempts: 3 });
-  const out = await client.send(new GetSecretValueCommand({ SecretId: cfg.adminKeySecretArn }));
-  client.destroy();
-  if (!out.SecretString || out.SecretString.length < 16) {
+  const secret = await adminKeySecret();
+  if (!secret) return cfg.adminKey;
+  const key = await secret();
+  if (!key || key.length < 16) {
     throw new Error('The operator key secret is empty or shorter than 16 characters');
   }
-  return out.SecretString;
+  return key;
 };
 
-const build = async (factory: RouteFactory): Promise<ApiHandler> => {
-  const cfg = config();
-  const adminKey = await loadAdminKey(cfg);
-  const ddb = createDocumentClient();
+const build = (factory: RouteFactory, cfg: Config, adminKey: string | undefined): ApiHandler => {
+  const ddb = documentClient();
   const deps = dynamoDeps(ddb, cfg.tableName, { runtime: cfg.runtime });
   const keyCache = createKeyCache(cfg.accesskeyCacheSeconds);
   return buildApiHandler(deps, factory(deps, { keysChanged: keyCache.clear }), {
@@ -47,13 +54,9 @@ const build = async (factory: RouteFactory): Promise<ApiHandler> => {
 };
 
 export const lambdaHandler = (factory: RouteFactory): ApiHandler => {
-  let built: Promise<ApiHandler> | undefined;
-  return async (event: APIGatewayProxyEventV2, context: Context) => {
-    // One build per container; a failed build (say, Secrets Manager unreachable) is retried next event.
-    built ??= build(factory).catch((err: unknown) => {
-      built = undefined;
-      throw err;
-    });
-    return (await built)(event, context);
-  };
+  // One build per container, and a new one when the operator key has been rotated; a failed build
+  // (say, Secrets Manager unreachable) is retried on the next event.
+  const handlerFor = oncePerKey((adminKey: string | undefined) => build(factory, config(), adminKey));
+  return async (event: APIGatewayProxyEventV2, context: Context) =>
+    (await handlerFor(await loadAdminKey(config())))(event, context);
 };
