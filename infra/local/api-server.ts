@@ -197,11 +197,11 @@ const refusalMemo = (random: () => number, maxEntries = 10_000) => {
  * Requests one credential may have in the handler at once; the rest wait their turn, in order. One
  * process serves every customer locally (in AWS each request has its own Lambda instance), so without
  * this a customer sending many requests at once would have as many in progress, each taking its share
- * of the CPU and of DynamoDB Local, ahead of another customer's one request. Two, not more: with four,
- * a flooding customer's admitted requests pushed another customer's p99 past twice its figure alone
- * on a 2-core machine (the api-flood fault case); two is still more than a well-behaved client sends.
+ * of the CPU and of DynamoDB Local, ahead of another customer's one request. One: with two (or four),
+ * a flooding customer's admitted requests pushed another customer's p99 past twice its figure alone on
+ * a 2-core machine (the api-flood fault case); one still serves a customer's full budget of 50 a second.
  */
-const MAX_IN_FLIGHT_PER_CREDENTIAL = 2;
+const MAX_IN_FLIGHT_PER_CREDENTIAL = 1;
 
 const credentialLanes = (limit: number) => {
   const lanes = new Map<string, { active: number; waiting: (() => void)[] }>();
