@@ -44,7 +44,13 @@ const main = () =>
     const ddb = createDocumentClient(endpoint);
     const deps = dynamoDeps(ddb, TABLE, { runtime: 'local' });
     const adminKey = cryptoIds.token();
-    const api = await startApiServer({ deps, adminKeyHash: cryptoIds.hash(adminKey), keyCacheSeconds: 10 });
+    // Latency, not fair share, is measured: no request budget (2,000 creates run faster than 50 a second).
+    const api = await startApiServer({
+      deps,
+      adminKeyHash: cryptoIds.hash(adminKey),
+      keyCacheSeconds: 10,
+      requestBudget: null,
+    });
     const { accesskey } = await createCustomer(deps, { name: 'bench', detail: '', webhook_uri: '' });
     const base = `http://127.0.0.1:${api.port}/v1.0`;
     const headers = { authorization: `Bearer ${accesskey.token}`, 'content-type': 'application/json' };

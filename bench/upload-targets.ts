@@ -43,6 +43,10 @@ const main = () =>
       deps,
       adminKeyHash: cryptoIds.hash(cryptoIds.token()),
       keyCacheSeconds: 10,
+      // The store's own throughput is measured: no request budget, and CONCURRENCY requests in the
+      // handler at once (the local server otherwise runs one request per credential at a time).
+      requestBudget: null,
+      maxInFlightPerCredential: CONCURRENCY,
     });
     const { accesskey } = await createCustomer(deps, { name: 'bench', detail: '', webhook_uri: '' });
     const base = `http://127.0.0.1:${api.port}/v1.0`;

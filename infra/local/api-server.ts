@@ -49,6 +49,12 @@ export interface ApiServerOptions {
    * @default Math.random: a flood's clients come back spread over the window.
    */
   random?: () => number;
+  /**
+   * Requests one credential may have in the handler at once (see MAX_IN_FLIGHT_PER_CREDENTIAL). Benches
+   * that measure the store's own throughput with several requests of one customer at a time raise it.
+   * @default MAX_IN_FLIGHT_PER_CREDENTIAL
+   */
+  maxInFlightPerCredential?: number;
   /** Other Lambdas behind the same API, such as the provider webhook route. */
   extraHandlers?: { name: string; pattern: RegExp; handler: ApiHandler }[];
 }
@@ -247,7 +253,7 @@ export const startApiServer = async (options: ApiServerOptions): Promise<Running
   }
 
   const refusals = refusalMemo(options.random ?? Math.random);
-  const lanes = credentialLanes(MAX_IN_FLIGHT_PER_CREDENTIAL);
+  const lanes = credentialLanes(options.maxInFlightPerCredential ?? MAX_IN_FLIGHT_PER_CREDENTIAL);
   const server = createServer(async (req, res) => {
     const requestId = randomUUID();
     try {
