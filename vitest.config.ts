@@ -20,9 +20,6 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 90_000,
-    // Two files at a time even on 2 cores (the default is one fewer than the cores): most of a file's
-    // time is spent waiting on DynamoDB Local and HTTP, and the timing-sensitive cases run alone first.
-    maxWorkers: 2,
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], ...afterLatency } },
       {
