@@ -38,6 +38,18 @@ const unitsOf = (c: Capacity | undefined): Units => {
   return { table: c?.Table?.CapacityUnits ?? Math.max(0, total - onIndexes), indexes };
 };
 
+/** `campaigncall`, `line`, … from an item's pk; the sk tells a campaigncall's side items apart. */
+const kindOf = (key: Record<string, unknown> | undefined) => {
+  if (!key?.pk) return undefined;
+  const kind = String(key.pk).split('#')[0];
+  return key.sk && key.sk !== kind ? `${kind}/${String(key.sk).split('#')[0]}` : kind;
+};
+
+const transactKey = (item: TransactItem) => {
+  const spec = Object.values(item).find(Boolean) as Record<string, any>;
+  return (spec.Key ?? { pk: spec.Item?.pk, sk: spec.Item?.sk }) as Record<string, unknown>;
+};
+
 type TransactItem = Record<'Put' | 'Update' | 'Delete' | 'ConditionCheck', Record<string, any> | undefined>;
 
 /**
@@ -95,9 +107,12 @@ export const meter = (ddb: DynamoDBDocumentClient, raw: DynamoDBDocumentClient, 
     requests: 0,
     byCommand: new Map<string, number>(),
     byIndex: new Map<string, number>(),
+    /** Write units by the kind of item written (the pk's first segment), with its index copies. */
+    byKind: new Map<string, number>(),
   };
-  const add = (command: string, isRead: boolean, u: Units) => {
+  const add = (command: string, isRead: boolean, u: Units, kind?: string) => {
     const total = u.table + Object.values(u.indexes).reduce((a, b) => a + b, 0);
+    if (!isRead && kind) m.byKind.set(`write ${kind}`, (m.byKind.get(`write ${kind}`) ?? 0) + total);
     if (isRead) m.read += total;
     else m.write += total;
     m.byCommand.set(command, (m.byCommand.get(command) ?? 0) + total);
@@ -115,26 +130,33 @@ export const meter = (ddb: DynamoDBDocumentClient, raw: DynamoDBDocumentClient, 
       input.ReturnConsumedCapacity = 'INDEXES';
       if (command === 'TransactWriteItemsCommand') {
         const items = input.TransactItems as TransactItem[];
-        const billed: Units[] = [];
+        const billed: { units: Units; kind: string }[] = [];
         const done = replays.then(async () => {
-          for (const item of items) billed.push(await replayItem(raw, scratch, item));
+          for (const item of items)
+            billed.push({ units: await replayItem(raw, scratch, item), kind: kindOf(transactKey(item)) });
         });
         replays = done.catch(() => {});
         await done;
         const out = await next(args);
-        for (const u of billed) {
-          add(command, false, {
-            table: 2 * u.table,
-            indexes: Object.fromEntries(Object.entries(u.indexes).map(([k, v]) => [k, 2 * v])),
-          });
+        for (const { units: u, kind } of billed) {
+          add(
+            command,
+            false,
+            {
+              table: 2 * u.table,
+              indexes: Object.fromEntries(Object.entries(u.indexes).map(([k, v]) => [k, 2 * v])),
+            },
+            kind,
+          );
         }
         m.requests++;
         return out;
       }
       const out = await next(args);
       const caps = (out.output as { ConsumedCapacity?: Capacity | Capacity[] }).ConsumedCapacity;
+      const kind = kindOf((input.Key ?? input.Item) as Record<string, unknown> | undefined);
       for (const c of Array.isArray(caps) ? caps : caps ? [caps] : [])
-        add(command, READS.has(command), unitsOf(c));
+        add(command, READS.has(command), unitsOf(c), kind);
       m.requests++;
       return out;
     },

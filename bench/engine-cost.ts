@@ -107,7 +107,7 @@ const main = () =>
       );
       if (process.env.BENCH_DETAIL)
         console.log(
-          Object.fromEntries([...dynamoUnits.byCommand, ...dynamoUnits.byIndex].map(([k, v]) => [k, per(v)])),
+          Object.fromEntries([...dynamoUnits.byCommand, ...dynamoUnits.byIndex, ...dynamoUnits.byKind].map(([k, v]) => [k, per(v)])),
         );
       await api.close();
       await engine.stop();
