@@ -98,14 +98,28 @@ export interface PacingInput {
   maxConcurrentCalls: number;
 }
 
+/** Which open attempts a campaign's pacing counts, and how many of them it allows at once. */
+export interface PacingBound {
+  /** `dialing`: ringing attempts (with a queue); `inflight`: every open attempt (without one). */
+  counter: 'dialing' | 'inflight';
+  bound: number;
+}
+
 /**
- * §5.3, exactly as VoIPBIN computes it: with a queue, dial while floor(A × SL / 100) > D; without one,
- * while open attempts are under the campaign's concurrency cap. Returns how many calls may start now.
+ * The pacing rule, exactly as VoIPBIN computes it (see docs/behaviour.md, Pacing): with a queue, dial
+ * while floor(available agents × service level / 100) exceeds the attempts ringing; without one, while
+ * open attempts are under the campaign's concurrency cap. The bound is checked again inside every
+ * claim, so overlapping ticks can never pass it together.
  */
+export const pacingBound = (p: Omit<PacingInput, 'dialing' | 'inFlight'>): PacingBound =>
+  p.hasQueue
+    ? { counter: 'dialing', bound: Math.floor((p.availableAgents * p.serviceLevel) / 100) }
+    : { counter: 'inflight', bound: p.maxConcurrentCalls };
+
+/** How many calls may start now under the pacing rule. */
 export const callsAllowed = (p: PacingInput): number => {
-  if (!p.hasQueue) return Math.max(0, p.maxConcurrentCalls - p.inFlight);
-  const capacity = Math.floor((p.availableAgents * p.serviceLevel) / 100);
-  return Math.max(0, capacity - p.dialing);
+  const { counter, bound } = pacingBound(p);
+  return Math.max(0, bound - (counter === 'dialing' ? p.dialing : p.inFlight));
 };
 
 /** §4.4: only a normal hangup after answer is a success. */

@@ -25,6 +25,8 @@ export interface CampaignStore {
   /** run|stopping → stop when nothing is in flight, else run → stopping. */
   /** run → stop when nothing is in flight, else → stopping; `force` also has the engine end the calls. */
   stop(current: Campaign, now: string, options?: { force: boolean }): Promise<Campaign>;
+  /** The campaign's runtime counters added up over its shards (absent counters are absent). */
+  runtimeTotals(campaignId: string): Promise<Record<string, number>>;
   /** Checks one reference the way create does, without changing anything. */
   checkReference(customerId: string, field: ReferenceField, id: string, campaignId: string): Promise<void>;
 }

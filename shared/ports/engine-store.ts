@@ -5,12 +5,18 @@ import type { DestinationChoice, HangupReason } from '#domain/dialing.ts';
 import type { OutdialTarget, TargetStatus } from '#domain/outdial.ts';
 import type { Outplan } from '#domain/outplan.ts';
 import type { Queue } from '#domain/queue.ts';
+import type { RuntimeShard } from '#domain/runtime-shards.ts';
 
 export interface EngineCampaign extends Campaign {
-  /** Open attempts (dialing + progressing), kept in the same transactions that open and close them. */
+  /**
+   * Open attempts (dialing + progressing), summed over the runtime shards, which the transactions that
+   * open and close attempts keep. Read with the lease; absent on a campaign read alone.
+   */
   _inflight?: number;
-  /** Attempts still ringing (dialing). */
+  /** Attempts still ringing (dialing), summed over the shards likewise. */
   _dialing?: number;
+  /** The runtime shards as read with the lease. */
+  _runtime?: RuntimeShard[];
   /** Set by a forced stop: the tick ends every open attempt instead of waiting for it. */
   _force_stop?: boolean;
   /** The outplan's `_dial_info_at` whose exhausted targets this campaign has reviewed. */
@@ -37,6 +43,8 @@ export interface EngineCampaigncall extends Campaigncall {
   _cancel_at?: string;
   /** When the sweeper last sent this attempt's dial job again, its first having gone missing. */
   _job_resent_at?: string;
+  /** The runtime shard of its campaign that counts this attempt. */
+  _shard?: number;
 }
 
 /**
@@ -45,10 +53,11 @@ export interface EngineCampaigncall extends Campaigncall {
  */
 export type ClaimResult = 'claimed' | 'target-taken' | 'campaign-refused' | 'line-busy';
 
-/** The pacing bound checked inside the claim: the counter must stay below `below`. */
+/** The pacing bound checked inside the claim: the shard's counter must stay below its share, `below`. */
 export interface ClaimLimit {
   counter: '_inflight' | '_dialing';
   below: number;
+  shard: number;
 }
 
 export interface Finish {
@@ -73,6 +82,13 @@ export interface EngineStore {
     leaseMs: number,
   ): Promise<EngineCampaign | undefined>;
   releaseLease(campaignId: string, owner: string): Promise<void>;
+  /** The campaign with its runtime shards as they are now and their totals (`_inflight`, `_dialing`). */
+  withRuntime(campaign: EngineCampaign): Promise<EngineCampaign>;
+  /**
+   * Creates the runtime shards missing from a leased campaign (one started before shards existed, or a
+   * write lost halfway), with the campaign's status.
+   */
+  restoreRuntime(campaign: EngineCampaign): Promise<void>;
   getCampaign(id: string): Promise<EngineCampaign | undefined>;
   getOutplan(id: string): Promise<Outplan | undefined>;
   getQueue(id: string): Promise<Queue | undefined>;

@@ -132,9 +132,11 @@ export const changeCampaignStatus = async (
   return show((await deps.campaigns.stop(current, now(deps), { force: options.force === true })) as never);
 };
 
-/** The campaign's running totals (Outbound's addition), kept by the engine on the campaign item. */
-export const getCampaignStats = async (deps: Deps, customerId: string, id: string) =>
-  statsOf(await loadOwned(deps, 'campaign', customerId, id));
+/** The campaign's running totals (Outbound's addition), kept by the engine on its runtime shards. */
+export const getCampaignStats = async (deps: Deps, customerId: string, id: string) => {
+  const campaign = await loadOwned(deps, 'campaign', customerId, id);
+  return statsOf({ id: campaign.id, ...(await deps.campaigns.runtimeTotals(campaign.id)) });
+};
 
 /** Only a stopped campaign can be deleted (409 CAMPAIGN_NOT_STOPPED); it releases what it used. */
 export const deleteCampaign = async (deps: Deps, customerId: string, id: string) => {

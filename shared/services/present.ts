@@ -1,3 +1,4 @@
+import { NIL_UUID } from '#domain/ids.ts';
 import type { StoredItem } from '#ports/resource-store.ts';
 
 /**
@@ -103,7 +104,9 @@ export const present =
   <T>(kind: PresentedKind) =>
   (item: StoredItem): T & { id: string; tm_create: string } => {
     const out: Record<string, unknown> = {};
-    for (const f of fields[kind]) out[f] = ADDRESS_FIELDS.has(f) ? address(item[f]) : (item[f] ?? null);
+    // An id left out of a stored item is the nil id (attempts store only the ids they have).
+    for (const f of fields[kind])
+      out[f] = ADDRESS_FIELDS.has(f) ? address(item[f]) : (item[f] ?? (f.endsWith('_id') ? NIL_UUID : null));
     out.tm_create = item.tm_create;
     out.tm_update = item.tm_update ?? null;
     out.tm_delete = item.tm_delete ?? null;

@@ -2,9 +2,9 @@
  * At-least-once delivery and overlapping work: a dial job delivered twice (or to two dialers at once)
  * places one call; ticks that overlap never claim a target twice nor start more than the cap allows.
  */
-import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { lineKey } from '#adapters/dynamodb/keys.ts';
+import { itemKey, lineKey, openAttemptKeys } from '#adapters/dynamodb/keys.ts';
 import type { EngineCampaign } from '#ports/engine-store.ts';
 import { placeCall, RetryLater } from '#services/engine/place-call.ts';
 import { countPlacements, engineSteps, expectEngineInvariants, phone } from '../support/engine-steps.ts';
@@ -163,7 +163,7 @@ describe('overlapping ticks', () => {
     const h = await steps.given.campaign({ targets: answering(12), maxConcurrentCalls: 50 });
     // Every tick gets the campaign as if the lease had lapsed mid-tick: only the claim itself guards.
     const store = sys.engine.deps.engine;
-    store.acquireLease = async (id) => (await store.getCampaign(id)) as EngineCampaign;
+    store.acquireLease = async (id) => store.withRuntime((await store.getCampaign(id)) as EngineCampaign);
     const claim = store.claim.bind(store);
     const refused: string[] = [];
     store.claim = async (...args) => {
@@ -185,7 +185,7 @@ describe('overlapping ticks', () => {
     const h = await steps.given.campaign({ targets: answering(20), maxConcurrentCalls: 5 });
     const store = sys.engine.deps.engine;
     // As if every tick's lease had lapsed: the bound inside the claim transaction is all that guards.
-    store.acquireLease = async (id) => (await store.getCampaign(id)) as EngineCampaign;
+    store.acquireLease = async (id) => store.withRuntime((await store.getCampaign(id)) as EngineCampaign);
 
     await Promise.all([sys.engine.tick(), sys.engine.tick(), sys.engine.tick(), sys.engine.tick()]);
 
@@ -284,11 +284,23 @@ describe('one person, several targets', () => {
     const older = await steps.given.campaign({ targets: [person], outplan: { try_interval: 1_000 } });
     await steps.when.theTickRuns();
     const [first] = await steps.read.calls(older.id);
-    // As an attempt opened by the previous version: it holds no line.
+    // As an attempt opened by a version before lines: it holds no line, and the attempt itself is
+    // listed among its campaign's open ones.
     await sys.ddb.send(
       new DeleteCommand({
         TableName: sys.tableName,
         Key: lineKey(sys.customer.customerId, first.destination),
+      }),
+    );
+    await sys.ddb.send(
+      new UpdateCommand({
+        TableName: sys.tableName,
+        Key: itemKey('campaigncall', first.id),
+        UpdateExpression: 'SET gsi4pk = :pk, gsi4sk = :sk',
+        ExpressionAttributeValues: {
+          ':pk': openAttemptKeys(older.id, first.tm_create, first.id).gsi4pk,
+          ':sk': openAttemptKeys(older.id, first.tm_create, first.id).gsi4sk,
+        },
       }),
     );
     const newer = await steps.given.campaign({ targets: [person], outplan: { try_interval: 1_000 } });

@@ -4,10 +4,14 @@
  * the §6.4 error envelope check.
  */
 import { randomUUID } from 'node:crypto';
-import { expect } from 'vitest';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { expect, inject } from 'vitest';
+import { createDocumentClient } from '#adapters/dynamodb/client.ts';
+import { RUNTIME_SHARDS, runtimeShardKey } from '#adapters/dynamodb/keys.ts';
 import { NIL_UUID } from '#domain/ids.ts';
 import { formatTimestamp } from '#domain/time.ts';
 import { aCampaign, anOutdial, anOutplan, aQueue } from './factories/bodies.ts';
+import { TEST_TABLE } from './global-setup.ts';
 import type { Client, Reply, TestApi } from './local-api.ts';
 
 export { NIL_UUID };
@@ -60,9 +64,22 @@ export const aRunningCampaignOf = async (c: Customer, overrides: Record<string, 
   return res.body;
 };
 
-/** What the engine does while attempts are in flight: keeps the campaign's internal counter. */
-export const setInflight = (api: TestApi, c: Customer, campaignId: string, inflight: number) =>
-  api.deps.resources.update('campaign', campaignId, { customerId: c.customerId }, { _inflight: inflight });
+/**
+ * What the engine does while attempts are in flight: keeps the in-flight counter of the campaign's
+ * runtime shards. The count is put on the last shard, so the API must add up every shard to see it.
+ */
+export const setInflight = async (_api: TestApi, _c: Customer, campaignId: string, inflight: number) => {
+  const ddb = createDocumentClient(inject('ddbEndpoint'));
+  await ddb.send(
+    new UpdateCommand({
+      TableName: TEST_TABLE,
+      Key: runtimeShardKey(campaignId, RUNTIME_SHARDS - 1),
+      UpdateExpression: 'SET #inflight = :n',
+      ExpressionAttributeNames: { '#inflight': '_inflight' },
+      ExpressionAttributeValues: { ':n': inflight },
+    }),
+  );
+};
 
 /** Asserts the §6.4 envelope; `field` must be named in the details when given. */
 export const expectError = (res: Reply, http: number, reason: string, field?: string) => {

@@ -73,8 +73,8 @@ export const engineSteps = (sys: TestSystem) => {
     status: async (id: string): Promise<string> => (await read.campaign(id)).status,
     /** The engine's counters of a campaign, as the store keeps them. */
     counters: async (id: string) => {
-      const item = await sys.engine.deps.engine.getCampaign(id);
-      return { inflight: item?._inflight ?? 0, dialing: item?._dialing ?? 0 };
+      const totals = await sys.engine.deps.campaigns.runtimeTotals(id);
+      return { inflight: totals._inflight ?? 0, dialing: totals._dialing ?? 0 };
     },
     calls: (campaignId: string) => pages(`/campaigns/${campaignId}/campaigncalls`),
     call: async (id: string) => ok(await c.get(`/campaigncalls/${id}`), 'GET campaigncall'),

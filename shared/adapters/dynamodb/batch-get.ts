@@ -18,6 +18,7 @@ export const batchGetInOrder = async (
   ddb: DynamoDBDocumentClient,
   tableName: string,
   keys: readonly Key[],
+  options: { consistent?: boolean } = {},
 ): Promise<Record<string, unknown>[]> => {
   const found = new Map<string, Record<string, unknown>>();
   for (let i = 0; i < keys.length; i += MAX_KEYS) {
@@ -25,7 +26,13 @@ export const batchGetInOrder = async (
     for (let round = 0; pending.length > 0; round++) {
       if (round === MAX_ROUNDS) throw new Error(`BatchGetItem left ${pending.length} keys unprocessed`);
       if (round > 0) await new Promise((r) => setTimeout(r, 2 ** round * 10));
-      const out = await ddb.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending } } }));
+      const out = await ddb.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [tableName]: { Keys: pending, ...(options.consistent ? { ConsistentRead: true } : {}) },
+          },
+        }),
+      );
       for (const item of out.Responses?.[tableName] ?? []) found.set(keyOf(item), item);
       pending = (out.UnprocessedKeys?.[tableName]?.Keys ?? []) as Record<string, unknown>[];
     }

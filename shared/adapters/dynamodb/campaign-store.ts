@@ -1,10 +1,11 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Campaign, CampaignResourceInfo } from '#domain/campaign.ts';
 import { Conflict, resourceDeleted } from '#domain/errors.ts';
 import { isNil, NIL_UUID } from '#domain/ids.ts';
+import { totalCounters } from '#domain/runtime-shards.ts';
 import { type CampaignStore, type ReferenceField, ReferenceRejected } from '#ports/campaign-store.ts';
+import { readRuntime, runtimeStatusItems } from './campaign-runtime.ts';
 import { activeCampaignKeys, itemKey, listKeys } from './keys.ts';
 import { fromItem, withoutUnsetDelete } from './resource-store.ts';
 import { type TransactItem, TransactionRefused, transact } from './transactions.ts';
@@ -40,7 +41,6 @@ export class DynamoCampaignStore implements CampaignStore {
             ...listKeys('campaign', campaign),
             et: 'campaign',
             ...withoutUnsetDelete(campaign),
-            _inflight: 0,
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
@@ -99,6 +99,13 @@ export class DynamoCampaignStore implements CampaignStore {
     for (const f of REF_FIELDS) {
       if (!isNil(current[f])) steps.push(this.check(current.customer_id, f, current[f], current.id));
     }
+    // Claims read the status from the shards: they open for claims in the same transaction.
+    for (const item of runtimeStatusItems(this.tableName, current.id, current.customer_id, 'run')) {
+      steps.push({
+        item,
+        onRefused: () => new Conflict('CONCURRENT_MODIFICATION', 'The campaign changed; try again'),
+      });
+    }
     await this.run_(steps);
     return { ...current, status: 'run', tm_update: now };
   }
@@ -109,72 +116,86 @@ export class DynamoCampaignStore implements CampaignStore {
     options: { force: boolean } = { force: false },
   ): Promise<Campaign> {
     const key = itemKey('campaign', current.id);
-    // Stop outright only when nothing is in flight: the engine keeps `_inflight` in the same item.
-    try {
-      const out = await this.ddb.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: key,
-          UpdateExpression: 'SET #status = :stop, tm_update = :now REMOVE gsi4pk, gsi4sk',
-          ConditionExpression:
-            'customer_id = :c AND attribute_not_exists(tm_delete) AND #status IN (:run, :stopping) AND (attribute_not_exists(#inflight) OR #inflight <= :zero)',
-          ExpressionAttributeNames: { '#status': 'status', '#inflight': '_inflight' },
-          ExpressionAttributeValues: {
-            ':stop': 'stop',
-            ':run': 'run',
-            ':stopping': 'stopping',
-            ':now': now,
-            ':c': current.customer_id,
-            ':zero': 0,
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return fromItem(out.Attributes ?? {}) as unknown as Campaign;
-    } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
-    }
-    try {
-      const out = await this.ddb.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: key,
-          // Forced: the tick ends the calls in flight (`_force_stop`), even of a campaign already stopping.
-          UpdateExpression: options.force
-            ? 'SET #status = :stopping, tm_update = :now, #force = :true'
-            : 'SET #status = :stopping, tm_update = :now',
-          ConditionExpression: options.force
-            ? 'customer_id = :c AND attribute_not_exists(tm_delete) AND #status IN (:run, :stopping)'
-            : 'customer_id = :c AND attribute_not_exists(tm_delete) AND #status = :run',
-          ExpressionAttributeNames: {
-            '#status': 'status',
-            ...(options.force ? { '#force': '_force_stop' } : {}),
-          },
-          ExpressionAttributeValues: {
-            ':stopping': 'stopping',
-            ':run': 'run',
-            ':now': now,
-            ':c': current.customer_id,
-            ...(options.force ? { ':true': true } : {}),
-          },
-          ReturnValues: 'ALL_NEW',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
-      return fromItem(out.Attributes ?? {}) as unknown as Campaign;
-    } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
-      const item = err.Item ? unmarshall(err.Item as Parameters<typeof unmarshall>[0]) : undefined;
+    const refused = (item: Record<string, unknown> | undefined): Campaign => {
       if (item?.customer_id === current.customer_id && item.tm_delete) throw resourceDeleted('campaign');
-      // Already stopping with calls in flight, or stopped meanwhile: a repeated stop changes nothing (§4.1).
-      if (item?.customer_id === current.customer_id && ['stopping', 'stop'].includes(item.status)) {
+      // Already stopping with calls in flight, or stopped meanwhile: a repeated stop changes nothing.
+      if (item?.customer_id === current.customer_id && ['stopping', 'stop'].includes(String(item.status))) {
         return fromItem(item) as unknown as Campaign;
       }
       throw new Conflict(
         'CONCURRENT_MODIFICATION',
         'The campaign changed while it was being stopped; try again',
       );
+    };
+    const campaignStatus = (
+      status: 'stop' | 'stopping',
+      condition: string,
+      extra: Record<string, unknown> = {},
+    ) => ({
+      Update: {
+        TableName: this.tableName,
+        Key: key,
+        UpdateExpression: `SET #status = :status, tm_update = :now${Object.keys(extra)
+          .map((k, i) => `, #e${i} = :e${i}`)
+          .join('')}${status === 'stop' ? ' REMOVE gsi4pk, gsi4sk' : ''}`,
+        ConditionExpression: `customer_id = :c AND attribute_not_exists(tm_delete) AND ${condition}`,
+        // Placeholders for every extra name: internal ones start with `_`, which DynamoDB refuses bare.
+        ExpressionAttributeNames: {
+          '#status': 'status',
+          ...Object.fromEntries(Object.keys(extra).map((k, i) => [`#e${i}`, k])),
+        },
+        ExpressionAttributeValues: {
+          ':status': status,
+          ':now': now,
+          ':c': current.customer_id,
+          // Only the values the condition names: DynamoDB refuses unused ones.
+          ...(condition.includes(':run') ? { ':run': 'run' } : {}),
+          ...(condition.includes(':stopping') ? { ':stopping': 'stopping' } : {}),
+          ...Object.fromEntries(Object.values(extra).map((v, i) => [`:e${i}`, v])),
+        },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+      },
+    });
+    // Stop outright only when no shard has a call in flight (checked in the same transaction).
+    try {
+      await transact(this.ddb, [
+        campaignStatus('stop', '#status IN (:run, :stopping)'),
+        ...runtimeStatusItems(this.tableName, current.id, current.customer_id, 'stop', { whenIdle: true }),
+      ]);
+      return await this.reread(current);
+    } catch (err) {
+      if (!(err instanceof TransactionRefused)) throw err;
+      if (err.index === 0) return refused(err.current);
     }
+    // Calls in flight: stopping. Claims check the shards' copy of the status, so none starts after this.
+    // Forced: the tick ends the calls in flight (`_force_stop`), even of a campaign already stopping.
+    try {
+      await transact(this.ddb, [
+        options.force
+          ? campaignStatus('stopping', '#status IN (:run, :stopping)', { _force_stop: true })
+          : campaignStatus('stopping', '#status = :run'),
+        ...runtimeStatusItems(this.tableName, current.id, current.customer_id, 'stopping'),
+      ]);
+      return await this.reread(current);
+    } catch (err) {
+      if (err instanceof TransactionRefused && err.index === 0) return refused(err.current);
+      throw err;
+    }
+  }
+
+  async runtimeTotals(campaignId: string): Promise<Record<string, number>> {
+    return totalCounters(await readRuntime(this.ddb, this.tableName, campaignId));
+  }
+
+  private async reread(current: Campaign): Promise<Campaign> {
+    const out = await this.ddb.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: itemKey('campaign', current.id),
+        ConsistentRead: true,
+      }),
+    );
+    return fromItem(out.Item ?? {}) as unknown as Campaign;
   }
 
   async checkReference(

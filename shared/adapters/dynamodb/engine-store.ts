@@ -7,11 +7,12 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { failureCounter } from '#domain/campaign-stats.ts';
 import type { Campaigncall } from '#domain/campaigncall.ts';
 import type { DestinationChoice } from '#domain/dialing.ts';
+import { NIL_UUID } from '#domain/ids.ts';
 import type { Outplan } from '#domain/outplan.ts';
 import type { Queue } from '#domain/queue.ts';
+import { totalCounters } from '#domain/runtime-shards.ts';
 import type {
   ClaimLimit,
   ClaimResult,
@@ -24,22 +25,50 @@ import type {
 } from '#ports/engine-store.ts';
 import { availableAgentsServing } from './agent-store.ts';
 import {
+  answerCallUpdate,
+  answerShardUpdate,
+  claimShardUpdate,
+  claimTargetUpdate,
+  closeCallUpdate,
+  finishShardUpdate,
+  freeLineDelete,
+  openAttemptPut,
+  releaseTargetUpdate,
+  takeLinePut,
+} from './attempt-requests.ts';
+import { missingShardPut, readRuntime, runtimeStatusItems } from './campaign-runtime.ts';
+import { expandCampaigncall } from './campaigncall-item.ts';
+import {
   ACTIVE_SHARDS,
   activeShardKey,
   availableAgentKeys,
   dueKeys,
   duePartitionKeys,
   itemKey,
-  lineKey,
-  listKeys,
-  openAttemptKeys,
   openAttemptsKey,
   placementGuardKey,
   waitingCallerKeys,
   waitingCallersKey,
 } from './keys.ts';
 import { fromItem } from './resource-store.ts';
-import { TransactionRefused, transact } from './transactions.ts';
+import { type NamedStep, runSteps, TransactionRefused, transact } from './transactions.ts';
+
+/** An open-attempt entry's sort key is `<tm_create>#<campaigncall id>`. */
+const attemptIdOf = (sortKey: string) => sortKey.slice(sortKey.lastIndexOf('#') + 1);
+
+const stopCampaignUpdate = (
+  tableName: string,
+  campaignId: string,
+  from: 'run' | 'stopping',
+  now: string,
+) => ({
+  TableName: tableName,
+  Key: itemKey('campaign', campaignId),
+  UpdateExpression: 'SET #status = :stop, tm_update = :now REMOVE gsi4pk, gsi4sk',
+  ConditionExpression: '#status = :from',
+  ExpressionAttributeNames: { '#status': 'status' },
+  ExpressionAttributeValues: { ':stop': 'stop', ':from': from, ':now': now },
+});
 
 /** `~` sorts after every character of a uuid, so `<time>#~` bounds all items at exactly <time>. */
 const upTo = (time: string) => `${time}#~`;
@@ -75,10 +104,37 @@ export class DynamoEngineStore implements EngineStore {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return fromItem(out.Attributes ?? {}) as unknown as EngineCampaign;
+      const campaign = fromItem(out.Attributes ?? {}) as unknown as EngineCampaign;
+      return await this.withRuntime(campaign);
     } catch (err) {
       if (isConditionFailure(err)) return undefined;
       throw err;
+    }
+  }
+
+  async withRuntime(campaign: EngineCampaign): Promise<EngineCampaign> {
+    const runtime = await readRuntime(this.ddb, this.tableName, campaign.id);
+    const totals = totalCounters(runtime);
+    return {
+      ...campaign,
+      _runtime: runtime,
+      _inflight: totals._inflight ?? 0,
+      _dialing: totals._dialing ?? 0,
+    };
+  }
+
+  async restoreRuntime(campaign: EngineCampaign): Promise<void> {
+    for (const shard of campaign._runtime ?? []) {
+      if (shard.status !== undefined) continue;
+      try {
+        await this.ddb.send(
+          new PutCommand(
+            missingShardPut(this.tableName, campaign.id, campaign.customer_id, shard.shard, campaign.status),
+          ),
+        );
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+      }
     }
   }
 
@@ -111,8 +167,9 @@ export class DynamoEngineStore implements EngineStore {
   getTarget(id: string) {
     return this.getItem<EngineTarget>('outdialtarget', id);
   }
-  getCampaigncall(id: string) {
-    return this.getItem<EngineCampaigncall>('campaigncall', id);
+  async getCampaigncall(id: string) {
+    const item = await this.getItem<Record<string, unknown>>('campaigncall', id);
+    return item ? expandCampaigncall(item) : undefined;
   }
 
   async dueTargets(outdialId: string, retryCutoff: string, limit: number): Promise<EngineTarget[]> {
@@ -198,79 +255,13 @@ export class DynamoEngineStore implements EngineStore {
     call: Campaigncall,
     limit: ClaimLimit,
   ): Promise<ClaimResult> {
-    const slot = `try_count_${choice.index}`;
-    try {
-      await transact(this.ddb, [
-        {
-          Update: {
-            TableName: this.tableName,
-            Key: itemKey('outdialtarget', target.id),
-            UpdateExpression:
-              'SET #status = :progressing, #slot = :count, tm_update = :now, #open = :cc REMOVE gsi3pk, gsi3sk',
-            // Idle and unchanged since it was read: two ticks can never claim the same target.
-            ConditionExpression: '#status = :idle AND #slot = :before AND attribute_not_exists(tm_delete)',
-            ExpressionAttributeNames: { '#status': 'status', '#slot': slot, '#open': '_open_cc' },
-            ExpressionAttributeValues: {
-              ':progressing': 'progressing',
-              ':idle': 'idle',
-              ':count': choice.tryCount,
-              ':before': choice.tryCount - 1,
-              ':now': call.tm_create,
-              ':cc': call.id,
-            },
-          },
-        },
-        {
-          Put: {
-            TableName: this.tableName,
-            Item: {
-              ...itemKey('campaigncall', call.id),
-              ...listKeys('campaigncall', call),
-              ...openAttemptKeys(call.campaign_id, call.tm_create, call.id),
-              et: 'campaigncall',
-              ...withoutNullDelete(call),
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-        {
-          Update: {
-            TableName: this.tableName,
-            Key: itemKey('campaign', campaign.id),
-            UpdateExpression: 'ADD #inflight :one, #dialing :one, #attempts :one',
-            ConditionExpression:
-              '#status = :run AND attribute_not_exists(tm_delete) AND (attribute_not_exists(#limit) OR #limit < :below)',
-            ExpressionAttributeNames: {
-              '#inflight': '_inflight',
-              '#dialing': '_dialing',
-              '#attempts': '_attempts',
-              '#status': 'status',
-              '#limit': limit.counter,
-            },
-            ExpressionAttributeValues: { ':one': 1, ':run': 'run', ':below': limit.below },
-          },
-        },
-        {
-          Put: {
-            TableName: this.tableName,
-            Item: {
-              ...lineKey(call.customer_id, call.destination),
-              et: 'line',
-              _open_cc: call.id,
-              campaign_id: call.campaign_id,
-              tm_create: call.tm_create,
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-      ]);
-      return 'claimed';
-    } catch (err) {
-      if (err instanceof TransactionRefused) {
-        return err.index === 2 ? 'campaign-refused' : err.index === 3 ? 'line-busy' : 'target-taken';
-      }
-      throw err;
-    }
+    const refusal = await runSteps<ClaimResult>(this.ddb, [
+      { item: { Update: claimTargetUpdate(this.tableName, target, choice, call) }, refused: 'target-taken' },
+      { item: { Put: openAttemptPut(this.tableName, call, limit.shard) }, refused: 'target-taken' },
+      { item: { Update: claimShardUpdate(this.tableName, campaign.id, limit) }, refused: 'campaign-refused' },
+      { item: { Put: takeLinePut(this.tableName, call) }, refused: 'line-busy' },
+    ]);
+    return refusal ?? 'claimed';
   }
 
   async startPlacement(campaigncallId: string): Promise<boolean> {
@@ -294,9 +285,8 @@ export class DynamoEngineStore implements EngineStore {
       new UpdateCommand({
         TableName: this.tableName,
         Key: itemKey('campaigncall', campaigncallId),
-        UpdateExpression: 'SET #call = :call, reference_id = :call, tm_update = :now',
+        UpdateExpression: 'SET reference_id = :call, tm_update = :now',
         ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: { '#call': '_call_id' },
         ExpressionAttributeValues: { ':call': callId, ':now': now },
       }),
     );
@@ -358,10 +348,16 @@ export class DynamoEngineStore implements EngineStore {
           TableName: this.tableName,
           Key: itemKey('campaigncall', campaigncallId),
           UpdateExpression: 'SET #resent = :now',
-          // Placed meanwhile: its job is no longer needed.
-          ConditionExpression: '#status = :dialing AND attribute_not_exists(#call)',
-          ExpressionAttributeNames: { '#resent': '_job_resent_at', '#status': 'status', '#call': '_call_id' },
-          ExpressionAttributeValues: { ':now': now, ':dialing': 'dialing' },
+          // Placed meanwhile (its call id is the reference): its job is no longer needed.
+          ConditionExpression:
+            '#status = :dialing AND (attribute_not_exists(#ref) OR #ref = :nil) AND attribute_not_exists(#call)',
+          ExpressionAttributeNames: {
+            '#resent': '_job_resent_at',
+            '#status': 'status',
+            '#ref': 'reference_id',
+            '#call': '_call_id',
+          },
+          ExpressionAttributeValues: { ':now': now, ':dialing': 'dialing', ':nil': NIL_UUID },
         }),
       );
       return true;
@@ -372,33 +368,11 @@ export class DynamoEngineStore implements EngineStore {
   }
 
   async answer(call: EngineCampaigncall, now: string): Promise<boolean> {
-    try {
-      await transact(this.ddb, [
-        {
-          Update: {
-            TableName: this.tableName,
-            Key: itemKey('campaigncall', call.id),
-            UpdateExpression: 'SET #status = :progressing, tm_update = :now',
-            ConditionExpression: '#status = :dialing',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':progressing': 'progressing', ':dialing': 'dialing', ':now': now },
-          },
-        },
-        {
-          Update: {
-            TableName: this.tableName,
-            Key: itemKey('campaign', call.campaign_id),
-            UpdateExpression: 'ADD #dialing :minus, #answered :one',
-            ExpressionAttributeNames: { '#dialing': '_dialing', '#answered': '_answered' },
-            ExpressionAttributeValues: { ':minus': -1, ':one': 1 },
-          },
-        },
-      ]);
-      return true;
-    } catch (err) {
-      if (err instanceof TransactionRefused) return false;
-      throw err;
-    }
+    const refusal = await runSteps(this.ddb, [
+      { item: { Update: answerCallUpdate(this.tableName, call, now) }, refused: 'not-dialing' },
+      { item: { Update: answerShardUpdate(this.tableName, call) }, refused: 'not-dialing' },
+    ]);
+    return refusal === undefined;
   }
 
   async finish(call: EngineCampaigncall, outcome: Finish, now: string): Promise<FinishResult> {
@@ -408,118 +382,41 @@ export class DynamoEngineStore implements EngineStore {
     // The status read decides which counters move; if it changed meanwhile, read again and retry.
     for (let attempt = 0; attempt < 5 && current; attempt++) {
       if (current.status === 'done') return 'already-done';
-      const items = this.finishItems(current, outcome, now, withTarget, withLine);
-      try {
-        await transact(this.ddb, items);
-        return 'finished';
-      } catch (err) {
-        if (!(err instanceof TransactionRefused)) throw err;
-        // The target no longer points at this attempt (freed by the sweeper): close the attempt alone.
-        if (withTarget && err.index === 1) withTarget = false;
-        // The line is another attempt's: this one was opened before lines existed, and holds none.
-        else if (withLine && err.index === items.length - 1) withLine = false;
-        current = await this.getCampaigncall(call.id);
-      }
+      const steps: NamedStep<'call-moved' | 'target-moved' | 'line-elsewhere'>[] = [
+        { item: { Update: closeCallUpdate(this.tableName, current, outcome, now) }, refused: 'call-moved' },
+        { item: { Update: finishShardUpdate(this.tableName, current, outcome) }, refused: 'call-moved' },
+      ];
+      if (withTarget)
+        steps.push({
+          item: { Update: releaseTargetUpdate(this.tableName, current, outcome, now) },
+          refused: 'target-moved',
+        });
+      if (withLine)
+        steps.push({ item: { Delete: freeLineDelete(this.tableName, current) }, refused: 'line-elsewhere' });
+      const refusal = await runSteps(this.ddb, steps);
+      if (refusal === undefined) return 'finished';
+      // The target no longer points at this attempt (freed by the sweeper): close the attempt alone.
+      if (refusal === 'target-moved') withTarget = false;
+      // The line is another attempt's: this one was opened before lines existed, and holds none.
+      else if (refusal === 'line-elsewhere') withLine = false;
+      current = await this.getCampaigncall(call.id);
     }
     return current ? 'already-done' : 'missing';
   }
 
-  private finishItems(
-    call: EngineCampaigncall,
-    outcome: Finish,
-    now: string,
-    withTarget: boolean,
-    withLine: boolean,
-  ) {
-    const wasDialing = call.status === 'dialing';
-    const items: Parameters<typeof transact>[1] = [
-      {
-        Update: {
-          TableName: this.tableName,
-          Key: itemKey('campaigncall', call.id),
-          UpdateExpression: `SET #status = :done, #result = :result, #reason = :reason, tm_update = :now${
-            outcome.providerCode ? ', #code = :code' : ''
-          } REMOVE gsi4pk, gsi4sk, gsi3pk, gsi3sk`,
-          ConditionExpression: '#status = :was',
-          ExpressionAttributeNames: {
-            '#status': 'status',
-            '#result': 'result',
-            '#reason': '_reason',
-            ...(outcome.providerCode ? { '#code': '_provider_code' } : {}),
-          },
-          ExpressionAttributeValues: {
-            ':done': 'done',
-            ':result': outcome.result,
-            ':reason': outcome.reason,
-            ':now': now,
-            ':was': call.status,
-            ...(outcome.providerCode ? { ':code': outcome.providerCode } : {}),
-          },
-        },
-      },
-    ];
-    if (withTarget) {
-      const partition = outcome.targetStatus === 'idle' ? (outcome.targetPartition ?? 'retry') : undefined;
-      const due = partition ? prefixed(dueKeys(call.outdial_id, partition, now, call.outdial_target_id)) : {};
-      items.push({
-        Update: {
-          TableName: this.tableName,
-          Key: itemKey('outdialtarget', call.outdial_target_id),
-          UpdateExpression: partition
-            ? 'SET #status = :status, tm_update = :now, gsi3pk = :pk, gsi3sk = :sk REMOVE #open'
-            : 'SET #status = :status, tm_update = :now REMOVE #open, gsi3pk, gsi3sk',
-          ConditionExpression: '#open = :cc',
-          ExpressionAttributeNames: { '#status': 'status', '#open': '_open_cc' },
-          ExpressionAttributeValues: { ':status': outcome.targetStatus, ':now': now, ':cc': call.id, ...due },
-        },
-      });
-    }
-    items.push({
-      Update: {
-        TableName: this.tableName,
-        Key: itemKey('campaign', call.campaign_id),
-        // The campaign's totals move in the same write: `_succeeded`, or `_failed_<reason>`.
-        UpdateExpression: 'ADD #inflight :minus, #dialing :dialing, #outcome :one',
-        ExpressionAttributeNames: {
-          '#inflight': '_inflight',
-          '#dialing': '_dialing',
-          '#outcome': outcome.result === 'success' ? '_succeeded' : failureCounter(outcome.reason),
-        },
-        ExpressionAttributeValues: { ':minus': -1, ':dialing': wasDialing ? -1 : 0, ':one': 1 },
-      },
-    });
-    // The destination's line is free again. Only this attempt can hold it while it is open; an attempt
-    // opened before lines existed holds none, and deleting nothing is a no-op.
-    if (withLine)
-      items.push({
-        Delete: {
-          TableName: this.tableName,
-          Key: lineKey(call.customer_id, call.destination),
-          ConditionExpression: 'attribute_not_exists(pk) OR #open = :cc',
-          ExpressionAttributeNames: { '#open': '_open_cc' },
-          ExpressionAttributeValues: { ':cc': call.id },
-        },
-      });
-    return items;
-  }
-
   async stopWhenIdle(campaignId: string, from: 'run' | 'stopping', now: string): Promise<boolean> {
-    try {
-      await this.ddb.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: itemKey('campaign', campaignId),
-          UpdateExpression: 'SET #status = :stop, tm_update = :now REMOVE gsi4pk, gsi4sk',
-          ConditionExpression: '#status = :from AND (attribute_not_exists(#inflight) OR #inflight <= :zero)',
-          ExpressionAttributeNames: { '#status': 'status', '#inflight': '_inflight' },
-          ExpressionAttributeValues: { ':stop': 'stop', ':from': from, ':zero': 0, ':now': now },
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
-    }
+    // Reads first: while calls are in flight (most finishes of a stopping campaign) no write is tried.
+    const runtime = await readRuntime(this.ddb, this.tableName, campaignId);
+    if ((totalCounters(runtime)._inflight ?? 0) > 0) return false;
+    const campaign = await this.getCampaign(campaignId);
+    if (!campaign) return false;
+    const refusal = await runSteps(this.ddb, [
+      { item: { Update: stopCampaignUpdate(this.tableName, campaignId, from, now) }, refused: 'not-' + from },
+      ...runtimeStatusItems(this.tableName, campaignId, campaign.customer_id, 'stop', { whenIdle: true }).map(
+        (item) => ({ item, refused: 'in-flight' }),
+      ),
+    ]);
+    return refusal === undefined;
   }
 
   async assignAgent(
@@ -605,7 +502,7 @@ export class DynamoEngineStore implements EngineStore {
 
   async waitingCallers(queueId: string, limit: number): Promise<EngineCampaigncall[]> {
     const items = await this.queryPage(waitingCallersKey(queueId), undefined, limit);
-    return items.map((i) => fromItem(i) as unknown as EngineCampaigncall);
+    return items.map((i) => expandCampaigncall(fromItem(i)));
   }
 
   async releaseAgent(customerId: string, agentId: string, campaigncallId: string, now: string) {
@@ -637,9 +534,7 @@ export class DynamoEngineStore implements EngineStore {
   async openAttempts(campaignId: string, before: string, limit: number): Promise<EngineCampaigncall[]> {
     // byState copies keys only; stale attempts are few, so each is read whole.
     const keys = await this.queryPage(openAttemptsKey(campaignId), `${before}#`, limit, false, 'gsi4');
-    const calls = await Promise.all(
-      keys.map((k) => this.getCampaigncall(String(k.pk).slice('campaigncall#'.length))),
-    );
+    const calls = await Promise.all(keys.map((k) => this.getCampaigncall(attemptIdOf(String(k.gsi4sk)))));
     return calls.filter((c): c is EngineCampaigncall => c !== undefined && c.status !== 'done');
   }
 
@@ -698,9 +593,3 @@ const oldestFirst = (items: Record<string, unknown>[], limit: number) =>
   items.sort((a, b) => String(a.gsi3sk).localeCompare(String(b.gsi3sk))).slice(0, limit);
 
 const prefixed = (keys: { gsi3pk: string; gsi3sk: string }) => ({ ':pk': keys.gsi3pk, ':sk': keys.gsi3sk });
-
-/** Live items carry no tm_delete attribute: conditions test attribute_not_exists(tm_delete). */
-const withoutNullDelete = <T extends { tm_delete?: unknown }>(item: T) => {
-  const { tm_delete, ...rest } = item;
-  return tm_delete === null || tm_delete === undefined ? rest : item;
-};

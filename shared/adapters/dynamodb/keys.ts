@@ -159,3 +159,20 @@ export const placementGuardKey = (campaigncallId: string) => ({
  * index, written by the API containers only.
  */
 export const requestBudgetKey = (customerId: string) => ({ pk: `budget#${customerId}`, sk: 'budget' });
+
+/**
+ * A running campaign's counters (attempts, in flight, ringing, totals by result) and a copy of its
+ * status live in RUNTIME_SHARDS small items beside the campaign, each with its own partition key.
+ * Every claim, answer and finish moves one shard, so a busy campaign's writes spread over several
+ * items instead of queueing (and conflicting) on one: AWS takes about 1,000 write units a second per
+ * partition key, and transactions touching one item at once cancel each other.
+ */
+export const RUNTIME_SHARDS = 8;
+
+export const runtimeShardKey = (campaignId: string, shard: number) => ({
+  pk: `campaign#${campaignId}#run#${shard}`,
+  sk: 'run',
+});
+
+export const runtimeShardKeys = (campaignId: string) =>
+  Array.from({ length: RUNTIME_SHARDS }, (_, shard) => runtimeShardKey(campaignId, shard));

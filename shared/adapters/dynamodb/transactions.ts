@@ -45,3 +45,30 @@ export const transact = async (ddb: DynamoDBDocumentClient, items: TransactItem[
     }
   }
 };
+
+/** A transaction item together with the name of what its refusal means. */
+export interface NamedStep<R extends string> {
+  item: TransactItem;
+  refused: R;
+}
+
+/**
+ * Runs the steps as one transaction; returns the name of the step whose condition refused it, or
+ * undefined when it committed. Other failures are thrown.
+ */
+export const runSteps = async <R extends string>(
+  ddb: DynamoDBDocumentClient,
+  steps: readonly NamedStep<R>[],
+): Promise<R | undefined> => {
+  try {
+    await transact(
+      ddb,
+      steps.map((s) => s.item),
+    );
+    return undefined;
+  } catch (err) {
+    const step = err instanceof TransactionRefused ? steps[err.index] : undefined;
+    if (step) return step.refused;
+    throw err;
+  }
+};

@@ -6,12 +6,19 @@
 
 import { withinCallingHours } from '#domain/calling-hours.ts';
 import type { Campaigncall } from '#domain/campaigncall.ts';
-import { callsAllowed, chooseDestination, DEFAULT_MAX_CONCURRENT_CALLS, isDue } from '#domain/dialing.ts';
+import {
+  chooseDestination,
+  DEFAULT_MAX_CONCURRENT_CALLS,
+  isDue,
+  type PacingBound,
+  pacingBound,
+} from '#domain/dialing.ts';
 import { isNil, NIL_UUID } from '#domain/ids.ts';
 import type { Outplan } from '#domain/outplan.ts';
+import { roomPerShard, shardLimit } from '#domain/runtime-shards.ts';
 import { formatTimestamp } from '#domain/time.ts';
 import type { DialJob } from '#ports/dial-queue.ts';
-import type { ClaimLimit, EngineCampaign } from '#ports/engine-store.ts';
+import type { EngineCampaign } from '#ports/engine-store.ts';
 import { changeCampaignStatus } from '../campaigns.ts';
 import { dialJobFor } from './dial-job.ts';
 import type { EngineDeps } from './engine-deps.ts';
@@ -90,6 +97,7 @@ export const tickCampaign = async (
   const campaign = await deps.engine.acquireLease(campaignId, owner, nowMs, deps.settings.leaseMs);
   if (!campaign) return { campaignId, outcome: 'leased-elsewhere', claimed: 0, swept: 0 };
   try {
+    if (campaign._runtime?.some((s) => s.status === undefined)) await deps.engine.restoreRuntime(campaign);
     // A sweep the provider failed (it is down) still lets the campaign move on: a forced stop must
     // finish whatever the provider says. The failure is reported once the step has run.
     let sweepFailure: SweepFailed | undefined;
@@ -133,9 +141,10 @@ const step = async (
   // Outside the campaign's calling hours nothing new starts (calls in flight finish); the list can
   // still end, since that needs no call.
   const inHours = withinCallingHours(campaign.calling_hours, nowMs);
-  const pace = inHours ? await pacing(deps, campaign) : { allowed: 0, limit: NO_CLAIMS };
+  const pace = inHours ? await pacing(deps, campaign) : NO_CLAIMS;
   const allowed = budget.take(Math.min(pace.allowed, deps.settings.maxNewCallsPerTick));
   const jobs: DialJob[] = [];
+  const shards = claimOrder(pace.room);
   if (allowed > 0) {
     const cutoff = formatTimestamp(nowMs - outplan.try_interval);
     // A few spare candidates: some may be taken by a concurrent tick or have no tries left.
@@ -170,7 +179,10 @@ const step = async (
         tm_update: null,
         tm_delete: null,
       };
-      const claimed = await deps.engine.claim(campaign, target, choice, call, pace.limit);
+      const shard = shards[jobs.length % Math.max(1, shards.length)];
+      if (shard === undefined) break;
+      const limit = shardLimit(pace.bound, shard, campaign._runtime?.length ?? 1);
+      const claimed = await deps.engine.claim(campaign, target, choice, call, limit);
       if (claimed === 'campaign-refused') break;
       // Duplicates of a person on a call must not hold up the list behind them.
       if (claimed === 'line-busy') await deps.engine.deferBusy(target, now);
@@ -193,8 +205,8 @@ const step = async (
   return { outcome: inHours ? 'waiting' : 'outside-hours', claimed: 0 };
 };
 
-/** A claim limit nothing passes: used when no call may start. */
-const NO_CLAIMS: ClaimLimit = { counter: '_dialing', below: 0 };
+/** Used when no call may start. */
+const NO_CLAIMS: Pacing = { allowed: 0, bound: { counter: 'dialing', bound: 0 }, room: new Map() };
 
 /** Open attempts one tick ends for a forced stop; the rest wait for the next tick (5 s later). */
 const FORCE_BATCH = 50;
@@ -254,32 +266,47 @@ const reviewExhausted = async (deps: EngineDeps, campaign: EngineCampaign, outpl
   if (parked.length < REVIEW_BATCH) await deps.engine.markExhaustedReviewed(campaign.id, changedAt);
 };
 
-/** §5.3: capacity from available agents and service level, or the campaign's concurrency cap. */
-const pacing = async (
-  deps: EngineDeps,
-  campaign: EngineCampaign,
-): Promise<{ allowed: number; limit: ClaimLimit }> => {
+interface Pacing {
+  /** Calls this tick may start. */
+  allowed: number;
+  bound: PacingBound;
+  /** Room under the bound on each runtime shard that has any. */
+  room: Map<number, number>;
+}
+
+/** Capacity from available agents and service level, or the campaign's concurrency cap. */
+const pacing = async (deps: EngineDeps, campaign: EngineCampaign): Promise<Pacing> => {
   const hasQueue = !isNil(campaign.queue_id);
   let availableAgents = 0;
   if (hasQueue) {
     const queue = await deps.engine.getQueue(campaign.queue_id);
-    if (!queue) return { allowed: 0, limit: NO_CLAIMS };
+    if (!queue) return NO_CLAIMS;
     availableAgents = await deps.agents.countAvailable(campaign.customer_id, queue.tag_ids ?? []);
   }
-  const maxConcurrentCalls = campaign.max_concurrent_calls ?? DEFAULT_MAX_CONCURRENT_CALLS;
-  const allowed = callsAllowed({
+  const bound = pacingBound({
     hasQueue,
     availableAgents,
     serviceLevel: campaign.service_level,
-    dialing: campaign._dialing ?? 0,
-    inFlight: campaign._inflight ?? 0,
-    maxConcurrentCalls,
+    maxConcurrentCalls: campaign.max_concurrent_calls ?? DEFAULT_MAX_CONCURRENT_CALLS,
   });
-  // The same bound goes into every claim, so even overlapping ticks can never exceed it together.
-  const limit: ClaimLimit = hasQueue
-    ? { counter: '_dialing', below: Math.floor((availableAgents * campaign.service_level) / 100) }
-    : { counter: '_inflight', below: maxConcurrentCalls };
-  return { allowed, limit };
+  // The same shares of the bound go into every claim, so even overlapping ticks never pass it together.
+  const room = roomPerShard(campaign._runtime ?? [], bound);
+  const allowed = [...room.values()].reduce((a, b) => a + b, 0);
+  return { allowed, bound, room };
+};
+
+/** Shards to claim on, one per call, taking turns so that concurrent hangups spread over them. */
+const claimOrder = (room: Map<number, number>): number[] => {
+  const left = new Map(room);
+  const order: number[] = [];
+  while (left.size > 0) {
+    for (const [shard, n] of left) {
+      order.push(shard);
+      if (n <= 1) left.delete(shard);
+      else left.set(shard, n - 1);
+    }
+  }
+  return order;
 };
 
 /** If the queue refuses the jobs, the claimed attempts fail now (and are retried) rather than hang. */
