@@ -43,23 +43,29 @@ export const apiTableAccess: Readonly<Record<string, TableAccess>> = {
  * index (byState), due targets a second one (byDue).
  */
 export const engineTableAccess = {
-  // runTick: lease (Update), claim (transaction: Update target + Put campaigncall + Update campaign +
-  // Put the destination's line), park/stop/answer (Updates), finish (Updates + Delete of the line),
-  // the next campaign's run (Update + ConditionCheck on its resources), Gets of campaigns, outplans,
-  // queues, targets. Queries: active campaigns and open attempts (byState), due targets and waiting
-  // callers (byDue), available agents (byParent).
+  // runTick: lease (Update), the campaign's runtime shards (BatchGet; Put of a missing one), claim
+  // (transaction: Update target + Put campaigncall + Update a runtime shard + Put the destination's
+  // line), park/stop/answer (Updates), finish (Updates + Delete of the line), the next campaign's run
+  // (Update + ConditionCheck on its resources), Gets of campaigns, outplans, queues, targets. Queries:
+  // active campaigns and open attempts (byState), due targets and waiting callers (byDue), available
+  // agents (byParent).
   tick: {
-    items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'],
+    items: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'],
     queries: ['byParent', 'byDue', 'byState'],
   },
   // Sends tick messages only.
   'tick-fanout': { items: [], queries: [] },
   // placeCall: the placement marker (Put, Delete on a definite reject), attempt updates, finishAttempt
-  // (Updates), Gets of the attempt, outplan, campaign and target. No queries.
-  dialer: { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queries: [] },
+  // (Updates), Gets of the attempt, outplan, campaign and target; a stopping campaign's runtime shards
+  // (BatchGet) to stop it after its last call. No queries.
+  dialer: { items: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queries: [] },
   // recordCallEvent: answer/finish (Updates), joinQueue (free agents of a queue: byParent), Gets.
   // The replay marker of each accepted request: Put (conditional), Delete when its processing failed.
-  'provider-events': { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queries: ['byParent'] },
+  // A stopping campaign's runtime shards (BatchGet) to stop it after its last call.
+  'provider-events': {
+    items: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
+    queries: ['byParent'],
+  },
   // Posts delayed simulator events to the webhook route; no table.
   'simulator-events': { items: [], queries: [] },
 } as const satisfies Readonly<Record<string, TableAccess>>;

@@ -10,12 +10,15 @@ import { asList, type Json, synthesizeOnce } from '../support/synthesized.ts';
 /** What each engine function may do with the table, written from the engine services. */
 const EXPECTED_TABLE_ACTIONS: Record<EngineFunctionName, { items: string[]; queries: string[] }> = {
   tick: {
-    items: ['ConditionCheckItem', 'DeleteItem', 'GetItem', 'PutItem', 'UpdateItem'],
+    items: ['BatchGetItem', 'ConditionCheckItem', 'DeleteItem', 'GetItem', 'PutItem', 'UpdateItem'],
     queries: ['byDue', 'byParent', 'byState'],
   },
   'tick-fanout': { items: [], queries: [] },
-  dialer: { items: ['DeleteItem', 'GetItem', 'PutItem', 'UpdateItem'], queries: [] },
-  'provider-events': { items: ['DeleteItem', 'GetItem', 'PutItem', 'UpdateItem'], queries: ['byParent'] },
+  dialer: { items: ['BatchGetItem', 'DeleteItem', 'GetItem', 'PutItem', 'UpdateItem'], queries: [] },
+  'provider-events': {
+    items: ['BatchGetItem', 'DeleteItem', 'GetItem', 'PutItem', 'UpdateItem'],
+    queries: ['byParent'],
+  },
   'simulator-events': { items: [], queries: [] },
 };
 const ENGINE = Object.keys(EXPECTED_TABLE_ACTIONS) as EngineFunctionName[];

@@ -16,8 +16,12 @@ export class TransactionRefused extends Error {
   }
 }
 
-/** How often a transaction cancelled only by a concurrent one on the same item is tried again. */
-const CONFLICT_RETRIES = 4;
+/**
+ * How often a transaction cancelled only by a concurrent one on the same item is tried again. A busy
+ * campaign's hangups meet on its runtime shards; the waits grow to a second, so a burst clears.
+ */
+const CONFLICT_RETRIES = 8;
+const conflictBackoffMs = (attempt: number) => Math.min(1000, 10 * 2 ** attempt) * (0.5 + Math.random());
 
 /**
  * Runs a write transaction; a refused condition becomes TransactionRefused naming the item. A
@@ -41,7 +45,7 @@ export const transact = async (ddb: DynamoDBDocumentClient, items: TransactItem[
         reasons.some((r) => r.Code === 'TransactionConflict') &&
         reasons.every((r) => r.Code === 'TransactionConflict' || r.Code === 'None' || !r.Code);
       if (!conflictOnly || attempt >= CONFLICT_RETRIES) throw err;
-      await new Promise((resolve) => setTimeout(resolve, (10 << (2 * attempt)) * (0.5 + Math.random())));
+      await new Promise((resolve) => setTimeout(resolve, conflictBackoffMs(attempt)));
     }
   }
 };
