@@ -7,6 +7,7 @@ import {
   duePartitionKeys,
   itemKey,
   listKeys,
+  listPartitions,
   listSortKeyBefore,
 } from '#adapters/dynamodb/keys.ts';
 import { formatTimestamp } from '#domain/time.ts';
@@ -50,7 +51,20 @@ describe('keys', () => {
       listKeys('outdialtarget', { id: 'x', outdial_id: 'd1', customer_id: 'c1', tm_create: 'T' }).gsi1pk,
     ).toBe('outdial#d1#outdialtarget');
     const keys = listKeys('campaigncall', { id: 'x', customer_id: 'c1', campaign_id: 'k1', tm_create: 'T' });
-    expect(keys).toMatchObject({ gsi1pk: 't#c1#campaigncall', gsi2pk: 'campaign#k1#campaigncall' });
+    expect(keys.gsi1pk).toMatch(/^t#c1#campaigncall#[0-7]$/);
+    expect(keys.gsi2pk).toMatch(/^campaign#k1#campaigncall#[0-7]$/);
+  });
+  it('spreads attempts over list shards, and reads every shard and the list kept before shards', () => {
+    const ids = Array.from({ length: 400 }, () => crypto.randomUUID());
+    const used = new Set(
+      ids.map(
+        (id) => listKeys('campaigncall', { id, customer_id: 'c', campaign_id: 'k', tm_create: 'T' }).gsi1pk,
+      ),
+    );
+    const read = listPartitions('campaigncall', { by: 'customer', customerId: 'c' });
+    expect(read.index).toBe('byList');
+    expect(new Set(read.pks)).toEqual(new Set([...used, 't#c#campaigncall']));
+    expect(listPartitions('campaign', { by: 'customer', customerId: 'c' }).pks).toEqual(['t#c#campaign']);
   });
   it('puts the bound for "older than T" below every item created at T', () => {
     expect(listSortKeyBefore('T') < 'T#00000000').toBe(true);

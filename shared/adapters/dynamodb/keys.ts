@@ -14,10 +14,16 @@ export const listSortKey = (tmCreate: string, id: string) => `${tmCreate}#${id}`
 export const listSortKeyBefore = (tmCreate: string, id?: string) =>
   id ? `${tmCreate}#${id}` : `${tmCreate}#`;
 
-export const listPartition = (
-  kind: StoredKind,
-  scope: ListScope,
-): { index: 'byList' | 'byParent'; pk: string } => {
+/**
+ * Attempts are written at the engine's pace, and one partition key takes about 1,000 write units a
+ * second: the customer's and each campaign's list of attempts are split into shards by attempt id, so a
+ * busy account is not capped by one list partition. A page reads every shard and merges them; the sort
+ * key (tm_create, id) orders them all, so one cursor serves every shard. Lists written before the split
+ * are still read (the shard-less partition).
+ */
+const LIST_SHARDS: Partial<Record<StoredKind, number>> = { campaigncall: 8 };
+
+const listBase = (kind: StoredKind, scope: ListScope): { index: 'byList' | 'byParent'; pk: string } => {
   switch (scope.by) {
     case 'customer':
       return { index: 'byList', pk: `t#${scope.customerId}#${kind}` };
@@ -28,24 +34,45 @@ export const listPartition = (
   }
 };
 
+/** Every partition holding the list: its shards (if the kind has any) and the shard-less one. */
+export const listPartitions = (
+  kind: StoredKind,
+  scope: ListScope,
+): { index: 'byList' | 'byParent'; pks: string[] } => {
+  const base = listBase(kind, scope);
+  const shards = LIST_SHARDS[kind] ?? 0;
+  return {
+    index: base.index,
+    pks: [base.pk, ...Array.from({ length: shards }, (_, shard) => `${base.pk}#${shard}`)],
+  };
+};
+
+/** The partition an item of the list is written to. */
+export const listPartitionOf = (kind: StoredKind, scope: ListScope, id: string) => {
+  const base = listBase(kind, scope);
+  const shards = LIST_SHARDS[kind];
+  return { index: base.index, pk: shards ? `${base.pk}#${shardOf(id, shards)}` : base.pk };
+};
+
 /** The list memberships an item has while it is not deleted. */
 export const listKeys = (kind: StoredKind, resource: object): Record<string, string> => {
   const item = resource as Record<string, unknown>;
-  const sk = listSortKey(String(item.tm_create), String(item.id));
+  const id = String(item.id);
+  const sk = listSortKey(String(item.tm_create), id);
   if (kind === 'outdialtarget') {
     return {
-      gsi1pk: listPartition(kind, { by: 'outdial', outdialId: String(item.outdial_id) }).pk,
+      gsi1pk: listPartitionOf(kind, { by: 'outdial', outdialId: String(item.outdial_id) }, id).pk,
       gsi1sk: sk,
       // A new target is idle and never tried: it waits in the fresh partition until the engine claims it.
-      ...dueKeys(String(item.outdial_id), 'fresh', String(item.tm_create), String(item.id)),
+      ...dueKeys(String(item.outdial_id), 'fresh', String(item.tm_create), id),
     };
   }
   const keys: Record<string, string> = {
-    gsi1pk: listPartition(kind, { by: 'customer', customerId: String(item.customer_id) }).pk,
+    gsi1pk: listPartitionOf(kind, { by: 'customer', customerId: String(item.customer_id) }, id).pk,
     gsi1sk: sk,
   };
   if (kind === 'campaigncall') {
-    keys.gsi2pk = listPartition(kind, { by: 'campaign', campaignId: String(item.campaign_id) }).pk;
+    keys.gsi2pk = listPartitionOf(kind, { by: 'campaign', campaignId: String(item.campaign_id) }, id).pk;
     keys.gsi2sk = sk;
   }
   return keys;

@@ -18,7 +18,7 @@ import {
 } from '#ports/resource-store.ts';
 import { batchGetInOrder } from './batch-get.ts';
 import { classifyFailure, expectationCondition } from './conditions.ts';
-import { itemKey, KEY_ATTRIBUTES, listKeys, listPartition, listSortKeyBefore } from './keys.ts';
+import { itemKey, KEY_ATTRIBUTES, listKeys, listPartitions, listSortKeyBefore } from './keys.ts';
 import { transact } from './transactions.ts';
 
 /** Every index key attribute: removing them takes an item out of every index at once. */
@@ -114,23 +114,32 @@ export class DynamoResourceStore implements ResourceStore {
   }
 
   async list(kind: StoredKind, req: ListRequest): Promise<StoredItem[]> {
-    const part = listPartition(kind, req.scope);
+    const part = listPartitions(kind, req.scope);
     const index = part.index === 'byList' ? { pk: 'gsi1pk', sk: 'gsi1sk' } : { pk: 'gsi2pk', sk: 'gsi2sk' };
-    const out = await this.ddb.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: part.index,
-        KeyConditionExpression: req.cursor ? '#pk = :pk AND #sk < :before' : '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': index.pk, ...(req.cursor ? { '#sk': index.sk } : {}) },
-        ExpressionAttributeValues: {
-          ':pk': part.pk,
-          ...(req.cursor ? { ':before': listSortKeyBefore(req.cursor.tmCreate, req.cursor.id) } : {}),
-        },
-        ScanIndexForward: false,
-        Limit: req.limit,
-      }),
+    // Each partition's newest `limit` before the cursor; the newest `limit` of them all are among them.
+    const pages = await Promise.all(
+      part.pks.map((pk) =>
+        this.ddb.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: part.index,
+            KeyConditionExpression: req.cursor ? '#pk = :pk AND #sk < :before' : '#pk = :pk',
+            ExpressionAttributeNames: { '#pk': index.pk, ...(req.cursor ? { '#sk': index.sk } : {}) },
+            ExpressionAttributeValues: {
+              ':pk': pk,
+              ...(req.cursor ? { ':before': listSortKeyBefore(req.cursor.tmCreate, req.cursor.id) } : {}),
+            },
+            ScanIndexForward: false,
+            Limit: req.limit,
+          }),
+        ),
+      ),
     );
-    const keys = (out.Items ?? []).map((k) => ({ pk: String(k.pk), sk: String(k.sk) }));
+    const newest = pages
+      .flatMap((out) => out.Items ?? [])
+      .sort((a, b) => String(b[index.sk]).localeCompare(String(a[index.sk])))
+      .slice(0, req.limit);
+    const keys = newest.map((k) => ({ pk: String(k.pk), sk: String(k.sk) }));
     const items = await batchGetInOrder(this.ddb, this.tableName, keys);
     // The index lags the table a little: an item deleted a moment ago may still have its key there.
     return items.filter((i) => i.tm_delete === undefined || i.tm_delete === null).map(fromItem);
