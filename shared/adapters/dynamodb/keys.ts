@@ -194,7 +194,7 @@ export const requestBudgetKey = (customerId: string) => ({ pk: `budget#${custome
  * items instead of queueing (and conflicting) on one: AWS takes about 1,000 write units a second per
  * partition key, and transactions touching one item at once cancel each other.
  */
-export const RUNTIME_SHARDS = 8;
+export const RUNTIME_SHARDS = 32;
 
 export const runtimeShardKey = (campaignId: string, shard: number) => ({
   pk: `campaign#${campaignId}#run#${shard}`,

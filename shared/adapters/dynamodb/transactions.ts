@@ -20,7 +20,7 @@ export class TransactionRefused extends Error {
  * How often a transaction cancelled only by a concurrent one on the same item is tried again. A busy
  * campaign's hangups meet on its runtime shards; the waits grow to a second, so a burst clears.
  */
-const CONFLICT_RETRIES = 8;
+const CONFLICT_RETRIES = 10;
 const conflictBackoffMs = (attempt: number) => Math.min(1000, 10 * 2 ** attempt) * (0.5 + Math.random());
 
 /**
