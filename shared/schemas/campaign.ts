@@ -3,6 +3,7 @@ import { isTimeZone } from '#domain/calling-hours.ts';
 import { campaignStatuses, campaignTypes, endHandles } from '#domain/campaign.ts';
 import { FAILURE_REASONS } from '#domain/campaign-stats.ts';
 import { campaigncallStatuses } from '#domain/campaigncall.ts';
+import { DEFAULT_MAX_CONCURRENT_CALLS } from '#domain/dialing.ts';
 import { Action, ActionInput, Address, Detail, Name, ReferenceId, Timestamps } from './common.ts';
 import { storedSizeOf } from './storable-json.ts';
 
@@ -21,7 +22,9 @@ const MaxConcurrentCalls = z
   .int()
   .min(1)
   .max(1000)
-  .meta({ description: 'most open attempts at once when the campaign has no queue (default 10)' });
+  .meta({
+    description: `most open attempts at once when the campaign has no queue (default ${DEFAULT_MAX_CONCURRENT_CALLS})`,
+  });
 
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, 24-hour');
 /** Outbound's addition: when new calls may start, in the campaign's time zone. */
@@ -58,7 +61,7 @@ export const CreateCampaign = z
     ...basic,
     actions: Actions.default([]),
     ...resources,
-    max_concurrent_calls: MaxConcurrentCalls.default(10),
+    max_concurrent_calls: MaxConcurrentCalls.default(DEFAULT_MAX_CONCURRENT_CALLS),
     calling_hours: CallingHours.nullable().default(null),
   })
   .meta({ id: 'CreateCampaign' });

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { addressTypes } from '#domain/address.ts';
 import { NIL_UUID } from '#domain/ids.ts';
+import { MAX_PAGE_SIZE } from '#domain/pagination.ts';
 import { storableJson } from './storable-json.ts';
 
 /** Any 8-4-4-4-12 hex id, the nil UUID included (VoIPBIN ids are not all RFC 4122 v4). */
@@ -59,6 +60,8 @@ export const Action = z
   .meta({ id: 'Action' });
 
 export const Name = z.string().trim().min(1).max(255);
+/** The name of a target or an access key, which may be left out. */
+export const OptionalName = z.string().max(255).default('');
 export const Detail = z.string().max(4096).default('');
 export const Data = z.string().max(65536).default('');
 
@@ -70,7 +73,7 @@ export const PageQuery = z.strictObject({
     .number()
     .refine(Number.isInteger, { message: 'page_size must be a whole number' })
     .optional()
-    .meta({ description: 'default and maximum 100', type: 'integer' }),
+    .meta({ description: `default and maximum ${MAX_PAGE_SIZE}`, type: 'integer' }),
   page_token: z
     .string()
     .max(128)

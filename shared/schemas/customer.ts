@@ -1,11 +1,11 @@
 import * as z from 'zod';
-import { Detail, Name, Timestamps } from './common.ts';
+import { Detail, Name, OptionalName, Timestamps } from './common.ts';
 
 export const CreateCustomer = z
   .strictObject({ name: Name, detail: Detail, webhook_uri: z.string().max(2048).default('') })
   .meta({ id: 'CreateCustomer' });
 export const CreateAccesskey = z
-  .strictObject({ name: z.string().max(255).default(''), detail: Detail })
+  .strictObject({ name: OptionalName, detail: Detail })
   .meta({ id: 'CreateAccesskey' });
 
 export const Customer = z

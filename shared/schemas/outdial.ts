@@ -1,7 +1,17 @@
 import * as z from 'zod';
 import { targetStatuses } from '#domain/outdial.ts';
 import { MAX_CREATE_ALL } from '#ports/resource-store.ts';
-import { Address, AddressInput, Data, Detail, Name, ReferenceId, Timestamps, Uuid } from './common.ts';
+import {
+  Address,
+  AddressInput,
+  Data,
+  Detail,
+  Name,
+  OptionalName,
+  ReferenceId,
+  Timestamps,
+  Uuid,
+} from './common.ts';
 
 export const CreateOutdial = z
   .strictObject({ campaign_id: ReferenceId, name: Name, detail: Detail, data: Data })
@@ -18,7 +28,7 @@ const Destination = AddressInput.nullable()
 
 export const CreateTarget = z
   .strictObject({
-    name: z.string().max(255).default(''),
+    name: OptionalName,
     detail: Detail,
     data: Data,
     destination_0: Destination,

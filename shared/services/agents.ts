@@ -1,17 +1,17 @@
 /** Use cases of agents; their status feeds queue capacity through the available-agents index. */
+import type * as z from 'zod';
 import type { Agent, AgentStatus } from '#domain/queue.ts';
+import type { CreateAgent, UpdateAgent } from '#schemas/queue.ts';
 import type { Deps } from './deps.ts';
 import { guarded, listPage, loadOwned, now, type PageQuery } from './owned.ts';
-import { present } from './present.ts';
+import { presentAgent as show } from './present.ts';
 
-const show = present<Agent>('agent');
-
-type AgentInput = Pick<Agent, 'name' | 'detail' | 'tag_ids'>;
+type AgentInput = z.output<typeof UpdateAgent>;
 
 export const createAgent = async (
   deps: Deps,
   customerId: string,
-  input: AgentInput & { status: AgentStatus },
+  input: z.output<typeof CreateAgent>,
 ): Promise<Agent> => {
   const agent: Agent = {
     id: deps.ids.uuid(),

@@ -1,11 +1,8 @@
 /** Use cases of campaigncalls: read-only attempts; only finished ones can be deleted. */
-import type { Campaigncall } from '#domain/campaigncall.ts';
 import { Conflict } from '#domain/errors.ts';
 import type { Deps } from './deps.ts';
 import { explain, listPage, loadOwned, now, type PageQuery } from './owned.ts';
-import { present } from './present.ts';
-
-const show = present<Campaigncall>('campaigncall');
+import { presentCampaigncall as show } from './present.ts';
 
 export const listCampaigncalls = (deps: Deps, customerId: string, query: PageQuery) =>
   listPage(deps, 'campaigncall', { by: 'customer', customerId }, query, show);

@@ -1,16 +1,20 @@
 /** Use cases of outdials (lists of people to reach) and their targets. */
-import type { Address } from '#domain/address.ts';
+import type * as z from 'zod';
 import { Conflict, Forbidden, notFound, resourceDeleted, ValidationFailed } from '#domain/errors.ts';
 import { isNil } from '#domain/ids.ts';
 import type { Outdial, OutdialTarget } from '#domain/outdial.ts';
 import { isDeleted } from '#domain/resource.ts';
 import { formatTimestamp } from '#domain/time.ts';
+import type {
+  CreateOutdial,
+  CreateTarget,
+  UpdateOutdial,
+  UpdateOutdialCampaign,
+  UpdateOutdialData,
+} from '#schemas/outdial.ts';
 import type { Deps } from './deps.ts';
 import { explain, guarded, listPage, loadOwned, now, type PageQuery } from './owned.ts';
-import { present } from './present.ts';
-
-const show = present<Outdial>('outdial');
-const showTarget = present<OutdialTarget>('outdialtarget');
+import { presentOutdial as show, presentOutdialTarget as showTarget } from './present.ts';
 
 /** A campaign_id set by hand must name a live campaign of the same customer. */
 const checkCampaignLink = async (deps: Deps, customerId: string, campaignId: string) => {
@@ -33,7 +37,7 @@ const loadOutdial = async (deps: Deps, customerId: string, outdialId: string, fo
 export const createOutdial = async (
   deps: Deps,
   customerId: string,
-  input: Pick<Outdial, 'campaign_id' | 'name' | 'detail' | 'data'>,
+  input: z.output<typeof CreateOutdial>,
 ): Promise<Outdial> => {
   await checkCampaignLink(deps, customerId, input.campaign_id);
   const item = {
@@ -57,7 +61,12 @@ export const updateOutdial = async (
   deps: Deps,
   customerId: string,
   id: string,
-  changes: Partial<Outdial>,
+  /** The body of one of the three PUTs: name and detail, campaign_id, or data. */
+  changes: Partial<
+    z.output<typeof UpdateOutdial> &
+      z.output<typeof UpdateOutdialCampaign> &
+      z.output<typeof UpdateOutdialData>
+  >,
 ) => {
   let unreferenced = false;
   if (changes.campaign_id !== undefined) {
@@ -96,16 +105,7 @@ export const deleteOutdial = (deps: Deps, customerId: string, id: string) =>
     show(await deps.resources.softDelete('outdial', id, { customerId, unreferenced: true }, now(deps))),
   );
 
-export interface TargetInput {
-  name: string;
-  detail: string;
-  data: string;
-  destination_0: Address | null;
-  destination_1: Address | null;
-  destination_2: Address | null;
-  destination_3: Address | null;
-  destination_4: Address | null;
-}
+export type TargetInput = z.output<typeof CreateTarget>;
 
 /** A new target: idle and never tried, tm_update = tm_create marking "never tried" (§2.5). */
 const newTarget = (deps: Deps, customerId: string, outdialId: string, input: TargetInput, ts: string) => ({

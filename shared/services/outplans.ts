@@ -1,15 +1,15 @@
 /** Use cases of outplans (dialing strategies). */
-import type { DialInfo, Outplan } from '#domain/outplan.ts';
+import type * as z from 'zod';
+import type { Outplan } from '#domain/outplan.ts';
+import type { CreateOutplan, UpdateDialInfo, UpdateOutplan } from '#schemas/outplan.ts';
 import type { Deps } from './deps.ts';
 import { guarded, listPage, loadOwned, now, type PageQuery } from './owned.ts';
-import { present } from './present.ts';
-
-const show = present<Outplan>('outplan');
+import { presentOutplan as show } from './present.ts';
 
 export const createOutplan = async (
   deps: Deps,
   customerId: string,
-  input: { name: string; detail: string } & DialInfo,
+  input: z.output<typeof CreateOutplan>,
 ): Promise<Outplan> => {
   const item = {
     id: deps.ids.uuid(),
@@ -28,13 +28,23 @@ export const listOutplans = (deps: Deps, customerId: string, query: PageQuery) =
 export const getOutplan = async (deps: Deps, customerId: string, id: string) =>
   show(await loadOwned(deps, 'outplan', customerId, id));
 
-export const updateOutplan = (deps: Deps, customerId: string, id: string, changes: Partial<Outplan>) =>
+export const updateOutplan = (
+  deps: Deps,
+  customerId: string,
+  id: string,
+  changes: z.output<typeof UpdateOutplan>,
+) =>
   guarded('outplan', async () =>
     show(await deps.resources.update('outplan', id, { customerId }, { ...changes, tm_update: now(deps) })),
   );
 
 /** Replaces dial_info; stamps the change so the engine reviews exhausted targets (raised maxima revive them). */
-export const updateOutplanDialInfo = (deps: Deps, customerId: string, id: string, dialInfo: DialInfo) =>
+export const updateOutplanDialInfo = (
+  deps: Deps,
+  customerId: string,
+  id: string,
+  dialInfo: z.output<typeof UpdateDialInfo>,
+) =>
   guarded('outplan', async () => {
     const at = now(deps);
     return show(

@@ -1,3 +1,4 @@
+import type * as z from 'zod';
 import {
   Conflict,
   Forbidden,
@@ -15,6 +16,7 @@ import {
   type StoredItem,
   type StoredKind,
 } from '#ports/resource-store.ts';
+import type { PageQuery as PageQuerySchema } from '#schemas/common.ts';
 import type { Deps } from './deps.ts';
 
 /** Helpers every resource service shares: tenant-checked loads, error mapping, paging. */
@@ -60,10 +62,7 @@ export const guarded = async <T>(kind: ResourceKind, write: () => Promise<T>): P
   }
 };
 
-export interface PageQuery {
-  page_size?: number;
-  page_token?: string;
-}
+export type PageQuery = z.output<typeof PageQuerySchema>;
 
 export const listPage = async <T>(
   deps: Deps,

@@ -1,12 +1,13 @@
 /** Use cases of queues: who takes answered calls, and how many of them are free (pacing capacity). */
+import type * as z from 'zod';
 import type { Queue } from '#domain/queue.ts';
+import type { CreateQueue } from '#schemas/queue.ts';
 import type { Deps } from './deps.ts';
 import { guarded, listPage, loadOwned, now, type PageQuery } from './owned.ts';
-import { present } from './present.ts';
+import { presentQueue as show } from './present.ts';
 
-const show = present<Queue>('queue');
-
-type QueueInput = Pick<Queue, 'name' | 'detail' | 'tag_ids'>;
+/** Create and update take the same body. */
+type QueueInput = z.output<typeof CreateQueue>;
 
 export const createQueue = async (deps: Deps, customerId: string, input: QueueInput): Promise<Queue> => {
   const item = {

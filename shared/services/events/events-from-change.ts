@@ -4,7 +4,13 @@
  */
 import { type EventKind, type EventType, isEventKind, type ResourceEvent } from '#domain/events.ts';
 import type { StoredItem } from '#ports/resource-store.ts';
-import { present } from '../present.ts';
+import {
+  presentCampaign,
+  presentCampaigncall,
+  presentOutdial,
+  presentOutdialTarget,
+  presentOutplan,
+} from '../present.ts';
 
 /** An item as DynamoDB holds it: API fields, `et` (its kind), key attributes and internal `_` ones. */
 export type ItemImage = Record<string, unknown>;
@@ -12,11 +18,11 @@ export type ItemImage = Record<string, unknown>;
 type Presenter = (item: StoredItem) => Record<string, unknown> & { id: string };
 
 const presenters: Record<EventKind, Presenter> = {
-  campaign: present('campaign'),
-  campaigncall: present('campaigncall'),
-  outplan: present('outplan'),
-  outdial: present('outdial'),
-  outdialtarget: present('outdialtarget'),
+  campaign: presentCampaign,
+  campaigncall: presentCampaigncall,
+  outplan: presentOutplan,
+  outdial: presentOutdial,
+  outdialtarget: presentOutdialTarget,
 };
 
 /** Fields whose change alone is not an update: the time of the write, and deletion (its own event). */
