@@ -65,7 +65,7 @@ export type RouteHandlers<S extends RouteSpecs> = {
   ) => Promise<unknown>;
 };
 
-/** zod issues → §6.4 details, naming the field and never echoing the input. */
+/** zod issues → error details, naming the field and never echoing the input. */
 const invalid = (error: z.ZodError, where: string) =>
   new ValidationFailed(
     `The request ${where} is not valid`,
@@ -80,7 +80,7 @@ const parse = <T extends z.ZodType>(schema: T | undefined, value: unknown, where
   if (!schema) return undefined as z.output<T>;
   const out = schema.safeParse(value);
   if (!out.success) {
-    // A malformed path id has its own reason (§6.2).
+    // A malformed path id has its own reason, INVALID_ID.
     if (where === 'path') {
       const field = out.error.issues[0]?.path.join('.') || 'id';
       throw new InvalidId(field);

@@ -7,7 +7,10 @@ import { DEFAULT_MAX_CONCURRENT_CALLS } from '#domain/dialing.ts';
 import { Action, ActionInput, Address, Detail, Name, ReferenceId, Timestamps } from './common.ts';
 import { storedSizeOf } from './storable-json.ts';
 
-const ServiceLevel = z.number().int().min(0).max(100).meta({ description: 'pacing percentage, §5.3' });
+const ServiceLevel = z.number().int().min(0).max(100).meta({
+  description:
+    'pacing percentage: with a queue, calls start while floor(available agents × service_level / 100) exceeds the calls ringing; unused without a queue',
+});
 /** Room the actions may take in the campaign item (400 KB in all), the other fields needing ~15 KB. */
 export const MAX_STORED_ACTIONS_BYTES = 300 * 1024;
 const Actions = z
@@ -16,7 +19,7 @@ const Actions = z
   .refine((actions) => storedSizeOf(actions) <= MAX_STORED_ACTIONS_BYTES, {
     message: `the actions would take more than ${MAX_STORED_ACTIONS_BYTES} bytes stored`,
   });
-/** Outbound's addition: caps open attempts of a campaign without a queue (VoIPBIN has no cap, §10.8). */
+/** Outbound's addition: caps open attempts of a campaign without a queue (VoIPBIN has no cap). */
 const MaxConcurrentCalls = z
   .number()
   .int()
@@ -65,7 +68,7 @@ export const CreateCampaign = z
     calling_hours: CallingHours.nullable().default(null),
   })
   .meta({ id: 'CreateCampaign' });
-/** All five are overwritten (§6.2), so detail is required here: omitting it must not blank it. */
+/** All five are overwritten, as in VoIPBIN, so detail is required here: omitting it must not blank it. */
 export const UpdateCampaign = z
   .strictObject({
     ...basic,

@@ -7,7 +7,7 @@ import { storableJson } from './storable-json.ts';
 /** Any 8-4-4-4-12 hex id, the nil UUID included (VoIPBIN ids are not all RFC 4122 v4). */
 export const Uuid = z.guid().transform((s) => s.toLowerCase());
 
-/** A reference id: a UUID, or "" / nil / omitted meaning "not set" (§1). */
+/** A reference id: a UUID, or "" / nil / omitted meaning "not set", stored as the nil UUID. */
 export const ReferenceId = z
   .union([z.literal(''), z.guid()])
   .optional()
@@ -68,7 +68,7 @@ export const Data = z.string().max(65536).default('');
 export const IdParams = z.strictObject({ id: Uuid });
 
 export const PageQuery = z.strictObject({
-  // Any whole number is accepted, however large: §6.3 turns values ≤ 0 or > 100 into 100.
+  // Any whole number is accepted, however large: as in VoIPBIN, values ≤ 0 or > 100 mean 100.
   page_size: z.coerce
     .number()
     .refine(Number.isInteger, { message: 'page_size must be a whole number' })

@@ -1,4 +1,5 @@
-/** Use cases of campaigns: CRUD, references to outplan/outdial/queue/next campaign, and run/stop (§4.1). */
+/** Use cases of campaigns: CRUD, references to outplan/outdial/queue/next campaign, and run/stop
+ * (see docs/behaviour.md, "Campaign status changes" and "References between resources"). */
 import type * as z from 'zod';
 import { type Campaign, decideStatusChange } from '#domain/campaign.ts';
 import { statsOf } from '#domain/campaign-stats.ts';
@@ -21,7 +22,7 @@ import { presentCampaign as show, presentCampaigncall as showCall } from './pres
 const rejected = (field: string, issue: string) =>
   new ValidationFailed(`${field} is not usable: ${issue}`, [{ field, issue }]);
 
-/** Reference refusals from the store become 400s naming the field (§3.1). */
+/** Reference refusals from the store become 400s naming the field. */
 const referencesChecked = async <T>(write: () => Promise<T>): Promise<T> => {
   try {
     return await write();

@@ -74,7 +74,7 @@ export const updateOutdial = async (
     // 404 / 403 / 409 whatever campaign the body names.
     const current = await loadOutdial(deps, customerId, id, true);
     await checkCampaignLink(deps, customerId, changes.campaign_id);
-    // While a campaign uses the outdial it owns the link (§2.4: one campaign per outdial); only that
+    // While a campaign uses the outdial it owns the link (an outdial serves one campaign at most); only that
     // campaign letting go of it (delete, resource_info) may change it.
     unreferenced = current.campaign_id !== changes.campaign_id;
   }
@@ -107,7 +107,7 @@ export const deleteOutdial = (deps: Deps, customerId: string, id: string) =>
 
 export type TargetInput = z.output<typeof CreateTarget>;
 
-/** A new target: idle and never tried, tm_update = tm_create marking "never tried" (§2.5). */
+/** A new target: idle and never tried, tm_update = tm_create marking "never tried". */
 const newTarget = (deps: Deps, customerId: string, outdialId: string, input: TargetInput, ts: string) => ({
   id: deps.ids.uuid(),
   outdial_id: outdialId,
@@ -160,7 +160,7 @@ export const listTargets = async (deps: Deps, customerId: string, outdialId: str
   return listPage(deps, 'outdialtarget', { by: 'outdial', outdialId }, query, showTarget);
 };
 
-/** A target must belong to the outdial in the path, else 400 (§6.2). */
+/** A target must belong to the outdial in the path, else 400 INVALID_ARGUMENT. */
 const loadTarget = async (deps: Deps, customerId: string, outdialId: string, targetId: string) => {
   await loadOutdial(deps, customerId, outdialId, false);
   const target = await deps.resources.get('outdialtarget', targetId);

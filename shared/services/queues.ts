@@ -37,7 +37,10 @@ export const deleteQueue = (deps: Deps, customerId: string, id: string) =>
     show(await deps.resources.softDelete('queue', id, { customerId, unreferenced: true }, now(deps))),
   );
 
-/** Available agents serving the queue (§8); no cap, read from the sparse available-agents index. */
+/**
+ * Available agents serving the queue (see docs/behaviour.md, "Queue join"); no cap, read from the sparse
+ * available-agents index.
+ */
 export const countAvailableAgents = async (
   deps: Deps,
   customerId: string,

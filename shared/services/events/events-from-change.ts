@@ -1,6 +1,7 @@
 /**
  * Events from one committed item change (a stream record's old and new image): the only place that
- * decides what a change means to a customer, so no write path has to remember to publish (§7).
+ * decides what a change means to a customer, so no write path has to remember to publish
+ * (see docs/behaviour.md, "Events and webhooks").
  */
 import { type EventKind, type EventType, isEventKind, type ResourceEvent } from '#domain/events.ts';
 import type { StoredItem } from '#ports/resource-store.ts';
@@ -57,7 +58,7 @@ const CAMPAIGN_STATUS_EVENT: Record<string, EventType> = {
   stop: 'campaign_status_stop',
 };
 
-/** Updates of a live resource: what changed decides the event, per kind (§7). */
+/** Updates of a live resource: what changed decides the event, per kind. */
 const updateEvents = (kind: EventKind, changed: string[], after: Record<string, unknown>): EventType[] => {
   if (changed.length === 0) return [];
   switch (kind) {
