@@ -9,16 +9,14 @@ import {
   setAgentStatus,
   updateAgent,
 } from '#services/agents.ts';
+import { collectionHandlers } from './collection-handlers.ts';
 import { lambdaHandler, type RouteFactory } from './lambda.ts';
 
 export const routes: RouteFactory = (deps) =>
   routesFor(agentRoutes, {
-    create: ({ customerId, body }) => createAgent(deps, customerId, body),
-    list: ({ customerId, query }) => listAgents(deps, customerId, query),
-    get: ({ customerId, params }) => getAgent(deps, customerId, params.id),
+    ...collectionHandlers(deps, createAgent, listAgents, getAgent, deleteAgent),
     update: ({ customerId, params, body }) => updateAgent(deps, customerId, params.id, body),
     status: ({ customerId, params, body }) => setAgentStatus(deps, customerId, params.id, body.status),
-    delete: ({ customerId, params }) => deleteAgent(deps, customerId, params.id),
   });
 
 export const handler = lambdaHandler(routes);

@@ -13,15 +13,13 @@ import {
   updateNextCampaign,
   updateResourceInfo,
 } from '#services/campaigns.ts';
+import { collectionHandlers } from './collection-handlers.ts';
 import { lambdaHandler, type RouteFactory } from './lambda.ts';
 
 export const routes: RouteFactory = (deps) =>
   routesFor(campaignRoutes, {
-    create: ({ customerId, body }) => createCampaign(deps, customerId, body),
-    list: ({ customerId, query }) => listCampaigns(deps, customerId, query),
-    get: ({ customerId, params }) => getCampaign(deps, customerId, params.id),
+    ...collectionHandlers(deps, createCampaign, listCampaigns, getCampaign, deleteCampaign),
     stats: ({ customerId, params }) => getCampaignStats(deps, customerId, params.id),
-    delete: ({ customerId, params }) => deleteCampaign(deps, customerId, params.id),
     update: ({ customerId, params, body }) => updateCampaign(deps, customerId, params.id, body),
     status: ({ customerId, params, body }) =>
       changeCampaignStatus(deps, customerId, params.id, body.status, { force: body.force ?? false }),

@@ -13,14 +13,12 @@ import {
   listTargets,
   updateOutdial,
 } from '#services/outdials.ts';
+import { collectionHandlers } from './collection-handlers.ts';
 import { lambdaHandler, type RouteFactory } from './lambda.ts';
 
 export const routes: RouteFactory = (deps) =>
   routesFor(outdialRoutes, {
-    create: ({ customerId, body }) => createOutdial(deps, customerId, body),
-    list: ({ customerId, query }) => listOutdials(deps, customerId, query),
-    get: ({ customerId, params }) => getOutdial(deps, customerId, params.id),
-    delete: ({ customerId, params }) => deleteOutdial(deps, customerId, params.id),
+    ...collectionHandlers(deps, createOutdial, listOutdials, getOutdial, deleteOutdial),
     update: ({ customerId, params, body }) => updateOutdial(deps, customerId, params.id, body),
     campaign: ({ customerId, params, body }) => updateOutdial(deps, customerId, params.id, body),
     data: ({ customerId, params, body }) => updateOutdial(deps, customerId, params.id, body),

@@ -9,16 +9,14 @@ import {
   updateOutplan,
   updateOutplanDialInfo,
 } from '#services/outplans.ts';
+import { collectionHandlers } from './collection-handlers.ts';
 import { lambdaHandler, type RouteFactory } from './lambda.ts';
 
 export const routes: RouteFactory = (deps) =>
   routesFor(outplanRoutes, {
-    create: ({ customerId, body }) => createOutplan(deps, customerId, body),
-    list: ({ customerId, query }) => listOutplans(deps, customerId, query),
-    get: ({ customerId, params }) => getOutplan(deps, customerId, params.id),
+    ...collectionHandlers(deps, createOutplan, listOutplans, getOutplan, deleteOutplan),
     update: ({ customerId, params, body }) => updateOutplan(deps, customerId, params.id, body),
     dialInfo: ({ customerId, params, body }) => updateOutplanDialInfo(deps, customerId, params.id, body),
-    delete: ({ customerId, params }) => deleteOutplan(deps, customerId, params.id),
   });
 
 export const handler = lambdaHandler(routes);

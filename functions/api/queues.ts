@@ -2,15 +2,13 @@
 import { routesFor } from '#http/route.ts';
 import { queueRoutes } from '#http/specs/queues.ts';
 import { createQueue, deleteQueue, getQueue, listQueues, updateQueue } from '#services/queues.ts';
+import { collectionHandlers } from './collection-handlers.ts';
 import { lambdaHandler, type RouteFactory } from './lambda.ts';
 
 export const routes: RouteFactory = (deps) =>
   routesFor(queueRoutes, {
-    create: ({ customerId, body }) => createQueue(deps, customerId, body),
-    list: ({ customerId, query }) => listQueues(deps, customerId, query),
-    get: ({ customerId, params }) => getQueue(deps, customerId, params.id),
+    ...collectionHandlers(deps, createQueue, listQueues, getQueue, deleteQueue),
     update: ({ customerId, params, body }) => updateQueue(deps, customerId, params.id, body),
-    delete: ({ customerId, params }) => deleteQueue(deps, customerId, params.id),
   });
 
 export const handler = lambdaHandler(routes);

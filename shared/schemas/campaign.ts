@@ -4,7 +4,7 @@ import { campaignStatuses, campaignTypes, endHandles } from '#domain/campaign.ts
 import { FAILURE_REASONS } from '#domain/campaign-stats.ts';
 import { campaigncallStatuses } from '#domain/campaigncall.ts';
 import { DEFAULT_MAX_CONCURRENT_CALLS } from '#domain/dialing.ts';
-import { Action, ActionInput, Address, Detail, Name, ReferenceId, Timestamps } from './common.ts';
+import { Action, ActionInput, Address, Detail, Name, ReferenceId, strings, Timestamps } from './common.ts';
 import { storedSizeOf } from './storable-json.ts';
 
 const ServiceLevel = z.number().int().min(0).max(100).meta({
@@ -99,19 +99,14 @@ export const UpdateNextCampaign = z
 
 export const Campaign = z
   .object({
-    id: z.string(),
-    customer_id: z.string(),
+    ...strings('id', 'customer_id'),
     type: z.enum(campaignTypes),
-    name: z.string(),
-    detail: z.string(),
+    ...strings('name', 'detail'),
     status: z.enum(campaignStatuses),
     service_level: z.number(),
     end_handle: z.enum(endHandles),
     actions: z.array(Action),
-    outplan_id: z.string(),
-    outdial_id: z.string(),
-    queue_id: z.string(),
-    next_campaign_id: z.string(),
+    ...strings('outplan_id', 'outdial_id', 'queue_id', 'next_campaign_id'),
     max_concurrent_calls: z.number(),
     calling_hours: CallingHours.nullable(),
     ...Timestamps,
@@ -140,15 +135,17 @@ export const CampaignStats = z
 
 export const Campaigncall = z
   .object({
-    id: z.string(),
-    customer_id: z.string(),
-    campaign_id: z.string(),
-    outplan_id: z.string(),
-    outdial_id: z.string(),
-    outdial_target_id: z.string(),
-    queue_id: z.string(),
-    activeflow_id: z.string(),
-    flow_id: z.string(),
+    ...strings(
+      'id',
+      'customer_id',
+      'campaign_id',
+      'outplan_id',
+      'outdial_id',
+      'outdial_target_id',
+      'queue_id',
+      'activeflow_id',
+      'flow_id',
+    ),
     reference_type: z.enum(['none', 'call', 'flow']),
     reference_id: z.string(),
     status: z.enum(campaigncallStatuses),

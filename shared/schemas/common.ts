@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { addressTypes } from '#domain/address.ts';
 import { NIL_UUID } from '#domain/ids.ts';
+import { DESTINATION_SLOTS, type DestinationSlot } from '#domain/outplan.ts';
 import { MAX_PAGE_SIZE } from '#domain/pagination.ts';
 import { storableJson } from './storable-json.ts';
 
@@ -50,13 +51,19 @@ export const ActionInput = z
   })
   .meta({ id: 'ActionInput' });
 
+/** Response fields that are plain strings, in the order named. */
+export const strings = <K extends string>(...names: K[]) =>
+  Object.fromEntries(names.map((n) => [n, z.string()])) as Record<K, z.ZodString>;
+
+/** One field per destination slot, `<prefix>0` … `<prefix>4`, all of one schema, in slot order. */
+export const perSlot = <P extends string, S extends z.ZodType>(prefix: P, schema: S) =>
+  Object.fromEntries(DESTINATION_SLOTS.map((n) => [`${prefix}${n}`, schema])) as Record<
+    `${P}${DestinationSlot}`,
+    S
+  >;
+
 export const Action = z
-  .object({
-    id: z.string(),
-    next_id: z.string(),
-    type: z.string(),
-    option: z.record(z.string(), z.unknown()),
-  })
+  .object({ ...strings('id', 'next_id', 'type'), option: z.record(z.string(), z.unknown()) })
   .meta({ id: 'Action' });
 
 export const Name = z.string().trim().min(1).max(255);

@@ -3,7 +3,7 @@ import type * as z from 'zod';
 import type { Agent, AgentStatus } from '#domain/queue.ts';
 import type { CreateAgent, UpdateAgent } from '#schemas/queue.ts';
 import type { Deps } from './deps.ts';
-import { guarded, listPage, loadOwned, now, type PageQuery } from './owned.ts';
+import { getOwn, guarded, listOwn, newOwned, now, type PageQuery } from './owned.ts';
 import { presentAgent as show } from './present.ts';
 
 type AgentInput = z.output<typeof UpdateAgent>;
@@ -13,23 +13,16 @@ export const createAgent = async (
   customerId: string,
   input: z.output<typeof CreateAgent>,
 ): Promise<Agent> => {
-  const agent: Agent = {
-    id: deps.ids.uuid(),
-    customer_id: customerId,
-    ...input,
-    tm_create: now(deps),
-    tm_update: null,
-    tm_delete: null,
-  };
+  const agent: Agent = newOwned(deps, customerId, input);
   await deps.agents.create(agent);
   return show(agent as never);
 };
 
 export const listAgents = (deps: Deps, customerId: string, query: PageQuery) =>
-  listPage(deps, 'agent', { by: 'customer', customerId }, query, show);
+  listOwn(deps, 'agent', customerId, query, show);
 
-export const getAgent = async (deps: Deps, customerId: string, id: string) =>
-  show(await loadOwned(deps, 'agent', customerId, id));
+export const getAgent = (deps: Deps, customerId: string, id: string) =>
+  getOwn(deps, 'agent', customerId, id, show);
 
 export const updateAgent = (deps: Deps, customerId: string, id: string, input: AgentInput) =>
   guarded('agent', async () =>

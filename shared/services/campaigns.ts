@@ -16,7 +16,7 @@ import type {
   UpdateServiceLevel,
 } from '#schemas/campaign.ts';
 import type { Deps } from './deps.ts';
-import { guarded, listPage, loadOwned, now, type PageQuery } from './owned.ts';
+import { getOwn, guarded, listOwn, listPage, loadOwned, newOwned, now, type PageQuery } from './owned.ts';
 import { presentCampaign as show, presentCampaigncall as showCall } from './present.ts';
 
 const rejected = (field: string, issue: string) =>
@@ -50,24 +50,16 @@ export const createCampaign = async (
   customerId: string,
   input: z.output<typeof CreateCampaign>,
 ): Promise<Campaign> => {
-  const campaign: Campaign = {
-    id: deps.ids.uuid(),
-    customer_id: customerId,
-    ...input,
-    status: 'stop',
-    tm_create: now(deps),
-    tm_update: null,
-    tm_delete: null,
-  };
+  const campaign: Campaign = newOwned(deps, customerId, { ...input, status: 'stop' as const });
   await referencesChecked(() => deps.campaigns.create(campaign));
   return show(campaign as never);
 };
 
 export const listCampaigns = (deps: Deps, customerId: string, query: PageQuery) =>
-  listPage(deps, 'campaign', { by: 'customer', customerId }, query, show);
+  listOwn(deps, 'campaign', customerId, query, show);
 
-export const getCampaign = async (deps: Deps, customerId: string, id: string) =>
-  show(await loadOwned(deps, 'campaign', customerId, id));
+export const getCampaign = (deps: Deps, customerId: string, id: string) =>
+  getOwn(deps, 'campaign', customerId, id, show);
 
 /** PUT basic info, service_level, actions: plain attribute changes on a live campaign. */
 export const updateCampaign = (

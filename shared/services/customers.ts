@@ -6,7 +6,7 @@ import { WEBHOOK_SECRET_PREFIX } from '#domain/events.ts';
 import { checkWebhookUri } from '#domain/webhook-uri.ts';
 import type { CreateAccesskey, CreateCustomer } from '#schemas/customer.ts';
 import type { Deps } from './deps.ts';
-import { guarded, listPage, loadOwned, now, type PageQuery } from './owned.ts';
+import { getOwn, guarded, listOwn, loadOwned, now, type PageQuery } from './owned.ts';
 import { presentAccesskey as show, presentCustomer as showCustomer } from './present.ts';
 
 const TOKEN_PREFIX_LENGTH = 6;
@@ -80,10 +80,10 @@ export const createAccesskey = (deps: Deps, customerId: string, input: z.output<
   issueKey(deps, customerId, input);
 
 export const listAccesskeys = (deps: Deps, customerId: string, query: PageQuery) =>
-  listPage(deps, 'accesskey', { by: 'customer', customerId }, query, show);
+  listOwn(deps, 'accesskey', customerId, query, show);
 
-export const getAccesskey = async (deps: Deps, customerId: string, id: string) =>
-  show(await loadOwned(deps, 'accesskey', customerId, id));
+export const getAccesskey = (deps: Deps, customerId: string, id: string) =>
+  getOwn(deps, 'accesskey', customerId, id, show);
 
 export const deleteAccesskey = async (deps: Deps, customerId: string, id: string) => {
   const key = await loadOwned(deps, 'accesskey', customerId, id);

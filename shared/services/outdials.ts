@@ -13,7 +13,17 @@ import type {
   UpdateOutdialData,
 } from '#schemas/outdial.ts';
 import type { Deps } from './deps.ts';
-import { explain, guarded, listPage, loadOwned, now, type PageQuery } from './owned.ts';
+import {
+  createOwned,
+  deleteUnused,
+  explain,
+  getOwn,
+  listOwn,
+  listPage,
+  loadOwned,
+  now,
+  type PageQuery,
+} from './owned.ts';
 import { presentOutdial as show, presentOutdialTarget as showTarget } from './present.ts';
 
 /** A campaign_id set by hand must name a live campaign of the same customer. */
@@ -40,22 +50,14 @@ export const createOutdial = async (
   input: z.output<typeof CreateOutdial>,
 ): Promise<Outdial> => {
   await checkCampaignLink(deps, customerId, input.campaign_id);
-  const item = {
-    id: deps.ids.uuid(),
-    customer_id: customerId,
-    ...input,
-    tm_create: now(deps),
-    tm_update: null,
-  };
-  await deps.resources.create('outdial', item);
-  return show(item);
+  return createOwned(deps, 'outdial', customerId, input, show);
 };
 
 export const listOutdials = (deps: Deps, customerId: string, query: PageQuery) =>
-  listPage(deps, 'outdial', { by: 'customer', customerId }, query, show);
+  listOwn(deps, 'outdial', customerId, query, show);
 
-export const getOutdial = async (deps: Deps, customerId: string, id: string) =>
-  show(await loadOwned(deps, 'outdial', customerId, id));
+export const getOutdial = (deps: Deps, customerId: string, id: string) =>
+  getOwn(deps, 'outdial', customerId, id, show);
 
 export const updateOutdial = async (
   deps: Deps,
@@ -101,9 +103,7 @@ export const updateOutdial = async (
 
 /** Refused while a campaign uses the outdial (409 RESOURCE_IN_USE). */
 export const deleteOutdial = (deps: Deps, customerId: string, id: string) =>
-  guarded('outdial', async () =>
-    show(await deps.resources.softDelete('outdial', id, { customerId, unreferenced: true }, now(deps))),
-  );
+  deleteUnused(deps, 'outdial', customerId, id, show);
 
 export type TargetInput = z.output<typeof CreateTarget>;
 

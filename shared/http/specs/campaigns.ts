@@ -11,30 +11,29 @@ import {
   UpdateResourceInfo,
   UpdateServiceLevel,
 } from '#schemas/campaign.ts';
-import { IdParams, PageQuery, pageOf } from '#schemas/common.ts';
+import { PageQuery, pageOf } from '#schemas/common.ts';
 import type { RouteSpecs } from '../route.ts';
+import { collectionRoutes } from './collection.ts';
 
-const base = { tag: 'campaigns', access: 'customer' } as const;
-const one = { ...base, params: IdParams, response: Campaign };
+const campaigns = collectionRoutes({
+  tag: 'campaigns',
+  path: '/v1.0/campaigns',
+  item: Campaign,
+  listId: 'CampaignList',
+  body: CreateCampaign,
+  summaries: {
+    create: 'Create a campaign (status stop)',
+    list: 'List campaigns',
+    get: 'Get a campaign',
+    delete: 'Delete a stopped campaign',
+  },
+});
+const { one } = campaigns;
 
 export const campaignRoutes = {
-  create: {
-    ...base,
-    method: 'POST',
-    path: '/v1.0/campaigns',
-    summary: 'Create a campaign (status stop)',
-    body: CreateCampaign,
-    response: Campaign,
-  },
-  list: {
-    ...base,
-    method: 'GET',
-    path: '/v1.0/campaigns',
-    summary: 'List campaigns',
-    query: PageQuery,
-    response: pageOf(Campaign, 'CampaignList'),
-  },
-  get: { ...one, method: 'GET', path: '/v1.0/campaigns/{id}', summary: 'Get a campaign' },
+  create: campaigns.create,
+  list: campaigns.list,
+  get: campaigns.get,
   stats: {
     ...one,
     method: 'GET',
@@ -42,7 +41,7 @@ export const campaignRoutes = {
     summary: 'Running totals: attempts, in flight, answered, succeeded, failed by reason',
     response: CampaignStats,
   },
-  delete: { ...one, method: 'DELETE', path: '/v1.0/campaigns/{id}', summary: 'Delete a stopped campaign' },
+  delete: campaigns.delete,
   update: {
     ...one,
     method: 'PUT',

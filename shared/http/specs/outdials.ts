@@ -1,5 +1,5 @@
 /** Routes of /v1.0/outdials and their targets: what each takes and answers. */
-import { IdParams, PageQuery, pageOf } from '#schemas/common.ts';
+import { PageQuery, pageOf } from '#schemas/common.ts';
 import {
   CreateOutdial,
   CreateTarget,
@@ -13,35 +13,29 @@ import {
   UpdateOutdialData,
 } from '#schemas/outdial.ts';
 import type { RouteSpecs } from '../route.ts';
+import { collectionRoutes } from './collection.ts';
 
-const base = { tag: 'outdials', access: 'customer' } as const;
-const one = { ...base, params: IdParams, response: Outdial };
-const oneTarget = { ...base, params: TargetParams, response: OutdialTarget };
+const outdials = collectionRoutes({
+  tag: 'outdials',
+  path: '/v1.0/outdials',
+  item: Outdial,
+  listId: 'OutdialList',
+  body: CreateOutdial,
+  summaries: {
+    create: 'Create an outdial',
+    list: 'List outdials',
+    get: 'Get an outdial',
+    delete: 'Delete an outdial (409 while a campaign uses it)',
+  },
+});
+const { one } = outdials;
+const oneTarget = { ...outdials.base, params: TargetParams, response: OutdialTarget };
 
 export const outdialRoutes = {
-  create: {
-    ...base,
-    method: 'POST',
-    path: '/v1.0/outdials',
-    summary: 'Create an outdial',
-    body: CreateOutdial,
-    response: Outdial,
-  },
-  list: {
-    ...base,
-    method: 'GET',
-    path: '/v1.0/outdials',
-    summary: 'List outdials',
-    query: PageQuery,
-    response: pageOf(Outdial, 'OutdialList'),
-  },
-  get: { ...one, method: 'GET', path: '/v1.0/outdials/{id}', summary: 'Get an outdial' },
-  delete: {
-    ...one,
-    method: 'DELETE',
-    path: '/v1.0/outdials/{id}',
-    summary: 'Delete an outdial (409 while a campaign uses it)',
-  },
+  create: outdials.create,
+  list: outdials.list,
+  get: outdials.get,
+  delete: outdials.delete,
   update: {
     ...one,
     method: 'PUT',
