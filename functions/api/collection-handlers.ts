@@ -1,4 +1,4 @@
-/** The four collection routes (create, list, get, delete) bound to their use cases, the one way they all are. */
+/** The collection routes (create, list, get, delete), bound to their use cases the one way they all are. */
 import type { Deps } from '#services/deps.ts';
 import type { PageQuery } from '#services/owned.ts';
 

@@ -1,4 +1,4 @@
-/** The OpenAPI document of every family's routes (also written to docs/openapi.json), from their specs alone. */
+/** The OpenAPI document of every family's routes (also in docs/openapi.json), from their specs alone. */
 import { buildOpenApi } from '#http/openapi.ts';
 import { familySpecs } from '#http/specs/families.ts';
 

@@ -7,10 +7,16 @@ import { DEFAULT_MAX_CONCURRENT_CALLS } from '#domain/dialing.ts';
 import { Action, ActionInput, Address, Detail, Name, ReferenceId, strings, Timestamps } from './common.ts';
 import { storedSizeOf } from './storable-json.ts';
 
-const ServiceLevel = z.number().int().min(0).max(100).meta({
-  description:
-    'pacing percentage: with a queue, calls start while floor(available agents × service_level / 100) exceeds the calls ringing; unused without a queue',
-});
+const ServiceLevel = z
+  .number()
+  .int()
+  .min(0)
+  .max(100)
+  .meta({
+    description:
+      'pacing percentage: with a queue, calls start while floor(available agents × service_level / 100) ' +
+      'exceeds the calls ringing; unused without a queue',
+  });
 /** Room the actions may take in the campaign item (400 KB in all), the other fields needing ~15 KB. */
 export const MAX_STORED_ACTIONS_BYTES = 300 * 1024;
 const Actions = z
