@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Aws, CfnOutput, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { Construct, Node } from 'constructs';
-import { families } from '#functions/api/families.ts';
+import { familySpecs } from '#http/specs/families.ts';
 import { API_BASE_PATH, Api } from './constructs/api.ts';
 import { Data } from './constructs/data.ts';
 import { Engine, PROVIDER_CLIENTS, type ProviderSettings } from './constructs/engine.ts';
@@ -136,7 +136,7 @@ export class OutboundStack extends Stack {
     // Stateless.
     this.api = new Api(this, 'Api', {
       projectRoot: PROJECT_ROOT,
-      families,
+      families: familySpecs,
       data: this.data,
       tableAccess: apiTableAccess,
       operatorKey: this.operatorKey,

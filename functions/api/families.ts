@@ -1,8 +1,10 @@
 /**
- * Every API Lambda and the routes it serves. infra/ deploys one function per family, the local server
- * dispatches to the same handlers, and the OpenAPI document is generated from these routes.
+ * Every API Lambda and the routes it serves: the specs of shared/http/specs with the handlers of each
+ * family's entry file. The local server dispatches to these; infra and the OpenAPI document need only
+ * the specs.
  */
 
+import { type FamilyName, type FamilySpec, familySpecs } from '#http/specs/families.ts';
 import { routes as accesskeys } from './accesskeys.ts';
 import { routes as agents } from './agents.ts';
 import { routes as campaigncalls } from './campaigncalls.ts';
@@ -14,21 +16,20 @@ import { routes as outdials } from './outdials.ts';
 import { routes as outplans } from './outplans.ts';
 import { routes as queues } from './queues.ts';
 
-export interface Family {
-  /** Function name suffix and entry file (functions/api/<name>.ts). */
-  name: string;
+export interface Family extends FamilySpec {
   routes: RouteFactory;
 }
 
-export const families: Family[] = [
-  { name: 'campaigns', routes: campaigns },
-  { name: 'campaigncalls', routes: campaigncalls },
-  { name: 'outplans', routes: outplans },
-  { name: 'outdials', routes: outdials },
-  { name: 'queues', routes: queues },
-  { name: 'agents', routes: agents },
-  { name: 'customers', routes: customers },
-  { name: 'accesskeys', routes: accesskeys },
-  // Deferred: openapi's own module imports this list, so in a bundle its `routes` is bound after ours.
-  { name: 'openapi', routes: (deps, hooks) => openapi(deps, hooks) },
-];
+const factories: Record<FamilyName, RouteFactory> = {
+  campaigns,
+  campaigncalls,
+  outplans,
+  outdials,
+  queues,
+  agents,
+  customers,
+  accesskeys,
+  openapi,
+};
+
+export const families: Family[] = familySpecs.map((f) => ({ ...f, routes: factories[f.name] }));

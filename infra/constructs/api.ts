@@ -14,9 +14,8 @@ import {
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { Family } from '#functions/api/families.ts';
-import type { Route } from '#http/route.ts';
-import type { Deps } from '#services/deps.ts';
+import type { RouteSpec } from '#http/route.ts';
+import type { FamilySpec } from '#http/specs/families.ts';
 import type { Data, TableAccess } from './data.ts';
 import { NodeFunction, type PowertoolsLogLevel } from './node-function.ts';
 import type { OperatorKey } from './secrets.ts';
@@ -24,15 +23,8 @@ import type { OperatorKey } from './secrets.ts';
 /** The path prefix every route shares; outputs and docs build URLs from it. */
 export const API_BASE_PATH = '/v1.0';
 
-/** Routes are only read here, never run, so they get deps that refuse to be used. */
-const unusableDeps = new Proxy({} as Deps, {
-  get: () => {
-    throw new Error('route specs only: infra never runs a route');
-  },
-});
-
-/** The routes a family serves, read from the same factory the Lambda and the local server use. */
-export const routesOf = (family: Family): Route[] => family.routes(unusableDeps, { keysChanged() {} });
+/** The routes a family serves, read from the same specs the Lambda and the local server bind. */
+export const routesOf = (family: FamilySpec): RouteSpec[] => Object.values(family.specs);
 
 export interface ThrottleProps {
   /** Requests API Gateway absorbs at once before it answers 429. */
@@ -44,7 +36,7 @@ export interface ThrottleProps {
 export interface ApiProps {
   /** Directory holding package.json; entries are `functions/api/<family>.ts` under it. */
   projectRoot: string;
-  families: readonly Family[];
+  families: readonly FamilySpec[];
   data: Data;
   /** Table access per family name; a family without an entry is an error, not a silent grant. */
   tableAccess: Readonly<Record<string, TableAccess>>;

@@ -172,7 +172,7 @@ export class Events extends Construct {
       // Stream records live 24 h; give up earlier so a skipped range can still be read and replayed.
       maxRecordAge: Duration.hours(12),
       onFailure: new SqsDlq(this.streamDeadLetterQueue),
-      // Only the kinds that have webhooks (§7) invoke the function: the engine's placement guards, the
+      // Only the kinds that have webhooks invoke the function: the engine's placement guards, the
       // CPS bucket and idempotency records change once per call or request and never become an event.
       // A new or updated item is matched on its new image, a removed one on its old image.
       filters: [

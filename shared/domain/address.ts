@@ -1,4 +1,4 @@
-/** Address object of §1: only type + target matter for dialing; the rest is display data. */
+/** An address: only type + target matter for dialing; the rest is display data. */
 export const addressTypes = [
   '',
   'tel',

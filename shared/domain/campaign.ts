@@ -26,14 +26,17 @@ export interface CampaignResourceInfo {
 
 export interface Campaign extends OwnedResource, CampaignBasicInfo, CampaignResourceInfo {
   status: CampaignStatus;
-  /** Most open attempts at once when there is no queue to pace by (§5.3 IMPL). */
+  /** Most open attempts at once with no queue to pace by (our addition; see docs/behaviour.md, "Pacing"). */
   max_concurrent_calls: number;
   /** When new calls may start; null: any time (Outbound's addition). */
   calling_hours: CallingHours | null;
   actions: Action[];
 }
 
-/** What a PUT …/status request does to a campaign in a given status (§4.1). */
+/**
+ * What a PUT …/status request does to a campaign in a given status (see docs/behaviour.md, "Campaign
+ * status changes").
+ */
 export type StatusDecision =
   | { kind: 'unchanged' }
   | { kind: 'run' }

@@ -1,5 +1,5 @@
 /**
- * Dialing rules of the engine (§5.3–§5.6, §4.4), pure: which target may be dialled now, on which
+ * Dialing rules of the engine (see docs/behaviour.md: Pacing; Choosing a target and a destination; Retries and dial_info; Hangup reasons and results), pure: which target may be dialled now, on which
  * destination, whether pacing allows another call, and what a hangup means for the attempt and target.
  */
 import type { Address } from './address.ts';
@@ -45,7 +45,7 @@ export interface DestinationChoice {
   tryCount: number;
 }
 
-/** §5.6: the first slot with a destination and tries left; slot 0 is exhausted before slot 1 is tried. */
+/** The first slot with a destination and tries left; slot 0 is exhausted before slot 1 is tried. */
 export const chooseDestination = (target: TargetSlots, limits: Limits): DestinationChoice | undefined => {
   for (const n of DESTINATION_SLOTS) {
     const destination = target[`destination_${n}`];
@@ -56,7 +56,7 @@ export const chooseDestination = (target: TargetSlots, limits: Limits): Destinat
   return undefined;
 };
 
-/** §5.5: never tried, or the retry interval since the end of the last attempt has passed (inclusive). */
+/** Never tried, or the retry interval since the end of the last attempt has passed (inclusive). */
 export const isDue = (
   target: TargetSlots & { tm_create: string; tm_update: string | null },
   tryIntervalMs: number,
@@ -67,7 +67,7 @@ export const isDue = (
   return Date.parse(target.tm_update) + tryIntervalMs <= nowMs;
 };
 
-/** §5.4 + §5.5: an idle, live target with a destination left, due now. */
+/** An idle, live target with a destination left, due now. */
 export const isDialable = (
   target: TargetSlots & {
     status: TargetStatus;
@@ -83,12 +83,12 @@ export const isDialable = (
   chooseDestination(target, plan) !== undefined &&
   isDue(target, plan.try_interval, nowMs);
 
-/** Default cap on concurrent attempts of a campaign without a queue (VoIPBIN has none; §5.3 IMPL). */
+/** Default cap on concurrent attempts of a campaign without a queue (VoIPBIN has none; our choice). */
 export const DEFAULT_MAX_CONCURRENT_CALLS = 10;
 
 export interface PacingInput {
   hasQueue: boolean;
-  /** Available agents serving the queue (§8). */
+  /** Available agents serving the queue. */
   availableAgents: number;
   serviceLevel: number;
   /** This campaign's attempts in `dialing` (ringing, unanswered). */
@@ -122,10 +122,10 @@ export const callsAllowed = (p: PacingInput): number => {
   return Math.max(0, bound - (counter === 'dialing' ? p.dialing : p.inFlight));
 };
 
-/** §4.4: only a normal hangup after answer is a success. */
+/** Only a normal hangup after answer is a success. */
 export const resultOf = (reason: HangupReason): Exclude<CampaigncallResult, ''> =>
   reason === 'normal' ? 'success' : 'fail';
 
-/** §4.3: a success finishes the target; anything else returns it to idle for a retry. */
+/** A success finishes the target; anything else returns it to idle for a retry. */
 export const targetStatusAfter = (result: Exclude<CampaigncallResult, ''>): TargetStatus =>
   result === 'success' ? 'done' : 'idle';

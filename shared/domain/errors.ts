@@ -1,4 +1,4 @@
-/** Domain errors: services throw these; shared/http maps them to the §6.4 envelope once, by instanceof. */
+/** Domain errors: services throw these; shared/http maps them to the error envelope once, by instanceof. */
 export type ErrorStatus =
   | 'INVALID_ARGUMENT'
   | 'UNAUTHENTICATED'
@@ -78,7 +78,7 @@ export class PayloadTooLarge extends DomainError {
   }
 }
 
-/** The resource kinds the API exposes, with their §6.4 NOT_FOUND reasons. */
+/** The resource kinds the API exposes, with their NOT_FOUND reasons. */
 export const notFoundReason = {
   campaign: 'CAMPAIGN_NOT_FOUND',
   campaigncall: 'CAMPAIGNCALL_NOT_FOUND',

@@ -1,9 +1,10 @@
 /**
- * Events of §7 and the webhook delivery contract: which events exist, what a delivery carries, how it
- * is signed and when a failed one is tried again. Pure; the signing itself is done by an adapter.
+ * Our events (see docs/behaviour.md, "Events and webhooks") and the webhook delivery contract: which
+ * events exist, what a delivery carries, how it is signed and when a failed one is tried again. Pure;
+ * the signing itself is done by an adapter.
  */
 
-/** Resources whose changes are published (§7; outplan and outdialtarget too, as IMPL decides). */
+/** Resources whose changes are published: outplan and outdialtarget too, which VoIPBIN never sends. */
 export const EVENT_KINDS = ['campaign', 'campaigncall', 'outplan', 'outdial', 'outdialtarget'] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
@@ -32,7 +33,7 @@ export interface ResourceEvent {
   data: Record<string, unknown> & { id: string };
 }
 
-/** The JSON body POSTed to the customer's webhook_uri (§7). */
+/** The JSON body POSTed to the customer's webhook_uri . */
 export const webhookBody = (type: string, data: unknown) => JSON.stringify({ type, data });
 
 /** Headers of a delivery, lower case as they go on the wire. */

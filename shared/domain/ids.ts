@@ -1,4 +1,4 @@
-/** "Not set" for every *_id reference field is the nil UUID, never null (behaviour spec §1). */
+/** "Not set" for every *_id reference field is the nil UUID, never null, as in VoIPBIN. */
 export const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
 export const isNil = (id: string | undefined | null): boolean => !id || id === NIL_UUID;

@@ -22,7 +22,7 @@ export interface Outplan extends OwnedResource, DialInfo {
   detail: string;
   /**
    * Internal, never shown: when dial_info last changed. The engine reviews exhausted targets parked
-   * before it, since a raised maximum can make them dialable again (§6 dial_info).
+   * before it, since a raised maximum can make them dialable again.
    */
   _dial_info_at?: string;
 }

@@ -4,7 +4,7 @@ import { canonicalTimestamp } from './time.ts';
 
 export const MAX_PAGE_SIZE = 100;
 
-/** §6.3: values ≤ 0, > 100 or absent become 100. */
+/** As in VoIPBIN: values ≤ 0, > 100 or absent become 100. */
 export const normalisePageSize = (size: number | undefined): number =>
   size === undefined || !Number.isFinite(size) || size <= 0 || size > MAX_PAGE_SIZE ? MAX_PAGE_SIZE : size;
 
@@ -33,7 +33,7 @@ export const parsePageToken = (token: string | undefined): Cursor | undefined =>
 
 /**
  * Builds a page from up to pageSize + 1 items fetched newest first. The token is the last item's
- * tm_create (§6.3); only when the next item shares that timestamp does it carry the id as well, so no
+ * tm_create, as in VoIPBIN; only when the next item shares that timestamp does it carry the id as well, so no
  * item is skipped at equal timestamps while plain tm_create tokens stay valid.
  */
 export const toPage = <T extends { id: string; tm_create: string }>(

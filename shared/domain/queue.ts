@@ -17,6 +17,6 @@ export interface Agent extends OwnedResource {
   status: AgentStatus;
 }
 
-/** §8: an available agent serves a queue if the queue is untagged or they share any tag. */
+/** An available agent serves a queue if the queue is untagged or they share any tag. */
 export const agentServesQueue = (agentTags: readonly string[], queueTags: readonly string[]): boolean =>
   queueTags.length === 0 || agentTags.some((t) => queueTags.includes(t));

@@ -1,4 +1,7 @@
-/** Fields every stored resource carries (§1). tm_update is null until the first update. */
+/**
+ * Fields every stored resource carries (see docs/behaviour.md, "Ids and timestamps"). tm_update is null
+ * until the first update.
+ */
 export interface Timestamps {
   tm_create: string;
   tm_update: string | null;
@@ -14,7 +17,7 @@ export interface OwnedResource extends Timestamps {
 export const isDeleted = (r: { tm_delete?: unknown }): boolean =>
   typeof r.tm_delete === 'string' && !r.tm_delete.startsWith('9999-');
 
-/** One page of a list, as §6.3 shapes it. */
+/** One page of a list (see docs/behaviour.md, "Pagination"). */
 export interface Page<T> {
   result: T[];
   next_page_token: string;

@@ -46,7 +46,8 @@ export type ApiHandler = (
 
 /**
  * One Lambda's HTTP stack: middy with Powertools context, the http-router over the family's routes,
- * and one error mapper that turns every failure into the §6.4 envelope.
+ * and one error mapper that turns every failure into the one error envelope (see docs/behaviour.md,
+ * "Errors").
  */
 export const buildApiHandler = (deps: Deps, routes: Route[], options: ApiHandlerOptions): ApiHandler => {
   const { budget } = options;

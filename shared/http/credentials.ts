@@ -23,7 +23,7 @@ const bearer = (event: APIGatewayProxyEventV2): string | undefined => {
 };
 
 /**
- * The first credential present, in VoIPBIN's order (§6.1): cookie token, ?token=, Bearer, cookie
+ * The first credential present, in VoIPBIN's order: cookie token, ?token=, Bearer, cookie
  * accesskey, ?accesskey=. An empty value is no credential, so `?token=` does not hide a Bearer key.
  */
 export const credentialOf = (event: APIGatewayProxyEventV2): string | undefined =>

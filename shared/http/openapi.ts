@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { RouteSpec } from './route.ts';
+import { MAX_BODY_BYTES, type RouteSpec } from './route.ts';
 
 /** OpenAPI 3.1 from the same zod schemas the routes validate with; schemas with an id become components. */
 const schemaOf = (schema: z.ZodType) =>
@@ -30,7 +30,7 @@ const ERROR_RESPONSES = {
   '403': "Another customer's resource, or a route for another kind of caller",
   '404': 'Not found',
   '409': 'Failed precondition: deleted, in use, not stopped, not done',
-  '413': 'Body over 256 KB',
+  '413': `Body over ${MAX_BODY_BYTES / 1024} KB`,
   '429':
     "Over the customer's request budget (API_REQUESTS_PER_SECOND, API_REQUEST_BURST); retry after the Retry-After header's seconds",
 };

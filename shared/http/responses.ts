@@ -15,8 +15,8 @@ export interface ErrorEnvelope {
 }
 
 /**
- * The §6.4 envelope. Domain errors show their own safe message; anything else is a 500 that says
- * nothing about its cause (the log has it, under the same request id).
+ * The error envelope (see docs/behaviour.md, "Errors"). Domain errors show their own safe message;
+ * anything else is a 500 that says nothing about its cause (the log has it, under the same request id).
  */
 export const errorResponse = (err: unknown, requestId: string): APIGatewayProxyStructuredResultV2 => {
   if (err instanceof DomainError) {

@@ -53,7 +53,19 @@ export interface Route extends RouteSpec {
   ) => Promise<APIGatewayProxyStructuredResultV2>;
 }
 
-/** zod issues → §6.4 details, naming the field and never echoing the input. */
+/** A family's route specs by operation name: what infra, the OpenAPI document and the handlers share. */
+export type RouteSpecs = Record<string, RouteSpec>;
+
+type Parsed<T> = T extends z.ZodType ? z.output<T> : undefined;
+
+/** One use case per spec, each typed by what its spec's schemas parse to. */
+export type RouteHandlers<S extends RouteSpecs> = {
+  [K in keyof S]: (
+    input: RouteInput<Parsed<S[K]['params']>, Parsed<S[K]['query']>, Parsed<S[K]['body']>>,
+  ) => Promise<unknown>;
+};
+
+/** zod issues → error details, naming the field and never echoing the input. */
 const invalid = (error: z.ZodError, where: string) =>
   new ValidationFailed(
     `The request ${where} is not valid`,
@@ -68,7 +80,7 @@ const parse = <T extends z.ZodType>(schema: T | undefined, value: unknown, where
   if (!schema) return undefined as z.output<T>;
   const out = schema.safeParse(value);
   if (!out.success) {
-    // A malformed path id has its own reason (§6.2).
+    // A malformed path id has its own reason, INVALID_ID.
     if (where === 'path') {
       const field = out.error.issues[0]?.path.join('.') || 'id';
       throw new InvalidId(field);
@@ -136,3 +148,9 @@ export const route = <P extends z.ZodType, Q extends z.ZodType, B extends z.ZodT
     );
   },
 });
+
+/** Binds every spec of a family to its use case; a spec without one does not compile. */
+export const routesFor = <S extends RouteSpecs>(specs: S, handlers: RouteHandlers<S>): Route[] =>
+  Object.entries(specs).map(([name, spec]) =>
+    route(spec, handlers[name] as RouteHandlers<RouteSpecs>[string]),
+  );

@@ -12,6 +12,6 @@ export interface AgentStore {
     now: string,
   ): Promise<Agent>;
   remove(id: string, expect: Expectation, now: string): Promise<Agent>;
-  /** Available agents of the customer serving a queue with these tags (§8); reads every page, no cap. */
+  /** Available agents of the customer serving a queue with these tags; reads every page, no cap. */
   countAvailable(customerId: string, queueTagIds: readonly string[]): Promise<number>;
 }

@@ -1,6 +1,6 @@
 /**
- * The provider-neutral telephony port (telephony-contracts §1). Real adapters (Twilio) and the local
- * simulator implement it; the dialer, webhook route and sweeper use nothing else.
+ * The provider-neutral telephony port (see docs/behaviour.md, "Telephony provider"). Real adapters
+ * (Twilio) and the local simulator implement it; the dialer, webhook route and sweeper use nothing else.
  */
 import type { HangupReason } from '#domain/dialing.ts';
 

@@ -3,10 +3,20 @@ import { isTimeZone } from '#domain/calling-hours.ts';
 import { campaignStatuses, campaignTypes, endHandles } from '#domain/campaign.ts';
 import { FAILURE_REASONS } from '#domain/campaign-stats.ts';
 import { campaigncallStatuses } from '#domain/campaigncall.ts';
-import { Action, ActionInput, Address, Detail, Name, ReferenceId, Timestamps } from './common.ts';
+import { DEFAULT_MAX_CONCURRENT_CALLS } from '#domain/dialing.ts';
+import { Action, ActionInput, Address, Detail, Name, ReferenceId, strings, Timestamps } from './common.ts';
 import { storedSizeOf } from './storable-json.ts';
 
-const ServiceLevel = z.number().int().min(0).max(100).meta({ description: 'pacing percentage, §5.3' });
+const ServiceLevel = z
+  .number()
+  .int()
+  .min(0)
+  .max(100)
+  .meta({
+    description:
+      'pacing percentage: with a queue, calls start while floor(available agents × service_level / 100) ' +
+      'exceeds the calls ringing; unused without a queue',
+  });
 /** Room the actions may take in the campaign item (400 KB in all), the other fields needing ~15 KB. */
 export const MAX_STORED_ACTIONS_BYTES = 300 * 1024;
 const Actions = z
@@ -15,13 +25,15 @@ const Actions = z
   .refine((actions) => storedSizeOf(actions) <= MAX_STORED_ACTIONS_BYTES, {
     message: `the actions would take more than ${MAX_STORED_ACTIONS_BYTES} bytes stored`,
   });
-/** Outbound's addition: caps open attempts of a campaign without a queue (VoIPBIN has no cap, §10.8). */
+/** Outbound's addition: caps open attempts of a campaign without a queue (VoIPBIN has no cap). */
 const MaxConcurrentCalls = z
   .number()
   .int()
   .min(1)
   .max(1000)
-  .meta({ description: 'most open attempts at once when the campaign has no queue (default 10)' });
+  .meta({
+    description: `most open attempts at once when the campaign has no queue (default ${DEFAULT_MAX_CONCURRENT_CALLS})`,
+  });
 
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, 24-hour');
 /** Outbound's addition: when new calls may start, in the campaign's time zone. */
@@ -58,11 +70,11 @@ export const CreateCampaign = z
     ...basic,
     actions: Actions.default([]),
     ...resources,
-    max_concurrent_calls: MaxConcurrentCalls.default(10),
+    max_concurrent_calls: MaxConcurrentCalls.default(DEFAULT_MAX_CONCURRENT_CALLS),
     calling_hours: CallingHours.nullable().default(null),
   })
   .meta({ id: 'CreateCampaign' });
-/** All five are overwritten (§6.2), so detail is required here: omitting it must not blank it. */
+/** All five are overwritten, as in VoIPBIN, so detail is required here: omitting it must not blank it. */
 export const UpdateCampaign = z
   .strictObject({
     ...basic,
@@ -93,19 +105,14 @@ export const UpdateNextCampaign = z
 
 export const Campaign = z
   .object({
-    id: z.string(),
-    customer_id: z.string(),
+    ...strings('id', 'customer_id'),
     type: z.enum(campaignTypes),
-    name: z.string(),
-    detail: z.string(),
+    ...strings('name', 'detail'),
     status: z.enum(campaignStatuses),
     service_level: z.number(),
     end_handle: z.enum(endHandles),
     actions: z.array(Action),
-    outplan_id: z.string(),
-    outdial_id: z.string(),
-    queue_id: z.string(),
-    next_campaign_id: z.string(),
+    ...strings('outplan_id', 'outdial_id', 'queue_id', 'next_campaign_id'),
     max_concurrent_calls: z.number(),
     calling_hours: CallingHours.nullable(),
     ...Timestamps,
@@ -134,15 +141,17 @@ export const CampaignStats = z
 
 export const Campaigncall = z
   .object({
-    id: z.string(),
-    customer_id: z.string(),
-    campaign_id: z.string(),
-    outplan_id: z.string(),
-    outdial_id: z.string(),
-    outdial_target_id: z.string(),
-    queue_id: z.string(),
-    activeflow_id: z.string(),
-    flow_id: z.string(),
+    ...strings(
+      'id',
+      'customer_id',
+      'campaign_id',
+      'outplan_id',
+      'outdial_id',
+      'outdial_target_id',
+      'queue_id',
+      'activeflow_id',
+      'flow_id',
+    ),
     reference_type: z.enum(['none', 'call', 'flow']),
     reference_id: z.string(),
     status: z.enum(campaigncallStatuses),

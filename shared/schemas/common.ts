@@ -1,12 +1,14 @@
 import * as z from 'zod';
 import { addressTypes } from '#domain/address.ts';
 import { NIL_UUID } from '#domain/ids.ts';
+import { DESTINATION_SLOTS, type DestinationSlot } from '#domain/outplan.ts';
+import { MAX_PAGE_SIZE } from '#domain/pagination.ts';
 import { storableJson } from './storable-json.ts';
 
 /** Any 8-4-4-4-12 hex id, the nil UUID included (VoIPBIN ids are not all RFC 4122 v4). */
 export const Uuid = z.guid().transform((s) => s.toLowerCase());
 
-/** A reference id: a UUID, or "" / nil / omitted meaning "not set" (§1). */
+/** A reference id: a UUID, or "" / nil / omitted meaning "not set", stored as the nil UUID. */
 export const ReferenceId = z
   .union([z.literal(''), z.guid()])
   .optional()
@@ -49,28 +51,36 @@ export const ActionInput = z
   })
   .meta({ id: 'ActionInput' });
 
+/** Response fields that are plain strings, in the order named. */
+export const strings = <K extends string>(...names: K[]) =>
+  Object.fromEntries(names.map((n) => [n, z.string()])) as Record<K, z.ZodString>;
+
+/** One field per destination slot, `<prefix>0` … `<prefix>4`, all of one schema, in slot order. */
+export const perSlot = <P extends string, S extends z.ZodType>(prefix: P, schema: S) =>
+  Object.fromEntries(DESTINATION_SLOTS.map((n) => [`${prefix}${n}`, schema])) as Record<
+    `${P}${DestinationSlot}`,
+    S
+  >;
+
 export const Action = z
-  .object({
-    id: z.string(),
-    next_id: z.string(),
-    type: z.string(),
-    option: z.record(z.string(), z.unknown()),
-  })
+  .object({ ...strings('id', 'next_id', 'type'), option: z.record(z.string(), z.unknown()) })
   .meta({ id: 'Action' });
 
 export const Name = z.string().trim().min(1).max(255);
+/** The name of a target or an access key, which may be left out. */
+export const OptionalName = z.string().max(255).default('');
 export const Detail = z.string().max(4096).default('');
 export const Data = z.string().max(65536).default('');
 
 export const IdParams = z.strictObject({ id: Uuid });
 
 export const PageQuery = z.strictObject({
-  // Any whole number is accepted, however large: §6.3 turns values ≤ 0 or > 100 into 100.
+  // Any whole number is accepted, however large: as in VoIPBIN, values ≤ 0 or > 100 mean 100.
   page_size: z.coerce
     .number()
     .refine(Number.isInteger, { message: 'page_size must be a whole number' })
     .optional()
-    .meta({ description: 'default and maximum 100', type: 'integer' }),
+    .meta({ description: `default and maximum ${MAX_PAGE_SIZE}`, type: 'integer' }),
   page_token: z
     .string()
     .max(128)

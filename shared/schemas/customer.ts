@@ -1,25 +1,18 @@
 import * as z from 'zod';
-import { Detail, Name, Timestamps } from './common.ts';
+import { Detail, Name, OptionalName, strings, Timestamps } from './common.ts';
 
 export const CreateCustomer = z
   .strictObject({ name: Name, detail: Detail, webhook_uri: z.string().max(2048).default('') })
   .meta({ id: 'CreateCustomer' });
 export const CreateAccesskey = z
-  .strictObject({ name: z.string().max(255).default(''), detail: Detail })
+  .strictObject({ name: OptionalName, detail: Detail })
   .meta({ id: 'CreateAccesskey' });
 
 export const Customer = z
-  .object({ id: z.string(), name: z.string(), detail: z.string(), webhook_uri: z.string(), ...Timestamps })
+  .object({ ...strings('id', 'name', 'detail', 'webhook_uri'), ...Timestamps })
   .meta({ id: 'Customer' });
 export const Accesskey = z
-  .object({
-    id: z.string(),
-    customer_id: z.string(),
-    name: z.string(),
-    detail: z.string(),
-    token_prefix: z.string(),
-    ...Timestamps,
-  })
+  .object({ ...strings('id', 'customer_id', 'name', 'detail', 'token_prefix'), ...Timestamps })
   .meta({ id: 'Accesskey' });
 /** Only the response to a create carries the key itself; it is never shown again. */
 export const AccesskeyWithToken = Accesskey.extend({ token: z.string() }).meta({ id: 'AccesskeyWithToken' });

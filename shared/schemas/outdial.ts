@@ -1,7 +1,19 @@
 import * as z from 'zod';
 import { targetStatuses } from '#domain/outdial.ts';
 import { MAX_CREATE_ALL } from '#ports/resource-store.ts';
-import { Address, AddressInput, Data, Detail, Name, ReferenceId, Timestamps, Uuid } from './common.ts';
+import {
+  Address,
+  AddressInput,
+  Data,
+  Detail,
+  Name,
+  OptionalName,
+  perSlot,
+  ReferenceId,
+  strings,
+  Timestamps,
+  Uuid,
+} from './common.ts';
 
 export const CreateOutdial = z
   .strictObject({ campaign_id: ReferenceId, name: Name, detail: Detail, data: Data })
@@ -18,14 +30,10 @@ const Destination = AddressInput.nullable()
 
 export const CreateTarget = z
   .strictObject({
-    name: z.string().max(255).default(''),
+    name: OptionalName,
     detail: Detail,
     data: Data,
-    destination_0: Destination,
-    destination_1: Destination,
-    destination_2: Destination,
-    destination_3: Destination,
-    destination_4: Destination,
+    ...perSlot('destination_', Destination),
   })
   .refine(
     (t) =>
@@ -44,35 +52,15 @@ export const CreateTargets = z
 export const TargetParams = z.strictObject({ id: Uuid, target_id: Uuid });
 
 export const Outdial = z
-  .object({
-    id: z.string(),
-    customer_id: z.string(),
-    campaign_id: z.string(),
-    name: z.string(),
-    detail: z.string(),
-    data: z.string(),
-    ...Timestamps,
-  })
+  .object({ ...strings('id', 'customer_id', 'campaign_id', 'name', 'detail', 'data'), ...Timestamps })
   .meta({ id: 'Outdial' });
 
 export const OutdialTarget = z
   .object({
-    id: z.string(),
-    outdial_id: z.string(),
-    name: z.string(),
-    detail: z.string(),
-    data: z.string(),
+    ...strings('id', 'outdial_id', 'name', 'detail', 'data'),
     status: z.enum(targetStatuses),
-    destination_0: Address.nullable(),
-    destination_1: Address.nullable(),
-    destination_2: Address.nullable(),
-    destination_3: Address.nullable(),
-    destination_4: Address.nullable(),
-    try_count_0: z.number(),
-    try_count_1: z.number(),
-    try_count_2: z.number(),
-    try_count_3: z.number(),
-    try_count_4: z.number(),
+    ...perSlot('destination_', Address.nullable()),
+    ...perSlot('try_count_', z.number()),
     ...Timestamps,
   })
   .meta({ id: 'OutdialTarget' });

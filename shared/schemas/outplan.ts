@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { Address, AddressInput, Detail, Name, Timestamps } from './common.ts';
+import { Address, AddressInput, Detail, Name, perSlot, strings, Timestamps } from './common.ts';
 
 const MaxTry = z.number().int().min(0).max(100);
 
@@ -12,11 +12,7 @@ export const DialInfoInput = z.strictObject({
     .min(0)
     .max(30 * 24 * 3600 * 1000)
     .meta({ description: 'gap from the end of one attempt to the next on the same target, milliseconds' }),
-  max_try_count_0: MaxTry,
-  max_try_count_1: MaxTry,
-  max_try_count_2: MaxTry,
-  max_try_count_3: MaxTry,
-  max_try_count_4: MaxTry,
+  ...perSlot('max_try_count_', MaxTry),
 });
 
 export const CreateOutplan = z
@@ -27,18 +23,11 @@ export const UpdateDialInfo = DialInfoInput.meta({ id: 'UpdateOutplanDialInfo' }
 
 export const Outplan = z
   .object({
-    id: z.string(),
-    customer_id: z.string(),
-    name: z.string(),
-    detail: z.string(),
+    ...strings('id', 'customer_id', 'name', 'detail'),
     source: Address,
     dial_timeout: z.number(),
     try_interval: z.number(),
-    max_try_count_0: z.number(),
-    max_try_count_1: z.number(),
-    max_try_count_2: z.number(),
-    max_try_count_3: z.number(),
-    max_try_count_4: z.number(),
+    ...perSlot('max_try_count_', z.number()),
     ...Timestamps,
   })
   .meta({ id: 'Outplan' });

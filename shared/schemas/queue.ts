@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { agentStatuses } from '#domain/queue.ts';
-import { Detail, Name, TagIds, Timestamps } from './common.ts';
+import { Detail, Name, strings, TagIds, Timestamps } from './common.ts';
 
 export const CreateQueue = z
   .strictObject({ name: Name, detail: Detail, tag_ids: TagIds })
@@ -22,24 +22,9 @@ export const UpdateAgentStatus = z
   .strictObject({ status: z.enum(agentStatuses) })
   .meta({ id: 'UpdateAgentStatus' });
 
-export const Queue = z
-  .object({
-    id: z.string(),
-    customer_id: z.string(),
-    name: z.string(),
-    detail: z.string(),
-    tag_ids: z.array(z.string()),
-    ...Timestamps,
-  })
-  .meta({ id: 'Queue' });
+const queueFields = { ...strings('id', 'customer_id', 'name', 'detail'), tag_ids: z.array(z.string()) };
+
+export const Queue = z.object({ ...queueFields, ...Timestamps }).meta({ id: 'Queue' });
 export const Agent = z
-  .object({
-    id: z.string(),
-    customer_id: z.string(),
-    name: z.string(),
-    detail: z.string(),
-    tag_ids: z.array(z.string()),
-    status: z.enum(agentStatuses),
-    ...Timestamps,
-  })
+  .object({ ...queueFields, status: z.enum(agentStatuses), ...Timestamps })
   .meta({ id: 'Agent' });

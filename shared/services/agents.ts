@@ -1,35 +1,28 @@
 /** Use cases of agents; their status feeds queue capacity through the available-agents index. */
+import type * as z from 'zod';
 import type { Agent, AgentStatus } from '#domain/queue.ts';
+import type { CreateAgent, UpdateAgent } from '#schemas/queue.ts';
 import type { Deps } from './deps.ts';
-import { guarded, listPage, loadOwned, now, type PageQuery } from './owned.ts';
-import { present } from './present.ts';
+import { getOwn, guarded, listOwn, newOwned, now, type PageQuery } from './owned.ts';
+import { presentAgent as show } from './present.ts';
 
-const show = present<Agent>('agent');
-
-type AgentInput = Pick<Agent, 'name' | 'detail' | 'tag_ids'>;
+type AgentInput = z.output<typeof UpdateAgent>;
 
 export const createAgent = async (
   deps: Deps,
   customerId: string,
-  input: AgentInput & { status: AgentStatus },
+  input: z.output<typeof CreateAgent>,
 ): Promise<Agent> => {
-  const agent: Agent = {
-    id: deps.ids.uuid(),
-    customer_id: customerId,
-    ...input,
-    tm_create: now(deps),
-    tm_update: null,
-    tm_delete: null,
-  };
+  const agent: Agent = newOwned(deps, customerId, input);
   await deps.agents.create(agent);
   return show(agent as never);
 };
 
 export const listAgents = (deps: Deps, customerId: string, query: PageQuery) =>
-  listPage(deps, 'agent', { by: 'customer', customerId }, query, show);
+  listOwn(deps, 'agent', customerId, query, show);
 
-export const getAgent = async (deps: Deps, customerId: string, id: string) =>
-  show(await loadOwned(deps, 'agent', customerId, id));
+export const getAgent = (deps: Deps, customerId: string, id: string) =>
+  getOwn(deps, 'agent', customerId, id, show);
 
 export const updateAgent = (deps: Deps, customerId: string, id: string, input: AgentInput) =>
   guarded('agent', async () =>

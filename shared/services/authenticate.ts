@@ -1,10 +1,13 @@
-/** Who is calling (§6.1): the operator by the admin key, or a customer by one of its access keys. */
+/**
+ * Who is calling (see docs/behaviour.md, "Authentication"): the operator by the admin key, or a customer
+ * by one of its access keys.
+ */
 import type { Caller } from '#domain/customer.ts';
 import { Unauthenticated } from '#domain/errors.ts';
 import type { Deps } from './deps.ts';
 
 export interface Credentials {
-  /** First credential found, in §6.1 order. */
+  /** First credential found: cookie token, ?token=, Bearer, cookie accesskey, ?accesskey=, in that order. */
   key: string | undefined;
 }
 

@@ -1,17 +1,14 @@
 /** Use cases of campaigncalls: read-only attempts; only finished ones can be deleted. */
-import type { Campaigncall } from '#domain/campaigncall.ts';
 import { Conflict } from '#domain/errors.ts';
 import type { Deps } from './deps.ts';
-import { explain, listPage, loadOwned, now, type PageQuery } from './owned.ts';
-import { present } from './present.ts';
-
-const show = present<Campaigncall>('campaigncall');
+import { explain, getOwn, listOwn, now, type PageQuery } from './owned.ts';
+import { presentCampaigncall as show } from './present.ts';
 
 export const listCampaigncalls = (deps: Deps, customerId: string, query: PageQuery) =>
-  listPage(deps, 'campaigncall', { by: 'customer', customerId }, query, show);
+  listOwn(deps, 'campaigncall', customerId, query, show);
 
-export const getCampaigncall = async (deps: Deps, customerId: string, id: string) =>
-  show(await loadOwned(deps, 'campaigncall', customerId, id));
+export const getCampaigncall = (deps: Deps, customerId: string, id: string) =>
+  getOwn(deps, 'campaigncall', customerId, id, show);
 
 export const deleteCampaigncall = async (deps: Deps, customerId: string, id: string) => {
   try {

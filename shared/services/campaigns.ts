@@ -1,29 +1,28 @@
-/** Use cases of campaigns: CRUD, references to outplan/outdial/queue/next campaign, and run/stop (§4.1). */
-import type { Action } from '#domain/action.ts';
-import type { CallingHours } from '#domain/calling-hours.ts';
-import {
-  type Campaign,
-  type CampaignBasicInfo,
-  type CampaignResourceInfo,
-  decideStatusChange,
-} from '#domain/campaign.ts';
+/** Use cases of campaigns: CRUD, references to outplan/outdial/queue/next campaign, and run/stop
+ * (see docs/behaviour.md, "Campaign status changes" and "References between resources"). */
+import type * as z from 'zod';
+import { type Campaign, decideStatusChange } from '#domain/campaign.ts';
 import { statsOf } from '#domain/campaign-stats.ts';
-import type { Campaigncall } from '#domain/campaigncall.ts';
 import { Conflict, resourceDeleted, ValidationFailed } from '#domain/errors.ts';
 import { isNil } from '#domain/ids.ts';
 import { isDeleted } from '#domain/resource.ts';
 import { ReferenceRejected } from '#ports/campaign-store.ts';
+import type {
+  CreateCampaign,
+  UpdateActions,
+  UpdateCampaign,
+  UpdateNextCampaign,
+  UpdateResourceInfo,
+  UpdateServiceLevel,
+} from '#schemas/campaign.ts';
 import type { Deps } from './deps.ts';
-import { guarded, listPage, loadOwned, now, type PageQuery } from './owned.ts';
-import { present } from './present.ts';
-
-const show = present<Campaign>('campaign');
-const showCall = present<Campaigncall>('campaigncall');
+import { getOwn, guarded, listOwn, listPage, loadOwned, newOwned, now, type PageQuery } from './owned.ts';
+import { presentCampaign as show, presentCampaigncall as showCall } from './present.ts';
 
 const rejected = (field: string, issue: string) =>
   new ValidationFailed(`${field} is not usable: ${issue}`, [{ field, issue }]);
 
-/** Reference refusals from the store become 400s naming the field (§3.1). */
+/** Reference refusals from the store become 400s naming the field. */
 const referencesChecked = async <T>(write: () => Promise<T>): Promise<T> => {
   try {
     return await write();
@@ -49,31 +48,18 @@ const loadLive = async (deps: Deps, customerId: string, id: string) => {
 export const createCampaign = async (
   deps: Deps,
   customerId: string,
-  input: CampaignBasicInfo &
-    CampaignResourceInfo & {
-      actions: Action[];
-      max_concurrent_calls: number;
-      calling_hours: CallingHours | null;
-    },
+  input: z.output<typeof CreateCampaign>,
 ): Promise<Campaign> => {
-  const campaign: Campaign = {
-    id: deps.ids.uuid(),
-    customer_id: customerId,
-    ...input,
-    status: 'stop',
-    tm_create: now(deps),
-    tm_update: null,
-    tm_delete: null,
-  };
+  const campaign: Campaign = newOwned(deps, customerId, { ...input, status: 'stop' as const });
   await referencesChecked(() => deps.campaigns.create(campaign));
   return show(campaign as never);
 };
 
 export const listCampaigns = (deps: Deps, customerId: string, query: PageQuery) =>
-  listPage(deps, 'campaign', { by: 'customer', customerId }, query, show);
+  listOwn(deps, 'campaign', customerId, query, show);
 
-export const getCampaign = async (deps: Deps, customerId: string, id: string) =>
-  show(await loadOwned(deps, 'campaign', customerId, id));
+export const getCampaign = (deps: Deps, customerId: string, id: string) =>
+  getOwn(deps, 'campaign', customerId, id, show);
 
 /** PUT basic info, service_level, actions: plain attribute changes on a live campaign. */
 export const updateCampaign = (
@@ -81,8 +67,10 @@ export const updateCampaign = (
   customerId: string,
   id: string,
   changes:
-    | Partial<CampaignBasicInfo & { max_concurrent_calls: number; calling_hours: CallingHours | null }>
-    | { actions: Action[] },
+    | z.output<typeof UpdateCampaign>
+    | z.output<typeof UpdateServiceLevel>
+    | z.output<typeof UpdateActions>
+    | z.output<typeof UpdateNextCampaign>,
 ) =>
   guarded('campaign', async () =>
     show(await deps.resources.update('campaign', id, { customerId }, { ...changes, tm_update: now(deps) })),
@@ -92,7 +80,7 @@ export const updateResourceInfo = async (
   deps: Deps,
   customerId: string,
   id: string,
-  next: CampaignResourceInfo,
+  next: z.output<typeof UpdateResourceInfo>,
 ) => {
   if (next.next_campaign_id === id) throw rejected('next_campaign_id', 'a campaign cannot follow itself');
   const current = await loadLive(deps, customerId, id);
@@ -107,7 +95,7 @@ export const updateNextCampaign = async (deps: Deps, customerId: string, id: str
   if (!isNil(nextId)) {
     await referencesChecked(() => deps.campaigns.checkReference(customerId, 'next_campaign_id', nextId, id));
   }
-  return updateCampaign(deps, customerId, id, { next_campaign_id: nextId } as never);
+  return updateCampaign(deps, customerId, id, { next_campaign_id: nextId });
 };
 
 /** PUT …/status: run re-validates references; stop goes to stopping while calls are in flight. */

@@ -1,14 +1,13 @@
 /** Use cases of customers (tenants) and their access keys. Keys are shown once and stored as hashes. */
-import type { Accesskey, Customer } from '#domain/customer.ts';
+import type * as z from 'zod';
+import type { Accesskey } from '#domain/customer.ts';
 import { notFound } from '#domain/errors.ts';
 import { WEBHOOK_SECRET_PREFIX } from '#domain/events.ts';
 import { checkWebhookUri } from '#domain/webhook-uri.ts';
+import type { CreateAccesskey, CreateCustomer } from '#schemas/customer.ts';
 import type { Deps } from './deps.ts';
-import { guarded, listPage, loadOwned, now, type PageQuery } from './owned.ts';
-import { present } from './present.ts';
-
-const show = present<Accesskey>('accesskey');
-const showCustomer = present<Customer>('customer');
+import { getOwn, guarded, listOwn, loadOwned, now, type PageQuery } from './owned.ts';
+import { presentAccesskey as show, presentCustomer as showCustomer } from './present.ts';
 
 const TOKEN_PREFIX_LENGTH = 6;
 
@@ -35,11 +34,7 @@ const issueKey = async (
   return { ...show(key as never), token };
 };
 
-export const createCustomer = async (
-  deps: Deps,
-  input: { name: string; detail: string; webhook_uri: string },
-  token?: string,
-) => {
+export const createCustomer = async (deps: Deps, input: z.output<typeof CreateCustomer>, token?: string) => {
   checkWebhookUri(input.webhook_uri, deps.runtime);
   const customer = { id: deps.ids.uuid(), ...input, tm_create: now(deps), tm_update: null, tm_delete: null };
   const webhookSecret = newWebhookSecret(deps);
@@ -81,14 +76,14 @@ export const getCustomer = async (deps: Deps, customerId: string) => {
   return showCustomer(customer as never);
 };
 
-export const createAccesskey = (deps: Deps, customerId: string, input: { name: string; detail: string }) =>
+export const createAccesskey = (deps: Deps, customerId: string, input: z.output<typeof CreateAccesskey>) =>
   issueKey(deps, customerId, input);
 
 export const listAccesskeys = (deps: Deps, customerId: string, query: PageQuery) =>
-  listPage(deps, 'accesskey', { by: 'customer', customerId }, query, show);
+  listOwn(deps, 'accesskey', customerId, query, show);
 
-export const getAccesskey = async (deps: Deps, customerId: string, id: string) =>
-  show(await loadOwned(deps, 'accesskey', customerId, id));
+export const getAccesskey = (deps: Deps, customerId: string, id: string) =>
+  getOwn(deps, 'accesskey', customerId, id, show);
 
 export const deleteAccesskey = async (deps: Deps, customerId: string, id: string) => {
   const key = await loadOwned(deps, 'accesskey', customerId, id);

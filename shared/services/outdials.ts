@@ -1,16 +1,30 @@
 /** Use cases of outdials (lists of people to reach) and their targets. */
-import type { Address } from '#domain/address.ts';
+import type * as z from 'zod';
 import { Conflict, Forbidden, notFound, resourceDeleted, ValidationFailed } from '#domain/errors.ts';
 import { isNil } from '#domain/ids.ts';
 import type { Outdial, OutdialTarget } from '#domain/outdial.ts';
 import { isDeleted } from '#domain/resource.ts';
 import { formatTimestamp } from '#domain/time.ts';
+import type {
+  CreateOutdial,
+  CreateTarget,
+  UpdateOutdial,
+  UpdateOutdialCampaign,
+  UpdateOutdialData,
+} from '#schemas/outdial.ts';
 import type { Deps } from './deps.ts';
-import { explain, guarded, listPage, loadOwned, now, type PageQuery } from './owned.ts';
-import { present } from './present.ts';
-
-const show = present<Outdial>('outdial');
-const showTarget = present<OutdialTarget>('outdialtarget');
+import {
+  createOwned,
+  deleteUnused,
+  explain,
+  getOwn,
+  listOwn,
+  listPage,
+  loadOwned,
+  now,
+  type PageQuery,
+} from './owned.ts';
+import { presentOutdial as show, presentOutdialTarget as showTarget } from './present.ts';
 
 /** A campaign_id set by hand must name a live campaign of the same customer. */
 const checkCampaignLink = async (deps: Deps, customerId: string, campaignId: string) => {
@@ -33,31 +47,28 @@ const loadOutdial = async (deps: Deps, customerId: string, outdialId: string, fo
 export const createOutdial = async (
   deps: Deps,
   customerId: string,
-  input: Pick<Outdial, 'campaign_id' | 'name' | 'detail' | 'data'>,
+  input: z.output<typeof CreateOutdial>,
 ): Promise<Outdial> => {
   await checkCampaignLink(deps, customerId, input.campaign_id);
-  const item = {
-    id: deps.ids.uuid(),
-    customer_id: customerId,
-    ...input,
-    tm_create: now(deps),
-    tm_update: null,
-  };
-  await deps.resources.create('outdial', item);
-  return show(item);
+  return createOwned(deps, 'outdial', customerId, input, show);
 };
 
 export const listOutdials = (deps: Deps, customerId: string, query: PageQuery) =>
-  listPage(deps, 'outdial', { by: 'customer', customerId }, query, show);
+  listOwn(deps, 'outdial', customerId, query, show);
 
-export const getOutdial = async (deps: Deps, customerId: string, id: string) =>
-  show(await loadOwned(deps, 'outdial', customerId, id));
+export const getOutdial = (deps: Deps, customerId: string, id: string) =>
+  getOwn(deps, 'outdial', customerId, id, show);
 
 export const updateOutdial = async (
   deps: Deps,
   customerId: string,
   id: string,
-  changes: Partial<Outdial>,
+  /** The body of one of the three PUTs: name and detail, campaign_id, or data. */
+  changes: Partial<
+    z.output<typeof UpdateOutdial> &
+      z.output<typeof UpdateOutdialCampaign> &
+      z.output<typeof UpdateOutdialData>
+  >,
 ) => {
   let unreferenced = false;
   if (changes.campaign_id !== undefined) {
@@ -65,7 +76,7 @@ export const updateOutdial = async (
     // 404 / 403 / 409 whatever campaign the body names.
     const current = await loadOutdial(deps, customerId, id, true);
     await checkCampaignLink(deps, customerId, changes.campaign_id);
-    // While a campaign uses the outdial it owns the link (§2.4: one campaign per outdial); only that
+    // While a campaign uses the outdial it owns the link (an outdial serves one campaign at most); only that
     // campaign letting go of it (delete, resource_info) may change it.
     unreferenced = current.campaign_id !== changes.campaign_id;
   }
@@ -92,22 +103,11 @@ export const updateOutdial = async (
 
 /** Refused while a campaign uses the outdial (409 RESOURCE_IN_USE). */
 export const deleteOutdial = (deps: Deps, customerId: string, id: string) =>
-  guarded('outdial', async () =>
-    show(await deps.resources.softDelete('outdial', id, { customerId, unreferenced: true }, now(deps))),
-  );
+  deleteUnused(deps, 'outdial', customerId, id, show);
 
-export interface TargetInput {
-  name: string;
-  detail: string;
-  data: string;
-  destination_0: Address | null;
-  destination_1: Address | null;
-  destination_2: Address | null;
-  destination_3: Address | null;
-  destination_4: Address | null;
-}
+export type TargetInput = z.output<typeof CreateTarget>;
 
-/** A new target: idle and never tried, tm_update = tm_create marking "never tried" (§2.5). */
+/** A new target: idle and never tried, tm_update = tm_create marking "never tried". */
 const newTarget = (deps: Deps, customerId: string, outdialId: string, input: TargetInput, ts: string) => ({
   id: deps.ids.uuid(),
   outdial_id: outdialId,
@@ -160,7 +160,7 @@ export const listTargets = async (deps: Deps, customerId: string, outdialId: str
   return listPage(deps, 'outdialtarget', { by: 'outdial', outdialId }, query, showTarget);
 };
 
-/** A target must belong to the outdial in the path, else 400 (§6.2). */
+/** A target must belong to the outdial in the path, else 400 INVALID_ARGUMENT. */
 const loadTarget = async (deps: Deps, customerId: string, outdialId: string, targetId: string) => {
   await loadOutdial(deps, customerId, outdialId, false);
   const target = await deps.resources.get('outdialtarget', targetId);

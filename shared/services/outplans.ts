@@ -1,40 +1,42 @@
 /** Use cases of outplans (dialing strategies). */
-import type { DialInfo, Outplan } from '#domain/outplan.ts';
+import type * as z from 'zod';
+import type { CreateOutplan, UpdateDialInfo, UpdateOutplan } from '#schemas/outplan.ts';
 import type { Deps } from './deps.ts';
-import { guarded, listPage, loadOwned, now, type PageQuery } from './owned.ts';
-import { present } from './present.ts';
+import {
+  createOwned,
+  deleteUnused,
+  getOwn,
+  guarded,
+  listOwn,
+  now,
+  type PageQuery,
+  updateOwned,
+} from './owned.ts';
+import { presentOutplan as show } from './present.ts';
 
-const show = present<Outplan>('outplan');
-
-export const createOutplan = async (
-  deps: Deps,
-  customerId: string,
-  input: { name: string; detail: string } & DialInfo,
-): Promise<Outplan> => {
-  const item = {
-    id: deps.ids.uuid(),
-    customer_id: customerId,
-    ...input,
-    tm_create: now(deps),
-    tm_update: null,
-  };
-  await deps.resources.create('outplan', item);
-  return show(item);
-};
+export const createOutplan = (deps: Deps, customerId: string, input: z.output<typeof CreateOutplan>) =>
+  createOwned(deps, 'outplan', customerId, input, show);
 
 export const listOutplans = (deps: Deps, customerId: string, query: PageQuery) =>
-  listPage(deps, 'outplan', { by: 'customer', customerId }, query, show);
+  listOwn(deps, 'outplan', customerId, query, show);
 
-export const getOutplan = async (deps: Deps, customerId: string, id: string) =>
-  show(await loadOwned(deps, 'outplan', customerId, id));
+export const getOutplan = (deps: Deps, customerId: string, id: string) =>
+  getOwn(deps, 'outplan', customerId, id, show);
 
-export const updateOutplan = (deps: Deps, customerId: string, id: string, changes: Partial<Outplan>) =>
-  guarded('outplan', async () =>
-    show(await deps.resources.update('outplan', id, { customerId }, { ...changes, tm_update: now(deps) })),
-  );
+export const updateOutplan = (
+  deps: Deps,
+  customerId: string,
+  id: string,
+  changes: z.output<typeof UpdateOutplan>,
+) => updateOwned(deps, 'outplan', customerId, id, changes, show);
 
 /** Replaces dial_info; stamps the change so the engine reviews exhausted targets (raised maxima revive them). */
-export const updateOutplanDialInfo = (deps: Deps, customerId: string, id: string, dialInfo: DialInfo) =>
+export const updateOutplanDialInfo = (
+  deps: Deps,
+  customerId: string,
+  id: string,
+  dialInfo: z.output<typeof UpdateDialInfo>,
+) =>
   guarded('outplan', async () => {
     const at = now(deps);
     return show(
@@ -49,6 +51,4 @@ export const updateOutplanDialInfo = (deps: Deps, customerId: string, id: string
 
 /** Refused while any campaign uses the outplan (409 RESOURCE_IN_USE). */
 export const deleteOutplan = (deps: Deps, customerId: string, id: string) =>
-  guarded('outplan', async () =>
-    show(await deps.resources.softDelete('outplan', id, { customerId, unreferenced: true }, now(deps))),
-  );
+  deleteUnused(deps, 'outplan', customerId, id, show);

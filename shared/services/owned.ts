@@ -1,3 +1,4 @@
+import type * as z from 'zod';
 import {
   Conflict,
   Forbidden,
@@ -15,6 +16,7 @@ import {
   type StoredItem,
   type StoredKind,
 } from '#ports/resource-store.ts';
+import type { PageQuery as PageQuerySchema } from '#schemas/common.ts';
 import type { Deps } from './deps.ts';
 
 /** Helpers every resource service shares: tenant-checked loads, error mapping, paging. */
@@ -60,10 +62,7 @@ export const guarded = async <T>(kind: ResourceKind, write: () => Promise<T>): P
   }
 };
 
-export interface PageQuery {
-  page_size?: number;
-  page_token?: string;
-}
+export type PageQuery = z.output<typeof PageQuerySchema>;
 
 export const listPage = async <T>(
   deps: Deps,
@@ -76,4 +75,62 @@ export const listPage = async <T>(
   const cursor = parsePageToken(query.page_token);
   const items = await deps.resources.list(kind, { scope, limit: size + 1, ...(cursor ? { cursor } : {}) });
   return toPage(items.map(present), size);
+};
+
+/** A new resource of the customer: a fresh id, created now, never updated, not deleted. */
+export const newOwned = <T extends object>(deps: Deps, customerId: string, fields: T) => ({
+  id: deps.ids.uuid(),
+  customer_id: customerId,
+  ...fields,
+  tm_create: now(deps),
+  tm_update: null,
+  tm_delete: null,
+});
+
+type Kind = StoredKind & ResourceKind;
+type Presenter<R> = (item: StoredItem) => R;
+
+/** The customer's page of a kind, newest first. */
+export const listOwn = <R extends { id: string; tm_create: string }>(
+  deps: Deps,
+  kind: Kind,
+  customerId: string,
+  query: PageQuery,
+  show: Presenter<R>,
+) => listPage(deps, kind, { by: 'customer', customerId }, query, show);
+
+/** One resource the customer owns, as shown (a deleted one too). */
+export const getOwn = async <R>(deps: Deps, kind: Kind, customerId: string, id: string, show: Presenter<R>) =>
+  show(await loadOwned(deps, kind, customerId, id));
+
+/** Plain attribute changes of a live resource the customer owns, stamped now. */
+export const updateOwned = <R>(
+  deps: Deps,
+  kind: Kind,
+  customerId: string,
+  id: string,
+  changes: object,
+  show: Presenter<R>,
+) =>
+  guarded(kind, async () =>
+    show(await deps.resources.update(kind, id, { customerId }, { ...changes, tm_update: now(deps) })),
+  );
+
+/** Soft-deletes a resource of the customer that no campaign uses (409 RESOURCE_IN_USE while one does). */
+export const deleteUnused = <R>(deps: Deps, kind: Kind, customerId: string, id: string, show: Presenter<R>) =>
+  guarded(kind, async () =>
+    show(await deps.resources.softDelete(kind, id, { customerId, unreferenced: true }, now(deps))),
+  );
+
+/** Creates a resource kept in the resource store, and shows it. */
+export const createOwned = async <R>(
+  deps: Deps,
+  kind: Kind,
+  customerId: string,
+  fields: object,
+  show: Presenter<R>,
+) => {
+  const item = newOwned(deps, customerId, fields);
+  await deps.resources.create(kind, item);
+  return show(item);
 };

@@ -1,114 +1,57 @@
+/**
+ * API shapes, read off the zod response schemas so that a field is declared once: a presenter shows
+ * exactly the fields of its schema, in the schema's order, drops internal attributes, and shows a field
+ * the item lacks as null (tm_update and tm_delete until set; see docs/behaviour.md, "Ids and timestamps").
+ * The item is not validated again: it was valid when written, and a list page must stay cheap.
+ */
+import type * as z from 'zod';
 import { NIL_UUID } from '#domain/ids.ts';
 import type { StoredItem } from '#ports/resource-store.ts';
+import { Campaign, Campaigncall } from '#schemas/campaign.ts';
+import { Address } from '#schemas/common.ts';
+import { Accesskey, Customer } from '#schemas/customer.ts';
+import { Outdial, OutdialTarget } from '#schemas/outdial.ts';
+import { Outplan } from '#schemas/outplan.ts';
+import { Agent, Queue } from '#schemas/queue.ts';
 
-/**
- * API shapes: exactly the fields VoIPBIN exposes, in its order, internal attributes dropped, and
- * tm_update / tm_delete null until set (§1).
- */
-const fields = {
-  campaign: [
-    'id',
-    'customer_id',
-    'type',
-    'name',
-    'detail',
-    'status',
-    'service_level',
-    'end_handle',
-    'actions',
-    'outplan_id',
-    'outdial_id',
-    'queue_id',
-    'next_campaign_id',
-    'max_concurrent_calls',
-    'calling_hours',
-  ],
-  campaigncall: [
-    'id',
-    'customer_id',
-    'campaign_id',
-    'outplan_id',
-    'outdial_id',
-    'outdial_target_id',
-    'queue_id',
-    'activeflow_id',
-    'flow_id',
-    'reference_type',
-    'reference_id',
-    'status',
-    'result',
-    'source',
-    'destination',
-    'destination_index',
-    'try_count',
-  ],
-  outplan: [
-    'id',
-    'customer_id',
-    'name',
-    'detail',
-    'source',
-    'dial_timeout',
-    'try_interval',
-    'max_try_count_0',
-    'max_try_count_1',
-    'max_try_count_2',
-    'max_try_count_3',
-    'max_try_count_4',
-  ],
-  outdial: ['id', 'customer_id', 'campaign_id', 'name', 'detail', 'data'],
-  outdialtarget: [
-    'id',
-    'outdial_id',
-    'name',
-    'detail',
-    'data',
-    'status',
-    'destination_0',
-    'destination_1',
-    'destination_2',
-    'destination_3',
-    'destination_4',
-    'try_count_0',
-    'try_count_1',
-    'try_count_2',
-    'try_count_3',
-    'try_count_4',
-  ],
-  queue: ['id', 'customer_id', 'name', 'detail', 'tag_ids'],
-  agent: ['id', 'customer_id', 'name', 'detail', 'tag_ids', 'status'],
-  accesskey: ['id', 'customer_id', 'name', 'detail', 'token_prefix'],
-  customer: ['id', 'name', 'detail', 'webhook_uri'],
-} as const;
+type ResponseSchema = z.ZodObject<z.ZodRawShape & { id: z.ZodString; tm_create: z.ZodString }>;
 
-export type PresentedKind = keyof typeof fields;
-
-const ADDRESS_FIELDS = new Set([
-  'source',
-  'destination',
-  'destination_0',
-  'destination_1',
-  'destination_2',
-  'destination_3',
-  'destination_4',
-]);
+const ADDRESS_FIELDS = Object.keys(Address.shape);
 
 /** DynamoDB maps come back in any key order; addresses are shown in the documented order. */
 const address = (a: unknown) => {
   if (!a || typeof a !== 'object') return null;
-  const { type = '', target = '', target_name = '', name = '', detail = '' } = a as Record<string, unknown>;
-  return { type, target, target_name, name, detail };
+  const stored = a as Record<string, unknown>;
+  return Object.fromEntries(ADDRESS_FIELDS.map((f) => [f, stored[f] === undefined ? '' : stored[f]]));
 };
 
-export const present =
-  <T>(kind: PresentedKind) =>
-  (item: StoredItem): T & { id: string; tm_create: string } => {
+/** Whether a field holds an address (possibly null): its schema is Address, or Address.nullable(). */
+const isAddress = (field: z.ZodType) =>
+  field === Address || (field.def.type === 'nullable' && (field as z.ZodNullable).unwrap() === Address);
+
+/** The presenter of one response schema: its field list and address fields are worked out once. */
+export const presenter = <S extends ResponseSchema>(schema: S) => {
+  const fields = Object.entries(schema.shape).map(([name, field]) => ({
+    name,
+    isAddress: isAddress(field as z.ZodType),
+  }));
+  return (item: StoredItem): z.output<S> => {
     const out: Record<string, unknown> = {};
     // An id left out of a stored item is the nil id (attempts store only the ids they have).
-    for (const f of fields[kind])
-      out[f] = ADDRESS_FIELDS.has(f) ? address(item[f]) : (item[f] ?? (f.endsWith('_id') ? NIL_UUID : null));
-    out.tm_create = item.tm_create;
-    out.tm_update = item.tm_update ?? null;
-    out.tm_delete = item.tm_delete ?? null;
-    return out as T & { id: string; tm_create: string };
+    for (const f of fields)
+      out[f.name] = f.isAddress
+        ? address(item[f.name])
+        : (item[f.name] ?? (f.name.endsWith('_id') ? NIL_UUID : null));
+    return out as z.output<S>;
   };
+};
+
+export const presentCampaign = presenter(Campaign);
+export const presentCampaigncall = presenter(Campaigncall);
+export const presentOutplan = presenter(Outplan);
+export const presentOutdial = presenter(Outdial);
+export const presentOutdialTarget = presenter(OutdialTarget);
+export const presentQueue = presenter(Queue);
+export const presentAgent = presenter(Agent);
+export const presentAccesskey = presenter(Accesskey);
+export const presentCustomer = presenter(Customer);

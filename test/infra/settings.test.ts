@@ -130,7 +130,7 @@ describe('constructs refuse invalid props', () => {
       () =>
         new Api(stack, 'Api', {
           projectRoot: PROJECT_ROOT,
-          families: [{ name: 'ghost', routes: () => [] }],
+          families: [{ name: 'ghost', specs: {} }],
           data,
           tableAccess: {},
           operatorKey,

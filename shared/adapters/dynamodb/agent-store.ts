@@ -75,7 +75,7 @@ export class DynamoAgentStore implements AgentStore {
 }
 
 /**
- * The customer's available agents that serve a queue with these tags (§8), page by page from the
+ * The customer's available agents that serve a queue with these tags, page by page from the
  * sparse available partition: every page is read, so nothing is capped.
  */
 export async function* availableAgentsServing(

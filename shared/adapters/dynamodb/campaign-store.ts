@@ -327,7 +327,7 @@ export class DynamoCampaignStore implements CampaignStore {
     ];
   }
 
-  /** Validates a reference without taking it (§3.1). */
+  /** Validates a reference without taking it (see docs/behaviour.md, References between resources). */
   private check(customerId: string, field: ReferenceField, id: string, campaignId: string): Step {
     const isOutdial = field === 'outdial_id';
     return {

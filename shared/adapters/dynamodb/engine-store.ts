@@ -177,7 +177,7 @@ export class DynamoEngineStore implements EngineStore {
       ...duePartitionKeys(outdialId, 'fresh').map((pk) => this.queryPage(pk, undefined, limit)),
       ...duePartitionKeys(outdialId, 'retry').map((pk) => this.queryPage(pk, upTo(retryCutoff), limit)),
     ]);
-    // Oldest activity first across all of them (§5.4): never-tried targets carry their creation time.
+    // Oldest activity first across all of them (see docs/behaviour.md, Choosing a target and a destination): never-tried targets carry their creation time.
     return oldestFirst(pages.flat(), limit).map((i) => fromItem(i) as unknown as EngineTarget);
   }
 

@@ -1,5 +1,5 @@
 /**
- * Queue join (§8): an answered call of a campaign with a queue is offered to an available agent of
+ * Queue join (see docs/behaviour.md, Queue join): an answered call of a campaign with a queue is offered to an available agent of
  * that queue, who becomes busy for the call; with no agent free the caller waits in line and is offered
  * again on the next tick, oldest first.
  */

@@ -23,7 +23,7 @@ export const placeCall = async (deps: EngineDeps, job: DialJob): Promise<PlaceOu
   if (!(await deps.engine.startPlacement(call.id))) return 'duplicate';
 
   if (call.reference_type === 'flow') {
-    // Type flow places no call (§5.7): the attempt runs the campaign flow, which ends successfully.
+    // Type flow places no call (see docs/behaviour.md, Type flow campaigns): the attempt runs the campaign flow, which ends successfully.
     await deps.engine.answer(call, formatTimestamp(deps.clock.now()));
     const progressing = await deps.engine.getCampaigncall(call.id);
     if (progressing) await finishAttempt(deps, progressing, 'normal');

@@ -44,9 +44,9 @@ export const recordCallEvent = async (
       return 'answered';
     }
     case 'completed': {
-      // §4.4: a hangup with no (or an unknown) reason is a failure, retried like one; never a success.
+      // A hangup with no (or an unknown) reason is a failure, retried like one; never a success.
       const finished = await finishAttempt(deps, call, event.reason ?? 'failed');
-      // A machine verdict arrives while the call is still up (§4.4 amd: "we hung up"): end it.
+      // A machine verdict arrives while the call is still up (amd: the carrier hangs up only after its verdict): end it.
       if (event.reason === 'amd') await deps.provider.hangup(event.callId);
       return finished === 'finished' ? 'finished' : 'duplicate';
     }

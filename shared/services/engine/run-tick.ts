@@ -193,7 +193,7 @@ const step = async (
   }
   if (jobs.length > 0) return { outcome: 'dialed', claimed: jobs.length };
 
-  // §5.2 step 5 with §10.3: the list is done only when no idle target is left and nothing is in flight.
+  // The list is done only when no idle target is left and nothing is in flight.
   if (campaign.end_handle === 'stop' && (campaign._inflight ?? 0) <= 0) {
     if (!(await deps.engine.hasIdleTargets(campaign.outdial_id))) {
       if (await deps.engine.stopWhenIdle(campaign.id, 'run', now)) {
@@ -248,7 +248,7 @@ const hangUpQuietly = async (deps: EngineDeps, callId: string) => {
 const REVIEW_BATCH = 100;
 
 /**
- * §6 dial_info: raising a maximum can revive exhausted targets. Parked targets are reviewed once per
+ * dial_info (see docs/behaviour.md, Retries and dial_info): raising a maximum can revive exhausted targets. Parked targets are reviewed once per
  * dial_info change, a batch per tick: those with tries left go back among the retries (due from the
  * end of their last attempt), the others are parked again after the change, so none is read twice.
  */
@@ -322,7 +322,7 @@ const enqueue = async (deps: EngineDeps, jobs: DialJob[]) => {
   }
 };
 
-/** §4.1 IMPL: a natural end starts next_campaign_id; a refusal is left for the operator, never retried. */
+/** Chaining (see docs/behaviour.md, Chaining campaigns): a natural end starts next_campaign_id; a refusal is left for the operator, never retried. */
 const startNextCampaign = async (deps: EngineDeps, campaign: EngineCampaign) => {
   if (isNil(campaign.next_campaign_id)) return;
   try {

@@ -1,5 +1,5 @@
 /**
- * §9 reconcile, run by the tick per campaign: attempts silent past dial_timeout + grace are settled by
+ * Reconciliation (see docs/behaviour.md, Reconciliation), run by the tick per campaign: attempts silent past dial_timeout + grace are settled by
  * asking the provider; answered calls past the maximum duration are ended. Never places a call twice:
  * a lost dial job is sent again, and the dialer's placement guard lets only one delivery place it.
  */

@@ -1,10 +1,17 @@
 /**
  * Events from one committed item change (a stream record's old and new image): the only place that
- * decides what a change means to a customer, so no write path has to remember to publish (§7).
+ * decides what a change means to a customer, so no write path has to remember to publish
+ * (see docs/behaviour.md, "Events and webhooks").
  */
 import { type EventKind, type EventType, isEventKind, type ResourceEvent } from '#domain/events.ts';
 import type { StoredItem } from '#ports/resource-store.ts';
-import { present } from '../present.ts';
+import {
+  presentCampaign,
+  presentCampaigncall,
+  presentOutdial,
+  presentOutdialTarget,
+  presentOutplan,
+} from '../present.ts';
 
 /** An item as DynamoDB holds it: API fields, `et` (its kind), key attributes and internal `_` ones. */
 export type ItemImage = Record<string, unknown>;
@@ -12,11 +19,11 @@ export type ItemImage = Record<string, unknown>;
 type Presenter = (item: StoredItem) => Record<string, unknown> & { id: string };
 
 const presenters: Record<EventKind, Presenter> = {
-  campaign: present('campaign'),
-  campaigncall: present('campaigncall'),
-  outplan: present('outplan'),
-  outdial: present('outdial'),
-  outdialtarget: present('outdialtarget'),
+  campaign: presentCampaign,
+  campaigncall: presentCampaigncall,
+  outplan: presentOutplan,
+  outdial: presentOutdial,
+  outdialtarget: presentOutdialTarget,
 };
 
 /** Fields whose change alone is not an update: the time of the write, and deletion (its own event). */
@@ -51,7 +58,7 @@ const CAMPAIGN_STATUS_EVENT: Record<string, EventType> = {
   stop: 'campaign_status_stop',
 };
 
-/** Updates of a live resource: what changed decides the event, per kind (§7). */
+/** Updates of a live resource: what changed decides the event, per kind. */
 const updateEvents = (kind: EventKind, changed: string[], after: Record<string, unknown>): EventType[] => {
   if (changed.length === 0) return [];
   switch (kind) {

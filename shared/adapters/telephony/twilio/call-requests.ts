@@ -1,6 +1,7 @@
 /**
- * Twilio REST requests and answers, as pure functions: the create form, the error classification of
- * telephony-contracts §3 ("No idempotency key on create"), list filters. Tested without a network.
+ * Twilio REST requests and answers, as pure functions: the create form, the error classification
+ * (Twilio's create takes no idempotency key, so a create that may have made a call is `unknown`), list
+ * filters. Tested without a network.
  */
 import type { PlaceCallOutcome, PlaceCallRequest } from '#ports/telephony.ts';
 
@@ -78,7 +79,7 @@ const RETRYABLE_CODES = new Set([20429, 10004, 20003]);
  * A non-201 answer to a create. 429/20429 (and call concurrency): throttled, the request was not
  * processed. 401/20003: throttled too, so a wrong credential never burns every target's tries (the job
  * stays in our queue until fixed or dead-lettered). Other 4xx: rejected as `failed`, code kept. 5xx: the
- * call may exist (§3 step 2), so unknown.
+ * call may exist, so unknown.
  */
 export const classifyCreateError = (
   status: number,

@@ -1,5 +1,5 @@
 /**
- * X-Twilio-Signature (telephony-contracts §3): base64(HMAC-SHA1(auth token, url + sorted name/value
+ * X-Twilio-Signature: base64(HMAC-SHA1(auth token, url + sorted name/value
  * pairs)), compared in constant time. JSON-bodied webhooks sign the URL only and carry the body's
  * SHA-256 in the `bodySHA256` query parameter. Webhooks are always signed with the account's auth token.
  */

@@ -1,7 +1,7 @@
 /**
  * Twilio call statuses, AMD verdicts and SIP codes → our normalised events and hangup reasons
- * (telephony-contracts §2, §3). Pure functions of one callback or one Call resource: a callback is
- * understood on its own, whatever order the callbacks arrive in.
+ * (see docs/behaviour.md, "Hangup reasons and results"). Pure functions of one callback or one Call
+ * resource: a callback is understood on its own, whatever order the callbacks arrive in.
  */
 import type { HangupReason } from '#domain/dialing.ts';
 import type { CallState, NormalizedCallEvent } from '#ports/telephony.ts';
@@ -46,7 +46,10 @@ export const answeredByOf = (answeredBy: string | undefined): CallState['answere
 
 const isMachine = (answeredBy: string | undefined) => answeredBy === 'fax' || MACHINE.has(answeredBy ?? '');
 
-/** §2: SipResponseCode refines `failed`/`busy` only. 487 is our cancel only when we asked for it. */
+/**
+ * SipResponseCode refines `failed`/`busy` only, never an answered call. 487 is our cancel only when we
+ * asked for it.
+ */
 export const reasonFromSip = (sip: number, fallback: HangupReason, weCanceled = false): HangupReason => {
   if (sip === 486 || sip === 600) return 'busy';
   if (sip === 480 || sip === 408) return 'noanswer';

@@ -1,7 +1,8 @@
 /**
- * Twilio Programmable Voice behind the provider port (telephony-contracts §1, §3): form-encoded REST
- * with Basic auth, signed status callbacks, reconciliation by fetch and list. placeCall never throws:
- * every failure is classified as definite (rejected, throttled) or unknown (a call may exist).
+ * Twilio Programmable Voice behind the provider port (see docs/behaviour.md, "Telephony provider"):
+ * form-encoded REST with Basic auth, signed status callbacks, reconciliation by fetch and list.
+ * placeCall never throws: every failure is classified as definite (rejected, throttled) or unknown (a
+ * call may exist).
  */
 import type { Clock } from '#ports/clock.ts';
 import type {
