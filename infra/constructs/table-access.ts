@@ -37,7 +37,8 @@ export const apiTableAccess: Readonly<Record<string, TableAccess>> = {
 };
 
 /**
- * The engine's functions, read off shared/adapters/dynamodb/engine-store.ts and the use cases each runs
+ * The engine's functions, read off the engine store's request builders (shared/adapters/dynamodb:
+ * tick-, due-target-, attempt-, placement- and call-queue-requests.ts) and the use cases each runs
  * (shared/services/engine). No engine code deletes a customer's data or scans: its only deletes are of
  * its own small items (placement guards, replay markers, lines); the active campaigns are a sparse
  * index (byState), due targets a second one (byDue).

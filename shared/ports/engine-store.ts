@@ -72,7 +72,11 @@ export interface Finish {
 
 export type FinishResult = 'finished' | 'already-done' | 'missing';
 
-export interface EngineStore {
+/**
+ * The tick's own state: which campaigns to visit, the lease that keeps one tick per campaign, the
+ * campaign's runtime shards, stopping it, and the resources a tick reads.
+ */
+export interface EngineTickStore {
   activeCampaignIds(): Promise<string[]>;
   /** Takes the campaign's tick lease (one tick per campaign at a time) and returns the campaign. */
   acquireLease(
@@ -92,7 +96,14 @@ export interface EngineStore {
   getCampaign(id: string): Promise<EngineCampaign | undefined>;
   getOutplan(id: string): Promise<Outplan | undefined>;
   getQueue(id: string): Promise<Queue | undefined>;
-  getTarget(id: string): Promise<EngineTarget | undefined>;
+  /** Records that every target parked before this dial_info change has been reviewed. */
+  markExhaustedReviewed(campaignId: string, dialInfoAt: string): Promise<void>;
+  /** status `from` → stop when nothing is in flight; leaves the active set. */
+  stopWhenIdle(campaignId: string, from: 'run' | 'stopping', now: string): Promise<boolean>;
+}
+
+/** Idle targets in the byDue partitions: which are due, and moving them between partitions. */
+export interface DueTargetStore {
   /** Idle targets due now, oldest activity first: every never-tried one, retries ended at or before `retryCutoff`. */
   dueTargets(outdialId: string, retryCutoff: string, limit: number): Promise<EngineTarget[]>;
   /** Whether any idle target with tries left remains (due now or later). */
@@ -109,8 +120,10 @@ export interface EngineStore {
   exhaustedTargets(outdialId: string, parkedBefore: string, limit: number): Promise<EngineTarget[]>;
   /** A parked target with tries left again (raised maxima) back among retries, due from `lastActivity`. */
   reviveExhausted(target: EngineTarget, lastActivity: string): Promise<void>;
-  /** Records that every target parked before this dial_info change has been reviewed. */
-  markExhaustedReviewed(campaignId: string, dialInfoAt: string): Promise<void>;
+}
+
+/** Attempts from claim to finish, with the destination's line and the dialer's placement guard. */
+export interface AttemptStore {
   /**
    * One transaction: target idle → progressing with try_count_N + 1, campaigncall created dialing,
    * campaign counters up, the destination's line taken; refused when the campaign is not running or
@@ -124,6 +137,7 @@ export interface EngineStore {
     limit: ClaimLimit,
   ): Promise<ClaimResult>;
   getCampaigncall(id: string): Promise<EngineCampaigncall | undefined>;
+  getTarget(id: string): Promise<EngineTarget | undefined>;
   /** Marks the call as being placed; false when a placement was already started (redelivered job). */
   startPlacement(campaigncallId: string): Promise<boolean>;
   recordPlacement(campaigncallId: string, callId: string, now: string): Promise<void>;
@@ -147,8 +161,12 @@ export interface EngineStore {
   answer(call: EngineCampaigncall, now: string): Promise<boolean>;
   /** Closes an attempt once: the first terminal event wins, later ones change nothing. */
   finish(call: EngineCampaigncall, outcome: Finish, now: string): Promise<FinishResult>;
-  /** status `from` → stop when nothing is in flight; leaves the active set. */
-  stopWhenIdle(campaignId: string, from: 'run' | 'stopping', now: string): Promise<boolean>;
+  /** Open attempts of a campaign created before `before`, oldest first. */
+  openAttempts(campaignId: string, before: string, limit: number): Promise<EngineCampaigncall[]>;
+}
+
+/** Answered calls waiting in a queue, and the agents who take them. */
+export interface CallQueueStore {
   /**
    * Offers an answered call to the first available agent serving the queue: in one transaction the
    * agent goes available → busy (leaving the available index) and the call records the agent.
@@ -164,6 +182,7 @@ export interface EngineStore {
   waitingCallers(queueId: string, limit: number): Promise<EngineCampaigncall[]>;
   /** The agent of a finished call is available again (only if still busy with that call). */
   releaseAgent(customerId: string, agentId: string, campaigncallId: string, now: string): Promise<void>;
-  /** Open attempts of a campaign created before `before`, oldest first. */
-  openAttempts(campaignId: string, before: string, limit: number): Promise<EngineCampaigncall[]>;
 }
+
+/** Persistence the dialing engine needs, in the four sections above. */
+export interface EngineStore extends EngineTickStore, DueTargetStore, AttemptStore, CallQueueStore {}

@@ -2,13 +2,22 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   availableAgentKeys,
+  availableAgentsKey,
+  cpsBucketKey,
   DUE_SHARDS,
   dueKeys,
   duePartitionKeys,
+  idempotencyKey,
+  idOfTimeSortKey,
   itemKey,
   listKeys,
   listPartitions,
   listSortKeyBefore,
+  openAttemptKeys,
+  replayKey,
+  timeSortKeyBefore,
+  timeSortKeyUpTo,
+  waitingCallerKeys,
 } from '#adapters/dynamodb/keys.ts';
 import { formatTimestamp } from '#domain/time.ts';
 
@@ -36,6 +45,22 @@ describe('due partitions', () => {
       dueKeys('d2', 'fresh', 'T', id).gsi3pk,
     ];
     expect(new Set(pks).size).toBe(4);
+  });
+});
+
+describe('engine sort keys', () => {
+  it('bounds <time>#<id> keys strictly before a time, or up to it inclusive', () => {
+    const id = randomUUID();
+    const at = dueKeys('d1', 'retry', 'T1', id).gsi3sk;
+    expect(at <= timeSortKeyUpTo('T1')).toBe(true);
+    expect(at <= timeSortKeyBefore('T1')).toBe(false);
+    expect(dueKeys('d1', 'retry', 'T0', id).gsi3sk <= timeSortKeyBefore('T1')).toBe(true);
+    expect(dueKeys('d1', 'retry', 'T2', id).gsi3sk <= timeSortKeyUpTo('T1')).toBe(false);
+  });
+  it('reads the campaigncall id back from an open-attempt entry, and queues callers by time', () => {
+    const id = randomUUID();
+    expect(idOfTimeSortKey(openAttemptKeys('k1', '2026-01-15T09:30:00.000000Z', id).gsi4sk)).toBe(id);
+    expect(waitingCallerKeys('q1', 'T', id)).toEqual({ gsi3pk: 'queue#q1#waiting', gsi3sk: `T#${id}` });
   });
 });
 
@@ -73,6 +98,12 @@ describe('keys', () => {
   it('addresses items by kind and id, available agents by customer', () => {
     expect(itemKey('campaign', 'k')).toEqual({ pk: 'campaign#k', sk: 'campaign' });
     expect(availableAgentKeys('c', 'a')).toEqual({ gsi2pk: 't#c#agent#available', gsi2sk: 'a' });
+    expect(availableAgentsKey('c')).toBe(availableAgentKeys('c', 'a').gsi2pk);
+  });
+  it('keeps the small items in no index, each kind under its own prefix', () => {
+    expect(cpsBucketKey('twilio#AC1')).toEqual({ pk: 'RATE#twilio#AC1', sk: 'RATE' });
+    expect(idempotencyKey('t1', 'k')).toEqual({ pk: 'idem#t1#k', sk: 'idem' });
+    expect(replayKey('abc')).toEqual({ pk: 'replay#abc', sk: 'replay' });
   });
   it('formats timestamps with six fractional digits in UTC', () => {
     expect(formatTimestamp(Date.parse('2026-01-15T09:30:00.123Z'))).toBe('2026-01-15T09:30:00.123000Z');

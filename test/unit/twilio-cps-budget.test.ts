@@ -2,12 +2,12 @@ import type { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
 import {
-  cpsBucketKey,
   DynamoCpsBucket,
   maxLatenessMs,
   restartBucketRequest,
   takeTokenRequest,
 } from '#adapters/dynamodb/cps-bucket.ts';
+import { cpsBucketKey } from '#adapters/dynamodb/keys.ts';
 import { RateLimitedProvider } from '#adapters/telephony/twilio/rate-limited-provider.ts';
 import type { RateLimiter, TokenGrant } from '#ports/rate-limiter.ts';
 import type { PlaceCallOutcome, PlaceCallRequest, TelephonyProvider } from '#ports/telephony.ts';

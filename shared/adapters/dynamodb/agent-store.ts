@@ -7,7 +7,7 @@ import {
 import { type Agent, type AgentStatus, agentServesQueue } from '#domain/queue.ts';
 import type { AgentStore } from '#ports/agent-store.ts';
 import type { Expectation } from '#ports/resource-store.ts';
-import { availableAgentKeys, itemKey, listKeys } from './keys.ts';
+import { availableAgentKeys, availableAgentsKey, itemKey, listKeys } from './keys.ts';
 import { conditionalUpdate, type DynamoResourceStore, withoutUnsetDelete } from './resource-store.ts';
 
 /**
@@ -92,7 +92,7 @@ export async function* availableAgentsServing(
         TableName: tableName,
         IndexName: 'byParent',
         KeyConditionExpression: 'gsi2pk = :pk',
-        ExpressionAttributeValues: { ':pk': availableAgentKeys(customerId, '').gsi2pk },
+        ExpressionAttributeValues: { ':pk': availableAgentsKey(customerId) },
         ProjectionExpression: 'id, tag_ids',
         ...(pageSize ? { Limit: pageSize } : {}),
         ExclusiveStartKey: startKey,

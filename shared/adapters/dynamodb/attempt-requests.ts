@@ -6,9 +6,26 @@
 import { failureCounter } from '#domain/campaign-stats.ts';
 import type { Campaigncall } from '#domain/campaigncall.ts';
 import type { DestinationChoice } from '#domain/dialing.ts';
-import type { ClaimLimit, EngineCampaigncall, EngineTarget, Finish } from '#ports/engine-store.ts';
+import type {
+  ClaimLimit,
+  ClaimResult,
+  EngineCampaigncall,
+  EngineTarget,
+  Finish,
+} from '#ports/engine-store.ts';
 import { compactCampaigncall } from './campaigncall-item.ts';
-import { dueKeys, itemKey, lineKey, listKeys, openAttemptKeys, runtimeShardKey } from './keys.ts';
+import { pageQuery } from './engine-reads.ts';
+import {
+  dueKeys,
+  itemKey,
+  lineKey,
+  listKeys,
+  openAttemptKeys,
+  openAttemptsKey,
+  runtimeShardKey,
+  timeSortKeyBefore,
+} from './keys.ts';
+import type { NamedStep } from './transactions.ts';
 
 const duePrefixed = (keys: { gsi3pk: string; gsi3sk: string }) => ({
   ':pk': keys.gsi3pk,
@@ -97,6 +114,23 @@ export const takeLinePut = (tableName: string, call: Campaigncall) => ({
   ConditionExpression: 'attribute_not_exists(pk)',
 });
 
+export type ClaimRefusal = Exclude<ClaimResult, 'claimed'>;
+
+/** The claim's transaction, each item named by what its refusal means. */
+export const claimSteps = (
+  tableName: string,
+  campaignId: string,
+  target: EngineTarget,
+  choice: DestinationChoice,
+  call: Campaigncall,
+  limit: ClaimLimit,
+): NamedStep<ClaimRefusal>[] => [
+  { item: { Update: claimTargetUpdate(tableName, target, choice, call) }, refused: 'target-taken' },
+  { item: { Put: openAttemptPut(tableName, call, limit.shard) }, refused: 'target-taken' },
+  { item: { Update: claimShardUpdate(tableName, campaignId, limit) }, refused: 'campaign-refused' },
+  { item: { Put: takeLinePut(tableName, call) }, refused: 'line-busy' },
+];
+
 // --- answer ------------------------------------------------------------------------------------
 
 export const answerCallUpdate = (tableName: string, call: EngineCampaigncall, now: string) => ({
@@ -115,6 +149,16 @@ export const answerShardUpdate = (tableName: string, call: EngineCampaigncall) =
   ExpressionAttributeNames: { '#dialing': '_dialing', '#answered': '_answered' },
   ExpressionAttributeValues: { ':minus': -1, ':one': 1 },
 });
+
+/** dialing → progressing, with the shard's ringing count down and answered count up. */
+export const answerSteps = (
+  tableName: string,
+  call: EngineCampaigncall,
+  now: string,
+): NamedStep<'not-dialing'>[] => [
+  { item: { Update: answerCallUpdate(tableName, call, now) }, refused: 'not-dialing' },
+  { item: { Update: answerShardUpdate(tableName, call) }, refused: 'not-dialing' },
+];
 
 // --- finish ------------------------------------------------------------------------------------
 
@@ -192,3 +236,43 @@ export const freeLineDelete = (tableName: string, call: EngineCampaigncall) => (
   ExpressionAttributeNames: { '#open': '_open_cc' },
   ExpressionAttributeValues: { ':cc': call.id },
 });
+
+export type FinishRefusal = 'call-moved' | 'target-moved' | 'line-elsewhere';
+
+/**
+ * The finish's transaction. Without `target`, the target no longer points at this attempt (freed by
+ * the sweeper) and the attempt closes alone; without `line`, the line is another attempt's (this one
+ * was opened before lines existed and holds none).
+ */
+export const finishSteps = (
+  tableName: string,
+  call: EngineCampaigncall,
+  outcome: Finish,
+  now: string,
+  include: { target: boolean; line: boolean },
+): NamedStep<FinishRefusal>[] => [
+  { item: { Update: closeCallUpdate(tableName, call, outcome, now) }, refused: 'call-moved' },
+  { item: { Update: finishShardUpdate(tableName, call, outcome) }, refused: 'call-moved' },
+  ...(include.target
+    ? [
+        {
+          item: { Update: releaseTargetUpdate(tableName, call, outcome, now) },
+          refused: 'target-moved' as const,
+        },
+      ]
+    : []),
+  ...(include.line
+    ? [{ item: { Delete: freeLineDelete(tableName, call) }, refused: 'line-elsewhere' as const }]
+    : []),
+];
+
+// --- open attempts -----------------------------------------------------------------------------
+
+/** A campaign's open attempts created strictly before `before`, oldest first (byState, keys only). */
+export const openAttemptsQuery = (tableName: string, campaignId: string, before: string, limit: number) =>
+  pageQuery(tableName, {
+    pk: openAttemptsKey(campaignId),
+    upper: timeSortKeyBefore(before),
+    limit,
+    index: 'gsi4',
+  });

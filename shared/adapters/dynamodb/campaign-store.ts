@@ -8,7 +8,7 @@ import { type CampaignStore, type ReferenceField, ReferenceRejected } from '#por
 import { readRuntime, runtimeStatusItems } from './campaign-runtime.ts';
 import { activeCampaignKeys, itemKey, listKeys } from './keys.ts';
 import { fromItem, withoutUnsetDelete } from './resource-store.ts';
-import { type TransactItem, TransactionRefused, transact } from './transactions.ts';
+import { runStepsReadingRefusal, type TransactItem, TransactionRefused, transact } from './transactions.ts';
 
 const REF_KIND = {
   outplan_id: 'outplan',
@@ -136,7 +136,7 @@ export class DynamoCampaignStore implements CampaignStore {
         TableName: this.tableName,
         Key: key,
         UpdateExpression: `SET #status = :status, tm_update = :now${Object.keys(extra)
-          .map((k, i) => `, #e${i} = :e${i}`)
+          .map((_k, i) => `, #e${i} = :e${i}`)
           .join('')}${status === 'stop' ? ' REMOVE gsi4pk, gsi4sk' : ''}`,
         ConditionExpression: `customer_id = :c AND attribute_not_exists(tm_delete) AND ${condition}`,
         // Placeholders for every extra name: internal ones start with `_`, which DynamoDB refuses bare.
@@ -157,30 +157,32 @@ export class DynamoCampaignStore implements CampaignStore {
       },
     });
     // Stop outright only when no shard has a call in flight (checked in the same transaction).
-    try {
-      await transact(this.ddb, [
-        campaignStatus('stop', '#status IN (:run, :stopping)'),
-        ...runtimeStatusItems(this.tableName, current.id, current.customer_id, 'stop', { whenIdle: true }),
-      ]);
-      return await this.reread(current);
-    } catch (err) {
-      if (!(err instanceof TransactionRefused)) throw err;
-      if (err.index === 0) return refused(err.current);
-    }
+    const outright = await runStepsReadingRefusal(this.ddb, [
+      { item: campaignStatus('stop', '#status IN (:run, :stopping)'), refused: 'campaign' },
+      ...runtimeStatusItems(this.tableName, current.id, current.customer_id, 'stop', { whenIdle: true }).map(
+        (item) => ({ item, refused: 'in-flight' as const }),
+      ),
+    ]);
+    if (!outright) return await this.reread(current);
+    if (outright.refused === 'campaign') return refused(outright.current);
     // Calls in flight: stopping. Claims check the shards' copy of the status, so none starts after this.
     // Forced: the tick ends the calls in flight (`_force_stop`), even of a campaign already stopping.
-    try {
-      await transact(this.ddb, [
-        options.force
+    const stopping = await runStepsReadingRefusal(this.ddb, [
+      {
+        item: options.force
           ? campaignStatus('stopping', '#status IN (:run, :stopping)', { _force_stop: true })
           : campaignStatus('stopping', '#status = :run'),
-        ...runtimeStatusItems(this.tableName, current.id, current.customer_id, 'stopping'),
-      ]);
-      return await this.reread(current);
-    } catch (err) {
-      if (err instanceof TransactionRefused && err.index === 0) return refused(err.current);
-      throw err;
-    }
+        refused: 'campaign',
+      },
+      ...runtimeStatusItems(this.tableName, current.id, current.customer_id, 'stopping').map((item) => ({
+        item,
+        refused: 'shard' as const,
+      })),
+    ]);
+    if (stopping?.refused === 'campaign') return refused(stopping.current);
+    // The shards' status copy is written without a condition: nothing else can refuse.
+    if (stopping) throw new Error(`stopping campaign ${current.id}: a runtime shard refused`);
+    return await this.reread(current);
   }
 
   async runtimeTotals(campaignId: string): Promise<Record<string, number>> {

@@ -13,9 +13,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Clock } from '#ports/clock.ts';
 import type { RateLimiter, TokenGrant } from '#ports/rate-limiter.ts';
-
-/** The bucket's item. Built here, not in keys.ts: nothing else reads or writes it. */
-export const cpsBucketKey = (name: string) => ({ pk: `RATE#${name}`, sk: 'RATE' });
+import { cpsBucketKey } from './keys.ts';
 
 /**
  * Take the next token if its time is within [earliest, latest]: pure, so tests pin it without DynamoDB.

@@ -1,14 +1,13 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { IdempotencyBegin, IdempotencyStore, StoredResponse } from '#ports/idempotency-store.ts';
+import { idempotencyKey } from './keys.ts';
 import { TTL_ATTRIBUTE } from './table.ts';
 
 /** How long an answer is kept for replay (the table's TTL removes it afterwards). */
 export const IDEMPOTENCY_RETENTION_SECONDS = 24 * 3600;
 /** A pending record older than this belongs to a request that died (Lambda times out long before). */
 const STALE_PENDING_MS = 5 * 60_000;
-
-const idempotencyKey = (scope: string, key: string) => ({ pk: `idem#${scope}#${key}`, sk: 'idem' });
 
 /** One small item per key, in no index; expired by TTL. */
 export class DynamoIdempotencyStore implements IdempotencyStore {

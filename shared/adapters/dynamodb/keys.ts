@@ -80,9 +80,11 @@ export const listKeys = (kind: StoredKind, resource: object): Record<string, str
 
 /** Sparse membership of an agent in its customer's "available" partition. */
 export const availableAgentKeys = (customerId: string, agentId: string) => ({
-  gsi2pk: `t#${customerId}#agent#available`,
+  gsi2pk: availableAgentsKey(customerId),
   gsi2sk: agentId,
 });
+
+export const availableAgentsKey = (customerId: string) => `t#${customerId}#agent#available`;
 
 export const accesskeyHashKey = (tokenHash: string) => ({
   pk: `accesskey-hash#${tokenHash}`,
@@ -119,13 +121,27 @@ const shardOf = (id: string, shards: number) =>
  * The tick reads the oldest `limit` of each shard and merges them, which is exact: the oldest `limit`
  * overall are among them.
  */
+/**
+ * The engine's sparse partitions (below) sort by `<time>#<id>`, oldest first. For a key condition
+ * `sk <= bound`: `timeSortKeyBefore(t)` keeps the items strictly before t, `timeSortKeyUpTo(t)` those at
+ * t as well (`~` sorts after every character of a uuid).
+ */
+const timeSortKey = (time: string, id: string) => `${time}#${id}`;
+
+export const timeSortKeyBefore = (time: string) => `${time}#`;
+
+export const timeSortKeyUpTo = (time: string) => `${time}#~`;
+
+/** The id a `<time>#<id>` sort key ends with (an open-attempt entry names its campaigncall). */
+export const idOfTimeSortKey = (sortKey: string) => sortKey.slice(sortKey.lastIndexOf('#') + 1);
+
 export type DuePartition = 'fresh' | 'retry' | 'exhausted';
 
 export const DUE_SHARDS = 4;
 
 export const dueKeys = (outdialId: string, partition: DuePartition, sortTime: string, targetId: string) => ({
   gsi3pk: duePartitionKey(outdialId, partition, shardOf(targetId, DUE_SHARDS)),
-  gsi3sk: `${sortTime}#${targetId}`,
+  gsi3sk: timeSortKey(sortTime, targetId),
 });
 
 export const duePartitionKey = (outdialId: string, partition: DuePartition, shard: number) =>
@@ -149,7 +165,7 @@ export const activeShardKey = (shard: number) => `campaign#active#${shard}`;
 
 export const openAttemptKeys = (campaignId: string, tmCreate: string, campaigncallId: string) => ({
   gsi4pk: openAttemptsKey(campaignId),
-  gsi4sk: `${tmCreate}#${campaigncallId}`,
+  gsi4sk: timeSortKey(tmCreate, campaigncallId),
 });
 
 export const openAttemptsKey = (campaignId: string) => `campaign#${campaignId}#open`;
@@ -157,7 +173,7 @@ export const openAttemptsKey = (campaignId: string) => `campaign#${campaignId}#o
 /** Answered calls waiting in a queue for a free agent, oldest first (byDue index, sparse). */
 export const waitingCallerKeys = (queueId: string, since: string, campaigncallId: string) => ({
   gsi3pk: waitingCallersKey(queueId),
-  gsi3sk: `${since}#${campaigncallId}`,
+  gsi3sk: timeSortKey(since, campaigncallId),
 });
 
 export const waitingCallersKey = (queueId: string) => `queue#${queueId}#waiting`;
@@ -203,3 +219,15 @@ export const runtimeShardKey = (campaignId: string, shard: number) => ({
 
 export const runtimeShardKeys = (campaignId: string) =>
   Array.from({ length: RUNTIME_SHARDS }, (_, shard) => runtimeShardKey(campaignId, shard));
+
+/**
+ * The carrier's calls-per-second budget (cps-bucket.ts): one item per carrier account, in no index,
+ * shared by every dialer.
+ */
+export const cpsBucketKey = (name: string) => ({ pk: `RATE#${name}`, sk: 'RATE' });
+
+/** An API request's idempotency record: one small item per scope and key, in no index, expired by TTL. */
+export const idempotencyKey = (scope: string, key: string) => ({ pk: `idem#${scope}#${key}`, sk: 'idem' });
+
+/** A provider callback's replay marker: one small item per request digest, in no index, expired by TTL. */
+export const replayKey = (digest: string) => ({ pk: `replay#${digest}`, sk: 'replay' });

@@ -1,12 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ReplayGuard } from '#ports/replay-guard.ts';
+import { replayKey } from './keys.ts';
 import { TTL_ATTRIBUTE } from './table.ts';
 
 /** Longer than any carrier's retry schedule; the table's TTL removes the marker afterwards. */
 export const REPLAY_RETENTION_SECONDS = 24 * 3600;
-
-const replayKey = (digest: string) => ({ pk: `replay#${digest}`, sk: 'replay' });
 
 /** One small marker per accepted request, in no index: a conditional put is the whole check. */
 export class DynamoReplayGuard implements ReplayGuard {

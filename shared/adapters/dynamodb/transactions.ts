@@ -56,14 +56,20 @@ export interface NamedStep<R extends string> {
   refused: R;
 }
 
+/** The step whose condition refused a transaction, with its item as it was (when the step asked for it). */
+export interface Refusal<R extends string> {
+  refused: R;
+  current: Record<string, unknown> | undefined;
+}
+
 /**
- * Runs the steps as one transaction; returns the name of the step whose condition refused it, or
- * undefined when it committed. Other failures are thrown.
+ * Runs the steps as one transaction; returns the refusing step's name and item, or undefined when it
+ * committed. Other failures are thrown.
  */
-export const runSteps = async <R extends string>(
+export const runStepsReadingRefusal = async <R extends string>(
   ddb: DynamoDBDocumentClient,
   steps: readonly NamedStep<R>[],
-): Promise<R | undefined> => {
+): Promise<Refusal<R> | undefined> => {
   try {
     await transact(
       ddb,
@@ -72,7 +78,16 @@ export const runSteps = async <R extends string>(
     return undefined;
   } catch (err) {
     const step = err instanceof TransactionRefused ? steps[err.index] : undefined;
-    if (step) return step.refused;
+    if (step) return { refused: step.refused, current: (err as TransactionRefused).current };
     throw err;
   }
 };
+
+/**
+ * Runs the steps as one transaction; returns the name of the step whose condition refused it, or
+ * undefined when it committed. Other failures are thrown.
+ */
+export const runSteps = async <R extends string>(
+  ddb: DynamoDBDocumentClient,
+  steps: readonly NamedStep<R>[],
+): Promise<R | undefined> => (await runStepsReadingRefusal(ddb, steps))?.refused;

@@ -1,0 +1,93 @@
+/**
+ * The requests of the engine's due-targets section, as pure builders: pages of the byDue partitions
+ * (fresh, retry, exhausted; keys.ts) and the moves of an idle target between them.
+ */
+import type { EngineTarget } from '#ports/engine-store.ts';
+import { type PageQuery, pageQuery } from './engine-reads.ts';
+import {
+  type DuePartition,
+  dueKeys,
+  duePartitionKeys,
+  itemKey,
+  timeSortKeyBefore,
+  timeSortKeyUpTo,
+} from './keys.ts';
+
+const pages = (tableName: string, queries: PageQuery[]) => queries.map((q) => pageQuery(tableName, q));
+
+/** Every never-tried target, and the retries whose last attempt ended at or before `retryCutoff`. */
+export const dueTargetQueries = (tableName: string, outdialId: string, retryCutoff: string, limit: number) =>
+  pages(tableName, [
+    ...duePartitionKeys(outdialId, 'fresh').map((pk) => ({ pk, limit })),
+    ...duePartitionKeys(outdialId, 'retry').map((pk) => ({ pk, upper: timeSortKeyUpTo(retryCutoff), limit })),
+  ]);
+
+/** One key of each fresh and retry shard: enough to tell whether any idle target with tries is left. */
+export const idleTargetProbes = (tableName: string, outdialId: string) =>
+  pages(
+    tableName,
+    [...duePartitionKeys(outdialId, 'fresh'), ...duePartitionKeys(outdialId, 'retry')].map((pk) => ({
+      pk,
+      limit: 1,
+      keysOnly: true,
+    })),
+  );
+
+/** Targets parked (exhausted) strictly before `parkedBefore`. */
+export const exhaustedTargetQueries = (
+  tableName: string,
+  outdialId: string,
+  parkedBefore: string,
+  limit: number,
+) =>
+  pages(
+    tableName,
+    duePartitionKeys(outdialId, 'exhausted').map((pk) => ({
+      pk,
+      upper: timeSortKeyBefore(parkedBefore),
+      limit,
+    })),
+  );
+
+/** The `limit` oldest items of several byDue pages (each sorted), by sort key. */
+export const oldestFirst = (items: Record<string, unknown>[], limit: number) =>
+  items.sort((a, b) => String(a.gsi3sk).localeCompare(String(b.gsi3sk))).slice(0, limit);
+
+/** A further condition on a move, e.g. that the target is still where it was read. */
+interface MoveCondition {
+  expression: string;
+  values: Record<string, unknown>;
+}
+
+/** Moves a live idle target to another byDue partition; a refused condition means it moved on. */
+export const moveIdleTargetUpdate = (
+  tableName: string,
+  target: EngineTarget,
+  to: { gsi3pk: string; gsi3sk: string },
+  also?: MoveCondition,
+) => ({
+  TableName: tableName,
+  Key: itemKey('outdialtarget', target.id),
+  UpdateExpression: 'SET gsi3pk = :pk, gsi3sk = :sk',
+  ConditionExpression: `#status = :idle AND attribute_not_exists(tm_delete)${also ? ` AND ${also.expression}` : ''}`,
+  ExpressionAttributeNames: { '#status': 'status' },
+  ExpressionAttributeValues: { ':pk': to.gsi3pk, ':sk': to.gsi3sk, ':idle': 'idle', ...also?.values },
+});
+
+const to = (target: EngineTarget, partition: DuePartition, sortTime: string) =>
+  dueKeys(target.outdial_id, partition, sortTime, target.id);
+
+/** Back among the retries, due from `lastActivity`; only while still parked (not claimed or re-parked). */
+export const reviveExhaustedUpdate = (tableName: string, target: EngineTarget, lastActivity: string) =>
+  moveIdleTargetUpdate(tableName, target, to(target, 'retry', lastActivity), {
+    expression: 'gsi3pk = :parked',
+    values: { ':parked': to(target, 'exhausted', lastActivity).gsi3pk },
+  });
+
+/** Among the retries as if an attempt had just ended. */
+export const deferBusyUpdate = (tableName: string, target: EngineTarget, now: string) =>
+  moveIdleTargetUpdate(tableName, target, to(target, 'retry', now));
+
+/** Out of the due partitions, parked at `now`. */
+export const parkExhaustedUpdate = (tableName: string, target: EngineTarget, now: string) =>
+  moveIdleTargetUpdate(tableName, target, to(target, 'exhausted', now));

@@ -1,0 +1,58 @@
+/** The engine's due-targets section: idle targets in the byDue partitions, and their moves. */
+import { type DynamoDBDocumentClient, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { DueTargetStore, EngineTarget } from '#ports/engine-store.ts';
+import { unlessRefused } from './conditional-write.ts';
+import {
+  deferBusyUpdate,
+  dueTargetQueries,
+  exhaustedTargetQueries,
+  idleTargetProbes,
+  oldestFirst,
+  parkExhaustedUpdate,
+  reviveExhaustedUpdate,
+} from './due-target-requests.ts';
+import { readPages } from './engine-reads.ts';
+import { fromItem } from './resource-store.ts';
+
+export class DynamoDueTargetStore implements DueTargetStore {
+  constructor(
+    private readonly ddb: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async dueTargets(outdialId: string, retryCutoff: string, limit: number): Promise<EngineTarget[]> {
+    const items = await readPages(this.ddb, dueTargetQueries(this.tableName, outdialId, retryCutoff, limit));
+    // Oldest activity first across all of them (see docs/behaviour.md, Choosing a target and a destination): never-tried targets carry their creation time.
+    return oldestFirst(items, limit).map((i) => fromItem(i) as unknown as EngineTarget);
+  }
+
+  async hasIdleTargets(outdialId: string): Promise<boolean> {
+    const items = await readPages(this.ddb, idleTargetProbes(this.tableName, outdialId));
+    return items.length > 0;
+  }
+
+  async exhaustedTargets(outdialId: string, parkedBefore: string, limit: number): Promise<EngineTarget[]> {
+    const items = await readPages(
+      this.ddb,
+      exhaustedTargetQueries(this.tableName, outdialId, parkedBefore, limit),
+    );
+    return oldestFirst(items, limit).map((i) => fromItem(i) as unknown as EngineTarget);
+  }
+
+  reviveExhausted(target: EngineTarget, lastActivity: string) {
+    return this.move(reviveExhaustedUpdate(this.tableName, target, lastActivity));
+  }
+
+  deferBusy(target: EngineTarget, now: string) {
+    return this.move(deferBusyUpdate(this.tableName, target, now));
+  }
+
+  parkExhausted(target: EngineTarget, now: string) {
+    return this.move(parkExhaustedUpdate(this.tableName, target, now));
+  }
+
+  /** A refused move means the target moved on meanwhile (claimed, re-parked or deleted). */
+  private async move(update: UpdateCommandInput) {
+    await unlessRefused(this.ddb.send(new UpdateCommand(update)));
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * The engine's lease and tick section: which campaigns to visit, the lease that keeps one tick per
+ * campaign, the campaign's runtime shards, stopping it, and the resources a tick reads.
+ */
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Outplan } from '#domain/outplan.ts';
+import type { Queue } from '#domain/queue.ts';
+import { totalCounters } from '#domain/runtime-shards.ts';
+import type { EngineCampaign, EngineTickStore } from '#ports/engine-store.ts';
+import { missingShardPut, readRuntime } from './campaign-runtime.ts';
+import { unlessRefused } from './conditional-write.ts';
+import { getEngineItem } from './engine-reads.ts';
+import { fromItem } from './resource-store.ts';
+import {
+  acquireLeaseUpdate,
+  activeCampaignsQuery,
+  activeShards,
+  markExhaustedReviewedUpdate,
+  releaseLeaseUpdate,
+  stopSteps,
+} from './tick-requests.ts';
+import { runSteps } from './transactions.ts';
+
+export class DynamoTickStore implements EngineTickStore {
+  constructor(
+    private readonly ddb: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async activeCampaignIds(): Promise<string[]> {
+    const shards = await Promise.all(activeShards().map((shard) => this.activeInShard(shard)));
+    return shards.flat();
+  }
+
+  private async activeInShard(shard: number): Promise<string[]> {
+    const ids: string[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.ddb.send(new QueryCommand(activeCampaignsQuery(this.tableName, shard, start)));
+      // byState copies keys only: the campaign id is the sort key.
+      for (const item of out.Items ?? []) ids.push(String(item.gsi4sk));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return ids;
+  }
+
+  async acquireLease(campaignId: string, owner: string, nowMs: number, leaseMs: number) {
+    const out = await unlessRefused(
+      this.ddb.send(new UpdateCommand(acquireLeaseUpdate(this.tableName, campaignId, owner, nowMs, leaseMs))),
+    );
+    if (!out) return undefined;
+    return this.withRuntime(fromItem(out.Attributes ?? {}) as unknown as EngineCampaign);
+  }
+
+  async withRuntime(campaign: EngineCampaign): Promise<EngineCampaign> {
+    const runtime = await readRuntime(this.ddb, this.tableName, campaign.id);
+    const totals = totalCounters(runtime);
+    return {
+      ...campaign,
+      _runtime: runtime,
+      _inflight: totals._inflight ?? 0,
+      _dialing: totals._dialing ?? 0,
+    };
+  }
+
+  async restoreRuntime(campaign: EngineCampaign): Promise<void> {
+    for (const shard of campaign._runtime ?? []) {
+      if (shard.status !== undefined) continue;
+      // Refused: another tick or a status change created it meanwhile.
+      await unlessRefused(
+        this.ddb.send(
+          new PutCommand(
+            missingShardPut(this.tableName, campaign.id, campaign.customer_id, shard.shard, campaign.status),
+          ),
+        ),
+      );
+    }
+  }
+
+  async releaseLease(campaignId: string, owner: string) {
+    await unlessRefused(
+      this.ddb.send(new UpdateCommand(releaseLeaseUpdate(this.tableName, campaignId, owner))),
+    );
+  }
+
+  getCampaign(id: string) {
+    return getEngineItem<EngineCampaign>(this.ddb, this.tableName, 'campaign', id);
+  }
+  getOutplan(id: string) {
+    return getEngineItem<Outplan>(this.ddb, this.tableName, 'outplan', id);
+  }
+  getQueue(id: string) {
+    return getEngineItem<Queue>(this.ddb, this.tableName, 'queue', id);
+  }
+
+  async markExhaustedReviewed(campaignId: string, dialInfoAt: string) {
+    await this.ddb.send(
+      new UpdateCommand(markExhaustedReviewedUpdate(this.tableName, campaignId, dialInfoAt)),
+    );
+  }
+
+  async stopWhenIdle(campaignId: string, from: 'run' | 'stopping', now: string): Promise<boolean> {
+    // Reads first: while calls are in flight (most finishes of a stopping campaign) no write is tried.
+    const runtime = await readRuntime(this.ddb, this.tableName, campaignId);
+    if ((totalCounters(runtime)._inflight ?? 0) > 0) return false;
+    const campaign = await this.getCampaign(campaignId);
+    if (!campaign) return false;
+    const refusal = await runSteps(
+      this.ddb,
+      stopSteps(this.tableName, campaignId, campaign.customer_id, from, now),
+    );
+    return refusal === undefined;
+  }
+}

@@ -1,0 +1,453 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import {
+  answerSteps,
+  claimShardUpdate,
+  claimSteps,
+  claimTargetUpdate,
+  closeCallUpdate,
+  finishSteps,
+  freeLineDelete,
+  openAttemptPut,
+  openAttemptsQuery,
+  releaseTargetUpdate,
+  takeLinePut,
+} from '#adapters/dynamodb/attempt-requests.ts';
+import {
+  assignAgentSteps,
+  releaseAgentUpdate,
+  waitInQueueUpdate,
+} from '#adapters/dynamodb/call-queue-requests.ts';
+import {
+  deferBusyUpdate,
+  dueTargetQueries,
+  exhaustedTargetQueries,
+  idleTargetProbes,
+  parkExhaustedUpdate,
+  reviveExhaustedUpdate,
+} from '#adapters/dynamodb/due-target-requests.ts';
+import {
+  availableAgentKeys,
+  DUE_SHARDS,
+  dueKeys,
+  duePartitionKeys,
+  itemKey,
+  lineKey,
+  openAttemptKeys,
+  placementGuardKey,
+  RUNTIME_SHARDS,
+  runtimeShardKey,
+  runtimeShardKeys,
+  waitingCallerKeys,
+} from '#adapters/dynamodb/keys.ts';
+import {
+  markDialJobResentUpdate,
+  resetPlacementDelete,
+  startPlacementPut,
+} from '#adapters/dynamodb/placement-requests.ts';
+import {
+  acquireLeaseUpdate,
+  activeCampaignsQuery,
+  activeShards,
+  releaseLeaseUpdate,
+  stopSteps,
+} from '#adapters/dynamodb/tick-requests.ts';
+import type { NamedStep, TransactItem } from '#adapters/dynamodb/transactions.ts';
+import type { Address } from '#domain/address.ts';
+import type { DestinationChoice } from '#domain/dialing.ts';
+import type { ClaimLimit, EngineCampaigncall, EngineTarget, Finish } from '#ports/engine-store.ts';
+
+const TABLE = 'engine-requests';
+const T0 = '2026-01-15T09:30:00.000000Z';
+const T1 = '2026-01-15T09:31:00.000000Z';
+
+const address = (target: string): Address => ({ type: 'tel', target, target_name: '', name: '', detail: '' });
+
+const aTarget = (overrides: Partial<EngineTarget> = {}): EngineTarget => ({
+  id: randomUUID(),
+  outdial_id: randomUUID(),
+  customer_id: 'cust-1',
+  name: '',
+  detail: '',
+  data: '',
+  status: 'idle',
+  destination_0: address('+15550100'),
+  destination_1: null,
+  destination_2: null,
+  destination_3: null,
+  destination_4: null,
+  try_count_0: 0,
+  try_count_1: 0,
+  try_count_2: 0,
+  try_count_3: 0,
+  try_count_4: 0,
+  tm_create: T0,
+  tm_update: null,
+  tm_delete: null,
+  ...overrides,
+});
+
+const anAttempt = (
+  target: EngineTarget,
+  overrides: Partial<EngineCampaigncall> = {},
+): EngineCampaigncall => ({
+  id: randomUUID(),
+  customer_id: target.customer_id,
+  campaign_id: randomUUID(),
+  outplan_id: randomUUID(),
+  outdial_id: target.outdial_id,
+  outdial_target_id: target.id,
+  queue_id: randomUUID(),
+  activeflow_id: randomUUID(),
+  flow_id: randomUUID(),
+  reference_type: 'call',
+  reference_id: randomUUID(),
+  status: 'dialing',
+  result: '',
+  source: address('+15550199'),
+  destination: address('+15550100'),
+  destination_index: 0,
+  try_count: 1,
+  tm_create: T0,
+  tm_update: null,
+  tm_delete: null,
+  _shard: 3,
+  ...overrides,
+});
+
+const choice: DestinationChoice = { index: 0, destination: address('+15550100'), tryCount: 2 };
+const limit: ClaimLimit = { counter: '_inflight', below: 4, shard: 5 };
+const hangup: Finish = { result: 'fail', reason: 'busy', targetStatus: 'idle', targetPartition: 'retry' };
+
+/** The table key an item of a transaction writes or checks. */
+const keyOf = (item: TransactItem) => {
+  const request = item.Update ?? item.Delete ?? item.ConditionCheck;
+  const key = request ? request.Key : item.Put?.Item;
+  return `${String(key?.pk)}|${String(key?.sk)}`;
+};
+
+/** DynamoDB refuses a transaction that names one item twice (ValidationException). */
+const expectDistinctItems = (steps: readonly NamedStep<string>[]) => {
+  const keys = steps.map((s) => keyOf(s.item));
+  expect(new Set(keys).size).toBe(keys.length);
+};
+
+const updateOf = (step: NamedStep<string> | undefined) => step?.item.Update;
+
+describe('claim requests', () => {
+  it('claims the target only while it is idle, live and unchanged since it was read', () => {
+    const target = aTarget({ try_count_0: 1 });
+    const call = anAttempt(target);
+    const update = claimTargetUpdate(TABLE, target, choice, call);
+    expect(update.Key).toEqual(itemKey('outdialtarget', target.id));
+    expect(update.ConditionExpression).toBe(
+      '#status = :idle AND #slot = :before AND attribute_not_exists(tm_delete)',
+    );
+    expect(update.ExpressionAttributeNames['#slot']).toBe('try_count_0');
+    expect(update.ExpressionAttributeValues).toMatchObject({ ':idle': 'idle', ':before': 1, ':count': 2 });
+    // A claimed target leaves the due partitions, so no later tick reads it.
+    expect(update.UpdateExpression).toContain('REMOVE gsi3pk, gsi3sk');
+  });
+
+  it('counts the attempt on its shard only while the shard runs and stays below its share', () => {
+    const update = claimShardUpdate(TABLE, 'k1', limit);
+    expect(update.Key).toEqual(runtimeShardKey('k1', 5));
+    expect(update.ConditionExpression).toBe(
+      '#status = :run AND (attribute_not_exists(#limit) OR #limit < :below)',
+    );
+    expect(update.ExpressionAttributeNames['#limit']).toBe('_inflight');
+    expect(update.ExpressionAttributeValues).toEqual({ ':one': 1, ':run': 'run', ':below': 4 });
+  });
+
+  it('takes the destination line only when no open attempt holds it, and lists the attempt as open', () => {
+    const call = anAttempt(aTarget());
+    const put = takeLinePut(TABLE, call);
+    expect(put.ConditionExpression).toBe('attribute_not_exists(pk)');
+    expect(put.Item).toMatchObject({
+      ...lineKey(call.customer_id, call.destination),
+      ...openAttemptKeys(call.campaign_id, call.tm_create, call.id),
+      _open_cc: call.id,
+    });
+  });
+
+  it('creates the attempt once, on the shard that counts it', () => {
+    const call = anAttempt(aTarget());
+    const put = openAttemptPut(TABLE, call, limit.shard);
+    expect(put.ConditionExpression).toBe('attribute_not_exists(pk)');
+    expect(put.Item).toMatchObject({ ...itemKey('campaigncall', call.id), et: 'campaigncall', _shard: 5 });
+  });
+
+  it('names each refusal and writes four distinct items in one transaction', () => {
+    const target = aTarget({ try_count_0: 1 });
+    const steps = claimSteps(TABLE, 'k1', target, choice, anAttempt(target), limit);
+    expect(steps.map((s) => s.refused)).toEqual([
+      'target-taken',
+      'target-taken',
+      'campaign-refused',
+      'line-busy',
+    ]);
+    expectDistinctItems(steps);
+  });
+});
+
+describe('answer requests', () => {
+  it('answers only a ringing attempt, moving the shard that counts it', () => {
+    const call = anAttempt(aTarget());
+    const steps = answerSteps(TABLE, call, T1);
+    expect(updateOf(steps[0])).toMatchObject({
+      Key: itemKey('campaigncall', call.id),
+      ConditionExpression: '#status = :dialing',
+    });
+    expect(updateOf(steps[1])?.Key).toEqual(runtimeShardKey(call.campaign_id, 3));
+    expectDistinctItems(steps);
+  });
+});
+
+describe('finish requests', () => {
+  it('closes the attempt only from the status it was read in, and moves the counters that status holds', () => {
+    const target = aTarget();
+    for (const status of ['dialing', 'progressing'] as const) {
+      const call = anAttempt(target, { status });
+      const [close, shard] = finishSteps(TABLE, call, hangup, T1, { target: true, line: true });
+      expect(updateOf(close)?.ConditionExpression).toBe('#status = :was');
+      expect(updateOf(close)?.ExpressionAttributeValues?.[':was']).toBe(status);
+      expect(updateOf(shard)?.Key).toEqual(runtimeShardKey(call.campaign_id, 3));
+      expect(updateOf(shard)?.ExpressionAttributeValues).toEqual({
+        ':minus': -1,
+        ':dialing': status === 'dialing' ? -1 : 0,
+        ':one': 1,
+      });
+      expect(updateOf(shard)?.ExpressionAttributeNames?.['#outcome']).toBe('_failed_busy');
+    }
+  });
+
+  it('closes an attempt opened before runtime shards on shard 0', () => {
+    const call = anAttempt(aTarget(), { _shard: undefined });
+    const [, shard] = finishSteps(TABLE, call, hangup, T1, { target: false, line: false });
+    expect(updateOf(shard)?.Key).toEqual(runtimeShardKey(call.campaign_id, 0));
+  });
+
+  it('puts the target back in line, parks it or ends it, only while it still points at this attempt', () => {
+    const target = aTarget();
+    const call = anAttempt(target);
+    const retry = releaseTargetUpdate(TABLE, call, hangup, T1);
+    expect(retry.Key).toEqual(itemKey('outdialtarget', target.id));
+    expect(retry.ConditionExpression).toBe('#open = :cc');
+    expect(retry.ExpressionAttributeValues).toMatchObject({
+      ':cc': call.id,
+      ':pk': dueKeys(target.outdial_id, 'retry', T1, target.id).gsi3pk,
+      ':sk': dueKeys(target.outdial_id, 'retry', T1, target.id).gsi3sk,
+    });
+    const parked = releaseTargetUpdate(TABLE, call, { ...hangup, targetPartition: 'exhausted' }, T1);
+    expect(parked.ExpressionAttributeValues).toMatchObject({
+      ':pk': dueKeys(target.outdial_id, 'exhausted', T1, target.id).gsi3pk,
+    });
+    const done = releaseTargetUpdate(TABLE, call, { ...hangup, targetStatus: 'done' }, T1);
+    expect(done.UpdateExpression).toContain('REMOVE #open, gsi3pk, gsi3sk');
+    expect(done.ExpressionAttributeValues).not.toHaveProperty(':pk');
+  });
+
+  it('frees the destination line only if this attempt holds it', () => {
+    const call = anAttempt(aTarget());
+    const free = freeLineDelete(TABLE, call);
+    expect(free.Key).toEqual(lineKey(call.customer_id, call.destination));
+    expect(free.ConditionExpression).toBe('attribute_not_exists(pk) OR #open = :cc');
+    expect(free.ExpressionAttributeValues).toEqual({ ':cc': call.id });
+  });
+
+  it('keeps the provider code only when there is one', () => {
+    const call = anAttempt(aTarget());
+    expect(closeCallUpdate(TABLE, call, hangup, T1).UpdateExpression).not.toContain('#code');
+    const refused = closeCallUpdate(TABLE, call, { ...hangup, providerCode: '21211' }, T1);
+    expect(refused.ExpressionAttributeValues[':code']).toBe('21211');
+  });
+
+  it('names each refusal, leaves out the target or the line when told, and never names an item twice', () => {
+    const call = anAttempt(aTarget());
+    const all = finishSteps(TABLE, call, hangup, T1, { target: true, line: true });
+    expect(all.map((s) => s.refused)).toEqual(['call-moved', 'call-moved', 'target-moved', 'line-elsewhere']);
+    expectDistinctItems(all);
+    expect(finishSteps(TABLE, call, hangup, T1, { target: false, line: true }).map((s) => s.refused)).toEqual(
+      ['call-moved', 'call-moved', 'line-elsewhere'],
+    );
+    expect(finishSteps(TABLE, call, hangup, T1, { target: true, line: false }).map((s) => s.refused)).toEqual(
+      ['call-moved', 'call-moved', 'target-moved'],
+    );
+  });
+});
+
+describe('stop requests', () => {
+  it('stops the campaign from the status it was seen in, only when every shard has nothing in flight', () => {
+    for (const from of ['run', 'stopping'] as const) {
+      const steps = stopSteps(TABLE, 'k1', 'cust-1', from, T1);
+      expect(steps).toHaveLength(1 + RUNTIME_SHARDS);
+      const [campaign, ...shards] = steps;
+      expect(updateOf(campaign)).toMatchObject({
+        Key: itemKey('campaign', 'k1'),
+        ConditionExpression: '#status = :from',
+        ExpressionAttributeValues: { ':stop': 'stop', ':from': from },
+      });
+      // It leaves the active set, so ticks stop visiting it.
+      expect(updateOf(campaign)?.UpdateExpression).toContain('REMOVE gsi4pk, gsi4sk');
+      expect(campaign?.refused).toBe(`not-${from}`);
+      expect(shards.map((s) => updateOf(s)?.Key)).toEqual(runtimeShardKeys('k1'));
+      for (const shard of shards) {
+        expect(shard.refused).toBe('in-flight');
+        expect(updateOf(shard)?.ConditionExpression).toBe(
+          'attribute_not_exists(#inflight) OR #inflight <= :zero',
+        );
+        expect(updateOf(shard)?.ExpressionAttributeValues?.[':status']).toBe('stop');
+      }
+      expectDistinctItems(steps);
+    }
+  });
+});
+
+describe('lease requests', () => {
+  it('takes the lease only when it is free or expired, and lets only its holder release it', () => {
+    const take = acquireLeaseUpdate(TABLE, 'k1', 'tick-a', 1_000, 30_000);
+    expect(take.Key).toEqual(itemKey('campaign', 'k1'));
+    expect(take.ConditionExpression).toBe(
+      'attribute_exists(pk) AND (attribute_not_exists(#until) OR #until < :now)',
+    );
+    expect(take.ExpressionAttributeValues).toEqual({ ':until': 31_000, ':owner': 'tick-a', ':now': 1_000 });
+    const release = releaseLeaseUpdate(TABLE, 'k1', 'tick-a');
+    expect(release.ConditionExpression).toBe('#owner = :owner');
+    expect(release.ExpressionAttributeValues).toEqual({ ':owner': 'tick-a' });
+  });
+
+  it('reads every active shard, campaign ids only', () => {
+    const queries = activeShards().map((shard) => activeCampaignsQuery(TABLE, shard));
+    expect(new Set(queries.map((q) => q.ExpressionAttributeValues[':pk'])).size).toBe(queries.length);
+    for (const q of queries) expect(q).toMatchObject({ IndexName: 'byState', ProjectionExpression: '#p' });
+  });
+});
+
+describe('due-target requests', () => {
+  it('reads every fresh shard whole and every retry shard up to the cutoff, inclusive', () => {
+    const queries = dueTargetQueries(TABLE, 'd1', T1, 10);
+    expect(queries).toHaveLength(2 * DUE_SHARDS);
+    const fresh = queries.filter((q) =>
+      duePartitionKeys('d1', 'fresh').includes(q.ExpressionAttributeValues[':pk']),
+    );
+    const retry = queries.filter((q) =>
+      duePartitionKeys('d1', 'retry').includes(q.ExpressionAttributeValues[':pk']),
+    );
+    expect(fresh).toHaveLength(DUE_SHARDS);
+    expect(retry).toHaveLength(DUE_SHARDS);
+    for (const q of fresh) expect(q.KeyConditionExpression).toBe('#pk = :pk');
+    const id = randomUUID();
+    for (const q of retry) {
+      expect(q.KeyConditionExpression).toBe('#pk = :pk AND #sk <= :upper');
+      const upper = String(q.ExpressionAttributeValues[':upper']);
+      expect(dueKeys('d1', 'retry', T1, id).gsi3sk <= upper).toBe(true);
+      expect(dueKeys('d1', 'retry', '2026-01-15T09:31:00.000001Z', id).gsi3sk <= upper).toBe(false);
+    }
+    for (const q of queries)
+      expect(q).toMatchObject({ IndexName: 'byDue', ScanIndexForward: true, Limit: 10 });
+  });
+
+  it('reads parked targets strictly before the review time', () => {
+    const id = randomUUID();
+    for (const q of exhaustedTargetQueries(TABLE, 'd1', T1, 5)) {
+      const upper = String(q.ExpressionAttributeValues[':upper']);
+      expect(dueKeys('d1', 'exhausted', T0, id).gsi3sk <= upper).toBe(true);
+      expect(dueKeys('d1', 'exhausted', T1, id).gsi3sk <= upper).toBe(false);
+    }
+  });
+
+  it('probes each fresh and retry shard for one key only', () => {
+    const probes = idleTargetProbes(TABLE, 'd1');
+    expect(probes).toHaveLength(2 * DUE_SHARDS);
+    for (const q of probes) expect(q).toMatchObject({ Limit: 1, ProjectionExpression: 'pk' });
+  });
+
+  it('moves only a live idle target, and revives one only while it is still parked', () => {
+    const target = aTarget();
+    for (const [update, partition] of [
+      [deferBusyUpdate(TABLE, target, T1), 'retry'],
+      [parkExhaustedUpdate(TABLE, target, T1), 'exhausted'],
+    ] as const) {
+      expect(update.Key).toEqual(itemKey('outdialtarget', target.id));
+      expect(update.ConditionExpression).toBe('#status = :idle AND attribute_not_exists(tm_delete)');
+      const to = dueKeys(target.outdial_id, partition, T1, target.id);
+      expect(update.ExpressionAttributeValues).toEqual({
+        ':pk': to.gsi3pk,
+        ':sk': to.gsi3sk,
+        ':idle': 'idle',
+      });
+    }
+    const revive = reviveExhaustedUpdate(TABLE, target, T0);
+    expect(revive.ConditionExpression).toBe(
+      '#status = :idle AND attribute_not_exists(tm_delete) AND gsi3pk = :parked',
+    );
+    expect(revive.ExpressionAttributeValues).toMatchObject({
+      ':pk': dueKeys(target.outdial_id, 'retry', T0, target.id).gsi3pk,
+      ':parked': dueKeys(target.outdial_id, 'exhausted', T0, target.id).gsi3pk,
+    });
+  });
+});
+
+describe('placement requests', () => {
+  it('starts a placement once, gives back only a placement still in progress', () => {
+    expect(startPlacementPut(TABLE, 'cc1')).toMatchObject({
+      Item: { ...placementGuardKey('cc1'), state: 'placing' },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+    expect(resetPlacementDelete(TABLE, 'cc1')).toMatchObject({
+      Key: placementGuardKey('cc1'),
+      ConditionExpression: '#state = :placing',
+    });
+  });
+
+  it('resends a dial job only for an attempt still ringing and never placed', () => {
+    const update = markDialJobResentUpdate(TABLE, 'cc1', T1);
+    expect(update.Key).toEqual(itemKey('campaigncall', 'cc1'));
+    expect(update.ConditionExpression).toBe(
+      '#status = :dialing AND (attribute_not_exists(#ref) OR #ref = :nil) AND attribute_not_exists(#call)',
+    );
+  });
+
+  it("lists a campaign's open attempts created strictly before a time", () => {
+    const q = openAttemptsQuery(TABLE, 'k1', T1, 20);
+    expect(q).toMatchObject({ IndexName: 'byState', KeyConditionExpression: '#pk = :pk AND #sk <= :upper' });
+    const upper = String(q.ExpressionAttributeValues[':upper']);
+    expect(openAttemptKeys('k1', T0, randomUUID()).gsi4sk <= upper).toBe(true);
+    expect(openAttemptKeys('k1', T1, randomUUID()).gsi4sk <= upper).toBe(false);
+  });
+});
+
+describe('queue and agent requests', () => {
+  it('gives a call to an agent only if the agent is free and the call open and unassigned', () => {
+    const call = anAttempt(aTarget(), { status: 'progressing' });
+    const steps = assignAgentSteps(TABLE, call, 'a1', T1);
+    expect(steps.map((s) => s.refused)).toEqual(['agent-taken', 'call-settled']);
+    const [agent, attempt] = steps;
+    expect(updateOf(agent)).toMatchObject({
+      Key: itemKey('agent', 'a1'),
+      ConditionExpression: '#status = :available AND attribute_not_exists(tm_delete)',
+    });
+    expect(updateOf(attempt)).toMatchObject({
+      Key: itemKey('campaigncall', call.id),
+      ConditionExpression: '#status = :progressing AND attribute_not_exists(#agent)',
+    });
+    expectDistinctItems(steps);
+  });
+
+  it('queues an answered call once, oldest first, and frees an agent only from this call', () => {
+    const call = anAttempt(aTarget(), { status: 'progressing' });
+    const wait = waitInQueueUpdate(TABLE, call, T1);
+    const line = waitingCallerKeys(call.queue_id, T1, call.id);
+    expect(wait.ExpressionAttributeValues).toMatchObject({ ':pk': line.gsi3pk, ':sk': line.gsi3sk });
+    expect(wait.ConditionExpression).toContain('attribute_not_exists(#waiting)');
+    const release = releaseAgentUpdate(TABLE, 'cust-1', 'a1', call.id, T1);
+    expect(release.ConditionExpression).toBe(
+      '#cc = :call AND #status = :busy AND attribute_not_exists(tm_delete)',
+    );
+    expect(release.ExpressionAttributeValues).toMatchObject({
+      ':call': call.id,
+      ':pk': availableAgentKeys('cust-1', 'a1').gsi2pk,
+      ':sk': availableAgentKeys('cust-1', 'a1').gsi2sk,
+    });
+  });
+});
