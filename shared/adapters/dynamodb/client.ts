@@ -15,5 +15,7 @@ export const createDocumentClient = (endpoint = config().dynamodbEndpoint) =>
         : {}),
       maxAttempts: 3,
     }),
-    { marshallOptions: { removeUndefinedValues: true } },
+    // convertClassInstanceToMap: the marshaller takes any object whose `constructor` key is not Object's
+    // for a class instance, so a stored option like {"constructor": []} would fail the write.
+    { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true } },
   );
