@@ -207,7 +207,9 @@ describe('stream images of every storable shape', () => {
           dynamodb: {
             SequenceNumber: String(n + 1),
             // Through JSON, as the Lambda event is: the wire shape, not the SDK's objects.
-            NewImage: JSON.parse(JSON.stringify(marshall(it, { removeUndefinedValues: true }))),
+            NewImage: JSON.parse(
+              JSON.stringify(marshall(it, { removeUndefinedValues: true, convertClassInstanceToMap: true })),
+            ),
           },
         }));
         for (const [n, r] of records.entries()) {
