@@ -149,44 +149,43 @@ const step = async (
     const cutoff = formatTimestamp(nowMs - outplan.try_interval);
     // A few spare candidates: some may be taken by a concurrent tick or have no tries left.
     const candidates = await deps.engine.dueTargets(campaign.outdial_id, cutoff, allowed + 5);
-    for (const target of candidates) {
-      if (jobs.length >= allowed) break;
-      const choice = chooseDestination(target, outplan);
-      if (!choice) {
-        await deps.engine.parkExhausted(target, now);
-        continue;
+    // Shard slots still to fill; a claim that did not open an attempt gives its slot back, unless its
+    // shard refused (full, or the campaign stopped): that slot is dropped.
+    const free = shards.slice(0, allowed);
+    let next = 0;
+    while (jobs.length < allowed && free.length > 0 && next < candidates.length) {
+      // A few claims at once, each on a different shard, so they never conflict with one another.
+      const wave: Promise<void>[] = [];
+      const inWave = new Set<number>();
+      while (wave.length < CLAIMS_AT_ONCE && next < candidates.length) {
+        const slot = free.findIndex((shard) => !inWave.has(shard));
+        if (slot < 0) break;
+        const target = candidates[next++]!;
+        const choice = chooseDestination(target, outplan);
+        if (!choice) {
+          wave.push(deps.engine.parkExhausted(target, now));
+          continue;
+        }
+        if (!isDue(target, outplan.try_interval, nowMs)) continue;
+        const [shard] = free.splice(slot, 1) as [number];
+        inWave.add(shard);
+        const call = newAttempt(deps, campaign, outplan, target.id, choice, now);
+        const limit = shardLimit(pace.bound, shard, campaign._runtime?.length ?? 1);
+        wave.push(
+          (async () => {
+            const claimed = await deps.engine.claim(campaign, target, choice, call, limit);
+            if (claimed === 'claimed') {
+              jobs.push(dialJobFor(campaign, call.id));
+              return;
+            }
+            if (claimed === 'campaign-refused') return;
+            free.push(shard);
+            // Duplicates of a person on a call must not hold up the list behind them.
+            if (claimed === 'line-busy') await deps.engine.deferBusy(target, now);
+          })(),
+        );
       }
-      if (!isDue(target, outplan.try_interval, nowMs)) continue;
-      const call: Campaigncall = {
-        id: deps.ids.uuid(),
-        customer_id: campaign.customer_id,
-        campaign_id: campaign.id,
-        outplan_id: campaign.outplan_id,
-        outdial_id: campaign.outdial_id,
-        outdial_target_id: target.id,
-        queue_id: campaign.queue_id,
-        activeflow_id: deps.ids.uuid(),
-        flow_id: NIL_UUID,
-        reference_type: campaign.type === 'flow' ? 'flow' : 'call',
-        reference_id: NIL_UUID,
-        status: 'dialing',
-        result: '',
-        source: outplan.source,
-        destination: choice.destination,
-        destination_index: choice.index,
-        try_count: choice.tryCount,
-        tm_create: now,
-        tm_update: null,
-        tm_delete: null,
-      };
-      const shard = shards[jobs.length % Math.max(1, shards.length)];
-      if (shard === undefined) break;
-      const limit = shardLimit(pace.bound, shard, campaign._runtime?.length ?? 1);
-      const claimed = await deps.engine.claim(campaign, target, choice, call, limit);
-      if (claimed === 'campaign-refused') break;
-      // Duplicates of a person on a call must not hold up the list behind them.
-      if (claimed === 'line-busy') await deps.engine.deferBusy(target, now);
-      if (claimed === 'claimed') jobs.push(dialJobFor(campaign, call.id));
+      await Promise.all(wave);
     }
     budget.giveBack(allowed - jobs.length);
     if (jobs.length > 0) await enqueue(deps, jobs);
@@ -204,6 +203,40 @@ const step = async (
   }
   return { outcome: inHours ? 'waiting' : 'outside-hours', claimed: 0 };
 };
+
+/** Claims one tick makes at once for a campaign, each on its own runtime shard. */
+const CLAIMS_AT_ONCE = 8;
+
+/** The attempt a claim opens: dialing, nothing placed yet. */
+const newAttempt = (
+  deps: EngineDeps,
+  campaign: EngineCampaign,
+  outplan: Outplan,
+  targetId: string,
+  choice: NonNullable<ReturnType<typeof chooseDestination>>,
+  now: string,
+): Campaigncall => ({
+  id: deps.ids.uuid(),
+  customer_id: campaign.customer_id,
+  campaign_id: campaign.id,
+  outplan_id: campaign.outplan_id,
+  outdial_id: campaign.outdial_id,
+  outdial_target_id: targetId,
+  queue_id: campaign.queue_id,
+  activeflow_id: deps.ids.uuid(),
+  flow_id: NIL_UUID,
+  reference_type: campaign.type === 'flow' ? 'flow' : 'call',
+  reference_id: NIL_UUID,
+  status: 'dialing',
+  result: '',
+  source: outplan.source,
+  destination: choice.destination,
+  destination_index: choice.index,
+  try_count: choice.tryCount,
+  tm_create: now,
+  tm_update: null,
+  tm_delete: null,
+});
 
 /** Used when no call may start. */
 const NO_CLAIMS: Pacing = { allowed: 0, bound: { counter: 'dialing', bound: 0 }, room: new Map() };
