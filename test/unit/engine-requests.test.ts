@@ -9,7 +9,7 @@ import {
   finishSteps,
   freeLineDelete,
   openAttemptPut,
-  openAttemptsQuery,
+  openAttemptsQueries,
   releaseTargetUpdate,
   takeLinePut,
 } from '#adapters/dynamodb/attempt-requests.ts';
@@ -408,12 +408,24 @@ describe('placement requests', () => {
     );
   });
 
-  it("lists a campaign's open attempts created strictly before a time", () => {
-    const q = openAttemptsQuery(TABLE, 'k1', T1, 20);
-    expect(q).toMatchObject({ IndexName: 'byState', KeyConditionExpression: '#pk = :pk AND #sk <= :upper' });
-    const upper = String(q.ExpressionAttributeValues[':upper']);
-    expect(openAttemptKeys('k1', T0, randomUUID()).gsi4sk <= upper).toBe(true);
-    expect(openAttemptKeys('k1', T1, randomUUID()).gsi4sk <= upper).toBe(false);
+  it("lists a campaign's open attempts created strictly before a time, from every shard", () => {
+    const queries = openAttemptsQueries(TABLE, 'k1', T1, 20);
+    const written = new Set(
+      Array.from({ length: 200 }, () => openAttemptKeys('k1', T0, randomUUID()).gsi4pk),
+    );
+    // Every shard an attempt can be written to is read, and the partition kept before the split too.
+    expect(new Set(queries.map((q) => q.ExpressionAttributeValues[':pk']))).toEqual(
+      new Set([...written, 'campaign#k1#open']),
+    );
+    for (const q of queries) {
+      expect(q).toMatchObject({
+        IndexName: 'byState',
+        KeyConditionExpression: '#pk = :pk AND #sk <= :upper',
+      });
+      const upper = String(q.ExpressionAttributeValues[':upper']);
+      expect(openAttemptKeys('k1', T0, randomUUID()).gsi4sk <= upper).toBe(true);
+      expect(openAttemptKeys('k1', T1, randomUUID()).gsi4sk <= upper).toBe(false);
+    }
   });
 });
 

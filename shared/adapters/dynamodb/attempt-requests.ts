@@ -21,7 +21,7 @@ import {
   lineKey,
   listKeys,
   openAttemptKeys,
-  openAttemptsKey,
+  openAttemptsKeys,
   runtimeShardKey,
   timeSortKeyBefore,
 } from './keys.ts';
@@ -268,11 +268,11 @@ export const finishSteps = (
 
 // --- open attempts -----------------------------------------------------------------------------
 
-/** A campaign's open attempts created strictly before `before`, oldest first (byState, keys only). */
-export const openAttemptsQuery = (tableName: string, campaignId: string, before: string, limit: number) =>
-  pageQuery(tableName, {
-    pk: openAttemptsKey(campaignId),
-    upper: timeSortKeyBefore(before),
-    limit,
-    index: 'gsi4',
-  });
+/**
+ * A campaign's open attempts created strictly before `before`, oldest first (byState, keys only): one
+ * query per shard; the oldest `limit` of them all are among their pages.
+ */
+export const openAttemptsQueries = (tableName: string, campaignId: string, before: string, limit: number) =>
+  openAttemptsKeys(campaignId).map((pk) =>
+    pageQuery(tableName, { pk, upper: timeSortKeyBefore(before), limit, index: 'gsi4' }),
+  );

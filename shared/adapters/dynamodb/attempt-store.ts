@@ -21,10 +21,10 @@ import type {
   Finish,
   FinishResult,
 } from '#ports/engine-store.ts';
-import { answerSteps, claimSteps, finishSteps, openAttemptsQuery } from './attempt-requests.ts';
+import { answerSteps, claimSteps, finishSteps, openAttemptsQueries } from './attempt-requests.ts';
 import { expandCampaigncall } from './campaigncall-item.ts';
 import { unlessRefused } from './conditional-write.ts';
-import { getEngineItem, readPage } from './engine-reads.ts';
+import { getEngineItem, readPage, readPages } from './engine-reads.ts';
 import { idOfTimeSortKey } from './keys.ts';
 import {
   markCancelledUpdate,
@@ -134,7 +134,9 @@ export class DynamoAttemptStore implements AttemptStore {
 
   async openAttempts(campaignId: string, before: string, limit: number): Promise<EngineCampaigncall[]> {
     // byState copies keys only; stale attempts are few, so each is read whole.
-    const keys = await readPage(this.ddb, openAttemptsQuery(this.tableName, campaignId, before, limit));
+    const keys = (await readPages(this.ddb, openAttemptsQueries(this.tableName, campaignId, before, limit)))
+      .sort((a, b) => String(a.gsi4sk).localeCompare(String(b.gsi4sk)))
+      .slice(0, limit);
     const calls = await Promise.all(keys.map((k) => this.getCampaigncall(idOfTimeSortKey(String(k.gsi4sk)))));
     return calls.filter((c): c is EngineCampaigncall => c !== undefined && c.status !== 'done');
   }

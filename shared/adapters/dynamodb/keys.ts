@@ -163,12 +163,26 @@ export const activeCampaignKeys = (campaignId: string) => ({
 
 export const activeShardKey = (shard: number) => `campaign#active#${shard}`;
 
+/**
+ * A campaign's open attempts are split into OPEN_SHARDS partitions by attempt id: each attempt adds and
+ * removes its entry (about 4 write units), and one partition key takes about 1,000 a second. The
+ * sweeper reads the oldest of every shard (and of the partition written before the split) and merges
+ * them, which is exact.
+ */
+export const OPEN_SHARDS = 8;
+
 export const openAttemptKeys = (campaignId: string, tmCreate: string, campaigncallId: string) => ({
-  gsi4pk: openAttemptsKey(campaignId),
+  gsi4pk: `${openAttemptsKey(campaignId)}#${shardOf(campaigncallId, OPEN_SHARDS)}`,
   gsi4sk: timeSortKey(tmCreate, campaigncallId),
 });
 
+/** The partition of a campaign's open attempts kept before the split (still read). */
 export const openAttemptsKey = (campaignId: string) => `campaign#${campaignId}#open`;
+
+export const openAttemptsKeys = (campaignId: string) => [
+  openAttemptsKey(campaignId),
+  ...Array.from({ length: OPEN_SHARDS }, (_, shard) => `${openAttemptsKey(campaignId)}#${shard}`),
+];
 
 /** Answered calls waiting in a queue for a free agent, oldest first (byDue index, sparse). */
 export const waitingCallerKeys = (queueId: string, since: string, campaigncallId: string) => ({
