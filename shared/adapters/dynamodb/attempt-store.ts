@@ -24,7 +24,7 @@ import type {
 import { answerSteps, claimSteps, finishSteps, openAttemptsQueries } from './attempt-requests.ts';
 import { expandCampaigncall } from './campaigncall-item.ts';
 import { unlessRefused } from './conditional-write.ts';
-import { getEngineItem, readPage, readPages } from './engine-reads.ts';
+import { getEngineItem, readPages } from './engine-reads.ts';
 import { idOfTimeSortKey } from './keys.ts';
 import {
   markCancelledUpdate,
