@@ -1,11 +1,14 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Projects (STYLE.md): unit has no I/O; integration, api and the fault suite share one DynamoDB Local per
- * run. The fault suite's latency cases (a healthy customer beside a bad neighbour, compared with the same
- * customer alone) run first, on their own and one at a time (groupOrder 0; everything else is group 1 and
- * starts when they are done), so the ratio they assert measures the neighbour and not the rest of the
- * suite. The fault suite (`npm run test:faults`) prints its figures as a table at the end.
+ * Projects (STYLE.md): unit has no I/O; integration, api and the fault suite use DynamoDB Local. Two
+ * files run at once (`maxWorkers`), on 2 cores too: most of a file's time is spent waiting on DynamoDB
+ * Local and HTTP. Each worker slot has a DynamoDB Local of its own (test/support/global-setup.ts says
+ * why one shared instance breaks the stream readers), so two files never share one.
+ * The fault suite's latency cases (a healthy customer beside a bad neighbour, compared with the same
+ * customer alone) run first, on their own and one at a time (groupOrder 0; everything else is group 1
+ * and starts when they are done), so the ratio they assert measures the neighbour and not the rest of
+ * the suite. The fault suite (`npm run test:faults`) prints its figures as a table at the end.
  */
 const withDynamo = { globalSetup: ['test/support/global-setup.ts'], setupFiles: ['test/support/env.ts'] };
 const latencyCases = ['test/faults/webhook-neighbours.test.ts', 'test/faults/api-flood.test.ts'];
@@ -20,6 +23,7 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 90_000,
+    maxWorkers: 2,
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], ...afterLatency } },
       {
