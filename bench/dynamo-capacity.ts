@@ -130,7 +130,7 @@ export const meter = (ddb: DynamoDBDocumentClient, raw: DynamoDBDocumentClient, 
       input.ReturnConsumedCapacity = 'INDEXES';
       if (command === 'TransactWriteItemsCommand') {
         const items = input.TransactItems as TransactItem[];
-        const billed: { units: Units; kind: string }[] = [];
+        const billed: { units: Units; kind: string | undefined }[] = [];
         const done = replays.then(async () => {
           for (const item of items)
             billed.push({ units: await replayItem(raw, scratch, item), kind: kindOf(transactKey(item)) });

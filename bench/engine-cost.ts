@@ -107,7 +107,12 @@ const main = () =>
       );
       if (process.env.BENCH_DETAIL)
         console.log(
-          Object.fromEntries([...dynamoUnits.byCommand, ...dynamoUnits.byIndex, ...dynamoUnits.byKind].map(([k, v]) => [k, per(v)])),
+          Object.fromEntries(
+            [...dynamoUnits.byCommand, ...dynamoUnits.byIndex, ...dynamoUnits.byKind].map(([k, v]) => [
+              k,
+              per(v),
+            ]),
+          ),
         );
       await api.close();
       await engine.stop();
