@@ -9,9 +9,13 @@ import { defineConfig } from 'vitest/config';
  * customer alone) run first, on their own and one at a time (groupOrder 0; everything else is group 1
  * and starts when they are done), so the ratio they assert measures the neighbour and not the rest of
  * the suite. The fault suite (`npm run test:faults`) prints its figures as a table at the end.
+ * webhooks-slow-receiver joins them (project integration-alone): it asserts that a whole campaign run
+ * takes less wall time than one webhook delivery's timeout (10 s), and beside another file on a loaded
+ * 2-core machine it once took 14.7 s.
  */
 const withDynamo = { globalSetup: ['test/support/global-setup.ts'], setupFiles: ['test/support/env.ts'] };
 const latencyCases = ['test/faults/webhook-neighbours.test.ts', 'test/faults/api-flood.test.ts'];
+const aloneIntegrationCases = ['test/integration/webhooks-slow-receiver.test.ts'];
 const afterLatency = { sequence: { groupOrder: 1 } };
 const faults = {
   globalSetup: [...withDynamo.globalSetup, 'test/faults/support/print-report.ts'],
@@ -30,6 +34,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          exclude: aloneIntegrationCases,
           ...withDynamo,
           ...afterLatency,
         },
@@ -45,6 +50,15 @@ export default defineConfig({
           exclude: latencyCases,
           ...faults,
           ...afterLatency,
+        },
+      },
+      {
+        test: {
+          name: 'integration-alone',
+          include: aloneIntegrationCases,
+          sequence: { groupOrder: 0 },
+          fileParallelism: false,
+          ...withDynamo,
         },
       },
       {
