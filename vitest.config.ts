@@ -1,14 +1,21 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Projects (STYLE.md): unit has no I/O; integration, api and the fault suite share one DynamoDB Local per
- * run. The fault suite's latency cases (a healthy customer beside a bad neighbour, compared with the same
- * customer alone) run first, on their own and one at a time (groupOrder 0; everything else is group 1 and
- * starts when they are done), so the ratio they assert measures the neighbour and not the rest of the
- * suite. The fault suite (`npm run test:faults`) prints its figures as a table at the end.
+ * Projects (STYLE.md): unit has no I/O; integration, api and the fault suite use DynamoDB Local. Two
+ * files run at once (`maxWorkers`), on 2 cores too: most of a file's time is spent waiting on DynamoDB
+ * Local and HTTP. Each worker slot has a DynamoDB Local of its own (test/support/global-setup.ts says
+ * why one shared instance breaks the stream readers), so two files never share one.
+ * The fault suite's latency cases (a healthy customer beside a bad neighbour, compared with the same
+ * customer alone) run first, on their own and one at a time (groupOrder 0; everything else is group 1
+ * and starts when they are done), so the ratio they assert measures the neighbour and not the rest of
+ * the suite. The fault suite (`npm run test:faults`) prints its figures as a table at the end.
+ * webhooks-slow-receiver joins them (project integration-alone): it asserts that a whole campaign run
+ * takes less wall time than one webhook delivery's timeout (10 s), and beside another file on a loaded
+ * 2-core machine it once took 14.7 s.
  */
 const withDynamo = { globalSetup: ['test/support/global-setup.ts'], setupFiles: ['test/support/env.ts'] };
 const latencyCases = ['test/faults/webhook-neighbours.test.ts', 'test/faults/api-flood.test.ts'];
+const aloneIntegrationCases = ['test/integration/webhooks-slow-receiver.test.ts'];
 const afterLatency = { sequence: { groupOrder: 1 } };
 const faults = {
   globalSetup: [...withDynamo.globalSetup, 'test/faults/support/print-report.ts'],
@@ -20,12 +27,14 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 90_000,
+    maxWorkers: 2,
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], ...afterLatency } },
       {
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          exclude: aloneIntegrationCases,
           ...withDynamo,
           ...afterLatency,
         },
@@ -41,6 +50,15 @@ export default defineConfig({
           exclude: latencyCases,
           ...faults,
           ...afterLatency,
+        },
+      },
+      {
+        test: {
+          name: 'integration-alone',
+          include: aloneIntegrationCases,
+          sequence: { groupOrder: 0 },
+          fileParallelism: false,
+          ...withDynamo,
         },
       },
       {

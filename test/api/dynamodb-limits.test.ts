@@ -4,11 +4,11 @@
  * that are written fine, so the limits it states are the store's and not guesses.
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { describe, expect, inject, it } from 'vitest';
-import { createDocumentClient } from '#adapters/dynamodb/client.ts';
+import { describe, expect, it } from 'vitest';
 import { MAX_KEY_BYTES, STORED_NESTING_LIMIT, storableIssues } from '#schemas/storable-json.ts';
+import { localDocumentClient } from '../support/local-dynamo.ts';
 
-const ddb = createDocumentClient(inject('ddbEndpoint'));
+const ddb = localDocumentClient();
 
 /** Writes `option` where the API keeps it (a campaign's actions list, in an action's map). */
 const written = async (option: unknown) => {

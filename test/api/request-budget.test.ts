@@ -3,34 +3,25 @@
  * 429 in the error envelope with Retry-After, before any other work; another customer is unaffected;
  * two "containers" share one customer's budget; a budget store that fails lets requests through.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cryptoIds } from '#adapters/crypto-ids.ts';
-import { createDocumentClient } from '#adapters/dynamodb/client.ts';
 import { DynamoRequestBudget } from '#adapters/dynamodb/request-budget.ts';
-import { MAX_REFUSAL_JITTER_MS, MIN_REFUSAL_HOLD_MS, startApiServer } from '../../infra/local/api-server.ts';
-import { httpClient, testDeps } from '../support/local-api.ts';
+import { MAX_REFUSAL_JITTER_MS, MIN_REFUSAL_HOLD_MS } from '../../infra/local/api-server.ts';
+import { startTestApi, type TestApi } from '../support/local-api.ts';
+import { localDocumentClient } from '../support/local-dynamo.ts';
 
-const ddb = createDocumentClient(inject('ddbEndpoint'));
+const ddb = localDocumentClient();
 const policy = { ratePerSecond: 5, burst: 10 };
 
-let server: Awaited<ReturnType<typeof startApiServer>>;
+let api: TestApi;
 let base: string;
-const adminKey = cryptoIds.token();
 beforeAll(async () => {
-  server = await startApiServer({
-    deps: testDeps(),
-    adminKeyHash: cryptoIds.hash(adminKey),
-    keyCacheSeconds: 0,
-    requestBudget: new DynamoRequestBudget(ddb, { tableName: 'outbound-test', policy }),
-  });
-  base = `http://127.0.0.1:${server.port}/v1.0`;
+  api = await startTestApi({ budget: policy });
+  base = api.url;
 });
-afterAll(() => server.close());
+afterAll(() => api.close());
 
-const newCustomer = async () => {
-  const res = await httpClient(base, adminKey).post('/customers', { name: 'budget' });
-  return httpClient(base, res.body.accesskey.token);
-};
+const newCustomer = () => api.newCustomer('budget');
 
 describe('per-customer request budget', () => {
   it('over budget: 429 TOO_MANY_REQUESTS with Retry-After, and another customer is unaffected', async () => {
@@ -68,19 +59,9 @@ describe('per-customer request budget', () => {
 
   it('the budget is checked before the request is validated or served', async () => {
     // A budget of 3, refilled every 5 s: nothing trickles back in between the requests below.
-    const slow = await startApiServer({
-      deps: testDeps(),
-      adminKeyHash: cryptoIds.hash(adminKey),
-      keyCacheSeconds: 0,
-      requestBudget: new DynamoRequestBudget(ddb, {
-        tableName: 'outbound-test',
-        policy: { ratePerSecond: 0.2, burst: 3 },
-      }),
-    });
+    const slow = await startTestApi({ budget: { ratePerSecond: 0.2, burst: 3 } });
     try {
-      const slowBase = `http://127.0.0.1:${slow.port}/v1.0`;
-      const created = await httpClient(slowBase, adminKey).post('/customers', { name: 'slow' });
-      const c = httpClient(slowBase, created.body.accesskey.token);
+      const c = await slow.newCustomer('slow');
       for (let i = 0; i < 3; i++) expect((await c.get('/queues')).status).toBe(200);
       const bad = await c.post('/queues', { name: '' });
       expect(bad.status).toBe(429);
@@ -102,19 +83,10 @@ describe('per-customer request budget', () => {
   it('a customer coming back before its Retry-After is refused again, the refusal held till then', async () => {
     // The hold's jitter fixed at its top, so the hold ends at the Retry-After deadline: a known end, not
     // a random part of the window.
-    const held = await startApiServer({
-      deps: testDeps(),
-      adminKeyHash: cryptoIds.hash(adminKey),
-      keyCacheSeconds: 0,
-      requestBudget: new DynamoRequestBudget(ddb, { tableName: 'outbound-test', policy }),
-      random: () => 1,
-    });
+    const held = await startTestApi({ budget: policy, random: () => 1 });
     try {
-      const heldBase = `http://127.0.0.1:${held.port}/v1.0`;
-      const customerOf = async () => {
-        const created = await httpClient(heldBase, adminKey).post('/customers', { name: 'held' });
-        return httpClient(heldBase, created.body.accesskey.token);
-      };
+      const heldBase = held.url;
+      const customerOf = () => held.newCustomer('held');
       const c = await customerOf();
       const other = await customerOf();
       let sent = Date.now();

@@ -6,12 +6,8 @@
  * server as another client would, not this test's own event loop.
  */
 import { Worker } from 'node:worker_threads';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { cryptoIds } from '#adapters/crypto-ids.ts';
-import { createDocumentClient } from '#adapters/dynamodb/client.ts';
-import { DynamoRequestBudget } from '#adapters/dynamodb/request-budget.ts';
-import { startApiServer } from '../../infra/local/api-server.ts';
-import { type Client, httpClient, testDeps } from '../support/local-api.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Client, startTestApi, type TestApi } from '../support/local-api.ts';
 import { recordFigures } from './support/report.ts';
 
 const FLOOD_CLIENTS = 30;
@@ -27,28 +23,16 @@ const PACE_MS = 30;
 const WINDOWS = 8;
 const SAMPLES_PER_WINDOW = 60;
 
-let server: Awaited<ReturnType<typeof startApiServer>>;
+let api: TestApi;
 let base: string;
-const adminKey = cryptoIds.token();
 beforeAll(async () => {
-  server = await startApiServer({
-    deps: testDeps(),
-    adminKeyHash: cryptoIds.hash(adminKey),
-    // As npm start and the Lambdas run: the default budget and key cache.
-    keyCacheSeconds: 10,
-    requestBudget: new DynamoRequestBudget(createDocumentClient(inject('ddbEndpoint')), {
-      tableName: 'outbound-test',
-      policy: { ratePerSecond: 50, burst: 100 },
-    }),
-  });
-  base = `http://127.0.0.1:${server.port}/v1.0`;
+  // As npm start and the Lambdas run: the default budget and key cache.
+  api = await startTestApi({ keyCacheSeconds: 10, budget: { ratePerSecond: 50, burst: 100 } });
+  base = api.url;
 });
-afterAll(() => server.close());
+afterAll(() => api.close());
 
-const newCustomer = async () => {
-  const res = await httpClient(base, adminKey).post('/customers', { name: 'flood case' });
-  return httpClient(base, res.body.accesskey.token);
-};
+const newCustomer = () => api.newCustomer('flood case');
 
 /**
  * 30 tight loops of GET /queues from another thread, counting replies by status. 'pause' abandons the

@@ -9,10 +9,8 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cryptoIds } from '#adapters/crypto-ids.ts';
-import { startApiServer } from '../../infra/local/api-server.ts';
 import { aCampaign, anAgent, anOutdial, anOutplan, aQueue, aTarget } from '../support/factories/bodies.ts';
-import { httpClient, testDeps } from '../support/local-api.ts';
+import { startTestApi, type TestApi } from '../support/local-api.ts';
 import { recordFigures } from './support/report.ts';
 import { caseSeed } from './support/seed.ts';
 
@@ -121,27 +119,19 @@ interface Caller {
   key: string;
 }
 
-let server: Awaited<ReturnType<typeof startApiServer>>;
+let api: TestApi;
 let base: string;
-const adminKey = cryptoIds.token();
 const callers: Caller[] = [];
 /** Ids by path prefix, e.g. "/queues" → alice's and bob's queue ids. */
 const ids: Record<string, string[]> = {};
 
 beforeAll(async () => {
   // The budget is not this case's subject: a fuzz is one customer sending as fast as it can.
-  server = await startApiServer({
-    deps: testDeps(),
-    adminKeyHash: cryptoIds.hash(adminKey),
-    keyCacheSeconds: 10,
-    requestBudget: null,
-  });
-  base = `http://127.0.0.1:${server.port}/v1.0`;
-  const admin = httpClient(base, adminKey);
-  callers.push({ name: 'operator', key: adminKey }, { name: 'anonymous', key: '' });
+  api = await startTestApi({ keyCacheSeconds: 10, budget: null });
+  base = api.url;
+  callers.push({ name: 'operator', key: api.adminKey }, { name: 'anonymous', key: '' });
   for (const name of ['alice', 'bob'] as const) {
-    const created = await admin.post('/customers', { name });
-    const c = httpClient(base, created.body.accesskey.token);
+    const c = await api.newCustomer(name);
     callers.push({ name, key: c.key });
     const add = (prefix: string, id: string) => {
       ids[prefix] = [...(ids[prefix] ?? []), id];
@@ -163,7 +153,7 @@ beforeAll(async () => {
     }
   }
 });
-afterAll(() => server.close());
+afterAll(() => api.close());
 
 interface FuzzRequest {
   caller: number;

@@ -3,8 +3,8 @@
  * healthy customer's webhooks must arrive about as fast as when it is alone, and the failing
  * customer's retries must come when they are scheduled, not when a shared loop gets round to them.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { LocalEvents } from '../../infra/local/events-runtime.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalEvents } from '../../infra/local/events-runtime.ts';
 import { anOutplan } from '../support/factories/bodies.ts';
 import type { Client } from '../support/local-api.ts';
 import { startTestSystem, type TestSystem } from '../support/system.ts';
@@ -30,11 +30,7 @@ beforeAll(async () => {
     return 200;
   });
   sys = await startTestSystem();
-  events = await LocalEvents.start({
-    ddb: sys.ddb,
-    endpoint: inject('ddbEndpoint'),
-    tableName: sys.tableName,
-    clock: sys.clock,
+  events = await sys.startEvents({
     policy: { baseDelaySeconds: BASE_DELAY_S, maxAttempts: 3, timeoutMs: 3000 },
   });
   // As `npm start` runs it: the stream read every 250 ms, each customer's queue as it fills.

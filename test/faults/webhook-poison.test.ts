@@ -7,8 +7,8 @@
  * records behind it are still delivered. Randomised: the seed is printed; FC_SEED=<n> repeats it.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { LocalEvents } from '../../infra/local/events-runtime.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalEvents } from '../../infra/local/events-runtime.ts';
 import { aCampaign, anOutdial, anOutplan } from '../support/factories/bodies.ts';
 import type { Client } from '../support/local-api.ts';
 import { startTestSystem, type TestSystem } from '../support/system.ts';
@@ -79,11 +79,7 @@ const aHookedCustomer = async (path: string) => {
 beforeAll(async () => {
   receiver = await startReceiver(() => 200);
   sys = await startTestSystem();
-  events = await LocalEvents.start({
-    ddb: sys.ddb,
-    endpoint: inject('ddbEndpoint'),
-    tableName: sys.tableName,
-    clock: sys.clock,
+  events = await sys.startEvents({
     policy: { baseDelaySeconds: 0 },
     streamRetry: { maxTries: 3, baseDelayMs: 50 },
     customerLookups: (store) => ({

@@ -8,9 +8,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebhookSender } from '#ports/webhook-sender.ts';
-import { LocalEvents, type LocalEventsOptions } from '../../infra/local/events-runtime.ts';
+import type { LocalEventsOptions } from '../../infra/local/events-runtime.ts';
 import { anOutplan } from '../support/factories/bodies.ts';
 import type { Client } from '../support/local-api.ts';
 import { startTestSystem, type TestSystem } from '../support/system.ts';
@@ -26,11 +26,7 @@ let stateDir: string;
 const never = () => new Promise<never>(() => {});
 
 const start = (extra: Partial<LocalEventsOptions> = {}) =>
-  LocalEvents.start({
-    ddb: sys.ddb,
-    endpoint: inject('ddbEndpoint'),
-    tableName: sys.tableName,
-    clock: sys.clock,
+  sys.startEvents({
     policy: { baseDelaySeconds: 0, timeoutMs: 2000 },
     stateDir,
     ...extra,

@@ -20,11 +20,12 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type DynamoLimitsOptions, limitDynamo } from '../support/dynamodb-limits.ts';
+import { dynamoEndpoint } from '../support/local-dynamo.ts';
 
 const TABLE = 'outbound-test';
-const endpoint = inject('ddbEndpoint');
+const endpoint = dynamoEndpoint();
 
 /** A client with the model and a clock the test moves; `maxAttempts` 1 shows every refusal as it is. */
 const limited = (options: Partial<DynamoLimitsOptions> & { maxAttempts?: number } = {}) => {

@@ -5,16 +5,14 @@
  * budget under a 429 storm. Call time runs on the test's clock; the CPS budget on the wall clock.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createDocumentClient } from '#adapters/dynamodb/client.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoCpsBucket } from '#adapters/dynamodb/cps-bucket.ts';
 import { RateLimitedProvider } from '#adapters/telephony/twilio/rate-limited-provider.ts';
 import { TwilioProvider } from '#adapters/telephony/twilio/twilio-provider.ts';
 import { campaignTwiml } from '#adapters/telephony/twilio/twiml.ts';
-import { ensureTable } from '../../infra/local/dynamodb-local.ts';
 import { engineSteps, expectEngineInvariants } from '../support/engine-steps.ts';
 import { type FakeOutcome, FakeTwilio } from '../support/fake-twilio.ts';
+import { aTable, localDocumentClient, type ScratchTable } from '../support/local-dynamo.ts';
 import { startTestSystem, type TestSystem } from '../support/system.ts';
 
 const ACCOUNT = `AC${randomBytes(16).toString('hex')}`;
@@ -27,7 +25,7 @@ const GRACE = 60_000;
 let fake: FakeTwilio;
 let sys: TestSystem;
 let steps: ReturnType<typeof engineSteps>;
-const cpsTable = `outbound-cps-${randomUUID()}`;
+let cpsTable: ScratchTable;
 
 beforeAll(async () => {
   fake = await FakeTwilio.start({
@@ -37,7 +35,7 @@ beforeAll(async () => {
     ringMs: 2000,
     talkMs: 5000,
   });
-  await ensureTable(inject('ddbEndpoint'), cpsTable);
+  cpsTable = await aTable('outbound-cps');
   let current: TestSystem | undefined;
   const twilio = new TwilioProvider({
     accountSid: ACCOUNT,
@@ -52,8 +50,8 @@ beforeAll(async () => {
   });
   const limited = new RateLimitedProvider(
     twilio,
-    new DynamoCpsBucket(createDocumentClient(inject('ddbEndpoint')), {
-      tableName: cpsTable,
+    new DynamoCpsBucket(localDocumentClient(), {
+      tableName: cpsTable.name,
       name: `twilio#${ACCOUNT}`,
       cps: CPS,
       // More than the default 10 %: this shared 2-core test machine lags more than a Lambda does, and a
@@ -70,13 +68,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await sys?.close();
   await fake?.close();
-  const admin = new DynamoDBClient({
-    endpoint: inject('ddbEndpoint'),
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  await admin.send(new DeleteTableCommand({ TableName: cpsTable }));
-  admin.destroy();
+  await cpsTable?.drop();
 });
 
 let serial = 0;

@@ -6,9 +6,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDeadLetters } from '../../infra/local/dead-letters.ts';
-import { LocalEvents, type LocalEventsOptions } from '../../infra/local/events-runtime.ts';
+import type { LocalEventsOptions } from '../../infra/local/events-runtime.ts';
 import { anOutplan } from '../support/factories/bodies.ts';
 import type { Client } from '../support/local-api.ts';
 import { startTestSystem, type TestSystem } from '../support/system.ts';
@@ -20,11 +20,7 @@ let stateDir: string;
 const broken = new Set<string>();
 
 const start = (extra: Partial<LocalEventsOptions> = {}) =>
-  LocalEvents.start({
-    ddb: sys.ddb,
-    endpoint: inject('ddbEndpoint'),
-    tableName: sys.tableName,
-    clock: sys.clock,
+  sys.startEvents({
     // One attempt: given up at the first failure (retries are covered in webhooks.test.ts).
     policy: { maxAttempts: 1 },
     streamRetry: { maxTries: 2, baseDelayMs: 10 },

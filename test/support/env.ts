@@ -1,12 +1,8 @@
-/** Points the config at the run's DynamoDB Local; refuses anything that is not loopback. */
-import { inject } from 'vitest';
+/** Points the config at this file's DynamoDB Local (loopback only, see local-dynamo.ts). */
+import { dynamoEndpoint, TEST_TABLE } from './local-dynamo.ts';
 
-const endpoint = inject('ddbEndpoint');
-if (!/^http:\/\/(127\.0\.0\.1|localhost):\d+$/.test(endpoint)) {
-  throw new Error(`tests only run against a local DynamoDB, not ${endpoint}`);
-}
-process.env.TABLE_NAME = 'outbound-test';
-process.env.DYNAMODB_ENDPOINT = endpoint;
+process.env.TABLE_NAME = TEST_TABLE;
+process.env.DYNAMODB_ENDPOINT = dynamoEndpoint();
 process.env.OUTBOUND_RUNTIME = 'local';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'CRITICAL';
 // API tests send bursts from one customer on purpose; the budget's own tests give the server one.

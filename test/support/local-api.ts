@@ -1,15 +1,16 @@
 /**
- * The API over real HTTP on loopback, through the same server `npm start` runs, on the run's
+ * The API over real HTTP on loopback, through the same server `npm start` runs, on this file's
  * DynamoDB Local. Each test file starts its own server and makes its own customers (random ids), so
  * files never see each other's data.
  */
-import { inject } from 'vitest';
 import { cryptoIds } from '#adapters/crypto-ids.ts';
-import { createDocumentClient } from '#adapters/dynamodb/client.ts';
 import { dynamoDeps } from '#adapters/dynamodb/deps.ts';
+import { DynamoRequestBudget } from '#adapters/dynamodb/request-budget.ts';
+import type { BudgetPolicy } from '#domain/request-budget.ts';
 import type { Deps } from '#services/deps.ts';
 import { startApiServer } from '../../infra/local/api-server.ts';
 import { FakeClock } from './clock.ts';
+import { localDocumentClient, TEST_TABLE } from './local-dynamo.ts';
 
 export interface Reply<T = any> {
   status: number;
@@ -48,6 +49,7 @@ export const allPages = async (c: Client, path: string): Promise<any[]> => {
 export interface TestApi {
   /** Base URL ending in /v1.0 */
   url: string;
+  port: number;
   deps: Deps;
   clock: FakeClock;
   adminKey: string;
@@ -60,7 +62,20 @@ export interface TestApi {
 }
 
 export const testDeps = (clock = new FakeClock()): Deps =>
-  dynamoDeps(createDocumentClient(inject('ddbEndpoint')), 'outbound-test', { clock, runtime: 'local' });
+  dynamoDeps(localDocumentClient(), TEST_TABLE, { clock, runtime: 'local' });
+
+/** A per-customer request budget on the shared table, as the server keeps it in DynamoDB. */
+export const tableBudget = (policy: BudgetPolicy) =>
+  new DynamoRequestBudget(localDocumentClient(), { tableName: TEST_TABLE, policy });
+
+export interface TestApiOptions {
+  /** @default 0: a new key works at once (tests make keys and use them straight away). */
+  keyCacheSeconds?: number;
+  /** A budget on the shared table; `null` for none. @default the configured one (off in tests, env.ts). */
+  budget?: BudgetPolicy | null;
+  /** The refusal hold's jitter source (see ApiServerOptions.random). */
+  random?: () => number;
+}
 
 /** A client of the API at `base` (ending in /v1.0) with this key (none when empty), over real HTTP. */
 export const httpClient = (base: string, key: string): Client => {
@@ -96,11 +111,19 @@ export const httpClient = (base: string, key: string): Client => {
   };
 };
 
-export const startTestApi = async (): Promise<TestApi> => {
+export const startTestApi = async (options: TestApiOptions = {}): Promise<TestApi> => {
   const clock = new FakeClock(Date.now());
   const deps = testDeps(clock);
   const adminKey = cryptoIds.token();
-  const api = await startApiServer({ deps, adminKeyHash: cryptoIds.hash(adminKey), keyCacheSeconds: 0 });
+  const api = await startApiServer({
+    deps,
+    adminKeyHash: cryptoIds.hash(adminKey),
+    keyCacheSeconds: options.keyCacheSeconds ?? 0,
+    ...(options.budget === undefined
+      ? {}
+      : { requestBudget: options.budget === null ? null : tableBudget(options.budget) }),
+    ...(options.random ? { random: options.random } : {}),
+  });
   const base = `http://127.0.0.1:${api.port}/v1.0`;
 
   const client = (key: string) => httpClient(base, key);
@@ -108,6 +131,7 @@ export const startTestApi = async (): Promise<TestApi> => {
   const admin = client(adminKey);
   return {
     url: base,
+    port: api.port,
     deps,
     clock,
     adminKey,

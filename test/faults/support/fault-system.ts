@@ -8,23 +8,18 @@
  * - `crash`/`restart` drop the engine process (its simulator and every call and event it had
  *   scheduled with it) and start a new one on the same table (and the same kept dial queue).
  */
-import { randomUUID } from 'node:crypto';
-import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { inject } from 'vitest';
 import { cryptoIds } from '#adapters/crypto-ids.ts';
 import { createDocumentClient } from '#adapters/dynamodb/client.ts';
 import { dynamoDeps } from '#adapters/dynamodb/deps.ts';
 import { DynamoEngineStore } from '#adapters/dynamodb/engine-store.ts';
 import type { TelephonyProvider } from '#ports/telephony.ts';
 import type { EngineSettings } from '#services/engine/engine-deps.ts';
-import { startApiServer } from '../../../infra/local/api-server.ts';
-import { ensureTable } from '../../../infra/local/dynamodb-local.ts';
 import { httpDeliver, LocalEngine } from '../../../infra/local/engine-runtime.ts';
-import { LocalEvents, type LocalEventsOptions } from '../../../infra/local/events-runtime.ts';
+import type { LocalEventsOptions } from '../../../infra/local/events-runtime.ts';
 import { FakeClock } from '../../support/clock.ts';
-import { httpClient } from '../../support/local-api.ts';
+import { aTable, dynamoEndpoint } from '../../support/local-dynamo.ts';
 import { ManualScheduler } from '../../support/manual-scheduler.ts';
-import type { TestSystem } from '../../support/system.ts';
+import { startSystemApi, startTableEvents, type TestSystem } from '../../support/system.ts';
 import { type CallbackFaultCounts, faultyCallbacks } from './callback-faults.ts';
 import { type DynamoFaultCounts, type DynamoFaultRates, injectDynamoFaults } from './dynamo-faults.ts';
 import { type CrashPlan, EngineProcess, ProcessDied } from './engine-process.ts';
@@ -97,15 +92,15 @@ const INJECTED = new Set([
 ]);
 
 export const startFaultSystem = async (options: FaultOptions): Promise<FaultSystem> => {
-  const endpoint = inject('ddbEndpoint');
+  const endpoint = dynamoEndpoint();
   const clock = new FakeClock(Date.now());
   const ddb = createDocumentClient(endpoint);
-  const tableName = `outbound-faults-${randomUUID()}`;
-  await ensureTable(endpoint, tableName);
+  const table = await aTable('outbound-faults');
+  const tableName = table.name;
   const deps = dynamoDeps(ddb, tableName, { clock, runtime: 'local' });
   const simulatorSecret = cryptoIds.token();
   const events = options.events
-    ? await LocalEvents.start({ ddb, endpoint, tableName, clock, ...options.events })
+    ? await startTableEvents({ ddb, tableName, clock }, options.events)
     : undefined;
 
   const totals = {
@@ -202,24 +197,11 @@ export const startFaultSystem = async (options: FaultOptions): Promise<FaultSyst
   let current = await startProcess(options.crash);
   const finished: (typeof current)[] = [];
 
-  const adminKey = cryptoIds.token();
-  const api = await startApiServer({
-    deps,
-    adminKeyHash: cryptoIds.hash(adminKey),
-    keyCacheSeconds: 0,
-    extraHandlers: [
-      { ...current.engine.webhookMount, handler: (event, ctx) => current.engine.webhookHandler(event, ctx) },
-    ],
-  });
-  publicBaseUrl = `http://127.0.0.1:${api.port}`;
+  const api = await startSystemApi(deps, 'fault suite', [
+    { ...current.engine.webhookMount, handler: (event, ctx) => current.engine.webhookHandler(event, ctx) },
+  ]);
+  publicBaseUrl = api.publicBaseUrl;
   current.engine.deps.settings.publicBaseUrl = publicBaseUrl;
-  const base = `${publicBaseUrl}/v1.0`;
-  const client = (key: string) => httpClient(base, key);
-  const created = await client(adminKey).post('/customers', { name: 'fault suite' });
-  const customer = {
-    ...client(created.body.accesskey.token),
-    customerId: created.body.customer.id as string,
-  };
 
   /** Work of the engine that may fail with an injected fault: counted, not thrown (a loop would go on). */
   const tolerant = async (work: () => Promise<unknown>) => {
@@ -260,9 +242,9 @@ export const startFaultSystem = async (options: FaultOptions): Promise<FaultSyst
       return current.process;
     },
     ...(events ? { events } : {}),
-    customer,
-    admin: client(adminKey),
-    clientFor: client,
+    customer: api.customer,
+    admin: api.admin,
+    clientFor: api.clientFor,
     simulatorSecret,
     injected: sum,
     surfaced,
@@ -304,17 +286,12 @@ export const startFaultSystem = async (options: FaultOptions): Promise<FaultSyst
       current.engine.deps.settings.publicBaseUrl = publicBaseUrl;
     },
     restartEngine: () => system.restart(),
+    startEvents: (more) => startTableEvents({ ddb, tableName, clock }, more),
     close: async () => {
       await api.close();
       await current.engine.stop();
       await events?.stop();
-      const admin = new DynamoDBClient({
-        endpoint,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      });
-      await admin.send(new DeleteTableCommand({ TableName: tableName }));
-      admin.destroy();
+      await table.drop();
     },
   };
   return system;
