@@ -7,7 +7,7 @@
  * overlaps between the concurrent callbacks are real. A throttled write is retried by the SDK within the
  * same instant, so it cannot succeed: any partition over its limit fails the run.
  */
-import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { WebhookRequest } from '#ports/telephony.ts';
 import { type DynamoLimits, limitDynamo } from '../support/dynamodb-limits.ts';
 import {
@@ -17,6 +17,7 @@ import {
   type Outcome,
   phone,
 } from '../support/engine-steps.ts';
+import { dynamoEndpoint } from '../support/local-dynamo.ts';
 import { startTestSystem, type TestSystem } from '../support/system.ts';
 
 const OUTCOMES: Outcome[] = ['answer', 'answer', 'answer', 'busy', 'noanswer', 'failed', 'machine'];
@@ -84,7 +85,7 @@ const runUnderLimits = async (campaigns: number, perCampaign: number, rate: numb
   // The lists were loaded above at full speed; from here on every request meets the limits.
   await sys.scheduler.advance(10_000);
   const model: DynamoLimits = limitDynamo(sys.ddb, {
-    endpoint: inject('ddbEndpoint'),
+    endpoint: dynamoEndpoint(),
     now: () => sys.clock.now(),
   });
   const rounds = Math.ceil(perCampaign / rate) + 3;

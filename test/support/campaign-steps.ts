@@ -5,14 +5,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { expect, inject } from 'vitest';
-import { createDocumentClient } from '#adapters/dynamodb/client.ts';
+import { expect } from 'vitest';
 import { RUNTIME_SHARDS, runtimeShardKey } from '#adapters/dynamodb/keys.ts';
 import { NIL_UUID } from '#domain/ids.ts';
 import { formatTimestamp } from '#domain/time.ts';
 import { aCampaign, anOutdial, anOutplan, aQueue } from './factories/bodies.ts';
-import { TEST_TABLE } from './global-setup.ts';
 import type { Client, Reply, TestApi } from './local-api.ts';
+import { localDocumentClient, TEST_TABLE } from './local-dynamo.ts';
 
 export { NIL_UUID };
 
@@ -69,7 +68,7 @@ export const aRunningCampaignOf = async (c: Customer, overrides: Record<string, 
  * runtime shards. The count is put on the last shard, so the API must add up every shard to see it.
  */
 export const setInflight = async (_api: TestApi, _c: Customer, campaignId: string, inflight: number) => {
-  const ddb = createDocumentClient(inject('ddbEndpoint'));
+  const ddb = localDocumentClient();
   await ddb.send(
     new UpdateCommand({
       TableName: TEST_TABLE,
