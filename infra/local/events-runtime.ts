@@ -367,17 +367,23 @@ export class LocalEvents {
     for (const [id, shard] of this.shards) {
       if (!shard.iterator || this.stopped) continue;
       if (shard.failing && Date.now() < shard.failing.retryAt) continue;
-      let out: Awaited<ReturnType<typeof this.getRecords>>;
-      try {
-        out = await this.getRecords(shard.iterator);
-      } catch (err) {
-        if (!(err instanceof ExpiredIteratorException || err instanceof TrimmedDataAccessException))
-          throw err;
-        shard.iterator = shard.lastSequence
-          ? await this.iteratorAfter(id, shard.lastSequence)
-          : await this.iterator(id, 'TRIM_HORIZON');
-        continue;
+      let out: Awaited<ReturnType<typeof this.getRecords>> | undefined;
+      // A refused iterator is replaced and read again at once: reporting this round as empty would let
+      // drain() return while records still wait (DynamoDB Local refuses an iterator taken on an empty
+      // stream once another table has taken the next record number).
+      for (let tries = 0; !out && tries < 2; tries++) {
+        try {
+          out = await this.getRecords(shard.iterator);
+        } catch (err) {
+          if (!(err instanceof ExpiredIteratorException || err instanceof TrimmedDataAccessException))
+            throw err;
+          shard.iterator = shard.lastSequence
+            ? await this.iteratorAfter(id, shard.lastSequence)
+            : await this.iterator(id, 'TRIM_HORIZON');
+          if (!shard.iterator) break;
+        }
       }
+      if (!out) continue;
       const records = out.Records ?? [];
       if (records.length === 0) {
         shard.iterator = out.NextShardIterator;

@@ -24,6 +24,7 @@ export class EngineProcess {
   /** Set once the process has died: where. */
   diedAt: string | undefined;
   private seen = 0;
+  private readonly ordinal = new WeakMap<object, number>();
 
   constructor(private readonly plan?: CrashPlan) {}
 
@@ -36,8 +37,13 @@ export class EngineProcess {
     if (this.diedAt) throw new ProcessDied(this.diedAt);
     const plan = this.plan;
     if (!plan?.matches(command, input)) return;
-    if (moment === 'before') this.seen++;
-    if (this.seen === plan.nth && moment === plan.when) {
+    // Each matching request gets its number when it is sent, and keeps it for its `after`: requests run
+    // concurrently (the tick claims several targets at once), so the nth to be sent may not be the
+    // nth to come back.
+    if (moment === 'before' && typeof input === 'object' && input !== null)
+      this.ordinal.set(input, ++this.seen);
+    const ordinal = typeof input === 'object' && input !== null ? this.ordinal.get(input) : this.seen;
+    if (ordinal === plan.nth && moment === plan.when) {
       this.diedAt = `${plan.when} ${command} of ${plan.step} #${plan.nth}`;
       throw new ProcessDied(this.diedAt);
     }
