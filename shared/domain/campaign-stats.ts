@@ -1,5 +1,5 @@
 /**
- * A campaign's running totals (Outbound's addition): kept on the campaign item by the same
+ * A campaign's running totals (Outbound's addition): kept on its runtime shards by the same
  * transactions that open, answer and close attempts, so they are exact and cost no extra write.
  * Cumulative over every run of the campaign.
  */
@@ -36,7 +36,7 @@ export interface CampaignStats {
   failed_by_reason: Record<(typeof FAILURE_REASONS)[number], number>;
 }
 
-/** The stats of a stored campaign item (counters absent until their first change count as 0). */
+/** The stats from a campaign's counters added up over its shards (absent counters count as 0). */
 export const statsOf = (item: Record<string, unknown>): CampaignStats => {
   const n = (k: string) => (typeof item[k] === 'number' ? (item[k] as number) : 0);
   const failed_by_reason = Object.fromEntries(

@@ -126,8 +126,9 @@ export interface DueTargetStore {
 export interface AttemptStore {
   /**
    * One transaction: target idle → progressing with try_count_N + 1, campaigncall created dialing,
-   * campaign counters up, the destination's line taken; refused when the campaign is not running or
-   * `limit` is reached, or when the line is taken by another open attempt.
+   * the counters of one runtime shard (`limit.shard`) up, the destination's line taken; refused when
+   * the campaign is not running or that shard's share of the bound is reached, or when the line is
+   * taken by another open attempt.
    */
   claim(
     campaign: EngineCampaign,
