@@ -99,7 +99,11 @@ export interface EngineTickStore {
   /** Records that every target parked before this dial_info change has been reviewed. */
   markExhaustedReviewed(campaignId: string, dialInfoAt: string): Promise<void>;
   /** status `from` → stop when nothing is in flight; leaves the active set. */
-  stopWhenIdle(campaignId: string, from: 'run' | 'stopping', now: string): Promise<boolean>;
+  stopWhenIdle(
+    campaign: Pick<EngineCampaign, 'id' | 'customer_id'>,
+    from: 'run' | 'stopping',
+    now: string,
+  ): Promise<boolean>;
 }
 
 /** Idle targets in the byDue partitions: which are due, and moving them between partitions. */

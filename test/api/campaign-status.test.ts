@@ -135,15 +135,15 @@ describe('PUT /campaigns/{id}/status: stop', () => {
   it('stops at once when the engine has brought its in-flight count back to zero', async () => {
     const alice = await api.newCustomer();
     const running = await aRunningCampaignOf(alice);
-    await setInflight(api, alice, running.id, 2);
-    await setInflight(api, alice, running.id, 0);
+    await setInflight(running.id, 2);
+    await setInflight(running.id, 0);
     expect((await alice.put(`/campaigns/${running.id}/status`, { status: 'stop' })).body.status).toBe('stop');
   });
 
   it('goes to stopping, not stop, while attempts are in flight', async () => {
     const alice = await api.newCustomer();
     const running = await aRunningCampaignOf(alice);
-    await setInflight(api, alice, running.id, 1);
+    await setInflight(running.id, 1);
     const res = await alice.put(`/campaigns/${running.id}/status`, { status: 'stop' });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ ...running, status: 'stopping', tm_update: expect.stringMatching(TIMESTAMP) });
@@ -153,7 +153,7 @@ describe('PUT /campaigns/{id}/status: stop', () => {
   it('never shows the internal in-flight counter', async () => {
     const alice = await api.newCustomer();
     const running = await aRunningCampaignOf(alice);
-    await setInflight(api, alice, running.id, 3);
+    await setInflight(running.id, 3);
     const stopping = await alice.put(`/campaigns/${running.id}/status`, { status: 'stop' });
     const got = await alice.get(`/campaigns/${running.id}`);
     const listed = await alice.get('/campaigns');
@@ -165,7 +165,7 @@ describe('PUT /campaigns/{id}/status: stop', () => {
   it('returns a stopping campaign unchanged when asked to stop again while attempts are in flight', async () => {
     const alice = await api.newCustomer();
     const running = await aRunningCampaignOf(alice);
-    await setInflight(api, alice, running.id, 1);
+    await setInflight(running.id, 1);
     const stopping = (await alice.put(`/campaigns/${running.id}/status`, { status: 'stop' })).body;
     const again = await alice.put(`/campaigns/${running.id}/status`, { status: 'stop' });
     expect(again.status).toBe(200);
@@ -175,9 +175,9 @@ describe('PUT /campaigns/{id}/status: stop', () => {
   it('stops a stopping campaign once nothing is in flight any more', async () => {
     const alice = await api.newCustomer();
     const running = await aRunningCampaignOf(alice);
-    await setInflight(api, alice, running.id, 1);
+    await setInflight(running.id, 1);
     await alice.put(`/campaigns/${running.id}/status`, { status: 'stop' });
-    await setInflight(api, alice, running.id, 0);
+    await setInflight(running.id, 0);
     const res = await alice.put(`/campaigns/${running.id}/status`, { status: 'stop' });
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('stop');
@@ -186,7 +186,7 @@ describe('PUT /campaigns/{id}/status: stop', () => {
   it('resumes a stopping campaign when asked to run', async () => {
     const alice = await api.newCustomer();
     const running = await aRunningCampaignOf(alice);
-    await setInflight(api, alice, running.id, 1);
+    await setInflight(running.id, 1);
     await alice.put(`/campaigns/${running.id}/status`, { status: 'stop' });
     const res = await alice.put(`/campaigns/${running.id}/status`, { status: 'run' });
     expect(res.status).toBe(200);

@@ -536,7 +536,7 @@ describe('DELETE /campaigns/{id}', () => {
   it('refuses a stopping campaign with 409 CAMPAIGN_NOT_STOPPED', async () => {
     const alice = await api.newCustomer();
     const campaign = await aRunningCampaignOf(alice);
-    await setInflight(api, alice, campaign.id, 1);
+    await setInflight(campaign.id, 1);
     expect((await alice.put(`/campaigns/${campaign.id}/status`, { status: 'stop' })).body.status).toBe(
       'stopping',
     );

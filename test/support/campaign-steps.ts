@@ -67,7 +67,7 @@ export const aRunningCampaignOf = async (c: Customer, overrides: Record<string, 
  * What the engine does while attempts are in flight: keeps the in-flight counter of the campaign's
  * runtime shards. The count is put on the last shard, so the API must add up every shard to see it.
  */
-export const setInflight = async (_api: TestApi, _c: Customer, campaignId: string, inflight: number) => {
+export const setInflight = async (campaignId: string, inflight: number) => {
   const ddb = localDocumentClient();
   await ddb.send(
     new UpdateCommand({

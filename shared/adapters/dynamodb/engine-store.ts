@@ -60,8 +60,8 @@ export class DynamoEngineStore implements EngineStore {
   markExhaustedReviewed(campaignId: string, dialInfoAt: string) {
     return this.tick.markExhaustedReviewed(campaignId, dialInfoAt);
   }
-  stopWhenIdle(campaignId: string, from: 'run' | 'stopping', now: string) {
-    return this.tick.stopWhenIdle(campaignId, from, now);
+  stopWhenIdle(campaign: Pick<EngineCampaign, 'id' | 'customer_id'>, from: 'run' | 'stopping', now: string) {
+    return this.tick.stopWhenIdle(campaign, from, now);
   }
 
   // --- due targets -------------------------------------------------------------------------------

@@ -99,15 +99,17 @@ export class DynamoTickStore implements EngineTickStore {
     );
   }
 
-  async stopWhenIdle(campaignId: string, from: 'run' | 'stopping', now: string): Promise<boolean> {
+  async stopWhenIdle(
+    campaign: Pick<EngineCampaign, 'id' | 'customer_id'>,
+    from: 'run' | 'stopping',
+    now: string,
+  ): Promise<boolean> {
     // Reads first: while calls are in flight (most finishes of a stopping campaign) no write is tried.
-    const runtime = await readRuntime(this.ddb, this.tableName, campaignId);
+    const runtime = await readRuntime(this.ddb, this.tableName, campaign.id);
     if ((totalCounters(runtime)._inflight ?? 0) > 0) return false;
-    const campaign = await this.getCampaign(campaignId);
-    if (!campaign) return false;
     const refusal = await runSteps(
       this.ddb,
-      stopSteps(this.tableName, campaignId, campaign.customer_id, from, now),
+      stopSteps(this.tableName, campaign.id, campaign.customer_id, from, now),
     );
     return refusal === undefined;
   }

@@ -39,7 +39,7 @@ export const finishAttempt = async (
   }
   if (finished === 'finished') {
     const campaign = await deps.engine.getCampaign(call.campaign_id);
-    if (campaign?.status === 'stopping') await deps.engine.stopWhenIdle(campaign.id, 'stopping', now);
+    if (campaign?.status === 'stopping') await deps.engine.stopWhenIdle(campaign, 'stopping', now);
   }
   return finished;
 };

@@ -123,14 +123,14 @@ const step = async (
   const now = formatTimestamp(nowMs);
   if (campaign.status === 'stopping') {
     if (campaign._force_stop) await endOpenAttempts(deps, campaign, nowMs);
-    const stopped = await deps.engine.stopWhenIdle(campaign.id, 'stopping', now);
+    const stopped = await deps.engine.stopWhenIdle(campaign, 'stopping', now);
     return { outcome: stopped ? 'stopped' : 'stopping', claimed: 0 };
   }
   if (campaign.status !== 'run' || campaign.tm_delete) return { outcome: 'not-running', claimed: 0 };
   const outplan = isNil(campaign.outplan_id) ? undefined : await deps.engine.getOutplan(campaign.outplan_id);
   if (!outplan || isNil(campaign.outdial_id)) {
     // A running campaign always has both (run checks them); if not, stop rather than spin.
-    await deps.engine.stopWhenIdle(campaign.id, 'run', now);
+    await deps.engine.stopWhenIdle(campaign, 'run', now);
     return { outcome: 'misconfigured', claimed: 0 };
   }
 
@@ -195,7 +195,7 @@ const step = async (
   // The list is done only when no idle target is left and nothing is in flight.
   if (campaign.end_handle === 'stop' && (campaign._inflight ?? 0) <= 0) {
     if (!(await deps.engine.hasIdleTargets(campaign.outdial_id))) {
-      if (await deps.engine.stopWhenIdle(campaign.id, 'run', now)) {
+      if (await deps.engine.stopWhenIdle(campaign, 'run', now)) {
         await startNextCampaign(deps, campaign);
         return { outcome: 'ended', claimed: 0 };
       }
