@@ -5,17 +5,21 @@
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Outplan } from '#domain/outplan.ts';
 import type { Queue } from '#domain/queue.ts';
+import type { RuntimeShard } from '#domain/runtime-shards.ts';
 import { totalCounters } from '#domain/runtime-shards.ts';
 import type { EngineCampaign, EngineTickStore } from '#ports/engine-store.ts';
-import { missingShardPut, readRuntime } from './campaign-runtime.ts';
+import { batchGetInOrder } from './batch-get.ts';
+import { missingShardPut, readRuntime, runtimeShardOf } from './campaign-runtime.ts';
 import { unlessRefused } from './conditional-write.ts';
-import { getEngineItem } from './engine-reads.ts';
+import { getEngineItem, readPages } from './engine-reads.ts';
+import { itemKey, RUNTIME_SHARDS, runtimeShardKey, timeOfTimeSortKey } from './keys.ts';
 import { fromItem } from './resource-store.ts';
 import {
   acquireLeaseUpdate,
   activeCampaignsQuery,
   activeShards,
   markExhaustedReviewedUpdate,
+  oldestOpenAttemptQueries,
   releaseLeaseUpdate,
   stopSteps,
 } from './tick-requests.ts';
@@ -77,10 +81,56 @@ export class DynamoTickStore implements EngineTickStore {
     }
   }
 
-  async releaseLease(campaignId: string, owner: string) {
+  async releaseLease(campaignId: string, owner: string, sweepFrom?: string) {
     await unlessRefused(
-      this.ddb.send(new UpdateCommand(releaseLeaseUpdate(this.tableName, campaignId, owner))),
+      this.ddb.send(new UpdateCommand(releaseLeaseUpdate(this.tableName, campaignId, owner, sweepFrom))),
     );
+  }
+
+  async readCampaigns(ids: readonly string[]): Promise<Map<string, EngineCampaign>> {
+    const items = await batchGetInOrder(
+      this.ddb,
+      this.tableName,
+      ids.map((id) => itemKey('campaign', id)),
+      { consistent: true },
+    );
+    const campaigns = items.map((i) => fromItem(i) as unknown as EngineCampaign);
+    return new Map(campaigns.map((c) => [c.id, c]));
+  }
+
+  async readOutplans(ids: readonly string[]): Promise<Map<string, Outplan>> {
+    const keys = [...new Set(ids)].map((id) => itemKey('outplan', id));
+    const outplans = (await batchGetInOrder(this.ddb, this.tableName, keys)).map(
+      (i) => fromItem(i) as unknown as Outplan,
+    );
+    return new Map(outplans.map((o) => [o.id, o]));
+  }
+
+  async readFirstShards(
+    wanted: readonly { campaignId: string; first: number }[],
+  ): Promise<Map<string, RuntimeShard[]>> {
+    const shardsOf = (first: number) =>
+      Array.from({ length: Math.max(0, Math.min(first, RUNTIME_SHARDS)) }, (_, shard) => shard);
+    const keys = wanted.flatMap((w) =>
+      shardsOf(w.first).map((shard) => runtimeShardKey(w.campaignId, shard)),
+    );
+    const items = await batchGetInOrder(this.ddb, this.tableName, keys, { consistent: true });
+    // Every shard has a partition key of its own.
+    const byPk = new Map(items.map((i) => [String(i.pk), i]));
+    return new Map(
+      wanted.map((w) => [
+        w.campaignId,
+        shardsOf(w.first).map((shard) =>
+          runtimeShardOf(shard, byPk.get(runtimeShardKey(w.campaignId, shard).pk)),
+        ),
+      ]),
+    );
+  }
+
+  async oldestOpenAttempt(campaignId: string): Promise<string | undefined> {
+    const items = await readPages(this.ddb, oldestOpenAttemptQueries(this.tableName, campaignId));
+    const times = items.map((i) => timeOfTimeSortKey(String(i.gsi4sk))).sort();
+    return times[0];
   }
 
   getCampaign(id: string) {
