@@ -25,6 +25,10 @@ import {
 } from './tick-requests.ts';
 import { runSteps } from './transactions.ts';
 
+/** Keys per BatchGetItem of the tick's screen, and such requests in flight at once. */
+const READ_BATCH = 25;
+const READS_AT_ONCE = 4;
+
 export class DynamoTickStore implements EngineTickStore {
   constructor(
     private readonly ddb: DynamoDBDocumentClient,
@@ -88,12 +92,7 @@ export class DynamoTickStore implements EngineTickStore {
   }
 
   async readCampaigns(ids: readonly string[]): Promise<Map<string, EngineCampaign>> {
-    const items = await batchGetInOrder(
-      this.ddb,
-      this.tableName,
-      ids.map((id) => itemKey('campaign', id)),
-      { consistent: true },
-    );
+    const items = await this.readMany(ids.map((id) => itemKey('campaign', id)));
     const campaigns = items.map((i) => fromItem(i) as unknown as EngineCampaign);
     return new Map(campaigns.map((c) => [c.id, c]));
   }
@@ -114,7 +113,7 @@ export class DynamoTickStore implements EngineTickStore {
     const keys = wanted.flatMap((w) =>
       shardsOf(w.first).map((shard) => runtimeShardKey(w.campaignId, shard)),
     );
-    const items = await batchGetInOrder(this.ddb, this.tableName, keys, { consistent: true });
+    const items = await this.readMany(keys);
     // Every shard has a partition key of its own.
     const byPk = new Map(items.map((i) => [String(i.pk), i]));
     return new Map(
@@ -125,6 +124,26 @@ export class DynamoTickStore implements EngineTickStore {
         ),
       ]),
     );
+  }
+
+  /**
+   * Consistent reads of many items, in small batches a few at a time: DynamoDB Local answered four
+   * BatchGetItems of 25 keys side by side sooner than one of 100.
+   */
+  private async readMany(keys: readonly { pk: string; sk: string }[]) {
+    const batches: (typeof keys)[] = [];
+    for (let i = 0; i < keys.length; i += READ_BATCH) batches.push(keys.slice(i, i + READ_BATCH));
+    const pages: Record<string, unknown>[][] = [];
+    for (let i = 0; i < batches.length; i += READS_AT_ONCE) {
+      pages.push(
+        ...(await Promise.all(
+          batches
+            .slice(i, i + READS_AT_ONCE)
+            .map((batch) => batchGetInOrder(this.ddb, this.tableName, batch, { consistent: true })),
+        )),
+      );
+    }
+    return pages.flat();
   }
 
   async oldestOpenAttempt(campaignId: string): Promise<string | undefined> {
