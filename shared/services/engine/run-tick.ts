@@ -1,5 +1,6 @@
 /**
- * One tick: for every running or stopping campaign (sparse index, never a Scan), under a lease so one
+ * One tick: every running or stopping campaign (sparse index, never a Scan) is screened from batched
+ * reads (screen-campaigns.ts); each one with anything to do is then ticked under a lease, so one
  * campaign is never ticked twice at once: sweep stuck attempts, finish stopping campaigns, pace, claim
  * due targets and enqueue one dial job per claimed attempt; end the campaign when its list is done.
  */
@@ -102,7 +103,8 @@ export const runTick = async (deps: EngineDeps, owner = deps.ids.uuid()): Promis
   });
   if (failures.length === 1) throw failures[0];
   if (failures.length > 1) throw new AggregateError(failures, `tick: ${failures.length} campaigns failed`);
-  return results;
+  const position = new Map(order.map((id, i) => [id, i]));
+  return results.sort((a, b) => (position.get(a.campaignId) ?? 0) - (position.get(b.campaignId) ?? 0));
 };
 
 /** Runs `work` on every item, at most `limit` at a time, each starting as soon as a slot is free. */
