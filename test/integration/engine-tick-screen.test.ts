@@ -84,6 +84,36 @@ describe('a campaign with no room', () => {
   });
 });
 
+describe('the sweep mark', () => {
+  it('keeps the oldest attempt still open after a sweep: a later one is settled at its own deadline', async () => {
+    sys = await startTestSystem({ deliver: async () => {} });
+    const { given, when, read } = engineSteps(sys);
+    const h = await given.campaign({
+      targets: [phone('noanswer')],
+      maxConcurrentCalls: 2,
+      outplan: { dial_timeout: 30_000, max_try_count_0: 1, max_try_count_1: 0 },
+    });
+    await when.theTickRuns();
+    await when.theDialerRuns();
+    // A second attempt, opened 30 s after the first.
+    await when.timePasses(30_000);
+    await given.targets(h.outdialId, [phone('noanswer')]);
+    await when.theTickRuns();
+    await when.theDialerRuns();
+    const [first, second] = (await read.calls(h.id)).sort((a, b) => a.tm_create.localeCompare(b.tm_create));
+
+    // The first is past its ring deadline (30 s + 60 s grace) at 91 s, the second at 121 s.
+    await when.timePasses(61_000);
+    await when.theTickRuns();
+    expect(await read.call(first.id)).toMatchObject({ status: 'done' });
+    expect(await read.call(second.id)).toMatchObject({ status: 'dialing' });
+
+    await when.timePasses(30_000);
+    await when.theTickRuns();
+    expect(await read.call(second.id)).toMatchObject({ status: 'done', result: 'fail' });
+  });
+});
+
 describe('what one tick reads for all campaigns', () => {
   it('is read again by the next tick: an outplan changed between ticks is used at once', async () => {
     sys = await startTestSystem({ ringMs: 1_000, talkMs: 1_000 });
