@@ -14,6 +14,15 @@ export const RUNTIME_KIND = 'campaign-run';
 
 const isCounter = (k: string, v: unknown) => k.startsWith('_') && typeof v === 'number';
 
+/** One stored shard as the engine reads it; a missing one has no status and no counters. */
+export const runtimeShardOf = (shard: number, item: Record<string, unknown> | undefined): RuntimeShard => ({
+  shard,
+  ...(item ? { status: String(item.status) } : {}),
+  counters: Object.fromEntries(
+    Object.entries(item ?? {}).filter(([k, v]) => isCounter(k, v)) as [string, number][],
+  ),
+});
+
 /** Every shard of a campaign, missing ones included (status undefined, no counters). */
 export const readRuntime = async (
   ddb: DynamoDBDocumentClient,
@@ -22,16 +31,7 @@ export const readRuntime = async (
 ): Promise<RuntimeShard[]> => {
   const items = await batchGetInOrder(ddb, tableName, runtimeShardKeys(campaignId), { consistent: true });
   const byShard = new Map(items.map((i) => [Number(i.shard), i]));
-  return Array.from({ length: RUNTIME_SHARDS }, (_, shard) => {
-    const item = byShard.get(shard);
-    return {
-      shard,
-      ...(item ? { status: String(item.status) } : {}),
-      counters: Object.fromEntries(
-        Object.entries(item ?? {}).filter(([k, v]) => isCounter(k, v)) as [string, number][],
-      ),
-    };
-  });
+  return Array.from({ length: RUNTIME_SHARDS }, (_, shard) => runtimeShardOf(shard, byShard.get(shard)));
 };
 
 /**
