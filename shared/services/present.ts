@@ -25,9 +25,10 @@ const address = (a: unknown) => {
   return Object.fromEntries(ADDRESS_FIELDS.map((f) => [f, stored[f] === undefined ? '' : stored[f]]));
 };
 
-/** Whether a field holds an address (possibly null): its schema is Address, or Address.nullable(). */
+/** Whether a field holds an address (possibly null): its schema is Address, or nullable Address. */
 const isAddress = (field: z.ZodMiniType) =>
-  field === Address || (field.def.type === 'nullable' && (field as z.ZodMiniNullable).def.innerType === Address);
+  field === Address ||
+  (field.def.type === 'nullable' && (field as z.ZodMiniNullable).def.innerType === Address);
 
 /** The presenter of one response schema: its field list and address fields are worked out once. */
 export const presenter = <S extends ResponseSchema>(schema: S) => {
