@@ -102,7 +102,7 @@ export const storableIssues = (value: unknown, maxDepth: number): StorableIssue[
  */
 export const storableJson = <T extends z.ZodMiniType>(inner: T, levelsAbove: number) => {
   const maxDepth = STORED_NESTING_LIMIT - levelsAbove;
-  return z
+  const schema = z
     .pipe(
       z.unknown().check(
         z.superRefine((value, ctx) => {
@@ -114,10 +114,15 @@ export const storableJson = <T extends z.ZodMiniType>(inner: T, levelsAbove: num
       inner,
     )
     .apply(withMeta, {
-      ...z.toJSONSchema(inner, { io: 'input', unrepresentable: 'any' }),
-      $schema: undefined,
       description: `any JSON DynamoDB can store: at most ${maxDepth} levels deep, non-empty keys up to ${MAX_KEY_BYTES} bytes, numbers 0 or 1e-130 ≤ |n| ≤ 2^53 − 1 (others as strings)`,
     });
+  // Its JSON Schema (the OpenAPI document) is `inner`'s, written by zod's own processor for `inner`
+  // when the document is built. Not `z.toJSONSchema(inner)` here at load: that would put zod's JSON
+  // Schema generator (~20 KB) in every function's bundle, the engine's included.
+  schema._zod.processJSONSchema = (ctx, json, params) => {
+    ctx.processors[inner._zod.def.type]?.(inner, ctx, json, params);
+  };
+  return schema;
 };
 
 /**
