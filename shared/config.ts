@@ -7,7 +7,7 @@ const arn = z.optional(z.string().check(z.startsWith('arn:')));
  * Environment, parsed once with zod; nothing else reads process.env. Parsed on first use rather than at
  * import so the local runtime and tests can set the environment before the handlers need it. zod/mini,
  * not classic zod: every Lambda loads this schema, and classic zod (about 90 KB, whose schemas each
- * build their own methods) cost the engine functions more load time than all their own code.
+ * build their own methods) was the largest package after the SDK in every bundle.
  */
 const schema = z
   .object({
