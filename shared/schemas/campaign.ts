@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { isTimeZone } from '#domain/calling-hours.ts';
+import { CALLEE_TIME_ZONE, isTimeZone } from '#domain/calling-hours.ts';
 import { campaignStatuses, campaignTypes, endHandles } from '#domain/campaign.ts';
 import { FAILURE_REASONS } from '#domain/campaign-stats.ts';
 import { campaigncallStatuses } from '#domain/campaigncall.ts';
@@ -37,9 +37,17 @@ const MaxConcurrentCalls = z
 
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, 24-hour');
 /** Outbound's addition: when new calls may start, in the campaign's time zone. */
-const CallingHours = z
+export const CallingHours = z
   .strictObject({
-    timezone: z.string().refine(isTimeZone, 'an IANA time zone, e.g. America/New_York'),
+    timezone: z
+      .string()
+      .refine(
+        (tz) => tz === CALLEE_TIME_ZONE || isTimeZone(tz),
+        `an IANA time zone, e.g. America/New_York, or "${CALLEE_TIME_ZONE}"`,
+      )
+      .meta({
+        description: `IANA time zone of the window, or "${CALLEE_TIME_ZONE}": each called person's own local time`,
+      }),
     days: z.array(z.number().int().min(1).max(7)).min(1).max(7),
     start: HHMM,
     end: HHMM,

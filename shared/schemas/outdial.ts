@@ -1,10 +1,11 @@
 import * as z from 'zod';
+import { canonicalTimeZone } from '#domain/calling-hours.ts';
 import { targetStatuses } from '#domain/outdial.ts';
 import { MAX_CREATE_ALL } from '#ports/resource-store.ts';
 import {
   Address,
-  AddressInput,
   Data,
+  DestinationInput,
   Detail,
   Name,
   OptionalName,
@@ -24,7 +25,23 @@ export const UpdateOutdialCampaign = z
   .meta({ id: 'UpdateOutdialCampaignId' });
 export const UpdateOutdialData = z.strictObject({ data: Data }).meta({ id: 'UpdateOutdialData' });
 
-const Destination = AddressInput.nullable()
+/**
+ * Our addition: the person's own time zone, when the list knows it better than the number does (a
+ * mobile number travels). Left out, the zones are worked out from the number.
+ */
+const TargetTimeZone = z
+  .string()
+  .max(64)
+  .transform((tz, ctx) => {
+    const canonical = canonicalTimeZone(tz);
+    if (canonical) return canonical;
+    ctx.issues.push({ code: 'custom', message: 'an IANA time zone, e.g. America/New_York', input: tz });
+    return z.NEVER;
+  })
+  .optional()
+  .meta({ description: "IANA time zone of the person; calling_hours with timezone 'callee' use it" });
+
+const Destination = DestinationInput.nullable()
   .optional()
   .transform((d) => d ?? null);
 
@@ -34,6 +51,7 @@ export const CreateTarget = z
     detail: Detail,
     data: Data,
     ...perSlot('destination_', Destination),
+    timezone: TargetTimeZone,
   })
   .refine(
     (t) =>
@@ -61,6 +79,7 @@ export const OutdialTarget = z
     status: z.enum(targetStatuses),
     ...perSlot('destination_', Address.nullable()),
     ...perSlot('try_count_', z.number()),
+    timezone: z.string().nullable(),
     ...Timestamps,
   })
   .meta({ id: 'OutdialTarget' });
