@@ -3,7 +3,6 @@ import { addressTypes } from '#domain/address.ts';
 import { NIL_UUID } from '#domain/ids.ts';
 import { DESTINATION_SLOTS, type DestinationSlot } from '#domain/outplan.ts';
 import { MAX_PAGE_SIZE } from '#domain/pagination.ts';
-import { normalisePhoneNumber } from '#domain/phone-number.ts';
 import { storableJson } from './storable-json.ts';
 
 /** Any 8-4-4-4-12 hex id, the nil UUID included (VoIPBIN ids are not all RFC 4122 v4). */
@@ -18,7 +17,8 @@ export const ReferenceId = z
 
 const E164 = /^\+[1-9]\d{1,14}$/;
 
-const AddressFields = z.strictObject({
+/** The fields of an address as a client sends them (AddressInput checks a tel target on top). */
+export const AddressFields = z.strictObject({
   type: z.enum(addressTypes),
   target: z.string().min(1).max(512),
   target_name: z.string().max(255).default(''),
@@ -30,38 +30,6 @@ export const AddressInput = AddressFields.refine((a) => a.type !== 'tel' || E164
   message: 'a tel target must be an E.164 number such as +15551234567',
   path: ['target'],
 }).meta({ id: 'AddressInput' });
-
-/**
- * A written phone number → its E.164 form (shared/domain/phone-number.ts), or a 400 naming the field
- * when it cannot be a phone number at all.
- */
-export const PhoneNumber = z
-  .string()
-  .max(64)
-  .transform((written, ctx) => {
-    const n = normalisePhoneNumber(written);
-    if (n.ok) return n.e164;
-    ctx.issues.push({ code: 'custom', message: n.issue, input: written });
-    return z.NEVER;
-  })
-  .meta({
-    description: 'a phone number with its country code: +14155550100, +1 (415) 555-0100, tel:+14155550100',
-  });
-
-/**
- * A target's destination: a `tel` target is stored in E.164 whatever way it was written, so one person
- * is one number in lines, suppressions and contact caps.
- */
-export const DestinationInput = AddressFields.transform((a, ctx) => {
-  if (a.type !== 'tel') return a;
-  const n = normalisePhoneNumber(a.target);
-  if (n.ok) return { ...a, target: n.e164 };
-  ctx.issues.push({ code: 'custom', message: n.issue, input: a.target, path: ['target'] });
-  return z.NEVER;
-}).meta({
-  id: 'DestinationInput',
-  description: 'a tel target may be written with separators or as a tel: URI; it is stored in E.164',
-});
 
 export const Address = z
   .object({

@@ -4,8 +4,8 @@ import { targetStatuses } from '#domain/outdial.ts';
 import { MAX_CREATE_ALL } from '#ports/resource-store.ts';
 import {
   Address,
+  AddressFields,
   Data,
-  DestinationInput,
   Detail,
   Name,
   OptionalName,
@@ -40,6 +40,16 @@ const TargetTimeZone = z
   })
   .optional()
   .meta({ description: "IANA time zone of the person; calling_hours with timezone 'callee' use it" });
+
+/**
+ * A target's destination. A `tel` target may be written with separators or as a `tel:` URI: the use
+ * case stores it in E.164 (shared/domain/phone-number.ts), so one person is one number everywhere. It
+ * is checked there rather than here so that only the bundles taking phone numbers carry libphonenumber.
+ */
+const DestinationInput = AddressFields.meta({
+  id: 'DestinationInput',
+  description: 'a tel target may be written +1 (415) 555-0100 or tel:+14155550100; it is stored in E.164',
+});
 
 const Destination = DestinationInput.nullable()
   .optional()

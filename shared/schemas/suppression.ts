@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { MAX_SUPPRESSIONS_PER_BATCH, SUPPRESSION_SOURCES } from '#domain/suppression.ts';
 import { formatTimestamp } from '#domain/time.ts';
-import { PageQuery, PhoneNumber, strings, Timestamps } from './common.ts';
+import { PageQuery, strings, Timestamps } from './common.ts';
 
 const Reason = z.string().max(1024).default('').meta({ description: 'why the number must not be called' });
 
@@ -13,15 +13,20 @@ const ExpireAt = z.iso
   .transform((at) => (at === null ? null : formatTimestamp(Date.parse(at))))
   .meta({ description: 'ISO-8601 date-time after which the number may be called again; null: never' });
 
+/**
+ * A phone number as written: `+14155550100`, `+1 (415) 555-0100`, `tel:+14155550100`. The use case
+ * normalises it (shared/domain/phone-number.ts), so only the bundles taking numbers carry libphonenumber;
+ * in a batch, a row whose number is not a phone number is reported while the others are added.
+ */
+const WrittenNumber = z.string().max(64).meta({
+  description: 'a phone number with its country code: +14155550100, +1 (415) 555-0100, tel:+14155550100',
+});
+
 export const CreateSuppression = z
-  .strictObject({ number: PhoneNumber, reason: Reason, expire_at: ExpireAt })
+  .strictObject({ number: WrittenNumber, reason: Reason, expire_at: ExpireAt })
   .meta({ id: 'CreateSuppression' });
 
-/**
- * A row of a batch: its number is checked by the use case, not here, so a number that is not a phone
- * number is reported in `errors` while the other rows are added. A row of the wrong shape is a 400.
- */
-const WrittenNumber = z.string().max(64);
+/** A row of a batch: a number, or a number with its reason and expiry. A row of another shape is a 400. */
 export const SuppressionRow = z.union([
   WrittenNumber,
   z.strictObject({ number: WrittenNumber, reason: Reason, expire_at: ExpireAt }),
@@ -37,7 +42,6 @@ export const SuppressionQuery = PageQuery.extend({
     .string()
     .max(64)
     .transform((n) => n.replace(/^ (?=\d)/, '+'))
-    .pipe(PhoneNumber)
     .optional()
     .meta({ description: 'only the suppression in force for this number (send + as %2B)' }),
 });

@@ -36,16 +36,26 @@ const newSuppression = (
   expire_at: input.expire_at,
 });
 
+/** The E.164 form of a number the client wrote, or a 400 naming the field. */
+const e164Of = (written: string, field: string, where = 'body') => {
+  const n = normalisePhoneNumber(written);
+  if (!n.ok) throw new ValidationFailed(`The request ${where} is not valid`, [{ field, issue: n.issue }]);
+  return n.e164;
+};
+
 /** Adds the number, or answers the suppression already in force for it (never a second one). */
 export const addSuppression = async (
   deps: Deps,
   customerId: string,
   input: z.output<typeof CreateSuppression>,
 ) => {
+  const number = e164Of(input.number, 'number');
   const at = now(deps);
   const issue = expiryIssue(input.expire_at, at);
   if (issue) throw new ValidationFailed('The request body is not valid', [{ field: 'expire_at', issue }]);
-  const added = await deps.suppressions.add(newSuppression(deps, customerId, input, 'api', at));
+  const added = await deps.suppressions.add(
+    newSuppression(deps, customerId, { ...input, number }, 'api', at),
+  );
   return show(added.suppression);
 };
 
@@ -111,8 +121,9 @@ export const listSuppressions = async (
   customerId: string,
   query: z.output<typeof SuppressionQuery>,
 ) => {
-  const { number, ...page } = query;
-  if (number === undefined) return listOwn(deps, 'suppression', customerId, page, show);
+  const { number: written, ...page } = query;
+  if (written === undefined) return listOwn(deps, 'suppression', customerId, page, show);
+  const number = e164Of(written, 'number', 'query');
   const holder = await deps.suppressions.holderOf(customerId, number, now(deps));
   const found = holder ? await deps.resources.get('suppression', holder) : undefined;
   return { result: found ? [show(found)] : [], next_page_token: '' };

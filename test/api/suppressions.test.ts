@@ -106,6 +106,18 @@ describe('POST /suppressions', () => {
     expectInvalid(await alice.post('/suppressions', body), field);
   });
 
+  it('does not record a refused number under its Idempotency-Key: the corrected request runs', async () => {
+    const alice = await api.newCustomer();
+    const headers = { 'idempotency-key': randomUUID() };
+    const bad = await alice.request('POST', '/suppressions', { number: '+1 415 CALL ME' }, { headers });
+    expectInvalid(bad, 'number');
+    const good = await alice.request('POST', '/suppressions', { number: '+1 415 555 0188' }, { headers });
+    expect(good.status, JSON.stringify(good.body)).toBe(200);
+    expect(good.body.number).toBe('+14155550188');
+    const replay = await alice.request('POST', '/suppressions', { number: '+1 415 555 0188' }, { headers });
+    expect(replay.body).toEqual(good.body);
+  });
+
   it('keeps expire_at in our timestamp form, and an expired suppression no longer holds the number', async () => {
     const alice = await api.newCustomer();
     const number = aNumber();
