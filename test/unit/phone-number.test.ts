@@ -1,6 +1,10 @@
+import { createRequire } from 'node:module';
 import fc from 'fast-check';
+import { parsePhoneNumberWithError } from 'libphonenumber-js';
 import { describe, expect, it } from 'vitest';
+import committed from '#domain/phone-metadata.json' with { type: 'json' };
 import { normalisePhoneNumber } from '#domain/phone-number.ts';
+import { minMetadata, prunedPhoneMetadata } from '../../scripts/phone-metadata.ts';
 
 const e164Of = (written: string) => {
   const n = normalisePhoneNumber(written);
@@ -86,6 +90,44 @@ describe('normalisePhoneNumber', () => {
       fc.property(fc.string({ maxLength: 40 }), (s) => {
         const n = normalisePhoneNumber(s);
         if (n.ok) expect(n.e164).toMatch(/^\+[1-9]\d{1,14}$/);
+      }),
+    );
+  });
+});
+
+describe('the pruned metadata (shared/domain/phone-metadata.json)', () => {
+  it('is current with the installed libphonenumber-js (npm run phone-metadata)', () => {
+    expect(committed).toEqual(JSON.parse(JSON.stringify(prunedPhoneMetadata())));
+  });
+
+  it("answers as libphonenumber's own metadata does, for every country's example number and its near misses", () => {
+    const examples: Record<string, string> = createRequire(import.meta.url)(
+      'libphonenumber-js/examples.mobile.json',
+    );
+    const countries = minMetadata().countries;
+    const full = (written: string) => {
+      if (!/^\+[\d ]+$/.test(written)) return undefined;
+      try {
+        const p = parsePhoneNumberWithError(written);
+        return p.isPossible() ? p.number : undefined;
+      } catch {
+        return undefined;
+      }
+    };
+    const inputs = Object.entries(examples).flatMap(([country, national]) => {
+      const cc = countries[country]?.[0];
+      return [
+        `+${cc}${national}`,
+        `+${cc} ${national}`,
+        `+${cc}${national}0`,
+        `+${cc}${national.slice(0, -2)}`,
+      ];
+    });
+    expect(inputs.length).toBeGreaterThan(900);
+    for (const written of inputs) expect(e164Of(written), written).toBe(full(written));
+    fc.assert(
+      fc.property(fc.stringMatching(/^\+[1-9]\d{2,15}$/), (written) => {
+        expect(e164Of(written)).toBe(full(written));
       }),
     );
   });
