@@ -9,6 +9,7 @@ import { routes as accesskeys } from './accesskeys.ts';
 import { routes as agents } from './agents.ts';
 import { routes as campaigncalls } from './campaigncalls.ts';
 import { routes as campaigns } from './campaigns.ts';
+import { routes as compliance } from './compliance.ts';
 import { routes as customers } from './customers.ts';
 import type { RouteFactory } from './lambda.ts';
 import { routes as openapi } from './openapi.ts';
@@ -29,6 +30,7 @@ const factories: Record<FamilyName, RouteFactory> = {
   agents,
   customers,
   accesskeys,
+  compliance,
   openapi,
 };
 

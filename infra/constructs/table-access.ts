@@ -32,6 +32,13 @@ export const apiTableAccess: Readonly<Record<string, TableAccess>> = {
     items: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
     queries: ['byList'],
   },
+  // Suppressions: add is a transaction of two conditional Puts (the number's item, the record); delete
+  // is Update of the record + Delete of the number's item; reads by id (Get) and the customer's list
+  // (byList + BatchGet). The contact policy: Get and Put of its one item.
+  compliance: {
+    items: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
+    queries: ['byList'],
+  },
   // Public, static document: no table access at all.
   openapi: { items: [], queries: [] },
 };

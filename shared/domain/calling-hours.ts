@@ -5,8 +5,15 @@
  */
 export const ISO_DAYS = [1, 2, 3, 4, 5, 6, 7] as const;
 
+/**
+ * `calling_hours.timezone` meaning "in the called person's own local time" (our addition): the window
+ * then holds in each destination's zones (the target's `timezone`, else the number's), and a number that
+ * could be in several zones is dialled only while the window is open in all of them.
+ */
+export const CALLEE_TIME_ZONE = 'callee';
+
 export interface CallingHours {
-  /** IANA time zone, e.g. `America/New_York`. */
+  /** IANA time zone, e.g. `America/New_York`, or CALLEE_TIME_ZONE. */
   timezone: string;
   /** ISO weekdays on which calls may start: 1 = Monday … 7 = Sunday. */
   days: number[];
@@ -22,6 +29,15 @@ export const isTimeZone = (tz: string) => {
     return true;
   } catch {
     return false;
+  }
+};
+
+/** The canonical name of an IANA zone written in any case or as an alias (`utc` → `UTC`), or undefined. */
+export const canonicalTimeZone = (tz: string): string | undefined => {
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone;
+  } catch {
+    return undefined;
   }
 };
 
@@ -52,9 +68,23 @@ export const localTime = (timeZone: string, atMs: number) => {
   return { day: WEEKDAY[part('weekday')] ?? 0, minute: Number(part('hour')) * 60 + Number(part('minute')) };
 };
 
-/** Whether a new call may start at `atMs`; no calling hours means any time. */
-export const withinCallingHours = (hours: CallingHours | null | undefined, atMs: number) => {
-  if (!hours) return true;
-  const { day, minute } = localTime(hours.timezone, atMs);
+const openIn = (hours: CallingHours, timeZone: string, atMs: number) => {
+  const { day, minute } = localTime(timeZone, atMs);
   return hours.days.includes(day) && minute >= minutesOf(hours.start) && minute < minutesOf(hours.end);
+};
+
+/**
+ * Whether a new call may start at `atMs`; no calling hours means any time. With the callee's time zone,
+ * the window must be open in every one of `calleeZones`, and with none known it is closed: we fail
+ * closed rather than call someone at night. (The tick does not pass a destination's zones yet, so a
+ * campaign with `timezone: "callee"` starts no call until the engine works them out per destination.)
+ */
+export const withinCallingHours = (
+  hours: CallingHours | null | undefined,
+  atMs: number,
+  calleeZones: readonly string[] = [],
+) => {
+  if (!hours) return true;
+  if (hours.timezone !== CALLEE_TIME_ZONE) return openIn(hours, hours.timezone, atMs);
+  return calleeZones.length > 0 && calleeZones.every((zone) => openIn(hours, zone, atMs));
 };

@@ -89,6 +89,7 @@ export const notFoundReason = {
   agent: 'AGENT_NOT_FOUND',
   accesskey: 'ACCESSKEY_NOT_FOUND',
   customer: 'CUSTOMER_NOT_FOUND',
+  suppression: 'SUPPRESSION_NOT_FOUND',
 } as const;
 export type ResourceKind = keyof typeof notFoundReason;
 

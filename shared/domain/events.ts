@@ -4,8 +4,18 @@
  * the signing itself is done by an adapter.
  */
 
-/** Resources whose changes are published: outplan and outdialtarget too, which VoIPBIN never sends. */
-export const EVENT_KINDS = ['campaign', 'campaigncall', 'outplan', 'outdial', 'outdialtarget'] as const;
+/**
+ * Resources whose changes are published: outplan and outdialtarget too, which VoIPBIN never sends, and
+ * our suppressions (created and deleted only: a suppression never changes otherwise).
+ */
+export const EVENT_KINDS = [
+  'campaign',
+  'campaigncall',
+  'outplan',
+  'outdial',
+  'outdialtarget',
+  'suppression',
+] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
 export const CAMPAIGN_STATUS_EVENTS = [

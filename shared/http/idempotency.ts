@@ -69,7 +69,11 @@ export const runIdempotently = async (
   try {
     response = await run();
   } catch (err) {
-    if (err instanceof DomainError) {
+    if (err instanceof ValidationFailed) {
+      // Refused by a use case's own validation (a phone number, say) before anything was written:
+      // like a body the schema refused, it is not recorded, so the corrected request can use the key.
+      await store.abandon(scope, key);
+    } else if (err instanceof DomainError) {
       // A refusal (404, 409, …) is the request's answer: the same retry gets the same refusal.
       const refused = errorResponse(err, request.requestId);
       await store.complete(scope, key, { statusCode: refused.statusCode ?? 400, body: String(refused.body) });

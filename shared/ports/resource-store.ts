@@ -10,7 +10,8 @@ export type StoredKind =
   | 'queue'
   | 'agent'
   | 'customer'
-  | 'accesskey';
+  | 'accesskey'
+  | 'suppression';
 
 /** Which newest-first list an item appears in. */
 export type ListScope =

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { isTimeZone } from '#domain/calling-hours.ts';
+import { CALLEE_TIME_ZONE, isTimeZone } from '#domain/calling-hours.ts';
 import { campaignStatuses, campaignTypes, endHandles } from '#domain/campaign.ts';
 import { FAILURE_REASONS } from '#domain/campaign-stats.ts';
 import { campaigncallStatuses } from '#domain/campaigncall.ts';
@@ -36,9 +36,19 @@ const MaxConcurrentCalls = z
 
 const HHMM = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, 24-hour'));
 /** Outbound's addition: when new calls may start, in the campaign's time zone. */
-const CallingHours = z
+export const CallingHours = z
   .strictObject({
-    timezone: z.string().check(z.refine(isTimeZone, 'an IANA time zone, e.g. America/New_York')),
+    timezone: z
+      .string()
+      .check(
+        z.refine(
+          (tz) => tz === CALLEE_TIME_ZONE || isTimeZone(tz),
+          `an IANA time zone, e.g. America/New_York, or "${CALLEE_TIME_ZONE}"`,
+        ),
+      )
+      .apply(withMeta, {
+        description: `IANA time zone of the window, or "${CALLEE_TIME_ZONE}": each called person's own local time`,
+      }),
     days: z
       .array(z.number().check(z.int(), z.minimum(1), z.maximum(7)))
       .check(z.minLength(1), z.maxLength(7)),

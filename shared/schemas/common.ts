@@ -22,21 +22,21 @@ export const ReferenceId = z
 
 const E164 = /^\+[1-9]\d{1,14}$/;
 
-export const AddressInput = z
-  .strictObject({
-    type: z.enum(addressTypes),
-    target: z.string().check(z.minLength(1), z.maxLength(512)),
-    target_name: z._default(z.string().check(z.maxLength(255)), ''),
-    name: z._default(z.string().check(z.maxLength(255)), ''),
-    detail: z._default(z.string().check(z.maxLength(1024)), ''),
-  })
-  .check(
-    z.refine((a) => a.type !== 'tel' || E164.test(a.target), {
-      message: 'a tel target must be an E.164 number such as +15551234567',
-      path: ['target'],
-    }),
-  )
-  .apply(withMeta, { id: 'AddressInput' });
+/** The fields of an address as a client sends them (AddressInput checks a tel target on top). */
+export const AddressFields = z.strictObject({
+  type: z.enum(addressTypes),
+  target: z.string().check(z.minLength(1), z.maxLength(512)),
+  target_name: z._default(z.string().check(z.maxLength(255)), ''),
+  name: z._default(z.string().check(z.maxLength(255)), ''),
+  detail: z._default(z.string().check(z.maxLength(1024)), ''),
+});
+
+export const AddressInput = AddressFields.check(
+  z.refine((a) => a.type !== 'tel' || E164.test(a.target), {
+    message: 'a tel target must be an E.164 number such as +15551234567',
+    path: ['target'],
+  }),
+).apply(withMeta, { id: 'AddressInput' });
 
 export const Address = z
   .object({

@@ -1,9 +1,10 @@
 import * as z from 'zod/mini';
+import { canonicalTimeZone } from '#domain/calling-hours.ts';
 import { targetStatuses } from '#domain/outdial.ts';
 import { MAX_CREATE_ALL } from '#ports/resource-store.ts';
 import {
   Address,
-  AddressInput,
+  AddressFields,
   Data,
   Detail,
   Name,
@@ -27,9 +28,39 @@ export const UpdateOutdialCampaign = z
   .apply(withMeta, { id: 'UpdateOutdialCampaignId' });
 export const UpdateOutdialData = z.strictObject({ data: Data }).apply(withMeta, { id: 'UpdateOutdialData' });
 
+/**
+ * Our addition: the person's own time zone, when the list knows it better than the number does (a
+ * mobile number travels). Left out, the zones are worked out from the number.
+ */
+const TargetTimeZone = z
+  .optional(
+    z.pipe(
+      z.string().check(z.maxLength(64)),
+      z.transform((tz: string, ctx) => {
+        const canonical = canonicalTimeZone(tz);
+        if (canonical) return canonical;
+        ctx.issues.push({ code: 'custom', message: 'an IANA time zone, e.g. America/New_York', input: tz });
+        return z.NEVER;
+      }),
+    ),
+  )
+  .apply(withMeta, {
+    description: "IANA time zone of the person; calling_hours with timezone 'callee' use it",
+  });
+
+/**
+ * A target's destination. A `tel` target may be written with separators or as a `tel:` URI: the use
+ * case stores it in E.164 (shared/domain/phone-number.ts), so one person is one number everywhere. It
+ * is checked there rather than here so that only the bundles taking phone numbers carry libphonenumber.
+ */
+const DestinationInput = AddressFields.apply(withMeta, {
+  id: 'DestinationInput',
+  description: 'a tel target may be written +1 (415) 555-0100 or tel:+14155550100; it is stored in E.164',
+});
+
 const Destination = z.pipe(
-  z.optional(z.nullable(AddressInput)),
-  z.transform((d: z.output<typeof AddressInput> | null | undefined) => d ?? null),
+  z.optional(z.nullable(DestinationInput)),
+  z.transform((d: z.output<typeof DestinationInput> | null | undefined) => d ?? null),
 );
 
 export const CreateTarget = z
@@ -38,6 +69,7 @@ export const CreateTarget = z
     detail: Detail,
     data: Data,
     ...perSlot('destination_', Destination),
+    timezone: TargetTimeZone,
   })
   .check(
     z.refine(
@@ -67,6 +99,7 @@ export const OutdialTarget = z
     status: z.enum(targetStatuses),
     ...perSlot('destination_', z.nullable(Address)),
     ...perSlot('try_count_', z.number()),
+    timezone: z.nullable(z.string()),
     ...Timestamps,
   })
   .apply(withMeta, { id: 'OutdialTarget' });

@@ -2,10 +2,12 @@ import type { AccesskeyStore } from '#ports/accesskey-store.ts';
 import type { AgentStore } from '#ports/agent-store.ts';
 import type { CampaignStore } from '#ports/campaign-store.ts';
 import type { Clock } from '#ports/clock.ts';
+import type { ContactPolicyStore } from '#ports/contact-policy-store.ts';
 import type { IdempotencyStore } from '#ports/idempotency-store.ts';
 import type { IdSource } from '#ports/ids.ts';
 import type { ReplayGuard } from '#ports/replay-guard.ts';
 import type { ResourceStore } from '#ports/resource-store.ts';
+import type { SuppressionStore } from '#ports/suppression-store.ts';
 
 /** Everything a use case may touch, injected by the entry point (or a test). */
 export interface Deps {
@@ -13,6 +15,9 @@ export interface Deps {
   campaigns: CampaignStore;
   agents: AgentStore;
   accesskeys: AccesskeyStore;
+  /** Suppressed numbers (records are read and listed through `resources`). */
+  suppressions: SuppressionStore;
+  contactPolicies: ContactPolicyStore;
   /** Answers to POSTs sent with an Idempotency-Key, for replay. */
   idempotency: IdempotencyStore;
   /** Signed provider webhooks already accepted, so a replayed one is refused. */

@@ -1,8 +1,17 @@
 /** Use cases of outdials (lists of people to reach) and their targets. */
 import type * as z from 'zod';
-import { Conflict, Forbidden, notFound, resourceDeleted, ValidationFailed } from '#domain/errors.ts';
+import {
+  Conflict,
+  type ErrorDetail,
+  Forbidden,
+  notFound,
+  resourceDeleted,
+  ValidationFailed,
+} from '#domain/errors.ts';
 import { isNil } from '#domain/ids.ts';
 import type { Outdial, OutdialTarget } from '#domain/outdial.ts';
+import { DESTINATION_SLOTS } from '#domain/outplan.ts';
+import { normalisePhoneNumber } from '#domain/phone-number.ts';
 import { isDeleted } from '#domain/resource.ts';
 import { formatTimestamp } from '#domain/time.ts';
 import type {
@@ -107,6 +116,31 @@ export const deleteOutdial = (deps: Deps, customerId: string, id: string) =>
 
 export type TargetInput = z.output<typeof CreateTarget>;
 
+/**
+ * The target with its `tel` destinations in E.164, however they were written, so one person is one
+ * number in lines, suppressions and contact caps; a number that cannot be one is an issue named by its
+ * field (`prefix` places it in a batch: `targets.3.`).
+ */
+const withE164Destinations = (input: TargetInput, prefix: string, issues: ErrorDetail[]): TargetInput => {
+  const out = { ...input };
+  for (const slot of DESTINATION_SLOTS) {
+    const d = input[`destination_${slot}`];
+    if (d?.type !== 'tel') continue;
+    const n = normalisePhoneNumber(d.target);
+    if (n.ok) out[`destination_${slot}`] = { ...d, target: n.e164 };
+    else issues.push({ field: `${prefix}destination_${slot}.target`, issue: n.issue });
+  }
+  return out;
+};
+
+/** Every target of the request with E.164 destinations, or a 400 naming each number that is not one. */
+const normalised = (inputs: readonly TargetInput[], batch: boolean): TargetInput[] => {
+  const issues: ErrorDetail[] = [];
+  const out = inputs.map((input, i) => withE164Destinations(input, batch ? `targets.${i}.` : '', issues));
+  if (issues.length > 0) throw new ValidationFailed('The request body is not valid', issues);
+  return out;
+};
+
 /** A new target: idle and never tried, tm_update = tm_create marking "never tried". */
 const newTarget = (deps: Deps, customerId: string, outdialId: string, input: TargetInput, ts: string) => ({
   id: deps.ids.uuid(),
@@ -129,8 +163,9 @@ export const createTarget = async (
   outdialId: string,
   input: TargetInput,
 ): Promise<OutdialTarget> => {
+  const [target] = normalised([input], false) as [TargetInput];
   await loadOutdial(deps, customerId, outdialId, true);
-  const item = newTarget(deps, customerId, outdialId, input, now(deps));
+  const item = newTarget(deps, customerId, outdialId, target, now(deps));
   await deps.resources.create('outdialtarget', item);
   return showTarget(item);
 };
@@ -146,9 +181,10 @@ export const createTargets = async (
   outdialId: string,
   inputs: readonly TargetInput[],
 ): Promise<{ result: OutdialTarget[] }> => {
+  const targets = normalised(inputs, true);
   await loadOutdial(deps, customerId, outdialId, true);
   const ms = deps.clock.now();
-  const items = inputs.map((input, i) =>
+  const items = targets.map((input, i) =>
     newTarget(deps, customerId, outdialId, input, formatTimestamp(ms, i)),
   );
   await deps.resources.createAll('outdialtarget', items);

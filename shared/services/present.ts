@@ -6,13 +6,16 @@
  */
 import type * as z from 'zod/mini';
 import { NIL_UUID } from '#domain/ids.ts';
+import type { StoredContactPolicy } from '#ports/contact-policy-store.ts';
 import type { StoredItem } from '#ports/resource-store.ts';
 import { Campaign, Campaigncall } from '#schemas/campaign.ts';
 import { Address } from '#schemas/common.ts';
+import { ContactPolicy } from '#schemas/contact-policy.ts';
 import { Accesskey, Customer } from '#schemas/customer.ts';
 import { Outdial, OutdialTarget } from '#schemas/outdial.ts';
 import { Outplan } from '#schemas/outplan.ts';
 import { Agent, Queue } from '#schemas/queue.ts';
+import { Suppression } from '#schemas/suppression.ts';
 
 type ResponseSchema = z.ZodMiniObject<z.core.$ZodShape & { id: z.ZodMiniString; tm_create: z.ZodMiniString }>;
 
@@ -56,3 +59,12 @@ export const presentQueue = presenter(Queue);
 export const presentAgent = presenter(Agent);
 export const presentAccesskey = presenter(Accesskey);
 export const presentCustomer = presenter(Customer);
+export const presentSuppression = presenter(Suppression);
+
+const CONTACT_POLICY_FIELDS = Object.keys(ContactPolicy.shape) as (keyof StoredContactPolicy)[];
+
+/** The contact policy has no id of its own (one per customer): its schema's fields, unset ones null. */
+export const presentContactPolicy = (policy: StoredContactPolicy): z.output<typeof ContactPolicy> =>
+  Object.fromEntries(CONTACT_POLICY_FIELDS.map((f) => [f, policy[f] ?? null])) as z.output<
+    typeof ContactPolicy
+  >;

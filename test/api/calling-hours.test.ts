@@ -44,6 +44,14 @@ describe('calling_hours', () => {
     expect(cleared.body.calling_hours).toBeNull();
   });
 
+  it('takes "callee" as the time zone: each called person\'s own local time', async () => {
+    const c = await api.newCustomer();
+    const callee = { ...hours, timezone: 'callee' };
+    const created = await c.post('/campaigns', aCampaign({ calling_hours: callee }));
+    expect(created.status, JSON.stringify(created.body)).toBe(200);
+    expect((await c.get(`/campaigns/${created.body.id}`)).body.calling_hours).toEqual(callee);
+  });
+
   it.each([
     ['an unknown time zone', { ...hours, timezone: 'Mars/Olympus_Mons' }, 'calling_hours.timezone'],
     ['a time that is not HH:MM', { ...hours, start: '8am' }, 'calling_hours.start'],

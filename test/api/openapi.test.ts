@@ -75,7 +75,7 @@ describe('the OpenAPI document', () => {
     expect(described).toHaveLength(served.size);
   });
 
-  it('covers the queue, agent, customer and accesskey routes', () => {
+  it('covers the queue, agent, customer, accesskey, suppression and contact policy routes', () => {
     for (const [method, path] of [
       ['POST', '/queues'],
       ['GET', '/queues'],
@@ -94,6 +94,13 @@ describe('the OpenAPI document', () => {
       ['GET', '/accesskeys'],
       ['GET', '/accesskeys/{id}'],
       ['DELETE', '/accesskeys/{id}'],
+      ['POST', '/suppressions'],
+      ['POST', '/suppressions/batch'],
+      ['GET', '/suppressions'],
+      ['GET', '/suppressions/{id}'],
+      ['DELETE', '/suppressions/{id}'],
+      ['GET', '/customer/contact_policy'],
+      ['PUT', '/customer/contact_policy'],
       ['GET', '/openapi.json'],
     ] as const) {
       expect(operation(doc, path, method), `${method} ${path}`).toBeDefined();

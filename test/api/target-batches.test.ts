@@ -39,6 +39,26 @@ const people = (n: number) =>
   );
 
 describe('POST /outdials/{id}/targets/batch', () => {
+  it("normalises tel destinations and keeps each target's time zone, as single creates do", async () => {
+    const { owner, batch } = await givenAnOutdial();
+    const res = await owner.post(batch, {
+      targets: [
+        aTarget({ destination_0: { type: 'tel', target: '+1 (415) 555-0100' }, timezone: 'Europe/London' }),
+        aTarget({ destination_0: { type: 'tel', target: 'tel:+14155550100' } }),
+      ],
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.result.map((t: any) => [t.destination_0.target, t.timezone])).toEqual([
+      ['+14155550100', 'Europe/London'],
+      ['+14155550100', null],
+    ]);
+    // One bad number refuses the whole batch, naming it.
+    const bad = await owner.post(batch, {
+      targets: [aTarget(), aTarget({ destination_0: { type: 'tel', target: '+1 555' } })],
+    });
+    expectInvalid(bad, 'targets.1.destination_0.target');
+  });
+
   it('creates 100 idle, never-tried targets, answered in upload order, each as a single create shows it', async () => {
     const { owner, outdial, targets, batch } = await givenAnOutdial();
     api.clock.advance(1_000);

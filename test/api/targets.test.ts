@@ -63,6 +63,7 @@ describe('POST /outdials/{id}/targets', () => {
       try_count_2: 0,
       try_count_3: 0,
       try_count_4: 0,
+      timezone: null,
       tm_create: at,
       tm_update: at,
       tm_delete: null,
@@ -84,6 +85,7 @@ describe('POST /outdials/{id}/targets', () => {
       'try_count_2',
       'try_count_3',
       'try_count_4',
+      'timezone',
       'tm_create',
       'tm_update',
       'tm_delete',
@@ -111,6 +113,38 @@ describe('POST /outdials/{id}/targets', () => {
     expect(res.body.destination_2).toEqual(address('sip', 'jane@example.com'));
     expect(res.body.destination_3).toEqual(address('email', 'jane@example.com'));
     expect(res.body.destination_4).toMatchObject({ type: 'agent' });
+  });
+
+  it('stores a tel destination in E.164 however it was written, so one person is one number', async () => {
+    const { owner, targets } = await givenAnOutdial();
+    const res = await owner.post(
+      targets,
+      aTarget({
+        destination_0: { type: 'tel', target: '+1 (415) 555-0100', name: 'Jane' },
+        destination_1: { type: 'tel', target: 'tel:+1-555-123-4567' },
+        destination_2: { type: 'tel', target: '+44 (0) 20 7946 0958' },
+        // Only tel targets are phone numbers; the others are kept as sent.
+        destination_3: { type: 'sip', target: '+1 (415) 555-0100@example.com' },
+      }),
+    );
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.destination_0).toEqual({ ...address('tel', '+14155550100'), name: 'Jane' });
+    expect(res.body.destination_1).toEqual(address('tel', '+15551234567'));
+    expect(res.body.destination_2).toEqual(address('tel', '+442079460958'));
+    expect(res.body.destination_3).toEqual(address('sip', '+1 (415) 555-0100@example.com'));
+    expect((await owner.get(`${targets}/${res.body.id}`)).body).toEqual(res.body);
+  });
+
+  it("takes the person's own IANA time zone, shown in its canonical spelling, and null when not sent", async () => {
+    const { owner, targets } = await givenAnOutdial();
+    const zoned = await owner.post(targets, aTarget({ timezone: 'america/chicago' }));
+    expect(zoned.status, JSON.stringify(zoned.body)).toBe(200);
+    expect(zoned.body.timezone).toBe('America/Chicago');
+    expect((await owner.get(`${targets}/${zoned.body.id}`)).body.timezone).toBe('America/Chicago');
+    expect((await owner.post(targets, aTarget())).body.timezone).toBeNull();
+    for (const timezone of ['Mars/Olympus_Mons', '', 'callee', 5]) {
+      expectInvalid(await owner.post(targets, aTarget({ timezone })), 'timezone');
+    }
   });
 
   it('accepts a target whose only destination is a later slot, the others stored as null', async () => {
@@ -164,10 +198,22 @@ describe('POST /outdials/{id}/targets', () => {
       'destination_0.target',
     ],
     [
-      'a tel number with dashes',
+      'a tel number with letters',
       'destination_1',
-      { type: 'tel', target: '+1-555-123-4567' },
+      { type: 'tel', target: '+1-555-CALL-ME' },
       'destination_1.target',
+    ],
+    [
+      'a tel number with an extension',
+      'destination_1',
+      { type: 'tel', target: 'tel:+14155550100;ext=12' },
+      'destination_1.target',
+    ],
+    [
+      'a tel number of an unknown country',
+      'destination_2',
+      { type: 'tel', target: '+999123456789' },
+      'destination_2.target',
     ],
     ['a tel number of one digit', 'destination_2', { type: 'tel', target: '+1' }, 'destination_2.target'],
     ['an empty target', 'destination_4', { type: 'sip', target: '' }, 'destination_4.target'],

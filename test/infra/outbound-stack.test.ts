@@ -38,6 +38,10 @@ const EXPECTED_TABLE_ACTIONS: Record<string, { items: string[]; queries: string[
     items: ['BatchGetItem', 'DeleteItem', 'GetItem', 'PutItem', 'UpdateItem'],
     queries: ['byList'],
   },
+  compliance: {
+    items: ['BatchGetItem', 'DeleteItem', 'GetItem', 'PutItem', 'UpdateItem'],
+    queries: ['byList'],
+  },
   openapi: { items: [], queries: [] },
 };
 

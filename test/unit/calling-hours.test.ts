@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type CallingHours, isTimeZone, localTime, withinCallingHours } from '#domain/calling-hours.ts';
+import {
+  type CallingHours,
+  canonicalTimeZone,
+  isTimeZone,
+  localTime,
+  withinCallingHours,
+} from '#domain/calling-hours.ts';
 
 const weekdays9to17 = (timezone: string): CallingHours => ({
   timezone,
@@ -63,5 +69,28 @@ describe('calling hours', () => {
   it('knows IANA time zones', () => {
     expect(isTimeZone('Europe/Paris')).toBe(true);
     expect(isTimeZone('Mars/Olympus_Mons')).toBe(false);
+  });
+
+  it('spells a zone the canonical way, whatever case it was written in', () => {
+    expect(canonicalTimeZone('america/new_york')).toBe('America/New_York');
+    expect(canonicalTimeZone('utc')).toBe('UTC');
+    expect(canonicalTimeZone('Mars/Olympus_Mons')).toBeUndefined();
+  });
+});
+
+describe("calling hours in the callee's time zone", () => {
+  const callee = weekdays9to17('callee');
+  // Monday 2026-11-23 15:00 UTC: 10:00 in New York, 09:00 in Chicago, 07:00 in Los Angeles.
+  const monday = at('2026-11-23T15:00:00Z');
+
+  it('is open only while the window is open in every zone the person may be in', () => {
+    expect(withinCallingHours(callee, monday, ['America/New_York'])).toBe(true);
+    expect(withinCallingHours(callee, monday, ['America/New_York', 'America/Chicago'])).toBe(true);
+    expect(withinCallingHours(callee, monday, ['America/New_York', 'America/Los_Angeles'])).toBe(false);
+  });
+
+  it('fails closed when no zone of the person is known', () => {
+    expect(withinCallingHours(callee, monday)).toBe(false);
+    expect(withinCallingHours(callee, monday, [])).toBe(false);
   });
 });

@@ -5,9 +5,11 @@ import { cryptoIds } from '../crypto-ids.ts';
 import { DynamoAccesskeyStore } from './accesskey-store.ts';
 import { DynamoAgentStore } from './agent-store.ts';
 import { DynamoCampaignStore } from './campaign-store.ts';
+import { DynamoContactPolicyStore } from './contact-policy-store.ts';
 import { DynamoIdempotencyStore } from './idempotency-store.ts';
 import { DynamoReplayGuard } from './replay-guard.ts';
 import { DynamoResourceStore } from './resource-store.ts';
+import { DynamoSuppressionStore } from './suppression-store.ts';
 
 /** Wires the DynamoDB adapters into the ports the use cases take. */
 export const dynamoDeps = (
@@ -21,6 +23,8 @@ export const dynamoDeps = (
     campaigns: new DynamoCampaignStore(ddb, tableName),
     agents: new DynamoAgentStore(ddb, tableName, resources),
     accesskeys: new DynamoAccesskeyStore(ddb, tableName),
+    suppressions: new DynamoSuppressionStore(ddb, tableName),
+    contactPolicies: new DynamoContactPolicyStore(ddb, tableName),
     idempotency: new DynamoIdempotencyStore(ddb, tableName),
     replays: new DynamoReplayGuard(ddb, tableName),
     clock: systemClock,

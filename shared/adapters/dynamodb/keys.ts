@@ -248,3 +248,21 @@ export const idempotencyKey = (scope: string, key: string) => ({ pk: `idem#${sco
 
 /** A provider callback's replay marker: one small item per request digest, in no index, expired by TTL. */
 export const replayKey = (digest: string) => ({ pk: `replay#${digest}`, sk: 'replay' });
+
+/**
+ * A suppressed number of a customer: one item per customer and E.164 number, present while a
+ * suppression holds it (suppression-requests.ts). Adding is a conditional put of this item, so one
+ * number is one suppression even when many requests add it at once, and a claim can check it in its
+ * own transaction: the number is suppressed while the item exists and its `expire_at` is absent or
+ * later than now. The suppression itself (the record shown by the API) is `itemKey('suppression', id)`.
+ */
+export const suppressionKey = (customerId: string, e164: string) => ({
+  pk: `suppression#${customerId}#${e164}`,
+  sk: 'suppression',
+});
+
+/** A customer's contact policy: one small item in no index, read by the API and (next) the engine. */
+export const contactPolicyKey = (customerId: string) => ({
+  pk: `policy#${customerId}`,
+  sk: 'contact_policy',
+});

@@ -7,6 +7,7 @@ import { accesskeyRoutes } from './accesskeys.ts';
 import { agentRoutes } from './agents.ts';
 import { campaigncallRoutes } from './campaigncalls.ts';
 import { campaignRoutes } from './campaigns.ts';
+import { complianceRoutes } from './compliance.ts';
 import { customerRoutes } from './customers.ts';
 import { openapiRoutes } from './openapi.ts';
 import { outdialRoutes } from './outdials.ts';
@@ -28,6 +29,7 @@ export const familySpecs = [
   { name: 'agents', specs: agentRoutes },
   { name: 'customers', specs: customerRoutes },
   { name: 'accesskeys', specs: accesskeyRoutes },
+  { name: 'compliance', specs: complianceRoutes },
   { name: 'openapi', specs: openapiRoutes },
 ] as const satisfies readonly FamilySpec[];
 

@@ -11,6 +11,7 @@ import {
   presentOutdial,
   presentOutdialTarget,
   presentOutplan,
+  presentSuppression,
 } from '../present.ts';
 
 /** An item as DynamoDB holds it: API fields, `et` (its kind), key attributes and internal `_` ones. */
@@ -24,6 +25,7 @@ const presenters: Record<EventKind, Presenter> = {
   outplan: presentOutplan,
   outdial: presentOutdial,
   outdialtarget: presentOutdialTarget,
+  suppression: presentSuppression,
 };
 
 /** Fields whose change alone is not an update: the time of the write, and deletion (its own event). */
@@ -74,6 +76,9 @@ const updateEvents = (kind: EventKind, changed: string[], after: Record<string, 
       // An attempt is "updated" on every status change (progressing, done); the provider's call id
       // arriving while it is still dialing is bookkeeping, not a transition.
       return changed.includes('status') ? ['campaigncall_updated'] : [];
+    case 'suppression':
+      // Only added and deleted; nothing else of it ever changes.
+      return [];
     default:
       return [`${kind}_updated`];
   }

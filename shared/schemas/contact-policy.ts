@@ -1,0 +1,38 @@
+import * as z from 'zod/mini';
+import { CallingHours } from './campaign.ts';
+import { withMeta } from './with-meta.ts';
+
+const Days = z.number().check(z.int(), z.minimum(1), z.maximum(365));
+
+/** All four fields, each null for "no limit": a PUT replaces the policy, so nothing is left implied. */
+export const ContactPolicyInput = z
+  .strictObject({
+    max_attempts: z.nullable(z.number().check(z.int(), z.minimum(1), z.maximum(1000))).apply(withMeta, {
+      description: 'most attempts to one person within per_days, across all campaigns; null: no cap',
+    }),
+    per_days: z.nullable(Days).apply(withMeta, { description: 'the window of max_attempts, in days' }),
+    rest_after_contact_days: z.nullable(Days).apply(withMeta, {
+      description: 'days without an attempt after one that reached the person (answered, not a machine)',
+    }),
+    calling_hours: z.nullable(CallingHours).apply(withMeta, {
+      description: "hours every campaign stays within (a campaign's own narrow them); null: any time",
+    }),
+  })
+  .check(
+    z.refine((p) => p.max_attempts === null || p.per_days !== null, {
+      message: 'per_days is required with max_attempts',
+      path: ['per_days'],
+    }),
+  )
+  .apply(withMeta, { id: 'ContactPolicyInput' });
+
+export const ContactPolicy = z
+  .object({
+    customer_id: z.string(),
+    max_attempts: z.nullable(z.number()),
+    per_days: z.nullable(z.number()),
+    rest_after_contact_days: z.nullable(z.number()),
+    calling_hours: z.nullable(CallingHours),
+    tm_update: z.nullable(z.string()),
+  })
+  .apply(withMeta, { id: 'ContactPolicy' });

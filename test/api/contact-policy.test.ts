@@ -1,0 +1,108 @@
+/** The customer's contact policy (our addition) over real HTTP: no limits by default, replaced by PUT. */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { asTimestamp, expectInvalid } from '../support/expectations.ts';
+import { startTestApi, type TestApi } from '../support/local-api.ts';
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await startTestApi();
+});
+afterEach(() => api.clock.unfreeze());
+afterAll(() => api.close());
+
+const PATH = '/customer/contact_policy';
+/** Regulation F's 7 in 7 days, a week's rest after a conversation, TCPA's 08:00–21:00 at the callee. */
+const strict = {
+  max_attempts: 7,
+  per_days: 7,
+  rest_after_contact_days: 7,
+  calling_hours: { timezone: 'callee', days: [1, 2, 3, 4, 5, 6, 7], start: '08:00', end: '21:00' },
+};
+const none = { max_attempts: null, per_days: null, rest_after_contact_days: null, calling_hours: null };
+
+describe('GET /customer/contact_policy', () => {
+  it('has no limits until the customer sets some', async () => {
+    const alice = await api.newCustomer();
+    const res = await alice.get(PATH);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ customer_id: alice.customerId, ...none, tm_update: null });
+    expect(Object.keys(res.body)).toEqual([
+      'customer_id',
+      'max_attempts',
+      'per_days',
+      'rest_after_contact_days',
+      'calling_hours',
+      'tm_update',
+    ]);
+  });
+});
+
+describe('PUT /customer/contact_policy', () => {
+  it('replaces the policy, stamps when, and GET shows it', async () => {
+    const alice = await api.newCustomer();
+    api.clock.freeze();
+    const put = await alice.put(PATH, strict);
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    expect(put.body).toEqual({
+      customer_id: alice.customerId,
+      ...strict,
+      tm_update: asTimestamp(api.clock.now()),
+    });
+    expect((await alice.get(PATH)).body).toEqual(put.body);
+
+    const lifted = await alice.put(PATH, none);
+    expect(lifted.body).toMatchObject(none);
+    expect((await alice.get(PATH)).body).toMatchObject(none);
+  });
+
+  it('takes a campaign-style window in a fixed zone, and a cap without a rest', async () => {
+    const alice = await api.newCustomer();
+    const policy = {
+      ...none,
+      max_attempts: 3,
+      per_days: 1,
+      calling_hours: { timezone: 'Europe/London', days: [1, 2, 3, 4, 5], start: '09:00', end: '20:00' },
+    };
+    expect((await alice.put(PATH, policy)).body).toMatchObject(policy);
+  });
+
+  it.each([
+    ['a cap of 0', { ...strict, max_attempts: 0 }, 'max_attempts'],
+    ['a cap that is not whole', { ...strict, max_attempts: 2.5 }, 'max_attempts'],
+    ['a cap without its window', { ...strict, per_days: null }, 'per_days'],
+    ['a window over a year', { ...strict, per_days: 366 }, 'per_days'],
+    ['a rest of 0 days', { ...strict, rest_after_contact_days: 0 }, 'rest_after_contact_days'],
+    [
+      'an unknown zone',
+      { ...strict, calling_hours: { ...strict.calling_hours, timezone: 'Mars/Base' } },
+      'calling_hours.timezone',
+    ],
+    [
+      'a window that ends before it starts',
+      { ...strict, calling_hours: { ...strict.calling_hours, end: '07:00' } },
+      'calling_hours.end',
+    ],
+    ['a field left out', { max_attempts: 7, per_days: 7, rest_after_contact_days: null }, 'calling_hours'],
+    ['an unknown field', { ...strict, max_abandoned_rate: 3 }, 'max_abandoned_rate'],
+  ])('refuses %s with 400 naming the field, and keeps the policy', async (_label, body, field) => {
+    const alice = await api.newCustomer();
+    await alice.put(PATH, strict);
+    expectInvalid(await alice.put(PATH, body), field);
+    expect((await alice.get(PATH)).body).toMatchObject(strict);
+  });
+
+  it("is each customer's own", async () => {
+    const alice = await api.newCustomer();
+    const bob = await api.newCustomer();
+    await alice.put(PATH, strict);
+    expect((await bob.get(PATH)).body).toEqual({ customer_id: bob.customerId, ...none, tm_update: null });
+    await bob.put(PATH, { ...none, max_attempts: 1, per_days: 30 });
+    expect((await alice.get(PATH)).body).toMatchObject(strict);
+  });
+
+  it('needs an access key, and a customer one', async () => {
+    expect((await api.anonymous.get(PATH)).status).toBe(401);
+    expect((await api.anonymous.put(PATH, strict)).status).toBe(401);
+    expect((await api.admin.get(PATH)).status).toBe(403);
+  });
+});
