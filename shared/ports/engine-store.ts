@@ -45,6 +45,17 @@ export interface EngineCampaigncall extends Campaigncall {
   _job_resent_at?: string;
   /** The runtime shard of its campaign that counts this attempt. */
   _shard?: number;
+  /**
+   * Its shard holds it as a member of its open (and ringing) sets, so its answer and close are plain
+   * writes; absent on attempts opened before, which close through the transactions they opened with.
+   */
+  _tracked?: boolean;
+  /** Set by the close: what becomes of the target, for the writes that follow it. */
+  _then?: 'done' | 'retry' | 'exhausted';
+  /** Set by the close: the status it closed from (an answered attempt was counted answered). */
+  _closed_from?: 'dialing' | 'progressing';
+  /** Digests of the provider requests applied to this attempt: the same request again is a replay. */
+  _seen?: ReadonlySet<string>;
 }
 
 /**
@@ -162,12 +173,35 @@ export interface AttemptStore {
   markCancelled(campaigncallId: string, now: string): Promise<void>;
   /** Records that the attempt's dial job is sent again; false once the attempt is placed or closed. */
   markDialJobResent(campaigncallId: string, now: string): Promise<boolean>;
-  /** dialing → progressing; false when it was not dialing. */
-  answer(call: EngineCampaigncall, now: string): Promise<boolean>;
-  /** Closes an attempt once: the first terminal event wins, later ones change nothing. */
-  finish(call: EngineCampaigncall, outcome: Finish, now: string): Promise<FinishResult>;
-  /** Open attempts of a campaign created before `before`, oldest first. */
-  openAttempts(campaignId: string, before: string, limit: number): Promise<EngineCampaigncall[]>;
+  /**
+   * dialing → progressing; false when it was not dialing, or when `seen` (the digest of the provider
+   * request reporting it) is among the attempt's already.
+   */
+  answer(call: EngineCampaigncall, now: string, seen?: string): Promise<boolean>;
+  /**
+   * Closes an attempt once: the first terminal event wins, later ones change nothing (they do make
+   * the writes that follow a close, when a crash cut them short). `seen` as for `answer`.
+   */
+  finish(call: EngineCampaigncall, outcome: Finish, now: string, seen?: string): Promise<FinishResult>;
+  /**
+   * A closed attempt whose close a crash cut short gets the writes that follow it (target, line,
+   * shard); nothing is written when they were all made.
+   */
+  settleClosed(call: EngineCampaigncall): Promise<void>;
+  /** Remembers a provider request on its attempt; false when it was already (a replay). */
+  markSeen(campaigncallId: string, seen: string): Promise<boolean>;
+  /** Forgets a provider request whose handling failed, so the provider's retry is accepted. */
+  forgetSeen(campaigncallId: string, seen: string): Promise<void>;
+  /**
+   * Open attempts of a campaign created before `before`, oldest first, from its runtime shards (as
+   * read with the lease when `_runtime` is given). Closed attempts met on the way whose close a crash
+   * cut short are settled (see settleClosed) and left out.
+   */
+  openAttempts(
+    campaign: Pick<EngineCampaign, 'id' | '_runtime'>,
+    before: string,
+    limit: number,
+  ): Promise<EngineCampaigncall[]>;
 }
 
 /** Answered calls waiting in a queue, and the agents who take them. */

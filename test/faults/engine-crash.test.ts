@@ -92,7 +92,7 @@ describe('a process crash at each engine step, then a restart on the same data',
       });
 
       const onePerPerson = async (round: number) => {
-        const open = await sys!.store.openAttempts(h.id, '9999', 1_000);
+        const open = await sys!.store.openAttempts({ id: h.id }, '9999', 1_000);
         const numbers = open.map((x) => x.destination.target);
         expect(new Set(numbers).size, `open attempts to one person after round ${round}`).toBe(
           numbers.length,
