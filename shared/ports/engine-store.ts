@@ -50,10 +50,12 @@ export interface EngineCampaigncall extends Campaigncall {
    * writes; absent on attempts opened before, which close through the transactions they opened with.
    */
   _tracked?: boolean;
-  /** Set by the close: what becomes of the target, for the writes that follow it. */
-  _then?: 'done' | 'retry' | 'exhausted';
-  /** Set by the close: the status it closed from (an answered attempt was counted answered). */
-  _closed_from?: 'dialing' | 'progressing';
+  /** Written before its claim, listed once the claim committed (the sweeper lists it after a crash). */
+  _pending?: boolean;
+  /** Set by a failed close whose target has no tries left: the target is parked, not retried. */
+  _parked?: boolean;
+  /** Set by the close of an answered (progressing) attempt: its shard counted it answered. */
+  _answered?: boolean;
   /** Digests of the provider requests applied to this attempt: the same request again is a replay. */
   _seen?: ReadonlySet<string>;
 }

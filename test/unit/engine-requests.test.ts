@@ -13,10 +13,12 @@ import {
   legacyAnswerSteps,
   legacyFinishSteps,
   legacyOpenAttemptsQueries,
+  listAttemptUpdate,
   markSeenUpdate,
-  openAttemptPut,
+  pendingAttemptPut,
   releaseTargetUpdate,
   takeLinePut,
+  targetAfterClose,
 } from '#adapters/dynamodb/attempt-requests.ts';
 import {
   assignAgentSteps,
@@ -39,6 +41,7 @@ import {
   duePartitionKeys,
   itemKey,
   lineKey,
+  listKeys,
   openAttemptKeys,
   placementGuardKey,
   RUNTIME_SHARDS,
@@ -200,27 +203,39 @@ describe('claim requests', () => {
     });
   });
 
-  it('creates the attempt once, on the shard that holds it', () => {
+  it('creates the attempt once before its claim, in no list and expiring unless the claim commits', () => {
     const call = anAttempt(aTarget());
-    const put = openAttemptPut(TABLE, call, limit.shard);
+    const put = pendingAttemptPut(TABLE, call, limit.shard);
     expect(put.ConditionExpression).toBe('attribute_not_exists(pk)');
     expect(put.Item).toMatchObject({
       ...itemKey('campaigncall', call.id),
       et: 'campaigncall',
       _shard: 5,
       _tracked: true,
+      _pending: true,
+      ttl: Date.parse(T0) / 1000 + 24 * 3600,
     });
+    for (const k of ['gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk']) expect(put.Item).not.toHaveProperty(k);
   });
 
-  it('names each refusal and writes four distinct items in one transaction', () => {
+  it('lists the attempt once its claim has committed, once, and keeps it for good', () => {
+    const call = anAttempt(aTarget());
+    const update = listAttemptUpdate(TABLE, call);
+    expect(update.Key).toEqual(itemKey('campaigncall', call.id));
+    expect(update.ConditionExpression).toBe('attribute_exists(#pending)');
+    expect(update.UpdateExpression).toMatch(/ REMOVE #pending, #ttl$/);
+    const set = Object.fromEntries(
+      Object.entries(update.ExpressionAttributeNames)
+        .filter(([k]) => k.startsWith('#k'))
+        .map(([k, name]) => [name, update.ExpressionAttributeValues[`:${k.slice(1)}`]]),
+    );
+    expect(set).toEqual(listKeys('campaigncall', call));
+  });
+
+  it('names each refusal and writes three distinct items in one transaction, no copy of the attempt', () => {
     const target = aTarget({ try_count_0: 1 });
     const steps = claimSteps(TABLE, 'k1', target, choice, anAttempt(target), limit);
-    expect(steps.map((s) => s.refused)).toEqual([
-      'target-taken',
-      'target-taken',
-      'campaign-refused',
-      'line-busy',
-    ]);
+    expect(steps.map((s) => s.refused)).toEqual(['target-taken', 'campaign-refused', 'line-busy']);
     expectDistinctItems(steps);
   });
 });
@@ -261,22 +276,20 @@ describe('answer requests', () => {
 });
 
 describe('finish requests', () => {
-  it("commits the close on the attempt alone, recording the target's fate and the status it closed from", () => {
-    for (const status of ['dialing', 'progressing'] as const) {
-      const call = anAttempt(aTarget(), { status, _tracked: true });
-      const close = closeCallUpdate(TABLE, call, hangup, T1);
-      expect(close.Key).toEqual(itemKey('campaigncall', call.id));
-      expect(close.ConditionExpression).toBe('#status = :was');
-      expect(close.ExpressionAttributeNames).toMatchObject({ '#then': '_then', '#from': '_closed_from' });
-      expect(close.ExpressionAttributeValues).toMatchObject({ ':was': status, ':then': 'retry' });
-    }
-    const parked = closeCallUpdate(
-      TABLE,
-      anAttempt(aTarget(), { _tracked: true }),
-      { ...hangup, targetPartition: 'exhausted' },
-      T1,
-    );
-    expect(parked.ExpressionAttributeValues).toMatchObject({ ':then': 'exhausted' });
+  it('commits the close on the attempt alone, recording only what the writes after it cannot tell', () => {
+    const call = anAttempt(aTarget(), { _tracked: true });
+    const ringing = closeCallUpdate(TABLE, call, hangup, T1);
+    expect(ringing.Key).toEqual(itemKey('campaigncall', call.id));
+    expect(ringing.ConditionExpression).toBe('#status = :was');
+    expect(ringing.ExpressionAttributeValues).toMatchObject({ ':was': 'dialing' });
+    expect(ringing.UpdateExpression).not.toMatch(/#parked|#answered/);
+    const answered = anAttempt(aTarget(), { _tracked: true, status: 'progressing' });
+    const parked = closeCallUpdate(TABLE, answered, { ...hangup, targetPartition: 'exhausted' }, T1);
+    expect(parked.UpdateExpression).toContain(', #parked = :true, #answered = :true REMOVE');
+    expect(parked.ExpressionAttributeNames).toMatchObject({ '#parked': '_parked', '#answered': '_answered' });
+    expect(targetAfterClose({ result: 'fail', _parked: true })).toBe('exhausted');
+    expect(targetAfterClose({ result: 'fail' })).toBe('retry');
+    expect(targetAfterClose({ result: 'success' })).toBe('done');
   });
 
   it('keeps the digest of the request that reports the end, and refuses that request twice', () => {
@@ -317,7 +330,7 @@ describe('finish requests', () => {
       const call = anAttempt(target, { status });
       const [close, shard] = legacyFinishSteps(TABLE, call, hangup, T1, { target: true, line: true });
       expect(updateOf(close)?.ConditionExpression).toBe('#status = :was');
-      expect(updateOf(close)?.ExpressionAttributeNames).not.toHaveProperty('#then');
+      expect(updateOf(close)?.UpdateExpression).not.toMatch(/#parked|#answered/);
       expect(updateOf(shard)?.Key).toEqual(runtimeShardKey(call.campaign_id, 3));
       expect(updateOf(shard)?.ExpressionAttributeValues).toEqual({
         ':minus': -1,

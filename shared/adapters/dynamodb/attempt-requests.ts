@@ -4,13 +4,14 @@
  * (the one its claim chose, kept on the attempt as `_shard`), as a member of the shard's open and
  * ringing sets (campaign-runtime.ts).
  *
- * Only the claim is a transaction. An answer and a close each commit on the attempt item (conditioned
- * on its status), and the writes that follow are plain, conditioned on the state they change, so each
- * lands once however often it is tried: a crash between them is repaired by trying them again (a later
- * callback, or the sweeper, which finds the attempt still among its shard's open ones). The close
- * records what becomes of the target (`_then`) and which status it closed from, so the repair needs
- * nothing else. Attempts opened before shards held them as members (no `_tracked`) close through the
- * transactions they were opened for (`legacy…` below).
+ * Only the claim is a transaction (target, shard, line), and it carries no copy of the attempt: the
+ * attempt is put just before it, unlisted (`_pending`, expiring unless the claim commits), and listed
+ * just after. An answer and a close each commit on the attempt item (conditioned on its status), and
+ * the writes that follow are plain, conditioned on the state they change, so each lands once however
+ * often it is tried: a crash between them is repaired by trying them again (a later callback, or the
+ * sweeper, which finds the attempt still among its shard's open ones). Attempts opened before shards
+ * held them as members (no `_tracked`) close through the transactions they were opened for
+ * (`legacy…` below).
  */
 import { failureCounter } from '#domain/campaign-stats.ts';
 import type { Campaigncall } from '#domain/campaigncall.ts';
@@ -34,6 +35,7 @@ import {
   runtimeShardKey,
   timeSortKeyBefore,
 } from './keys.ts';
+import { TTL_ATTRIBUTE } from './table.ts';
 import type { NamedStep } from './transactions.ts';
 
 const duePrefixed = (keys: { gsi3pk: string; gsi3sk: string }) => ({
@@ -89,22 +91,51 @@ export const claimTargetUpdate = (
   },
 });
 
+/** How long an attempt whose claim never committed is kept (it is in no list, and nothing reads it). */
+export const PENDING_ATTEMPT_SECONDS = 24 * 3600;
+
 /**
- * The attempt as a resource, in the customer's and the campaign's lists. `_tracked`: its shard holds
- * it as a member (it closes by plain writes, not by the legacy transaction).
+ * The attempt, written just before its claim, in no list yet (`_pending`): if the claim is refused
+ * it expires, unseen. `_tracked`: its shard holds it as a member (it closes by plain writes, not by
+ * the legacy transaction).
  */
-export const openAttemptPut = (tableName: string, call: Campaigncall, shard: number) => ({
+export const pendingAttemptPut = (tableName: string, call: Campaigncall, shard: number) => ({
   TableName: tableName,
   Item: {
     ...itemKey('campaigncall', call.id),
-    ...listKeys('campaigncall', call),
     et: 'campaigncall',
     ...compactCampaigncall(call),
     _shard: shard,
     _tracked: true,
+    _pending: true,
+    [TTL_ATTRIBUTE]: Math.floor(Date.parse(call.tm_create) / 1000) + PENDING_ATTEMPT_SECONDS,
   },
   ConditionExpression: 'attribute_not_exists(pk)',
 });
+
+/**
+ * Once its claim has committed, the attempt joins the customer's and the campaign's lists for good.
+ * Made by the claimer right after the claim, or by the sweeper when a crash came between them.
+ */
+export const listAttemptUpdate = (
+  tableName: string,
+  call: Pick<Campaigncall, 'id' | 'customer_id' | 'campaign_id' | 'tm_create'>,
+) => {
+  const keys = listKeys('campaigncall', call);
+  const names = Object.keys(keys);
+  return {
+    TableName: tableName,
+    Key: itemKey('campaigncall', call.id),
+    UpdateExpression: `SET ${names.map((k, i) => `#k${i} = :k${i}`).join(', ')} REMOVE #pending, #ttl`,
+    ConditionExpression: 'attribute_exists(#pending)',
+    ExpressionAttributeNames: {
+      ...Object.fromEntries(names.map((k, i) => [`#k${i}`, k])),
+      '#pending': '_pending',
+      '#ttl': TTL_ATTRIBUTE,
+    },
+    ExpressionAttributeValues: Object.fromEntries(names.map((k, i) => [`:k${i}`, keys[k]])),
+  };
+};
 
 /**
  * The shard takes the attempt as open and ringing, while the campaign runs and the shard's share of
@@ -162,7 +193,6 @@ export const claimSteps = (
   legacy = 0,
 ): NamedStep<ClaimRefusal>[] => [
   { item: { Update: claimTargetUpdate(tableName, target, choice, call) }, refused: 'target-taken' },
-  { item: { Put: openAttemptPut(tableName, call, limit.shard) }, refused: 'target-taken' },
   {
     item: { Update: claimShardUpdate(tableName, campaignId, call, limit, legacy) },
     refused: 'campaign-refused',
@@ -224,15 +254,21 @@ export const legacyAnswerSteps = (
 
 // --- finish ------------------------------------------------------------------------------------
 
-/** What becomes of the target, as the close records it: `done`, or where the idle target goes. */
+/** What becomes of the target: `done`, or where the idle target goes. */
 export type TargetAfter = 'done' | 'retry' | 'exhausted';
 
 export const targetAfter = (outcome: Pick<Finish, 'targetStatus' | 'targetPartition'>): TargetAfter =>
   outcome.targetStatus === 'done' ? 'done' : (outcome.targetPartition ?? 'retry');
 
+/** The target's fate as a closed attempt records it: a success ends it, a failure retries it unless `_parked`. */
+export const targetAfterClose = (call: Pick<EngineCampaigncall, 'result' | '_parked'>): TargetAfter =>
+  call.result === 'success' ? 'done' : call._parked ? 'exhausted' : 'retry';
+
 /**
- * The commit of a close, only from the status it was read in (the first terminal event wins). It
- * records the target's fate (`_then`) and the status it closed from, for the writes that follow.
+ * The commit of a close, only from the status it was read in (the first terminal event wins). For
+ * the writes that follow it records what they cannot read elsewhere, and only when it is not the
+ * default, as the item must stay under 1 KB: `_parked` (the target has no tries left) and `_answered`
+ * (it closed from progressing, so it was counted answered).
  */
 export const closeCallUpdate = (
   tableName: string,
@@ -242,20 +278,23 @@ export const closeCallUpdate = (
   seen?: string,
 ) => {
   const s = seenParts(seen);
-  const tracked = call._tracked === true;
+  const parked = call._tracked === true && targetAfter(outcome) === 'exhausted';
+  const answered = call._tracked === true && call.status === 'progressing';
+  const flags = [...(parked ? ['#parked = :true'] : []), ...(answered ? ['#answered = :true'] : [])];
   return {
     TableName: tableName,
     Key: itemKey('campaigncall', call.id),
     UpdateExpression: `SET #status = :done, #result = :result, #reason = :reason, tm_update = :now${
       outcome.providerCode ? ', #code = :code' : ''
-    }${tracked ? ', #then = :then, #from = :was' : ''} REMOVE gsi4pk, gsi4sk, gsi3pk, gsi3sk${s.add}`,
+    }${flags.map((f) => `, ${f}`).join('')} REMOVE gsi4pk, gsi4sk, gsi3pk, gsi3sk${s.add}`,
     ConditionExpression: `#status = :was${s.condition}`,
     ExpressionAttributeNames: {
       '#status': 'status',
       '#result': 'result',
       '#reason': '_reason',
       ...(outcome.providerCode ? { '#code': '_provider_code' } : {}),
-      ...(tracked ? { '#then': '_then', '#from': '_closed_from' } : {}),
+      ...(parked ? { '#parked': '_parked' } : {}),
+      ...(answered ? { '#answered': '_answered' } : {}),
       ...s.names,
     },
     ExpressionAttributeValues: {
@@ -265,7 +304,7 @@ export const closeCallUpdate = (
       ':now': now,
       ':was': call.status,
       ...(outcome.providerCode ? { ':code': outcome.providerCode } : {}),
-      ...(tracked ? { ':then': targetAfter(outcome) } : {}),
+      ...(flags.length ? { ':true': true } : {}),
       ...s.values,
     },
   };

@@ -33,11 +33,14 @@ import {
   legacyAnswerSteps,
   legacyFinishSteps,
   legacyOpenAttemptsQueries,
+  listAttemptUpdate,
   markSeenUpdate,
+  pendingAttemptPut,
   releaseTargetUpdate,
   type ShardCloseCase,
   type TargetAfter,
   targetAfter,
+  targetAfterClose,
 } from './attempt-requests.ts';
 import { readRuntime, runtimeShardOf } from './campaign-runtime.ts';
 import { expandCampaigncall } from './campaigncall-item.ts';
@@ -75,11 +78,21 @@ export class DynamoAttemptStore implements AttemptStore {
     const legacy = campaign._runtime?.find((s) => s.shard === limit.shard)?.legacy;
     const counted = limit.counter === '_dialing' ? legacy?.dialing : legacy?.inflight;
     if (limit.below - (counted ?? 0) <= 0) return 'campaign-refused';
+    // The attempt first, unlisted: a claim refused leaves it to expire; a crash after the claim leaves
+    // it among its shard's open attempts, where the sweeper finds and lists it.
+    await this.ddb.send(new PutCommand(pendingAttemptPut(this.tableName, call, limit.shard)));
     const refusal = await runSteps(
       this.ddb,
       claimSteps(this.tableName, campaign.id, target, choice, call, limit, counted ?? 0),
     );
-    return refusal ?? 'claimed';
+    if (refusal) return refusal;
+    await this.list(call);
+    return 'claimed';
+  }
+
+  /** A claimed attempt joins its lists; refused: listed already (by the sweeper, after a crash). */
+  private async list(call: Pick<Campaigncall, 'id' | 'customer_id' | 'campaign_id' | 'tm_create'>) {
+    await unlessRefused(this.ddb.send(new UpdateCommand(listAttemptUpdate(this.tableName, call))));
   }
 
   getTarget(id: string) {
@@ -238,8 +251,8 @@ export class DynamoAttemptStore implements AttemptStore {
 
   /** A closed attempt still among its shard's open ones: make the writes its close did not get to. */
   private async repairClose(call: EngineCampaigncall, ringing: boolean) {
-    const target = call._then ?? (call.result === 'success' ? 'done' : 'retry');
-    const closedFrom = call._closed_from ?? 'dialing';
+    const target = targetAfterClose(call);
+    const closedFrom = call._answered ? 'progressing' : 'dialing';
     await this.afterClose(
       call,
       closedFrom,
@@ -278,6 +291,8 @@ export class DynamoAttemptStore implements AttemptStore {
     const tracked = await Promise.all(
       members.map(async (m) => {
         const call = await this.getCampaigncall(m.id);
+        // Claimed, but the claimer died before listing it: list it (its dial job is sent again).
+        if (call?._pending) await this.list(call);
         // Closed, but its close was cut short: finish it now (it is no longer open).
         if (call?.status === 'done') {
           await this.repairClose(call, m.ringing);
