@@ -43,7 +43,7 @@ const plans: Record<string, Omit<CrashPlan, 'step'>> = {
   // The attempt is claimed (target, counters, line), never listed, its dial job never queued.
   claim: {
     when: 'after',
-    nth: 3,
+    nth: 2,
     matches: (_, input) => s(items(input)[2]?.Put?.Item?.et) === 'line',
   },
   // The dial jobs are queued; the tick never gets to release its lease.
