@@ -11,6 +11,8 @@ export interface OpenAttempt {
   id: string;
   /** When it was claimed (ms): the sweeper looks at the oldest first. */
   claimedAtMs: number;
+  /** The destination it calls (`<type>:<target>`): its line, which holds a copy of it. */
+  destination: string;
 }
 
 /**

@@ -50,8 +50,6 @@ export interface EngineCampaigncall extends Campaigncall {
    * writes; absent on attempts opened before, which close through the transactions they opened with.
    */
   _tracked?: boolean;
-  /** Written before its claim, listed once the claim committed (the sweeper lists it after a crash). */
-  _pending?: boolean;
   /** Set by a failed close whose target has no tries left: the target is parked, not retried. */
   _parked?: boolean;
   /** Set by the close of an answered (progressing) attempt: its shard counted it answered. */
@@ -197,10 +195,11 @@ export interface AttemptStore {
   /**
    * Open attempts of a campaign created before `before`, oldest first, from its runtime shards (as
    * read with the lease when `_runtime` is given). Closed attempts met on the way whose close a crash
-   * cut short are settled (see settleClosed) and left out.
+   * cut short are settled (see settleClosed) and left out; a claimed attempt never written (its
+   * claimer died) is written from the copy its line holds.
    */
   openAttempts(
-    campaign: Pick<EngineCampaign, 'id' | '_runtime'>,
+    campaign: Pick<EngineCampaign, 'id' | '_runtime'> & { customer_id?: string },
     before: string,
     limit: number,
   ): Promise<EngineCampaigncall[]>;

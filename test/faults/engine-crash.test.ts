@@ -34,13 +34,7 @@ const items = (input: any): any[] => input?.TransactItems ?? [];
 
 /** The command each step ends with, and the moment of the crash around it. */
 const plans: Record<string, Omit<CrashPlan, 'step'>> = {
-  // The attempt is written, unlisted; its claim never made.
-  'claim-pending': {
-    when: 'after',
-    nth: 3,
-    matches: (command, input) => command === 'PutItemCommand' && s(input?.Item?._pending) !== undefined,
-  },
-  // The attempt is claimed (target, counters, line), never listed, its dial job never queued.
+  // The attempt is claimed (target, counters, line with its copy), never written, its job never queued.
   claim: {
     when: 'after',
     nth: 2,

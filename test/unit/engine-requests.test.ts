@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import {
   answerCallUpdate,
   answerShardUpdate,
+  attemptAttributes,
+  attemptItem,
   claimShardUpdate,
   claimSteps,
   claimTargetUpdate,
@@ -13,9 +15,8 @@ import {
   legacyAnswerSteps,
   legacyFinishSteps,
   legacyOpenAttemptsQueries,
-  listAttemptUpdate,
   markSeenUpdate,
-  pendingAttemptPut,
+  openAttemptPut,
   releaseTargetUpdate,
   takeLinePut,
   targetAfterClose,
@@ -186,50 +187,35 @@ describe('claim requests', () => {
     expect(update.ExpressionAttributeValues).toMatchObject({ ':room': 1, ':legacy': 3 });
   });
 
-  it('names the open member by claim time then id, so members sort oldest first', () => {
+  it('names the open member by claim time, id and destination, so members sort oldest first', () => {
     const call = anAttempt(aTarget());
-    expect(openMember(call)).toBe(`${Date.parse(T0)}#${call.id}`);
+    expect(openMember(call)).toBe(`${Date.parse(T0)}#${call.id}#tel:+15550100`);
     expect(openMember(call) < openMember({ ...call, tm_create: T1 })).toBe(true);
   });
 
-  it('takes the destination line only when no open attempt holds it, and puts nothing in an index', () => {
+  it('takes the destination line only when no open attempt holds it, with a copy of the attempt, in no index', () => {
     const call = anAttempt(aTarget());
-    const put = takeLinePut(TABLE, call);
+    const put = takeLinePut(TABLE, call, 5);
     expect(put.ConditionExpression).toBe('attribute_not_exists(pk)');
     expect(put.Item).toEqual({
       ...lineKey(call.customer_id, call.destination),
       et: 'line',
       _open_cc: call.id,
+      _attempt: attemptAttributes(call, 5),
     });
   });
 
-  it('creates the attempt once before its claim, in no list and expiring unless the claim commits', () => {
+  it('writes the attempt once, listed, on the shard that holds it', () => {
     const call = anAttempt(aTarget());
-    const put = pendingAttemptPut(TABLE, call, limit.shard);
+    const put = openAttemptPut(TABLE, attemptItem(attemptAttributes(call, limit.shard)));
     expect(put.ConditionExpression).toBe('attribute_not_exists(pk)');
     expect(put.Item).toMatchObject({
       ...itemKey('campaigncall', call.id),
+      ...listKeys('campaigncall', call),
       et: 'campaigncall',
       _shard: 5,
       _tracked: true,
-      _pending: true,
-      ttl: Date.parse(T0) / 1000 + 24 * 3600,
     });
-    for (const k of ['gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk']) expect(put.Item).not.toHaveProperty(k);
-  });
-
-  it('lists the attempt once its claim has committed, once, and keeps it for good', () => {
-    const call = anAttempt(aTarget());
-    const update = listAttemptUpdate(TABLE, call);
-    expect(update.Key).toEqual(itemKey('campaigncall', call.id));
-    expect(update.ConditionExpression).toBe('attribute_exists(#pending)');
-    expect(update.UpdateExpression).toMatch(/ REMOVE #pending, #ttl$/);
-    const set = Object.fromEntries(
-      Object.entries(update.ExpressionAttributeNames)
-        .filter(([k]) => k.startsWith('#k'))
-        .map(([k, name]) => [name, update.ExpressionAttributeValues[`:${k.slice(1)}`]]),
-    );
-    expect(set).toEqual(listKeys('campaigncall', call));
   });
 
   it('names each refusal and writes three distinct items in one transaction, no copy of the attempt', () => {
@@ -421,15 +407,15 @@ describe('runtime shards as read', () => {
       status: 'run',
       _attempts: 9,
       _inflight: 2,
-      _open: new Set([`${Date.parse(T1)}#b`, `${Date.parse(T0)}#a`]),
+      _open: new Set([`${Date.parse(T1)}#b#tel:+1555`, `${Date.parse(T0)}#a#sip:x#y@z`]),
       _ring: new Set(['a']),
     });
     expect(shard.counters).toEqual({ _attempts: 9, _inflight: 4, _dialing: 1 });
     expect(shard.legacy).toEqual({ inflight: 2, dialing: 0 });
     expect(shard.open).toEqual(
       expect.arrayContaining([
-        { id: 'a', claimedAtMs: Date.parse(T0) },
-        { id: 'b', claimedAtMs: Date.parse(T1) },
+        { id: 'a', claimedAtMs: Date.parse(T0), destination: 'sip:x#y@z' },
+        { id: 'b', claimedAtMs: Date.parse(T1), destination: 'tel:+1555' },
       ]),
     );
     expect(shard.ringing).toEqual(['a']);

@@ -165,16 +165,6 @@ describe('events from a committed change', () => {
     expect(types(done, { ...done, tm_delete: T1 })).toEqual(['campaigncall_deleted']);
   });
 
-  it('announces an attempt written ahead of its claim only once the claim committed, and never one whose claim was refused', () => {
-    const pending = aCallItem({ _pending: true, ttl: 1 });
-    const listed = aCallItem();
-    expect(types(undefined, pending)).toEqual([]);
-    expect(types(pending, listed)).toEqual(['campaigncall_created']);
-    expect(eventsFromChange(pending, listed)[0]?.data).toMatchObject({ status: 'dialing' });
-    // A refused claim's attempt expires unseen.
-    expect(types(pending, undefined)).toEqual([]);
-  });
-
   it('sends no campaigncall_updated when only the provider call id arrives while dialing', () => {
     const dialing = aCallItem();
     expect(types(dialing, { ...dialing, reference_id: 'CA123', _call_id: 'CA123', tm_update: T1 })).toEqual(

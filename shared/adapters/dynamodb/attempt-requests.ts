@@ -4,9 +4,9 @@
  * (the one its claim chose, kept on the attempt as `_shard`), as a member of the shard's open and
  * ringing sets (campaign-runtime.ts).
  *
- * Only the claim is a transaction (target, shard, line), and it carries no copy of the attempt: the
- * attempt is put just before it, unlisted (`_pending`, expiring unless the claim commits), and listed
- * just after. An answer and a close each commit on the attempt item (conditioned on its status), and
+ * Only the claim is a transaction (target, shard, line), and the attempt item is not in it: it is
+ * written right after, from a copy the line holds meanwhile (a crash in between leaves the copy, and
+ * the sweeper writes the attempt from it). An answer and a close each commit on the attempt item (conditioned on its status), and
  * the writes that follow are plain, conditioned on the state they change, so each lands once however
  * often it is tried: a crash between them is repaired by trying them again (a later callback, or the
  * sweeper, which finds the attempt still among its shard's open ones). Attempts opened before shards
@@ -35,7 +35,6 @@ import {
   runtimeShardKey,
   timeSortKeyBefore,
 } from './keys.ts';
-import { TTL_ATTRIBUTE } from './table.ts';
 import type { NamedStep } from './transactions.ts';
 
 const duePrefixed = (keys: { gsi3pk: string; gsi3sk: string }) => ({
@@ -91,51 +90,31 @@ export const claimTargetUpdate = (
   },
 });
 
-/** How long an attempt whose claim never committed is kept (it is in no list, and nothing reads it). */
-export const PENDING_ATTEMPT_SECONDS = 24 * 3600;
+/** The attempt's own attributes as stored, without keys (the line's copy of it). */
+export const attemptAttributes = (call: Campaigncall, shard: number): Record<string, unknown> => ({
+  ...compactCampaigncall(call),
+  _shard: shard,
+  _tracked: true,
+});
 
-/**
- * The attempt, written just before its claim, in no list yet (`_pending`): if the claim is refused
- * it expires, unseen. `_tracked`: its shard holds it as a member (it closes by plain writes, not by
- * the legacy transaction).
- */
-export const pendingAttemptPut = (tableName: string, call: Campaigncall, shard: number) => ({
-  TableName: tableName,
-  Item: {
-    ...itemKey('campaigncall', call.id),
-    et: 'campaigncall',
-    ...compactCampaigncall(call),
-    _shard: shard,
-    _tracked: true,
-    _pending: true,
-    [TTL_ATTRIBUTE]: Math.floor(Date.parse(call.tm_create) / 1000) + PENDING_ATTEMPT_SECONDS,
-  },
-  ConditionExpression: 'attribute_not_exists(pk)',
+/** The attempt's item: its attributes with its keys and its lists' keys. */
+export const attemptItem = (attributes: Record<string, unknown>) => ({
+  ...itemKey('campaigncall', String(attributes.id)),
+  ...listKeys('campaigncall', attributes),
+  et: 'campaigncall',
+  ...attributes,
 });
 
 /**
- * Once its claim has committed, the attempt joins the customer's and the campaign's lists for good.
- * Made by the claimer right after the claim, or by the sweeper when a crash came between them.
+ * The attempt as a resource, in the customer's and the campaign's lists, put once its claim has
+ * committed: by the claimer, or by the sweeper from the line's copy when a crash came between them.
+ * `_tracked`: its shard holds it as a member (it closes by plain writes, not by the legacy transaction).
  */
-export const listAttemptUpdate = (
-  tableName: string,
-  call: Pick<Campaigncall, 'id' | 'customer_id' | 'campaign_id' | 'tm_create'>,
-) => {
-  const keys = listKeys('campaigncall', call);
-  const names = Object.keys(keys);
-  return {
-    TableName: tableName,
-    Key: itemKey('campaigncall', call.id),
-    UpdateExpression: `SET ${names.map((k, i) => `#k${i} = :k${i}`).join(', ')} REMOVE #pending, #ttl`,
-    ConditionExpression: 'attribute_exists(#pending)',
-    ExpressionAttributeNames: {
-      ...Object.fromEntries(names.map((k, i) => [`#k${i}`, k])),
-      '#pending': '_pending',
-      '#ttl': TTL_ATTRIBUTE,
-    },
-    ExpressionAttributeValues: Object.fromEntries(names.map((k, i) => [`:k${i}`, keys[k]])),
-  };
-};
+export const openAttemptPut = (tableName: string, item: Record<string, unknown>) => ({
+  TableName: tableName,
+  Item: item,
+  ConditionExpression: 'attribute_not_exists(pk)',
+});
 
 /**
  * The shard takes the attempt as open and ringing, while the campaign runs and the shard's share of
@@ -145,7 +124,7 @@ export const listAttemptUpdate = (
 export const claimShardUpdate = (
   tableName: string,
   campaignId: string,
-  call: Pick<Campaigncall, 'id' | 'tm_create'>,
+  call: Pick<Campaigncall, 'id' | 'tm_create' | 'destination'>,
   limit: ClaimLimit,
   legacy = 0,
 ) => ({
@@ -173,11 +152,31 @@ export const claimShardUpdate = (
   },
 });
 
-/** One open attempt per person: the destination's line, taken by the claim and freed by the close. */
-export const takeLinePut = (tableName: string, call: Campaigncall) => ({
+/**
+ * One open attempt per person: the destination's line, taken by the claim and freed by the close. It
+ * carries the attempt's item (`_attempt`), so the claim's transaction holds no copy of the attempt,
+ * its lists' entries included, and a crash before the attempt is written loses nothing.
+ */
+export const takeLinePut = (tableName: string, call: Campaigncall, shard: number) => ({
   TableName: tableName,
-  Item: { ...lineKey(call.customer_id, call.destination), et: 'line', _open_cc: call.id },
+  Item: {
+    ...lineKey(call.customer_id, call.destination),
+    et: 'line',
+    _open_cc: call.id,
+    _attempt: attemptAttributes(call, shard),
+  },
   ConditionExpression: 'attribute_not_exists(pk)',
+});
+
+/** The line of an open attempt, read to write the attempt from its copy. */
+export const lineGet = (
+  tableName: string,
+  customerId: string,
+  destination: { type: string; target: string },
+) => ({
+  TableName: tableName,
+  Key: lineKey(customerId, destination),
+  ConsistentRead: true,
 });
 
 export type ClaimRefusal = Exclude<ClaimResult, 'claimed'>;
@@ -197,7 +196,7 @@ export const claimSteps = (
     item: { Update: claimShardUpdate(tableName, campaignId, call, limit, legacy) },
     refused: 'campaign-refused',
   },
-  { item: { Put: takeLinePut(tableName, call) }, refused: 'line-busy' },
+  { item: { Put: takeLinePut(tableName, call, limit.shard) }, refused: 'line-busy' },
 ];
 
 // --- answer ------------------------------------------------------------------------------------
@@ -361,7 +360,7 @@ export type ShardCloseCase = 'rang' | 'answered' | 'answer-pending';
  */
 export const closeShardUpdate = (
   tableName: string,
-  call: Pick<EngineCampaigncall, 'id' | 'tm_create' | 'campaign_id' | '_shard'>,
+  call: Pick<EngineCampaigncall, 'id' | 'tm_create' | 'destination' | 'campaign_id' | '_shard'>,
   outcome: Pick<Finish, 'result' | 'reason'>,
   shardCase: ShardCloseCase,
 ) => ({

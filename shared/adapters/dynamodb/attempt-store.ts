@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Campaigncall } from '#domain/campaigncall.ts';
 import type { DestinationChoice } from '#domain/dialing.ts';
+import type { OpenAttempt } from '#domain/runtime-shards.ts';
 import type {
   AttemptStore,
   ClaimLimit,
@@ -25,6 +26,8 @@ import type {
 import {
   answerCallUpdate,
   answerShardUpdate,
+  attemptAttributes,
+  attemptItem,
   claimSteps,
   closeCallUpdate,
   closeShardUpdate,
@@ -33,16 +36,16 @@ import {
   legacyAnswerSteps,
   legacyFinishSteps,
   legacyOpenAttemptsQueries,
-  listAttemptUpdate,
+  lineGet,
   markSeenUpdate,
-  pendingAttemptPut,
+  openAttemptPut,
   releaseTargetUpdate,
   type ShardCloseCase,
   type TargetAfter,
   targetAfter,
   targetAfterClose,
 } from './attempt-requests.ts';
-import { readRuntime, runtimeShardOf } from './campaign-runtime.ts';
+import { destinationOf, readRuntime, runtimeShardOf } from './campaign-runtime.ts';
 import { expandCampaigncall } from './campaigncall-item.ts';
 import { unlessRefused } from './conditional-write.ts';
 import { getEngineItem, readPages } from './engine-reads.ts';
@@ -78,21 +81,30 @@ export class DynamoAttemptStore implements AttemptStore {
     const legacy = campaign._runtime?.find((s) => s.shard === limit.shard)?.legacy;
     const counted = limit.counter === '_dialing' ? legacy?.dialing : legacy?.inflight;
     if (limit.below - (counted ?? 0) <= 0) return 'campaign-refused';
-    // The attempt first, unlisted: a claim refused leaves it to expire; a crash after the claim leaves
-    // it among its shard's open attempts, where the sweeper finds and lists it.
-    await this.ddb.send(new PutCommand(pendingAttemptPut(this.tableName, call, limit.shard)));
     const refusal = await runSteps(
       this.ddb,
       claimSteps(this.tableName, campaign.id, target, choice, call, limit, counted ?? 0),
     );
     if (refusal) return refusal;
-    await this.list(call);
+    // Refused: the sweeper wrote it already from the line's copy (this tick stalled past a deadline).
+    await unlessRefused(
+      this.ddb.send(
+        new PutCommand(openAttemptPut(this.tableName, attemptItem(attemptAttributes(call, limit.shard)))),
+      ),
+    );
     return 'claimed';
   }
 
-  /** A claimed attempt joins its lists; refused: listed already (by the sweeper, after a crash). */
-  private async list(call: Pick<Campaigncall, 'id' | 'customer_id' | 'campaign_id' | 'tm_create'>) {
-    await unlessRefused(this.ddb.send(new UpdateCommand(listAttemptUpdate(this.tableName, call))));
+  /**
+   * A claim committed but its attempt never written (the claimer died between them): the attempt is
+   * written from the copy its line holds. Undefined when the line holds no copy of it.
+   */
+  private async restoreFromLine(customerId: string, open: OpenAttempt) {
+    const out = await this.ddb.send(new GetCommand(lineGet(this.tableName, customerId, destinationOf(open))));
+    const copy = out.Item?._open_cc === open.id ? (out.Item._attempt as Record<string, unknown>) : undefined;
+    if (!copy) return undefined;
+    await unlessRefused(this.ddb.send(new PutCommand(openAttemptPut(this.tableName, attemptItem(copy)))));
+    return this.getCampaigncall(open.id);
   }
 
   getTarget(id: string) {
@@ -276,7 +288,7 @@ export class DynamoAttemptStore implements AttemptStore {
   }
 
   async openAttempts(
-    campaign: Pick<EngineCampaign, 'id' | '_runtime'>,
+    campaign: Pick<EngineCampaign, 'id' | '_runtime'> & { customer_id?: string },
     before: string,
     limit: number,
   ): Promise<EngineCampaigncall[]> {
@@ -290,9 +302,16 @@ export class DynamoAttemptStore implements AttemptStore {
       .slice(0, limit);
     const tracked = await Promise.all(
       members.map(async (m) => {
-        const call = await this.getCampaigncall(m.id);
-        // Claimed, but the claimer died before listing it: list it (its dial job is sent again).
-        if (call?._pending) await this.list(call);
+        let call = await this.getCampaigncall(m.id);
+        // Claimed, but the claimer died before writing it: write it from its line's copy (its dial
+        // job is then sent again, as for any attempt whose job went missing).
+        if (!call) {
+          const customerId =
+            campaign.customer_id ??
+            (await getEngineItem<EngineCampaign>(this.ddb, this.tableName, 'campaign', campaign.id))
+              ?.customer_id;
+          if (customerId) call = await this.restoreFromLine(customerId, m);
+        }
         // Closed, but its close was cut short: finish it now (it is no longer open).
         if (call?.status === 'done') {
           await this.repairClose(call, m.ringing);

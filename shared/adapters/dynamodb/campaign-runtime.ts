@@ -25,15 +25,27 @@ export const OPEN_SET = '_open';
 export const RINGING_SET = '_ring';
 
 /**
- * An attempt's member of `_open`: `<claim time in ms, 13 digits>#<attempt id>`, 50 bytes, so members
- * sort oldest first and the sweeper finds old attempts without an index. Built from the attempt alone.
+ * An attempt's member of `_open`: `<claim time in ms, 13 digits>#<attempt id>#<type>:<target>`, about
+ * 65 bytes, built from the attempt alone. Members sort oldest first, so the sweeper finds old attempts
+ * without an index; the destination names the attempt's line, which holds a copy of the attempt until
+ * it is written (a crash right after the claim leaves only the copy).
  */
-export const openMember = (call: { id: string; tm_create: string }) =>
-  `${String(Date.parse(call.tm_create)).padStart(13, '0')}#${call.id}`;
+export const openMember = (call: {
+  id: string;
+  tm_create: string;
+  destination: { type: string; target: string };
+}) =>
+  `${String(Date.parse(call.tm_create)).padStart(13, '0')}#${call.id}#${call.destination.type}:${call.destination.target}`;
 
 const openAttemptOf = (member: string): OpenAttempt => {
-  const at = member.indexOf('#');
-  return { id: member.slice(at + 1), claimedAtMs: Number(member.slice(0, at)) };
+  const [at, id = '', ...destination] = member.split('#');
+  return { id, claimedAtMs: Number(at), destination: destination.join('#') };
+};
+
+/** The destination an open member names, as an address's type and target. */
+export const destinationOf = (open: OpenAttempt) => {
+  const colon = open.destination.indexOf(':');
+  return { type: open.destination.slice(0, colon), target: open.destination.slice(colon + 1) };
 };
 
 /** The members of a string set as the document client returns it (a Set), or none. */

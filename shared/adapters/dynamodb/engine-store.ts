@@ -138,7 +138,11 @@ export class DynamoEngineStore implements EngineStore {
   forgetSeen(campaigncallId: string, seen: string) {
     return this.attempts.forgetSeen(campaigncallId, seen);
   }
-  openAttempts(campaign: Pick<EngineCampaign, 'id' | '_runtime'>, before: string, limit: number) {
+  openAttempts(
+    campaign: Pick<EngineCampaign, 'id' | '_runtime'> & { customer_id?: string },
+    before: string,
+    limit: number,
+  ) {
     return this.attempts.openAttempts(campaign, before, limit);
   }
 

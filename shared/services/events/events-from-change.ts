@@ -80,19 +80,11 @@ const updateEvents = (kind: EventKind, changed: string[], after: Record<string, 
 };
 
 /**
- * An attempt is written just before its claim, marked `_pending`; it exists for the customer only once
- * the claim has committed and the mark is gone (a refused claim's attempt expires, never shown).
- */
-const isPending = (image?: ItemImage) => image?._pending === true;
-
-/**
  * What a change means. No event for items that are not resources (access-key hashes, placement guards,
  * customers), for writes that touched only internal `_` attributes, index keys or tm_update (counters,
  * leases, retry partitions, idempotent repeats), or for anything done to an already deleted resource.
  */
 export const eventsFromChange = (oldImage?: ItemImage, newImage?: ItemImage): ResourceEvent[] => {
-  if (isPending(newImage) || (isPending(oldImage) && !newImage)) return [];
-  if (isPending(oldImage)) return eventsFromChange(undefined, newImage);
   const kind = (newImage ?? oldImage)?.et;
   if (!isEventKind(kind)) return [];
   const show = presenters[kind];
