@@ -207,10 +207,10 @@ export class DynamoAttemptStore implements AttemptStore {
   /**
    * The writes that follow a close, in an order that keeps the shard's open member last: while it is
    * there, the sweeper (and a repeated callback) knows the close may be unfinished, and the campaign
-   * counts the attempt as in flight, so a stop still waits for it. The target is released before the
-   * line: after a crash between the two, the line stays held by a closed attempt until the repair,
-   * which holds back calls to that person (the target's next claim is refused as `line-busy`) and
-   * nothing else.
+   * counts the attempt as in flight, so a stop still waits for it. The target and the line are freed
+   * together: after a crash between the two, either the target waits (still progressing, so nobody
+   * claims it) or the person's line stays held by the closed attempt (the target's next claim is
+   * refused as `line-busy`) until the repair; nobody is called twice either way.
    */
   private async afterClose(
     call: EngineCampaigncall,
@@ -219,25 +219,31 @@ export class DynamoAttemptStore implements AttemptStore {
     now: string,
     answerPending?: boolean,
   ) {
-    // Refused: released already (a repair that ran meanwhile), or the target moved on.
-    await unlessRefused(
-      this.ddb.send(new UpdateCommand(releaseTargetUpdate(this.tableName, call, outcome.target, now))),
-    );
-    // Refused: another attempt holds the line now.
-    await unlessRefused(this.ddb.send(new DeleteCommand(freeLineDelete(this.tableName, call))));
+    await Promise.all([
+      // Refused: released already (a repair that ran meanwhile), or the target moved on.
+      unlessRefused(
+        this.ddb.send(new UpdateCommand(releaseTargetUpdate(this.tableName, call, outcome.target, now))),
+      ),
+      // Refused: another attempt holds the line now.
+      unlessRefused(this.ddb.send(new DeleteCommand(freeLineDelete(this.tableName, call)))),
+    ]);
     const shardCase: ShardCloseCase =
       closedFrom === 'dialing' ? 'rang' : answerPending ? 'answer-pending' : 'answered';
     const moved = await unlessRefused(
       this.ddb.send(new UpdateCommand(closeShardUpdate(this.tableName, call, outcome, shardCase))),
     );
     if (moved || shardCase !== 'answered') return;
-    // Refused: moved already, or the answer's own shard write has not been made (it never will: the
-    // attempt is closed, and it is conditioned on still ringing). Read, and count the answer here.
-    const shard = await this.readShard(call);
-    if (shard.open?.some((o) => o.id === call.id) && shard.ringing?.includes(call.id)) {
-      await unlessRefused(
-        this.ddb.send(new UpdateCommand(closeShardUpdate(this.tableName, call, outcome, 'answer-pending'))),
+    // Refused: moved already, or the answer's own shard write has not been made yet (a crash, or the
+    // answer's callback still running): read the shard and count the answer here if it is still
+    // ringing. The two writes race only with each other, and both are conditioned on ringing.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const shard = await this.readShard(call);
+      if (!shard.open?.some((o) => o.id === call.id)) return;
+      const now: ShardCloseCase = shard.ringing?.includes(call.id) ? 'answer-pending' : 'answered';
+      const done = await unlessRefused(
+        this.ddb.send(new UpdateCommand(closeShardUpdate(this.tableName, call, outcome, now))),
       );
+      if (done) return;
     }
   }
 
