@@ -239,9 +239,9 @@ export class DynamoAttemptStore implements AttemptStore {
     for (let attempt = 0; attempt < 3; attempt++) {
       const shard = await this.readShard(call);
       if (!shard.open?.some((o) => o.id === call.id)) return;
-      const now: ShardCloseCase = shard.ringing?.includes(call.id) ? 'answer-pending' : 'answered';
+      const found: ShardCloseCase = shard.ringing?.includes(call.id) ? 'answer-pending' : 'answered';
       const done = await unlessRefused(
-        this.ddb.send(new UpdateCommand(closeShardUpdate(this.tableName, call, outcome, now))),
+        this.ddb.send(new UpdateCommand(closeShardUpdate(this.tableName, call, outcome, found))),
       );
       if (done) return;
     }
