@@ -5,7 +5,8 @@
  *     of a TransactWriteItems counts twice, which DynamoDB Local does not do.
  *  2. Tick duration with 100 running campaigns.
  *  3. Attempts per second with a zero-delay simulator.
- * Usage: npx tsx bench/engine-cost.ts [bigListSize]
+ * Usage: npx tsx bench/engine-cost.ts [bigListSize]; BENCH_ONLY=cost|tick|speed runs one section
+ * (BENCH_DETAIL=1 also prints the tick's requests by command).
  */
 import { performance } from 'node:perf_hooks';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -18,6 +19,7 @@ import { FakeClock } from '../test/support/clock.ts';
 import { ManualScheduler } from '../test/support/manual-scheduler.ts';
 import { meter } from './dynamo-capacity.ts';
 import { onDynamoLocal } from './on-dynamo-local.ts';
+import { formatRequestLog, logRequests } from './request-log.ts';
 import {
   benchList,
   benchOutplan,
@@ -31,6 +33,9 @@ const TABLE = 'outbound-bench-engine';
 /** Where the meter replays transaction items one by one (see dynamo-capacity.ts). */
 const SCRATCH_TABLE = 'outbound-bench-engine-scratch';
 const MEASURED_ATTEMPTS = 1000;
+/** One section only, while working on it: the same workload and measurement as the full run. */
+const ONLY = process.env.BENCH_ONLY;
+const runs = (section: 'cost' | 'tick' | 'speed') => !ONLY || ONLY === section;
 
 const sqsMeter = (engine: LocalEngine) => {
   const m = { requests: 0 };
@@ -51,7 +56,7 @@ const main = () =>
     const unmetered = createDocumentClient(endpoint);
 
     // --- 1. cost per completed attempt -------------------------------------------------------
-    for (const size of [1000, BIG]) {
+    for (const size of runs('cost') ? [1000, BIG] : []) {
       const clock = new FakeClock(Date.now());
       const scheduler = new ManualScheduler(clock);
       const ddb = createDocumentClient(endpoint);
@@ -119,7 +124,7 @@ const main = () =>
     }
 
     // --- 2. tick duration with 100 running campaigns -------------------------------------------
-    {
+    if (runs('tick')) {
       const clock = new FakeClock(Date.now());
       const scheduler = new ManualScheduler(clock);
       const ddb = createDocumentClient(endpoint);
@@ -149,15 +154,19 @@ const main = () =>
           maxConcurrentCalls: 2,
         });
       }
+      const requests = logRequests([ddb, (engine as unknown as { sqs: unknown }).sqs]);
       const durations: number[] = [];
       for (let i = 0; i < 5; i++) {
+        requests.reset();
         const t = performance.now();
         const ticks = await engine.tick();
-        durations.push(performance.now() - t);
+        const wall = performance.now() - t;
+        durations.push(wall);
         if (i === 0)
           console.log(
             `tick visited ${ticks.length} campaigns, claimed ${ticks.reduce((a, x) => a + x.claimed, 0)} attempts`,
           );
+        if (process.env.BENCH_DETAIL) console.log(`tick ${i + 1}:\n${formatRequestLog(requests, wall)}`);
         await engine.drain();
         clock.advance(5000);
       }
@@ -169,7 +178,7 @@ const main = () =>
     }
 
     // --- 3. attempts per second, zero-delay simulator ------------------------------------------
-    {
+    if (runs('speed')) {
       const ddb = createDocumentClient(endpoint);
       const deps = dynamoDeps(ddb, TABLE, { runtime: 'local' });
       const { engine, api, pending } = await zeroDelayEngine({ deps, ddb, tableName: TABLE });

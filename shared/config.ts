@@ -1,76 +1,77 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+
+/** A Secrets Manager ARN, when set. */
+const arn = z.optional(z.string().check(z.startsWith('arn:')));
 
 /**
  * Environment, parsed once with zod; nothing else reads process.env. Parsed on first use rather than at
- * import so the local runtime and tests can set the environment before the handlers need it.
+ * import so the local runtime and tests can set the environment before the handlers need it. zod/mini,
+ * not classic zod: every Lambda loads this schema, and classic zod (about 90 KB, whose schemas each
+ * build their own methods) was the largest package after the SDK in every bundle.
  */
 const schema = z
   .object({
-    TABLE_NAME: z.string().min(1),
-    DYNAMODB_ENDPOINT: z.url().optional(),
-    AWS_REGION: z.string().min(1).default('us-east-1'),
+    TABLE_NAME: z.string().check(z.minLength(1)),
+    DYNAMODB_ENDPOINT: z.optional(z.url()),
+    AWS_REGION: z._default(z.string().check(z.minLength(1)), 'us-east-1'),
     /** Operator key for POST /v1.0/customers, for local use. Unset (with no secret): no caller is an operator. */
-    OUTBOUND_ADMIN_KEY: z.string().min(16).optional(),
+    OUTBOUND_ADMIN_KEY: z.optional(z.string().check(z.minLength(16))),
     /** In AWS the operator key lives in Secrets Manager; the handler reads it once, on its first event. */
-    OUTBOUND_ADMIN_KEY_SECRET_ARN: z.string().startsWith('arn:').optional(),
+    OUTBOUND_ADMIN_KEY_SECRET_ARN: arn,
     /** `local` (npm start) also allows http and loopback customer webhook URIs. */
-    OUTBOUND_RUNTIME: z.enum(['local', 'aws']).default('aws'),
+    OUTBOUND_RUNTIME: z._default(z.enum(['local', 'aws']), 'aws'),
     /** Seconds a warm handler trusts a verified access key before looking it up again. */
-    ACCESSKEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(10),
+    ACCESSKEY_CACHE_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(300)), 10),
     /** Requests per second each customer may sustain on the API, across all containers; 0 turns it off. */
-    API_REQUESTS_PER_SECOND: z.coerce.number().min(0).max(100_000).default(50),
+    API_REQUESTS_PER_SECOND: z._default(z.coerce.number().check(z.minimum(0), z.maximum(100_000)), 50),
     /** Requests a customer may send at once after a quiet spell (the bucket's size). */
-    API_REQUEST_BURST: z.coerce.number().int().min(1).max(100_000).default(100),
+    API_REQUEST_BURST: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100_000)), 100),
     /** Webhook delivery jobs (events functions only). */
-    WEBHOOK_QUEUE_URL: z.url().optional(),
+    WEBHOOK_QUEUE_URL: z.optional(z.url()),
     /** Where jobs go after their last failed attempt (delivery function); unset: logged and dropped. */
-    WEBHOOK_DLQ_URL: z.url().optional(),
+    WEBHOOK_DLQ_URL: z.optional(z.url()),
     /** Engine (functions/engine, functions/webhooks): the dial jobs queue the tick fills. */
-    DIAL_QUEUE_URL: z.url().optional(),
+    DIAL_QUEUE_URL: z.optional(z.url()),
     /** The tick queue the fan-out fills (tick-fanout function only). */
-    TICK_QUEUE_URL: z.url().optional(),
+    TICK_QUEUE_URL: z.optional(z.url()),
     /** Where the provider reaches the webhook route, e.g. https://api.example.com (no /v1.0). */
-    PUBLIC_BASE_URL: z.url().optional(),
+    PUBLIC_BASE_URL: z.optional(z.url()),
     /** The carrier adapter the engine uses. Unset: the simulator. */
-    TELEPHONY_PROVIDER: z.enum(['twilio', 'simulator']).optional(),
+    TELEPHONY_PROVIDER: z.optional(z.enum(['twilio', 'simulator'])),
     /** Twilio account (locally; in AWS they come from TWILIO_SECRET_ARN). */
-    TWILIO_ACCOUNT_SID: z
-      .string()
-      .regex(/^AC[0-9a-fA-F]{32}$/)
-      .optional(),
+    TWILIO_ACCOUNT_SID: z.optional(z.string().check(z.regex(/^AC[0-9a-fA-F]{32}$/))),
     /** Signs Twilio's webhooks; also the REST password unless an API key is set. */
-    TWILIO_AUTH_TOKEN: z.string().min(1).optional(),
+    TWILIO_AUTH_TOKEN: z.optional(z.string().check(z.minLength(1))),
     /** Optional API key for the REST calls (webhooks are still checked with the auth token). */
-    TWILIO_API_KEY_SID: z
-      .string()
-      .regex(/^SK[0-9a-fA-F]{32}$/)
-      .optional(),
-    TWILIO_API_KEY_SECRET: z.string().min(1).optional(),
+    TWILIO_API_KEY_SID: z.optional(z.string().check(z.regex(/^SK[0-9a-fA-F]{32}$/))),
+    TWILIO_API_KEY_SECRET: z.optional(z.string().check(z.minLength(1))),
     /** Twilio's REST base URL; tests and staging point it at a fake. */
-    TWILIO_API_BASE_URL: z.url().default('https://api.twilio.com'),
+    TWILIO_API_BASE_URL: z._default(z.url(), 'https://api.twilio.com'),
     /** The account's calls per second, shared by every dialer (Twilio's default is 1). */
-    TWILIO_CPS: z.coerce.number().positive().max(1000).default(1),
+    TWILIO_CPS: z._default(z.coerce.number().check(z.positive(), z.maximum(1000)), 1),
     /** Secrets Manager secret: JSON with TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN (and optionally the API key). */
-    TWILIO_SECRET_ARN: z.string().startsWith('arn:').optional(),
+    TWILIO_SECRET_ARN: arn,
     /** Secrets Manager secret holding the simulator's signing key. */
-    SIMULATOR_SECRET_ARN: z.string().startsWith('arn:').optional(),
+    SIMULATOR_SECRET_ARN: arn,
     /** Where the queued simulator puts its delayed call events. */
-    SIM_EVENTS_QUEUE_URL: z.url().optional(),
+    SIM_EVENTS_QUEUE_URL: z.optional(z.url()),
   })
-  .refine((env) => !(env.OUTBOUND_ADMIN_KEY && env.OUTBOUND_ADMIN_KEY_SECRET_ARN), {
-    message: 'Set OUTBOUND_ADMIN_KEY or OUTBOUND_ADMIN_KEY_SECRET_ARN, not both',
-  })
-  .refine((env) => !env.TWILIO_API_KEY_SID === !env.TWILIO_API_KEY_SECRET, {
-    message: 'Set TWILIO_API_KEY_SID and TWILIO_API_KEY_SECRET together',
-  })
-  .refine(
-    (env) =>
-      env.TELEPHONY_PROVIDER !== 'twilio' ||
-      Boolean(env.TWILIO_SECRET_ARN || (env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN)),
-    {
-      message:
-        'TELEPHONY_PROVIDER=twilio needs TWILIO_SECRET_ARN or TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN',
-    },
+  .check(
+    z.refine((env) => !(env.OUTBOUND_ADMIN_KEY && env.OUTBOUND_ADMIN_KEY_SECRET_ARN), {
+      message: 'Set OUTBOUND_ADMIN_KEY or OUTBOUND_ADMIN_KEY_SECRET_ARN, not both',
+    }),
+    z.refine((env) => !env.TWILIO_API_KEY_SID === !env.TWILIO_API_KEY_SECRET, {
+      message: 'Set TWILIO_API_KEY_SID and TWILIO_API_KEY_SECRET together',
+    }),
+    z.refine(
+      (env) =>
+        env.TELEPHONY_PROVIDER !== 'twilio' ||
+        Boolean(env.TWILIO_SECRET_ARN || (env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN)),
+      {
+        message:
+          'TELEPHONY_PROVIDER=twilio needs TWILIO_SECRET_ARN or TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN',
+      },
+    ),
   );
 
 /** Twilio settings; credentials are unset in AWS, where they are read from `secretArn`. */

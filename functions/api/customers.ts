@@ -1,4 +1,5 @@
 /** Entry point: /v1.0/customers (operator key) and /v1.0/customer (the caller's own). */
+import { secretString } from '#adapters/aws/secrets.ts';
 import { routesFor } from '#http/route.ts';
 import { customerRoutes } from '#http/specs/customers.ts';
 import { createCustomer, getCustomer, rotateWebhookSecret } from '#services/customers.ts';
@@ -11,4 +12,5 @@ export const routes: RouteFactory = (deps) =>
     rotateWebhookSecret: ({ customerId }) => rotateWebhookSecret(deps, customerId),
   });
 
-export const handler = lambdaHandler(routes);
+// The one family with an operator route, so the one given the operator key secret.
+export const handler = lambdaHandler(routes, { operatorKeySecret: secretString });

@@ -44,7 +44,8 @@ export const apiTableAccess: Readonly<Record<string, TableAccess>> = {
  * index (byState), due targets a second one (byDue).
  */
 export const engineTableAccess = {
-  // runTick: lease (Update), the campaign's runtime shards (BatchGet; Put of a missing one), claim
+  // runTick: the active campaigns, their outplans and runtime shards (BatchGet; Put of a missing
+  // shard), lease and its release with the sweep mark (Update), claim
   // (transaction: Update target + Put campaigncall + Update a runtime shard + Put the destination's
   // line), park/stop/answer (Updates), finish (Updates + Delete of the line), the next campaign's run
   // (Update + ConditionCheck on its resources), Gets of campaigns, outplans, queues, targets. Queries:

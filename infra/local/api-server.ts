@@ -284,7 +284,10 @@ export const startApiServer = async (options: ApiServerOptions): Promise<Running
       send(res, errorResponse(err, requestId));
     }
   });
-  server.keepAliveTimeout = 5000;
+  // Longer than any client keeps an idle connection (Node's fetch closes at the server's hint minus a
+  // margin): a server that closes first races the client's next request on that socket (ECONNRESET).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());

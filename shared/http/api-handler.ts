@@ -1,7 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import httpRouterHandler from '@middy/http-router';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { DomainError, NotFound } from '#domain/errors.ts';
 import { TooManyRequests } from '#domain/request-budget.ts';
@@ -12,6 +11,7 @@ import { logger } from '#shared/observability.ts';
 import { credentialOf } from './credentials.ts';
 import { errorResponse } from './responses.ts';
 import { assertBodySize, type Route } from './route.ts';
+import { httpRouter } from './router.ts';
 
 /** Warm-container cache of verified keys: saves a read per request; a deleted key lives at most `ttl`. */
 export const createKeyCache = (ttlSeconds: number, clock: () => number = Date.now) => {
@@ -45,7 +45,7 @@ export type ApiHandler = (
 ) => Promise<APIGatewayProxyStructuredResultV2>;
 
 /**
- * One Lambda's HTTP stack: middy with Powertools context, the http-router over the family's routes,
+ * One Lambda's HTTP stack: middy with Powertools context, the router (router.ts) over the family's routes,
  * and one error mapper that turns every failure into the one error envelope (see docs/behaviour.md,
  * "Errors").
  */
@@ -66,8 +66,8 @@ export const buildApiHandler = (deps: Deps, routes: Route[], options: ApiHandler
     }
     return caller;
   };
-  const router = httpRouterHandler({
-    routes: routes.map((r) => ({
+  const router = httpRouter(
+    routes.map((r) => ({
       method: r.method,
       path: r.path,
       handler: (event: APIGatewayProxyEventV2) =>
@@ -76,10 +76,10 @@ export const buildApiHandler = (deps: Deps, routes: Route[], options: ApiHandler
           idempotency: { store: deps.idempotency, now: () => deps.clock.now() },
         }),
     })),
-    notFoundResponse: () => {
+    () => {
       throw new NotFound('ROUTE_NOT_FOUND', 'No such route');
     },
-  });
+  );
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use({
@@ -95,5 +95,5 @@ export const buildApiHandler = (deps: Deps, routes: Route[], options: ApiHandler
         request.response = errorResponse(err, requestId);
       },
     })
-    .handler(router as never) as unknown as ApiHandler;
+    .handler(router) as unknown as ApiHandler;
 };

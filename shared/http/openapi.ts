@@ -1,15 +1,18 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { MAX_BODY_BYTES, type RouteSpec } from './route.ts';
 
 /** OpenAPI 3.1 from the same zod schemas the routes validate with; schemas with an id become components. */
-const schemaOf = (schema: z.ZodType) =>
+const schemaOf = (schema: z.ZodMiniType) =>
   JSON.parse(
     JSON.stringify(
       z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }),
     ).replaceAll('"#/$defs/', '"#/components/schemas/'),
   ) as Record<string, unknown>;
 
-const componentRef = (schema: z.ZodType, components: Record<string, unknown>): Record<string, unknown> => {
+const componentRef = (
+  schema: z.ZodMiniType,
+  components: Record<string, unknown>,
+): Record<string, unknown> => {
   const json = schemaOf(schema);
   const defs = (json.$defs ?? {}) as Record<string, unknown>;
   delete json.$defs;

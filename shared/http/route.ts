@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import type { Caller } from '#domain/customer.ts';
 import { Forbidden, InvalidId, InvalidJsonBody, PayloadTooLarge, ValidationFailed } from '#domain/errors.ts';
 import type { IdempotencyStore } from '#ports/idempotency-store.ts';
@@ -12,9 +12,9 @@ export const MAX_BODY_BYTES = 256 * 1024;
 export type Access = 'customer' | 'admin' | 'public';
 
 export interface RouteSpec<
-  P extends z.ZodType = z.ZodType,
-  Q extends z.ZodType = z.ZodType,
-  B extends z.ZodType = z.ZodType,
+  P extends z.ZodMiniType = z.ZodMiniType,
+  Q extends z.ZodMiniType = z.ZodMiniType,
+  B extends z.ZodMiniType = z.ZodMiniType,
 > {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** API Gateway path, e.g. /v1.0/campaigns/{id}. */
@@ -25,7 +25,7 @@ export interface RouteSpec<
   params?: P;
   query?: Q;
   body?: B;
-  response: z.ZodType;
+  response: z.ZodMiniType;
 }
 
 export interface RouteInput<P, Q, B> {
@@ -56,7 +56,7 @@ export interface Route extends RouteSpec {
 /** A family's route specs by operation name: what infra, the OpenAPI document and the handlers share. */
 export type RouteSpecs = Record<string, RouteSpec>;
 
-type Parsed<T> = T extends z.ZodType ? z.output<T> : undefined;
+type Parsed<T> = T extends z.ZodMiniType ? z.output<T> : undefined;
 
 /** One use case per spec, each typed by what its spec's schemas parse to. */
 export type RouteHandlers<S extends RouteSpecs> = {
@@ -66,7 +66,7 @@ export type RouteHandlers<S extends RouteSpecs> = {
 };
 
 /** zod issues → error details, naming the field and never echoing the input. */
-const invalid = (error: z.ZodError, where: string) =>
+const invalid = (error: z.core.$ZodError, where: string) =>
   new ValidationFailed(
     `The request ${where} is not valid`,
     error.issues.map((i) => ({
@@ -76,7 +76,11 @@ const invalid = (error: z.ZodError, where: string) =>
     })),
   );
 
-const parse = <T extends z.ZodType>(schema: T | undefined, value: unknown, where: string): z.output<T> => {
+const parse = <T extends z.ZodMiniType>(
+  schema: T | undefined,
+  value: unknown,
+  where: string,
+): z.output<T> => {
   if (!schema) return undefined as z.output<T>;
   const out = schema.safeParse(value);
   if (!out.success) {
@@ -112,7 +116,7 @@ export const assertBodySize = (event: APIGatewayProxyEventV2) => {
 };
 
 /** Binds a spec to its use case: authenticate, validate path/query/body with zod, call, answer 200. */
-export const route = <P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(
+export const route = <P extends z.ZodMiniType, Q extends z.ZodMiniType, B extends z.ZodMiniType>(
   spec: RouteSpec<P, Q, B>,
   run: (input: RouteInput<z.output<P>, z.output<Q>, z.output<B>>) => Promise<unknown>,
 ): Route => ({

@@ -21,6 +21,12 @@ export interface EngineCampaign extends Campaign {
   _force_stop?: boolean;
   /** The outplan's `_dial_info_at` whose exhausted targets this campaign has reviewed. */
   _exhausted_reviewed?: string;
+  /**
+   * No attempt of this campaign open now was opened before this time (its oldest open attempt's
+   * `tm_create` when the last sweep looked, or that tick's own time if none was open): the sweeper has
+   * nothing to find until this time plus the ring deadline. Absent: the next tick sweeps.
+   */
+  _sweep_from?: string;
 }
 
 export interface EngineTarget extends OutdialTarget {
@@ -96,7 +102,28 @@ export interface EngineTickStore {
     nowMs: number,
     leaseMs: number,
   ): Promise<EngineCampaign | undefined>;
-  releaseLease(campaignId: string, owner: string): Promise<void>;
+  /**
+   * Lets the lease go; `sweepFrom` (see `_sweep_from`) is recorded in the same write, and only by the
+   * lease's holder.
+   */
+  releaseLease(campaignId: string, owner: string, sweepFrom?: string): Promise<void>;
+  /**
+   * Campaigns by id as they are now (consistent reads, many per request), for the tick to tell which
+   * have anything to do before it leases them. Missing ones are left out.
+   */
+  readCampaigns(ids: readonly string[]): Promise<Map<string, EngineCampaign>>;
+  /** Outplans by id, many per request; missing ones are left out. */
+  readOutplans(ids: readonly string[]): Promise<Map<string, Outplan>>;
+  /**
+   * The first runtime shards of many campaigns at once (consistent reads, many per request): for each
+   * campaign its shards 0 … `first` − 1 (all of them when it has fewer), missing ones with no status
+   * and no counters. With a pacing bound of `first` calls, these are the shards holding a share of it.
+   */
+  readFirstShards(
+    wanted: readonly { campaignId: string; first: number }[],
+  ): Promise<Map<string, RuntimeShard[]>>;
+  /** The `tm_create` of the campaign's oldest open attempt, if any. */
+  oldestOpenAttempt(campaignId: string): Promise<string | undefined>;
   /** The campaign with its runtime shards as they are now and their totals (`_inflight`, `_dialing`). */
   withRuntime(campaign: EngineCampaign): Promise<EngineCampaign>;
   /**

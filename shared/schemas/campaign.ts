@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { isTimeZone } from '#domain/calling-hours.ts';
 import { campaignStatuses, campaignTypes, endHandles } from '#domain/campaign.ts';
 import { FAILURE_REASONS } from '#domain/campaign-stats.ts';
@@ -6,13 +6,12 @@ import { campaigncallStatuses } from '#domain/campaigncall.ts';
 import { DEFAULT_MAX_CONCURRENT_CALLS } from '#domain/dialing.ts';
 import { Action, ActionInput, Address, Detail, Name, ReferenceId, strings, Timestamps } from './common.ts';
 import { storedSizeOf } from './storable-json.ts';
+import { withMeta } from './with-meta.ts';
 
 const ServiceLevel = z
   .number()
-  .int()
-  .min(0)
-  .max(100)
-  .meta({
+  .check(z.int(), z.minimum(0), z.maximum(100))
+  .apply(withMeta, {
     description:
       'pacing percentage: with a queue, calls start while floor(available agents × service_level / 100) ' +
       'exceeds the calls ringing; unused without a queue',
@@ -21,31 +20,33 @@ const ServiceLevel = z
 export const MAX_STORED_ACTIONS_BYTES = 300 * 1024;
 const Actions = z
   .array(ActionInput)
-  .max(100)
-  .refine((actions) => storedSizeOf(actions) <= MAX_STORED_ACTIONS_BYTES, {
-    message: `the actions would take more than ${MAX_STORED_ACTIONS_BYTES} bytes stored`,
-  });
+  .check(z.maxLength(100))
+  .check(
+    z.refine((actions) => storedSizeOf(actions) <= MAX_STORED_ACTIONS_BYTES, {
+      message: `the actions would take more than ${MAX_STORED_ACTIONS_BYTES} bytes stored`,
+    }),
+  );
 /** Outbound's addition: caps open attempts of a campaign without a queue (VoIPBIN has no cap). */
 const MaxConcurrentCalls = z
   .number()
-  .int()
-  .min(1)
-  .max(1000)
-  .meta({
+  .check(z.int(), z.minimum(1), z.maximum(1000))
+  .apply(withMeta, {
     description: `most open attempts at once when the campaign has no queue (default ${DEFAULT_MAX_CONCURRENT_CALLS})`,
   });
 
-const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, 24-hour');
+const HHMM = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, 24-hour'));
 /** Outbound's addition: when new calls may start, in the campaign's time zone. */
 const CallingHours = z
   .strictObject({
-    timezone: z.string().refine(isTimeZone, 'an IANA time zone, e.g. America/New_York'),
-    days: z.array(z.number().int().min(1).max(7)).min(1).max(7),
+    timezone: z.string().check(z.refine(isTimeZone, 'an IANA time zone, e.g. America/New_York')),
+    days: z
+      .array(z.number().check(z.int(), z.minimum(1), z.maximum(7)))
+      .check(z.minLength(1), z.maxLength(7)),
     start: HHMM,
     end: HHMM,
   })
-  .refine((h) => h.start < h.end, { message: 'end must be later than start', path: ['end'] })
-  .meta({
+  .check(z.refine((h) => h.start < h.end, { message: 'end must be later than start', path: ['end'] }))
+  .apply(withMeta, {
     id: 'CallingHours',
     description:
       'new calls start only on these ISO weekdays (1 = Monday) between start (inclusive) and end (exclusive), local time; calls in flight finish',
@@ -68,40 +69,48 @@ const resources = {
 export const CreateCampaign = z
   .strictObject({
     ...basic,
-    actions: Actions.default([]),
+    actions: z._default(Actions, []),
     ...resources,
-    max_concurrent_calls: MaxConcurrentCalls.default(DEFAULT_MAX_CONCURRENT_CALLS),
-    calling_hours: CallingHours.nullable().default(null),
+    max_concurrent_calls: z._default(MaxConcurrentCalls, DEFAULT_MAX_CONCURRENT_CALLS),
+    calling_hours: z._default(z.nullable(CallingHours), null),
   })
-  .meta({ id: 'CreateCampaign' });
+  .apply(withMeta, { id: 'CreateCampaign' });
 /** All five are overwritten, as in VoIPBIN, so detail is required here: omitting it must not blank it. */
 export const UpdateCampaign = z
   .strictObject({
     ...basic,
-    detail: z.string().max(4096),
-    max_concurrent_calls: MaxConcurrentCalls.optional(),
-    calling_hours: CallingHours.nullable().optional(),
+    detail: z.string().check(z.maxLength(4096)),
+    max_concurrent_calls: z.optional(MaxConcurrentCalls),
+    calling_hours: z.optional(z.nullable(CallingHours)),
   })
-  .meta({ id: 'UpdateCampaign' });
+  .apply(withMeta, { id: 'UpdateCampaign' });
 export const UpdateCampaignStatus = z
   .strictObject({
     status: z.enum(['run', 'stop'], { message: 'unsupported status: use run or stop' }),
     /** Outbound's addition: end calls in flight instead of letting them finish. */
-    force: z
-      .boolean()
-      .optional()
-      .meta({ description: 'with stop: hang up calls in flight and cancel the ones not yet placed' }),
+    force: z.optional(z.boolean()).apply(withMeta, {
+      description: 'with stop: hang up calls in flight and cancel the ones not yet placed',
+    }),
   })
-  .refine((b) => !b.force || b.status === 'stop', { message: 'force applies to stop only', path: ['force'] })
-  .meta({ id: 'UpdateCampaignStatus' });
+  .check(
+    z.refine((b) => !b.force || b.status === 'stop', {
+      message: 'force applies to stop only',
+      path: ['force'],
+    }),
+  )
+  .apply(withMeta, { id: 'UpdateCampaignStatus' });
 export const UpdateServiceLevel = z
   .strictObject({ service_level: ServiceLevel })
-  .meta({ id: 'UpdateCampaignServiceLevel' });
-export const UpdateActions = z.strictObject({ actions: Actions }).meta({ id: 'UpdateCampaignActions' });
-export const UpdateResourceInfo = z.strictObject(resources).meta({ id: 'UpdateCampaignResourceInfo' });
+  .apply(withMeta, { id: 'UpdateCampaignServiceLevel' });
+export const UpdateActions = z
+  .strictObject({ actions: Actions })
+  .apply(withMeta, { id: 'UpdateCampaignActions' });
+export const UpdateResourceInfo = z
+  .strictObject(resources)
+  .apply(withMeta, { id: 'UpdateCampaignResourceInfo' });
 export const UpdateNextCampaign = z
   .strictObject({ next_campaign_id: ReferenceId })
-  .meta({ id: 'UpdateCampaignNextCampaignId' });
+  .apply(withMeta, { id: 'UpdateCampaignNextCampaignId' });
 
 export const Campaign = z
   .object({
@@ -114,22 +123,23 @@ export const Campaign = z
     actions: z.array(Action),
     ...strings('outplan_id', 'outdial_id', 'queue_id', 'next_campaign_id'),
     max_concurrent_calls: z.number(),
-    calling_hours: CallingHours.nullable(),
+    calling_hours: z.nullable(CallingHours),
     ...Timestamps,
   })
-  .meta({ id: 'Campaign' });
+  .apply(withMeta, { id: 'Campaign' });
 
-const Count = z.number().int();
+const Count = z.number().check(z.int());
+const counting = (description: string) => Count.apply(withMeta, { description });
 /** Outbound's addition: a campaign's running totals, over all its runs. */
 export const CampaignStats = z
   .object({
     campaign_id: z.string(),
-    attempts: Count.meta({ description: 'attempts started' }),
-    in_flight: Count.meta({ description: 'attempts open now (ringing or answered)' }),
-    ringing: Count.meta({ description: 'attempts ringing now' }),
-    answered: Count.meta({ description: 'attempts the carrier reported answered' }),
-    succeeded: Count.meta({ description: 'attempts with result success' }),
-    failed: Count.meta({ description: 'attempts with result fail' }),
+    attempts: counting('attempts started'),
+    in_flight: counting('attempts open now (ringing or answered)'),
+    ringing: counting('attempts ringing now'),
+    answered: counting('attempts the carrier reported answered'),
+    succeeded: counting('attempts with result success'),
+    failed: counting('attempts with result fail'),
     failed_by_reason: z.object(
       Object.fromEntries(FAILURE_REASONS.map((r) => [r, Count])) as Record<
         (typeof FAILURE_REASONS)[number],
@@ -137,7 +147,7 @@ export const CampaignStats = z
       >,
     ),
   })
-  .meta({ id: 'CampaignStats' });
+  .apply(withMeta, { id: 'CampaignStats' });
 
 export const Campaigncall = z
   .object({
@@ -162,4 +172,4 @@ export const Campaigncall = z
     try_count: z.number(),
     ...Timestamps,
   })
-  .meta({ id: 'Campaigncall' });
+  .apply(withMeta, { id: 'Campaigncall' });

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { targetStatuses } from '#domain/outdial.ts';
 import { MAX_CREATE_ALL } from '#ports/resource-store.ts';
 import {
@@ -14,19 +14,23 @@ import {
   Timestamps,
   Uuid,
 } from './common.ts';
+import { withMeta } from './with-meta.ts';
 
 export const CreateOutdial = z
   .strictObject({ campaign_id: ReferenceId, name: Name, detail: Detail, data: Data })
-  .meta({ id: 'CreateOutdial' });
-export const UpdateOutdial = z.strictObject({ name: Name, detail: Detail }).meta({ id: 'UpdateOutdial' });
+  .apply(withMeta, { id: 'CreateOutdial' });
+export const UpdateOutdial = z
+  .strictObject({ name: Name, detail: Detail })
+  .apply(withMeta, { id: 'UpdateOutdial' });
 export const UpdateOutdialCampaign = z
   .strictObject({ campaign_id: ReferenceId })
-  .meta({ id: 'UpdateOutdialCampaignId' });
-export const UpdateOutdialData = z.strictObject({ data: Data }).meta({ id: 'UpdateOutdialData' });
+  .apply(withMeta, { id: 'UpdateOutdialCampaignId' });
+export const UpdateOutdialData = z.strictObject({ data: Data }).apply(withMeta, { id: 'UpdateOutdialData' });
 
-const Destination = AddressInput.nullable()
-  .optional()
-  .transform((d) => d ?? null);
+const Destination = z.pipe(
+  z.optional(z.nullable(AddressInput)),
+  z.transform((d: z.output<typeof AddressInput> | null | undefined) => d ?? null),
+);
 
 export const CreateTarget = z
   .strictObject({
@@ -35,36 +39,38 @@ export const CreateTarget = z
     data: Data,
     ...perSlot('destination_', Destination),
   })
-  .refine(
-    (t) =>
-      [t.destination_0, t.destination_1, t.destination_2, t.destination_3, t.destination_4].some(
-        (d) => d !== null,
-      ),
-    { message: 'at least one of destination_0..destination_4 is required', path: ['destination_0'] },
+  .check(
+    z.refine(
+      (t) =>
+        [t.destination_0, t.destination_1, t.destination_2, t.destination_3, t.destination_4].some(
+          (d) => d !== null,
+        ),
+      { message: 'at least one of destination_0..destination_4 is required', path: ['destination_0'] },
+    ),
   )
-  .meta({ id: 'CreateOutdialTarget' });
+  .apply(withMeta, { id: 'CreateOutdialTarget' });
 
 /** Our addition: a batch of targets, created all or none (DynamoDB's 100 items per transaction). */
 export const CreateTargets = z
-  .strictObject({ targets: z.array(CreateTarget).min(1).max(MAX_CREATE_ALL) })
-  .meta({ id: 'CreateOutdialTargets' });
+  .strictObject({ targets: z.array(CreateTarget).check(z.minLength(1), z.maxLength(MAX_CREATE_ALL)) })
+  .apply(withMeta, { id: 'CreateOutdialTargets' });
 
 export const TargetParams = z.strictObject({ id: Uuid, target_id: Uuid });
 
 export const Outdial = z
   .object({ ...strings('id', 'customer_id', 'campaign_id', 'name', 'detail', 'data'), ...Timestamps })
-  .meta({ id: 'Outdial' });
+  .apply(withMeta, { id: 'Outdial' });
 
 export const OutdialTarget = z
   .object({
     ...strings('id', 'outdial_id', 'name', 'detail', 'data'),
     status: z.enum(targetStatuses),
-    ...perSlot('destination_', Address.nullable()),
+    ...perSlot('destination_', z.nullable(Address)),
     ...perSlot('try_count_', z.number()),
     ...Timestamps,
   })
-  .meta({ id: 'OutdialTarget' });
+  .apply(withMeta, { id: 'OutdialTarget' });
 
 export const OutdialTargetBatch = z
   .object({ result: z.array(OutdialTarget) })
-  .meta({ id: 'OutdialTargetBatch' });
+  .apply(withMeta, { id: 'OutdialTargetBatch' });

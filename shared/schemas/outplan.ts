@@ -1,25 +1,31 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { Address, AddressInput, Detail, Name, perSlot, strings, Timestamps } from './common.ts';
+import { withMeta } from './with-meta.ts';
 
-const MaxTry = z.number().int().min(0).max(100);
+const MaxTry = z.number().check(z.int(), z.minimum(0), z.maximum(100));
 
 export const DialInfoInput = z.strictObject({
   source: AddressInput,
-  dial_timeout: z.number().int().min(1000).max(600_000).meta({ description: 'ring timeout, milliseconds' }),
+  dial_timeout: z
+    .number()
+    .check(z.int(), z.minimum(1000), z.maximum(600_000))
+    .apply(withMeta, { description: 'ring timeout, milliseconds' }),
   try_interval: z
     .number()
-    .int()
-    .min(0)
-    .max(30 * 24 * 3600 * 1000)
-    .meta({ description: 'gap from the end of one attempt to the next on the same target, milliseconds' }),
+    .check(z.int(), z.minimum(0), z.maximum(30 * 24 * 3600 * 1000))
+    .apply(withMeta, {
+      description: 'gap from the end of one attempt to the next on the same target, milliseconds',
+    }),
   ...perSlot('max_try_count_', MaxTry),
 });
 
 export const CreateOutplan = z
   .strictObject({ name: Name, detail: Detail, ...DialInfoInput.shape })
-  .meta({ id: 'CreateOutplan' });
-export const UpdateOutplan = z.strictObject({ name: Name, detail: Detail }).meta({ id: 'UpdateOutplan' });
-export const UpdateDialInfo = DialInfoInput.meta({ id: 'UpdateOutplanDialInfo' });
+  .apply(withMeta, { id: 'CreateOutplan' });
+export const UpdateOutplan = z
+  .strictObject({ name: Name, detail: Detail })
+  .apply(withMeta, { id: 'UpdateOutplan' });
+export const UpdateDialInfo = DialInfoInput.apply(withMeta, { id: 'UpdateOutplanDialInfo' });
 
 export const Outplan = z
   .object({
@@ -30,4 +36,4 @@ export const Outplan = z
     ...perSlot('max_try_count_', z.number()),
     ...Timestamps,
   })
-  .meta({ id: 'Outplan' });
+  .apply(withMeta, { id: 'Outplan' });

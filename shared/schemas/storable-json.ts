@@ -4,7 +4,8 @@
  * the edge with a 400 naming the field. Each limit was probed on DynamoDB Local
  * (test/api/dynamodb-limits.test.ts) and is at or inside the documented DynamoDB one.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { withMeta } from './with-meta.ts';
 
 /**
  * Levels of maps and lists one stored attribute may hold, the attribute itself included: DynamoDB
@@ -99,21 +100,29 @@ export const storableIssues = (value: unknown, maxDepth: number): StorableIssue[
  * (zod's record drops a `__proto__` key, so the check must see the input). `levelsAbove` is how deep
  * the value sits in its stored attribute (an action's option: the actions list, then the action map).
  */
-export const storableJson = <T extends z.ZodType>(inner: T, levelsAbove: number) => {
+export const storableJson = <T extends z.ZodMiniType>(inner: T, levelsAbove: number) => {
   const maxDepth = STORED_NESTING_LIMIT - levelsAbove;
-  return z
-    .unknown()
-    .superRefine((value, ctx) => {
-      for (const issue of storableIssues(value, maxDepth)) {
-        ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
-      }
-    })
-    .pipe(inner)
-    .meta({
-      ...z.toJSONSchema(inner, { io: 'input', unrepresentable: 'any' }),
-      $schema: undefined,
+  const schema = z
+    .pipe(
+      z.unknown().check(
+        z.superRefine((value, ctx) => {
+          for (const issue of storableIssues(value, maxDepth)) {
+            ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+          }
+        }),
+      ),
+      inner,
+    )
+    .apply(withMeta, {
       description: `any JSON DynamoDB can store: at most ${maxDepth} levels deep, non-empty keys up to ${MAX_KEY_BYTES} bytes, numbers 0 or 1e-130 ≤ |n| ≤ 2^53 − 1 (others as strings)`,
     });
+  // Its JSON Schema (the OpenAPI document) is `inner`'s, written by zod's own processor for `inner`
+  // when the document is built. Not `z.toJSONSchema(inner)` here at load: that would put zod's JSON
+  // Schema generator (~20 KB) in every function's bundle, the engine's included.
+  schema._zod.processJSONSchema = (ctx, json, params) => {
+    ctx.processors[inner._zod.def.type]?.(inner, ctx, json, params);
+  };
+  return schema;
 };
 
 /**

@@ -4,7 +4,7 @@
  * the item lacks as null (tm_update and tm_delete until set; see docs/behaviour.md, "Ids and timestamps").
  * The item is not validated again: it was valid when written, and a list page must stay cheap.
  */
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { NIL_UUID } from '#domain/ids.ts';
 import type { StoredItem } from '#ports/resource-store.ts';
 import { Campaign, Campaigncall } from '#schemas/campaign.ts';
@@ -14,7 +14,7 @@ import { Outdial, OutdialTarget } from '#schemas/outdial.ts';
 import { Outplan } from '#schemas/outplan.ts';
 import { Agent, Queue } from '#schemas/queue.ts';
 
-type ResponseSchema = z.ZodObject<z.ZodRawShape & { id: z.ZodString; tm_create: z.ZodString }>;
+type ResponseSchema = z.ZodMiniObject<z.core.$ZodShape & { id: z.ZodMiniString; tm_create: z.ZodMiniString }>;
 
 const ADDRESS_FIELDS = Object.keys(Address.shape);
 
@@ -25,15 +25,16 @@ const address = (a: unknown) => {
   return Object.fromEntries(ADDRESS_FIELDS.map((f) => [f, stored[f] === undefined ? '' : stored[f]]));
 };
 
-/** Whether a field holds an address (possibly null): its schema is Address, or Address.nullable(). */
-const isAddress = (field: z.ZodType) =>
-  field === Address || (field.def.type === 'nullable' && (field as z.ZodNullable).unwrap() === Address);
+/** Whether a field holds an address (possibly null): its schema is Address, or nullable Address. */
+const isAddress = (field: z.ZodMiniType) =>
+  field === Address ||
+  (field.def.type === 'nullable' && (field as z.ZodMiniNullable).def.innerType === Address);
 
 /** The presenter of one response schema: its field list and address fields are worked out once. */
 export const presenter = <S extends ResponseSchema>(schema: S) => {
   const fields = Object.entries(schema.shape).map(([name, field]) => ({
     name,
-    isAddress: isAddress(field as z.ZodType),
+    isAddress: isAddress(field as z.ZodMiniType),
   }));
   return (item: StoredItem): z.output<S> => {
     const out: Record<string, unknown> = {};

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { buildApiHandler } from '#http/api-handler.ts';
 import { MAX_BODY_BYTES, route } from '#http/route.ts';
 import { CreateOutplan } from '#schemas/outplan.ts';
@@ -291,7 +291,7 @@ describe('random input (property)', () => {
   });
 
   /** Routes whose only check is their body schema, with the status a valid body gets. */
-  const routes = (): { method: string; path: string; schema: z.ZodType; valid: number }[] => [
+  const routes = (): { method: string; path: string; schema: z.ZodMiniType; valid: number }[] => [
     { method: 'POST', path: '/queues', schema: CreateQueue, valid: 200 },
     { method: 'PUT', path: `/queues/${randomUUID()}`, schema: UpdateQueue, valid: 404 },
     { method: 'POST', path: '/agents', schema: CreateAgent, valid: 200 },
@@ -332,7 +332,7 @@ describe('random input (property)', () => {
   );
 
   const expectAgreesWithSchema = (
-    r: { schema: z.ZodType; valid: number },
+    r: { schema: z.ZodMiniType; valid: number },
     parsed: unknown,
     res: { status: number; body: any },
   ) => {

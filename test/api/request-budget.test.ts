@@ -28,24 +28,33 @@ describe('per-customer request budget', () => {
     const flooder = await newCustomer();
     const other = await newCustomer();
     const started = Date.now();
-    const replies = await Promise.all(
-      Array.from({ length: 30 }, async () => {
-        const res = await fetch(`${base}/queues`, { headers: { authorization: `Bearer ${flooder.key}` } });
-        return {
-          status: res.status,
-          retryAfter: res.headers.get('retry-after'),
-          body: (await res.json()) as any,
-        };
-      }),
-    );
+    // Waves of 30 at once until one is refused: on a loaded machine a wave can take long enough for the
+    // bucket to refill under it, and the point is what happens past the budget.
+    const replies: { status: number; retryAfter: string | null; body: any }[] = [];
+    for (let wave = 0; wave < 4 && !replies.some((r) => r.status === 429); wave++) {
+      replies.push(
+        ...(await Promise.all(
+          Array.from({ length: 30 }, async () => {
+            const res = await fetch(`${base}/queues`, {
+              headers: { authorization: `Bearer ${flooder.key}` },
+            });
+            return {
+              status: res.status,
+              retryAfter: res.headers.get('retry-after'),
+              body: (await res.json()) as any,
+            };
+          }),
+        )),
+      );
+    }
     const refused = replies.filter((r) => r.status === 429);
     const admitted = replies.filter((r) => r.status === 200);
     const seconds = (Date.now() - started) / 1000;
-    // A burst of 10, plus at most what trickles in at 5/s while the 30 are served.
+    // A burst of 10, plus at most what trickles in at 5/s while the requests are served.
     expect(admitted.length).toBeGreaterThanOrEqual(10);
     expect(admitted.length).toBeLessThanOrEqual(10 + Math.ceil(5 * seconds) + 1);
     expect(refused.length).toBeGreaterThan(0);
-    expect(refused.length).toBe(30 - admitted.length);
+    expect(refused.length).toBe(replies.length - admitted.length);
     for (const r of refused) {
       expect(Number(r.retryAfter)).toBeGreaterThanOrEqual(1);
       expect(r.body.error).toMatchObject({

@@ -39,8 +39,20 @@ export class DynamoEngineStore implements EngineStore {
   acquireLease(campaignId: string, owner: string, nowMs: number, leaseMs: number) {
     return this.tick.acquireLease(campaignId, owner, nowMs, leaseMs);
   }
-  releaseLease(campaignId: string, owner: string) {
-    return this.tick.releaseLease(campaignId, owner);
+  releaseLease(campaignId: string, owner: string, sweepFrom?: string) {
+    return this.tick.releaseLease(campaignId, owner, sweepFrom);
+  }
+  readCampaigns(ids: readonly string[]) {
+    return this.tick.readCampaigns(ids);
+  }
+  readOutplans(ids: readonly string[]) {
+    return this.tick.readOutplans(ids);
+  }
+  readFirstShards(wanted: readonly { campaignId: string; first: number }[]) {
+    return this.tick.readFirstShards(wanted);
+  }
+  oldestOpenAttempt(campaignId: string) {
+    return this.tick.oldestOpenAttempt(campaignId);
   }
   withRuntime(campaign: EngineCampaign) {
     return this.tick.withRuntime(campaign);

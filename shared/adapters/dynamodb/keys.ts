@@ -135,6 +135,9 @@ export const timeSortKeyUpTo = (time: string) => `${time}#~`;
 /** The id a `<time>#<id>` sort key ends with (an open-attempt entry names its campaigncall). */
 export const idOfTimeSortKey = (sortKey: string) => sortKey.slice(sortKey.lastIndexOf('#') + 1);
 
+/** The time a `<time>#<id>` sort key starts with (an open-attempt entry: its attempt's tm_create). */
+export const timeOfTimeSortKey = (sortKey: string) => sortKey.slice(0, sortKey.lastIndexOf('#'));
+
 export type DuePartition = 'fresh' | 'retry' | 'exhausted';
 
 export const DUE_SHARDS = 4;

@@ -5,7 +5,7 @@
  */
 
 import { runtimeStatusItems } from './campaign-runtime.ts';
-import { ACTIVE_SHARDS, activeShardKey, itemKey } from './keys.ts';
+import { ACTIVE_SHARDS, activeShardKey, itemKey, openAttemptsKeys } from './keys.ts';
 import type { NamedStep } from './transactions.ts';
 
 /** One page of an active shard (byState). The index copies keys only: the campaign id is the sort key. */
@@ -38,15 +38,41 @@ export const acquireLeaseUpdate = (
   ReturnValues: 'ALL_NEW' as const,
 });
 
-/** Only the lease's own holder lets it go: a tick that outlived its lease leaves the next one's alone. */
-export const releaseLeaseUpdate = (tableName: string, campaignId: string, owner: string) => ({
+/**
+ * Only the lease's own holder lets it go: a tick that outlived its lease leaves the next one's alone.
+ * The tick's sweep mark (`_sweep_from`) rides on the same write, so keeping it costs no request.
+ */
+export const releaseLeaseUpdate = (
+  tableName: string,
+  campaignId: string,
+  owner: string,
+  sweepFrom?: string,
+) => ({
   TableName: tableName,
   Key: itemKey('campaign', campaignId),
-  UpdateExpression: 'REMOVE #until, #owner',
+  UpdateExpression:
+    sweepFrom === undefined ? 'REMOVE #until, #owner' : 'SET #sweep = :sweep REMOVE #until, #owner',
   ConditionExpression: '#owner = :owner',
-  ExpressionAttributeNames: { '#until': '_lease_until', '#owner': '_lease_owner' },
-  ExpressionAttributeValues: { ':owner': owner },
+  ExpressionAttributeNames: {
+    '#until': '_lease_until',
+    '#owner': '_lease_owner',
+    ...(sweepFrom === undefined ? {} : { '#sweep': '_sweep_from' }),
+  },
+  ExpressionAttributeValues: { ':owner': owner, ...(sweepFrom === undefined ? {} : { ':sweep': sweepFrom }) },
 });
+
+/** The oldest entry of each open-attempts partition of a campaign (keys only: its sort key holds the time). */
+export const oldestOpenAttemptQueries = (tableName: string, campaignId: string) =>
+  openAttemptsKeys(campaignId).map((pk) => ({
+    TableName: tableName,
+    IndexName: 'byState',
+    KeyConditionExpression: '#pk = :pk',
+    ExpressionAttributeNames: { '#pk': 'gsi4pk', '#sk': 'gsi4sk' },
+    ExpressionAttributeValues: { ':pk': pk },
+    ProjectionExpression: '#sk',
+    ScanIndexForward: true,
+    Limit: 1,
+  }));
 
 export const markExhaustedReviewedUpdate = (tableName: string, campaignId: string, dialInfoAt: string) => ({
   TableName: tableName,

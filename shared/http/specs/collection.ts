@@ -1,8 +1,8 @@
 /** The routes every customer-owned collection has, so each family states only what is its own. */
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { IdParams, PageQuery, pageOf } from '#schemas/common.ts';
 
-interface Listed<I extends z.ZodType> {
+interface Listed<I extends z.ZodMiniType> {
   tag: string;
   /** e.g. /v1.0/queues; the item routes are under `<path>/{id}`. */
   path: string;
@@ -13,7 +13,8 @@ interface Listed<I extends z.ZodType> {
   summaries: { list: string; get: string; delete: string };
 }
 
-interface Created<I extends z.ZodType, B extends z.ZodType, C extends z.ZodType> extends Listed<I> {
+interface Created<I extends z.ZodMiniType, B extends z.ZodMiniType, C extends z.ZodMiniType>
+  extends Listed<I> {
   /** The create body. */
   body: B;
   /** What a create answers, when not the item itself. */
@@ -25,7 +26,7 @@ interface Created<I extends z.ZodType, B extends z.ZodType, C extends z.ZodType>
  * List the collection, get and delete by id, all for a customer's access key. `base` and `one` are the
  * shared parts of the family's other routes (on the collection, and on one item).
  */
-export const listedRoutes = <I extends z.ZodType>(c: Listed<I>) => {
+export const listedRoutes = <I extends z.ZodMiniType>(c: Listed<I>) => {
   const base = { tag: c.tag, access: 'customer' } as const;
   const one = { ...base, params: IdParams, response: c.item };
   const item = `${c.path}/{id}`;
@@ -46,7 +47,11 @@ export const listedRoutes = <I extends z.ZodType>(c: Listed<I>) => {
 };
 
 /** The listed routes, and create on the collection. */
-export const collectionRoutes = <I extends z.ZodType, B extends z.ZodType, C extends z.ZodType = I>(
+export const collectionRoutes = <
+  I extends z.ZodMiniType,
+  B extends z.ZodMiniType,
+  C extends z.ZodMiniType = I,
+>(
   c: Created<I, B, C>,
 ) => {
   const listed = listedRoutes(c);

@@ -1,5 +1,5 @@
 /** Routes of /v1.0/customers (operator key) and /v1.0/customer (the caller's own). */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { CreateCustomer, CreatedCustomer, Customer, WebhookSecret } from '#schemas/customer.ts';
 import type { RouteSpecs } from '../route.ts';
 

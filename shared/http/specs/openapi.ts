@@ -1,5 +1,6 @@
 /** The route of GET /v1.0/openapi.json, public. */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { withMeta } from '#schemas/with-meta.ts';
 import type { RouteSpecs } from '../route.ts';
 
 export const openapiRoutes = {
@@ -9,6 +10,6 @@ export const openapiRoutes = {
     summary: 'This API as OpenAPI 3.1',
     tag: 'meta',
     access: 'public',
-    response: z.object({ openapi: z.string() }).meta({ id: 'OpenApiDocument' }),
+    response: z.object({ openapi: z.string() }).apply(withMeta, { id: 'OpenApiDocument' }),
   },
 } satisfies RouteSpecs;

@@ -1,5 +1,6 @@
 /**
- * One tick: for every running or stopping campaign (sparse index, never a Scan), under a lease so one
+ * One tick: every running or stopping campaign (sparse index, never a Scan) is screened from batched
+ * reads (screen-campaigns.ts); each one with anything to do is then ticked under a lease, so one
  * campaign is never ticked twice at once: sweep stuck attempts, finish stopping campaigns, pace, claim
  * due targets and enqueue one dial job per claimed attempt; end the campaign when its list is done.
  */
@@ -24,7 +25,8 @@ import { dialJobFor } from './dial-job.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { finishAttempt } from './finish-attempt.ts';
 import { serveWaitingCallers } from './join-queue.ts';
-import { SweepFailed, sweepCampaign } from './sweep.ts';
+import { screenCampaigns, type TickReads } from './screen-campaigns.ts';
+import { ringDeadlineMs, SweepFailed, sweepCampaign, sweepDue } from './sweep.ts';
 
 export type TickOutcome =
   | 'leased-elsewhere'
@@ -68,6 +70,9 @@ export class ClaimBudget {
   }
 }
 
+/** Campaigns one tick works on at once: bounds the DynamoDB burst, while a slow one holds up no other. */
+const CAMPAIGNS_AT_ONCE = 16;
+
 export const runTick = async (deps: EngineDeps, owner = deps.ids.uuid()): Promise<CampaignTick[]> => {
   const ids = await deps.engine.activeCampaignIds();
   const perTick = deps.settings.claimsPerTick;
@@ -75,16 +80,40 @@ export const runTick = async (deps: EngineDeps, owner = deps.ids.uuid()): Promis
     ? new ClaimBudget(perTick, Math.max(1, Math.ceil(perTick / Math.max(1, ids.length))))
     : ClaimBudget.unlimited();
   // A different first campaign each tick, so a shared budget goes round them all.
-  const start = ids.length ? Math.floor(deps.clock.now() / 1000) % ids.length : 0;
+  const nowMs = deps.clock.now();
+  const start = ids.length ? Math.floor(nowMs / 1000) % ids.length : 0;
   const order = [...ids.slice(start), ...ids.slice(0, start)];
+  const reads = await screenCampaigns(deps, order, nowMs);
   const results: CampaignTick[] = [];
-  // A few campaigns at a time: bounded concurrency keeps one tick's DynamoDB burst small.
-  for (let i = 0; i < order.length; i += 8) {
-    results.push(
-      ...(await Promise.all(order.slice(i, i + 8).map((id) => tickCampaign(deps, id, owner, budget)))),
-    );
+  const leased: string[] = [];
+  for (const id of order) {
+    const verdict = reads.verdicts.get(id);
+    if (verdict && !verdict.tick)
+      results.push({ campaignId: id, outcome: verdict.outcome, claimed: 0, swept: 0 });
+    else leased.push(id);
   }
-  return results;
+  // One campaign's failure fails the tick (it is retried) only once every other campaign has had its turn.
+  const failures: unknown[] = [];
+  await eachAtMost(CAMPAIGNS_AT_ONCE, leased, async (id) => {
+    try {
+      results.push(await tickCampaign(deps, id, owner, budget, reads));
+    } catch (err) {
+      failures.push(err);
+    }
+  });
+  if (failures.length === 1) throw failures[0];
+  if (failures.length > 1) throw new AggregateError(failures, `tick: ${failures.length} campaigns failed`);
+  const position = new Map(order.map((id, i) => [id, i]));
+  return results.sort((a, b) => (position.get(a.campaignId) ?? 0) - (position.get(b.campaignId) ?? 0));
+};
+
+/** Runs `work` on every item, at most `limit` at a time, each starting as soon as a slot is free. */
+const eachAtMost = async <T>(limit: number, items: readonly T[], work: (item: T) => Promise<void>) => {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 };
 
 export const tickCampaign = async (
@@ -92,31 +121,60 @@ export const tickCampaign = async (
   campaignId: string,
   owner: string,
   budget: ClaimBudget = ClaimBudget.unlimited(),
+  reads?: Pick<TickReads, 'outplans'>,
 ): Promise<CampaignTick> => {
   const nowMs = deps.clock.now();
   const campaign = await deps.engine.acquireLease(campaignId, owner, nowMs, deps.settings.leaseMs);
   if (!campaign) return { campaignId, outcome: 'leased-elsewhere', claimed: 0, swept: 0 };
+  let sweepFrom: string | undefined;
   try {
     if (campaign._runtime?.some((s) => s.status === undefined)) await deps.engine.restoreRuntime(campaign);
+    const outplan = isNil(campaign.outplan_id)
+      ? undefined
+      : (reads?.outplans.get(campaign.outplan_id) ?? (await deps.engine.getOutplan(campaign.outplan_id)));
     // A sweep the provider failed (it is down) still lets the campaign move on: a forced stop must
     // finish whatever the provider says. The failure is reported once the step has run.
     let sweepFailure: SweepFailed | undefined;
-    const swept = await sweepCampaign(deps, campaign, nowMs).catch((err: unknown) => {
-      if (!(err instanceof SweepFailed)) throw err;
-      sweepFailure = err;
-      return err.swept;
-    });
-    const result = await step(deps, campaign, nowMs, budget);
+    let swept = 0;
+    const sweeping = sweepDue(campaign, ringDeadlineMs(deps, outplan), nowMs);
+    if (sweeping) {
+      swept = await sweepCampaign(deps, campaign, nowMs).catch((err: unknown) => {
+        if (!(err instanceof SweepFailed)) throw err;
+        sweepFailure = err;
+        return err.swept;
+      });
+    }
+    const result = await step(deps, campaign, outplan, nowMs, budget);
+    sweepFrom = await nextSweepFrom(deps, campaign, sweeping, nowMs);
     if (sweepFailure) throw sweepFailure;
     return { campaignId, swept, ...result };
   } finally {
-    await deps.engine.releaseLease(campaignId, owner);
+    await deps.engine.releaseLease(campaignId, owner, sweepFrom);
   }
+};
+
+/**
+ * The campaign's new `_sweep_from`, recorded as the lease is let go. With nothing open when the lease
+ * was taken, every open attempt is this tick's or later; after a sweep, the oldest attempt still open
+ * (one the sweep could not settle keeps the next sweep due at once). Otherwise the mark stays.
+ */
+const nextSweepFrom = async (
+  deps: EngineDeps,
+  campaign: EngineCampaign,
+  swept: boolean,
+  nowMs: number,
+): Promise<string | undefined> => {
+  const now = formatTimestamp(nowMs);
+  if ((campaign._inflight ?? 0) <= 0) return now;
+  if (!swept) return undefined;
+  const oldest = await deps.engine.oldestOpenAttempt(campaign.id);
+  return oldest !== undefined && oldest < now ? oldest : now;
 };
 
 const step = async (
   deps: EngineDeps,
   campaign: EngineCampaign,
+  outplan: Outplan | undefined,
   nowMs: number,
   budget: ClaimBudget,
 ): Promise<{ outcome: TickOutcome; claimed: number }> => {
@@ -127,7 +185,6 @@ const step = async (
     return { outcome: stopped ? 'stopped' : 'stopping', claimed: 0 };
   }
   if (campaign.status !== 'run' || campaign.tm_delete) return { outcome: 'not-running', claimed: 0 };
-  const outplan = isNil(campaign.outplan_id) ? undefined : await deps.engine.getOutplan(campaign.outplan_id);
   if (!outplan || isNil(campaign.outdial_id)) {
     // A running campaign always has both (run checks them); if not, stop rather than spin.
     await deps.engine.stopWhenIdle(campaign, 'run', now);

@@ -4,6 +4,7 @@
  * a lost dial job is sent again, and the dialer's placement guard lets only one delivery place it.
  */
 
+import type { Outplan } from '#domain/outplan.ts';
 import { formatTimestamp } from '#domain/time.ts';
 import type { EngineCampaign, EngineCampaigncall } from '#ports/engine-store.ts';
 import type { CallState } from '#ports/telephony.ts';
@@ -29,6 +30,18 @@ const findLost = async (deps: EngineDeps, call: EngineCampaigncall, nowMs: numbe
   return found;
 };
 
+/** How long an attempt may stay silent before the sweeper asks about it: dial_timeout plus the grace. */
+export const ringDeadlineMs = (deps: Pick<EngineDeps, 'settings'>, outplan: Outplan | undefined) =>
+  (outplan?.dial_timeout ?? 60_000) + deps.settings.sweepGraceMs;
+
+/**
+ * Whether a sweep could find anything now. It looks for attempts opened before now − ring deadline,
+ * and none opened before `_sweep_from` is still open, so until that time plus the ring deadline it
+ * would read the open attempts and find none: most ticks of a busy campaign skip those reads.
+ */
+export const sweepDue = (campaign: EngineCampaign, ringDeadline: number, nowMs: number) =>
+  campaign._sweep_from === undefined || campaign._sweep_from < formatTimestamp(nowMs - ringDeadline);
+
 export const sweepCampaign = async (
   deps: EngineDeps,
   campaign: EngineCampaign,
@@ -36,7 +49,7 @@ export const sweepCampaign = async (
 ): Promise<number> => {
   if ((campaign._inflight ?? 0) <= 0) return 0;
   const outplan = await deps.engine.getOutplan(campaign.outplan_id);
-  const ringDeadline = (outplan?.dial_timeout ?? 60_000) + deps.settings.sweepGraceMs;
+  const ringDeadline = ringDeadlineMs(deps, outplan);
   const stale = await deps.engine.openAttempts(campaign, formatTimestamp(nowMs - ringDeadline), SWEEP_BATCH);
   let swept = 0;
   const failures: unknown[] = [];

@@ -2,7 +2,7 @@
  * The Twilio provider as the engine uses it: REST adapter, TwiML from the campaign, and the account's
  * calls-per-second budget in the table, shared by every dialer. One builder for Lambda and `npm start`.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { DynamoCpsBucket } from '#adapters/dynamodb/cps-bucket.ts';
 import type { Clock } from '#ports/clock.ts';
 import type { EngineStore } from '#ports/engine-store.ts';
@@ -10,15 +10,15 @@ import { RateLimitedProvider } from './rate-limited-provider.ts';
 import { type TwilioCredentials, TwilioProvider } from './twilio-provider.ts';
 import { campaignTwiml } from './twiml.ts';
 
-/** The TWILIO_SECRET_ARN secret's SecretString (the stack creates it in exactly this shape). */
+/**
+ * The TWILIO_SECRET_ARN secret's SecretString (the stack creates it in exactly this shape). zod/mini,
+ * as in shared/config.ts: the engine functions load nothing of classic zod.
+ */
 export const TwilioSecret = z.object({
-  TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/),
-  TWILIO_AUTH_TOKEN: z.string().min(1),
-  TWILIO_API_KEY_SID: z
-    .string()
-    .regex(/^SK[0-9a-fA-F]{32}$/)
-    .optional(),
-  TWILIO_API_KEY_SECRET: z.string().min(1).optional(),
+  TWILIO_ACCOUNT_SID: z.string().check(z.regex(/^AC[0-9a-fA-F]{32}$/)),
+  TWILIO_AUTH_TOKEN: z.string().check(z.minLength(1)),
+  TWILIO_API_KEY_SID: z.optional(z.string().check(z.regex(/^SK[0-9a-fA-F]{32}$/))),
+  TWILIO_API_KEY_SECRET: z.optional(z.string().check(z.minLength(1))),
 });
 
 export const credentialsFromSecret = (secretString: string): TwilioCredentials => {
