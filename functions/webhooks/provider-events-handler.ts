@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { Forbidden, NotFound, ValidationFailed } from '#domain/errors.ts';
 import { errorResponse, json } from '#http/responses.ts';
-import type { WebhookRequest } from '#ports/telephony.ts';
+import type { NormalizedCallEvent, WebhookRequest } from '#ports/telephony.ts';
 import type { EngineDeps } from '#services/engine/engine-deps.ts';
 import { recordCallEvent } from '#services/engine/record-call-event.ts';
 import { logger } from '#shared/observability.ts';
@@ -26,7 +26,11 @@ export const toWebhookRequest = (event: APIGatewayProxyEventV2, publicBaseUrl: s
   };
 };
 
-/** What makes a request the same request: who signed what, where (headers other than the signature vary). */
+/**
+ * What makes a request the same request: who signed what, where (headers other than the signature
+ * vary). 72 bits of SHA-256 (12 characters): kept on the attempt it reports on, whose item must stay
+ * under 1 KB; only signed requests (which nobody else can make) are compared, a few per attempt.
+ */
 export const requestDigest = (provider: string, req: WebhookRequest) => {
   const signatures = Object.entries(req.headers)
     .filter(([k]) => k.includes('signature'))
@@ -34,7 +38,37 @@ export const requestDigest = (provider: string, req: WebhookRequest) => {
     .map(([k, v]) => `${k}:${v}`);
   return createHash('sha256')
     .update([provider, req.url, ...signatures, req.rawBody].join('\n'))
-    .digest('base64url');
+    .digest()
+    .subarray(0, 9)
+    .toString('base64url');
+};
+
+const replayed = () => new Forbidden('This request was already received', 'REQUEST_REPLAYED');
+
+/**
+ * The event of one attempt: the attempt itself remembers the request (in the write that applies the
+ * event), so accepting it costs no write of its own. Not recorded: forgotten, so the provider's retry
+ * of this very request gets in.
+ */
+const recordOnAttempt = async (
+  deps: EngineDeps,
+  event: NormalizedCallEvent,
+  attemptId: string,
+  digest: string,
+) => {
+  let outcome: Awaited<ReturnType<typeof recordCallEvent>>;
+  try {
+    outcome = await recordCallEvent(deps, event, digest);
+  } catch (err) {
+    await deps.engine.forgetSeen(attemptId, digest).catch(() => undefined);
+    throw err;
+  }
+  logger.debug('call event', { attemptId, kind: event.kind, outcome });
+  if (outcome === 'replayed') throw replayed();
+  // No such attempt: nothing to keep it on, so it gets a marker of its own.
+  if (outcome === 'unknown-attempt' && !(await deps.replays.firstSight(digest, deps.clock.now()))) {
+    throw replayed();
+  }
 };
 
 export const buildProviderEventsHandler =
@@ -56,9 +90,13 @@ export const buildProviderEventsHandler =
       }
       // A valid signature proves who sent it, not when: a request seen before is a replay.
       const digest = requestDigest(name, req);
-      if (!(await deps.replays.firstSight(digest, deps.clock.now()))) {
-        throw new Forbidden('This request was already received', 'REQUEST_REPLAYED');
+      const [only] = events;
+      if (events.length === 1 && only?.attemptId) {
+        await recordOnAttempt(deps, only, only.attemptId, digest);
+        return json(200, {});
       }
+      // A request about no attempt (a status we do not track): a marker of its own.
+      if (!(await deps.replays.firstSight(digest, deps.clock.now()))) throw replayed();
       try {
         for (const e of events) {
           const outcome = await recordCallEvent(deps, e);

@@ -6,12 +6,34 @@
  */
 import type { PacingBound } from './dialing.ts';
 
-/** One shard's counters as stored (absent counters count as 0). */
+/** An attempt a shard holds open: from its claim until every write of its close has been made. */
+export interface OpenAttempt {
+  id: string;
+  /** When it was claimed (ms): the sweeper looks at the oldest first. */
+  claimedAtMs: number;
+  /** The destination it calls (`<type>:<target>`): its line, which holds a copy of it. */
+  destination: string;
+}
+
+/**
+ * One shard as stored. Open and ringing attempts are members of the shard (so each claim, answer and
+ * close moves exactly one attempt, once, in a plain conditional write); `counters` shows them as the
+ * counts `_inflight` and `_dialing` beside the stored totals (absent counters count as 0).
+ */
 export interface RuntimeShard {
   shard: number;
   /** The campaign status copied onto the shard; claims need `run`. Undefined: the shard is missing. */
   status?: string;
   counters: Record<string, number>;
+  /** The attempts this shard holds open, closed ones whose last writes a crash cut short included. */
+  open?: readonly OpenAttempt[];
+  /** Of the open attempts, those still ringing (not answered). */
+  ringing?: readonly string[];
+  /**
+   * Attempts opened before shards held them as members are counted in the numbers `_inflight` and
+   * `_dialing` (included in `counters`); they fall to 0 as those attempts close.
+   */
+  legacy?: { inflight: number; dialing: number };
 }
 
 /** The share of `bound` that shard `shard` of `shards` may hold: the bound split as evenly as possible. */

@@ -51,6 +51,17 @@ export interface EngineCampaigncall extends Campaigncall {
   _job_resent_at?: string;
   /** The runtime shard of its campaign that counts this attempt. */
   _shard?: number;
+  /**
+   * Its shard holds it as a member of its open (and ringing) sets, so its answer and close are plain
+   * writes; absent on attempts opened before, which close through the transactions they opened with.
+   */
+  _tracked?: boolean;
+  /** Set by a failed close whose target has no tries left: the target is parked, not retried. */
+  _parked?: boolean;
+  /** Set by the close of an answered (progressing) attempt: its shard counted it answered. */
+  _answered?: boolean;
+  /** Digests of the provider requests applied to this attempt: the same request again is a replay. */
+  _seen?: ReadonlySet<string>;
 }
 
 /**
@@ -189,12 +200,36 @@ export interface AttemptStore {
   markCancelled(campaigncallId: string, now: string): Promise<void>;
   /** Records that the attempt's dial job is sent again; false once the attempt is placed or closed. */
   markDialJobResent(campaigncallId: string, now: string): Promise<boolean>;
-  /** dialing → progressing; false when it was not dialing. */
-  answer(call: EngineCampaigncall, now: string): Promise<boolean>;
-  /** Closes an attempt once: the first terminal event wins, later ones change nothing. */
-  finish(call: EngineCampaigncall, outcome: Finish, now: string): Promise<FinishResult>;
-  /** Open attempts of a campaign created before `before`, oldest first. */
-  openAttempts(campaignId: string, before: string, limit: number): Promise<EngineCampaigncall[]>;
+  /**
+   * dialing → progressing; false when it was not dialing, or when `seen` (the digest of the provider
+   * request reporting it) is among the attempt's already.
+   */
+  answer(call: EngineCampaigncall, now: string, seen?: string): Promise<boolean>;
+  /**
+   * Closes an attempt once: the first terminal event wins, later ones change nothing (they do make
+   * the writes that follow a close, when a crash cut them short). `seen` as for `answer`.
+   */
+  finish(call: EngineCampaigncall, outcome: Finish, now: string, seen?: string): Promise<FinishResult>;
+  /**
+   * A closed attempt whose close a crash cut short gets the writes that follow it (target, line,
+   * shard); nothing is written when they were all made.
+   */
+  settleClosed(call: EngineCampaigncall): Promise<void>;
+  /** Remembers a provider request on its attempt; false when it was already (a replay). */
+  markSeen(campaigncallId: string, seen: string): Promise<boolean>;
+  /** Forgets a provider request whose handling failed, so the provider's retry is accepted. */
+  forgetSeen(campaigncallId: string, seen: string): Promise<void>;
+  /**
+   * Open attempts of a campaign created before `before`, oldest first, from its runtime shards (as
+   * read with the lease when `_runtime` is given). Closed attempts met on the way whose close a crash
+   * cut short are settled (see settleClosed) and left out; a claimed attempt never written (its
+   * claimer died) is written from the copy its line holds.
+   */
+  openAttempts(
+    campaign: Pick<EngineCampaign, 'id' | '_runtime'> & { customer_id?: string },
+    before: string,
+    limit: number,
+  ): Promise<EngineCampaigncall[]>;
 }
 
 /** Answered calls waiting in a queue, and the agents who take them. */

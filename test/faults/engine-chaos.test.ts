@@ -114,7 +114,7 @@ it('keeps every invariant over 2,000 attempts with every fault injected at once'
     await sys.racingRound(ROUND_MS, 3);
     // Never two open attempts to one person, across all campaigns of a customer.
     const open = (
-      await Promise.all(campaigns.map((c) => sys.store.openAttempts(c.h.id, '9999', 10_000)))
+      await Promise.all(campaigns.map((c) => sys.store.openAttempts({ id: c.h.id }, '9999', 10_000)))
     ).flat();
     const perPerson = new Map<string, number>();
     for (const x of open) {

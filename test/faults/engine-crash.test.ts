@@ -34,11 +34,11 @@ const items = (input: any): any[] => input?.TransactItems ?? [];
 
 /** The command each step ends with, and the moment of the crash around it. */
 const plans: Record<string, Omit<CrashPlan, 'step'>> = {
-  // The attempt is claimed (target, attempt, counters, line), its dial job never queued.
+  // The attempt is claimed (target, counters, line with its copy), never written, its job never queued.
   claim: {
     when: 'after',
-    nth: 3,
-    matches: (_, input) => s(items(input)[1]?.Put?.Item?.et) === 'campaigncall',
+    nth: 2,
+    matches: (_, input) => s(items(input)[2]?.Put?.Item?.et) === 'line',
   },
   // The dial jobs are queued; the tick never gets to release its lease.
   enqueue: { when: 'after', nth: 1, matches: (command) => command === 'SendMessageBatchCommand' },
@@ -48,18 +48,31 @@ const plans: Record<string, Omit<CrashPlan, 'step'>> = {
     nth: 2,
     matches: (_, input) => String(input?.UpdateExpression ?? '').includes('reference_id = :call'),
   },
-  // The answer is recorded; the carrier never hears back, and the call dies with the process.
+  // The answer is recorded on the attempt, not on its shard; the call dies with the process.
   answer: {
     when: 'after',
     nth: 2,
-    matches: (_, input) => s(items(input)[0]?.Update?.ConditionExpression) === '#status = :dialing',
+    matches: (_, input) => String(input?.UpdateExpression ?? '').startsWith('SET #status = :progressing'),
   },
   // The hangup arrives; the process dies before the attempt is closed.
   finish: {
     when: 'before',
     nth: 2,
+    matches: (_, input) => String(input?.UpdateExpression ?? '').startsWith('SET #status = :done'),
+  },
+  // The attempt is closed; its target, line and shard are not told.
+  'close-committed': {
+    when: 'after',
+    nth: 2,
+    matches: (_, input) => String(input?.UpdateExpression ?? '').startsWith('SET #status = :done'),
+  },
+  // The target is back in line; the person's line is still held by the closed attempt.
+  'close-target': {
+    when: 'after',
+    nth: 2,
     matches: (_, input) =>
-      String(items(input)[0]?.Update?.UpdateExpression ?? '').startsWith('SET #status = :done'),
+      s(input?.ConditionExpression) === '#open = :cc' &&
+      String(s(input?.Key?.pk) ?? '').startsWith('outdialtarget#'),
   },
 };
 
@@ -92,7 +105,7 @@ describe('a process crash at each engine step, then a restart on the same data',
       });
 
       const onePerPerson = async (round: number) => {
-        const open = await sys!.store.openAttempts(h.id, '9999', 1_000);
+        const open = await sys!.store.openAttempts({ id: h.id }, '9999', 1_000);
         const numbers = open.map((x) => x.destination.target);
         expect(new Set(numbers).size, `open attempts to one person after round ${round}`).toBe(
           numbers.length,

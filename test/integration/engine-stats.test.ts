@@ -1,10 +1,13 @@
 /**
- * GET /campaigns/{id}/stats (Outbound's addition): the running totals the engine keeps on the campaign
- * in the same transactions as the attempts, checked against the attempts themselves.
+ * GET /campaigns/{id}/stats (Outbound's addition): the running totals the engine keeps on the
+ * campaign's runtime shards as attempts open, answer and close, checked against the attempts themselves.
  */
 import { randomUUID } from 'node:crypto';
+import { UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { engineSteps, phone } from '../support/engine-steps.ts';
+import { openMember } from '#adapters/dynamodb/campaign-runtime.ts';
+import { itemKey, lineKey, openAttemptKeys, runtimeShardKey } from '#adapters/dynamodb/keys.ts';
+import { engineSteps, expectEngineInvariants, phone } from '../support/engine-steps.ts';
 import { startTestSystem, type TestSystem } from '../support/system.ts';
 
 let sys: TestSystem;
@@ -76,4 +79,69 @@ it('keeps another customer out of the stats (403) and answers 404 for no such ca
   expect(denied.status).toBe(403);
   expect(JSON.stringify(denied.body)).not.toContain(h.id);
   expect((await sys.customer.get(`/campaigns/${randomUUID()}/stats`)).status).toBe(404);
+});
+
+/**
+ * Rewrites an open attempt as a version before shard members left it: the attempt unmarked, its shard
+ * counting it in the numbers `_inflight` and `_dialing`, its line listing it among the open attempts.
+ */
+const asOpenedBeforeMembers = async (id: string) => {
+  const call = await sys.engine.deps.engine.getCampaigncall(id);
+  if (!call) throw new Error(`no attempt ${id}`);
+  const send = (input: Omit<UpdateCommandInput, 'TableName'>) =>
+    sys.ddb.send(new UpdateCommand({ TableName: sys.tableName, ...input }));
+  await send({
+    Key: itemKey('campaigncall', id),
+    UpdateExpression: 'REMOVE #t',
+    ExpressionAttributeNames: { '#t': '_tracked' },
+  });
+  await send({
+    Key: runtimeShardKey(call.campaign_id, call._shard ?? 0),
+    UpdateExpression: 'DELETE #open :open, #ring :ring ADD #inflight :one, #dialing :one',
+    ExpressionAttributeNames: {
+      '#open': '_open',
+      '#ring': '_ring',
+      '#inflight': '_inflight',
+      '#dialing': '_dialing',
+    },
+    ExpressionAttributeValues: { ':open': new Set([openMember(call)]), ':ring': new Set([id]), ':one': 1 },
+  });
+  const open = openAttemptKeys(call.campaign_id, call.tm_create, id);
+  await send({
+    Key: lineKey(call.customer_id, call.destination),
+    UpdateExpression: 'SET gsi4pk = :pk, gsi4sk = :sk',
+    ExpressionAttributeValues: { ':pk': open.gsi4pk, ':sk': open.gsi4sk },
+  });
+};
+
+it('closes an attempt opened before shards held members exactly: its numbers pace, answer and close as before', async () => {
+  const { given, when, read } = steps;
+  const h = await given.campaign({ targets: [phone('answer'), phone('answer')], maxConcurrentCalls: 1 });
+  await when.theTickRuns();
+  const [first] = await read.calls(h.id);
+  await asOpenedBeforeMembers(first.id);
+  expect(await read.counters(h.id)).toEqual({ inflight: 1, dialing: 1 });
+
+  // The attempt counted the old way takes the whole bound: nothing else starts.
+  await when.theTickRuns();
+  expect(await read.calls(h.id)).toHaveLength(1);
+  await when.theDialerRuns();
+  expect(await statsOf(h.id)).toMatchObject({ attempts: 1, in_flight: 1, ringing: 1 });
+
+  await when.runsToTheEnd(h.id);
+  const calls = await read.calls(h.id);
+  expect(calls.map((c) => [c.status, c.result])).toEqual([
+    ['done', 'success'],
+    ['done', 'success'],
+  ]);
+  expect(await statsOf(h.id)).toMatchObject({
+    attempts: 2,
+    in_flight: 0,
+    ringing: 0,
+    answered: 2,
+    succeeded: 2,
+    failed: 0,
+  });
+  expect(await read.status(h.id)).toBe('stop');
+  await expectEngineInvariants(sys, h);
 });

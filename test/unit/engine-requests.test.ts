@@ -1,23 +1,32 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
-  answerSteps,
+  answerCallUpdate,
+  answerShardUpdate,
+  attemptAttributes,
+  attemptItem,
   claimShardUpdate,
   claimSteps,
   claimTargetUpdate,
   closeCallUpdate,
-  finishSteps,
+  closeShardUpdate,
+  forgetSeenUpdate,
   freeLineDelete,
+  legacyAnswerSteps,
+  legacyFinishSteps,
+  legacyOpenAttemptsQueries,
+  markSeenUpdate,
   openAttemptPut,
-  openAttemptsQueries,
   releaseTargetUpdate,
   takeLinePut,
+  targetAfterClose,
 } from '#adapters/dynamodb/attempt-requests.ts';
 import {
   assignAgentSteps,
   releaseAgentUpdate,
   waitInQueueUpdate,
 } from '#adapters/dynamodb/call-queue-requests.ts';
+import { openMember, runtimeShardOf } from '#adapters/dynamodb/campaign-runtime.ts';
 import {
   deferBusyUpdate,
   dueTargetQueries,
@@ -33,6 +42,7 @@ import {
   duePartitionKeys,
   itemKey,
   lineKey,
+  listKeys,
   openAttemptKeys,
   placementGuardKey,
   RUNTIME_SHARDS,
@@ -149,68 +159,164 @@ describe('claim requests', () => {
     expect(update.UpdateExpression).toContain('REMOVE gsi3pk, gsi3sk');
   });
 
-  it('counts the attempt on its shard only while the shard runs and stays below its share', () => {
-    const update = claimShardUpdate(TABLE, 'k1', limit);
+  it('adds the attempt to its shard as open and ringing, only while the shard runs and stays below its share', () => {
+    const call = anAttempt(aTarget());
+    const update = claimShardUpdate(TABLE, 'k1', call, limit);
     expect(update.Key).toEqual(runtimeShardKey('k1', 5));
+    expect(update.UpdateExpression).toBe('ADD #open :open, #ring :ring, #attempts :one');
     expect(update.ConditionExpression).toBe(
-      '#status = :run AND (attribute_not_exists(#limit) OR #limit < :below)',
+      '#status = :run AND (attribute_not_exists(#bounded) OR size(#bounded) < :room) AND ' +
+        '(attribute_not_exists(#legacy) OR #legacy <= :legacy)',
     );
-    expect(update.ExpressionAttributeNames['#limit']).toBe('_inflight');
-    expect(update.ExpressionAttributeValues).toEqual({ ':one': 1, ':run': 'run', ':below': 4 });
+    expect(update.ExpressionAttributeNames).toMatchObject({ '#bounded': '_open', '#legacy': '_inflight' });
+    expect(update.ExpressionAttributeValues).toEqual({
+      ':open': new Set([openMember(call)]),
+      ':ring': new Set([call.id]),
+      ':one': 1,
+      ':run': 'run',
+      ':room': 4,
+      ':legacy': 0,
+    });
+    // A bound on ringing calls counts the ringing set.
+    const ringing = claimShardUpdate(TABLE, 'k1', call, { ...limit, counter: '_dialing' });
+    expect(ringing.ExpressionAttributeNames).toMatchObject({ '#bounded': '_ring', '#legacy': '_dialing' });
   });
 
-  it('takes the destination line only when no open attempt holds it, and lists the attempt as open', () => {
+  it('leaves room only for what the attempts counted the old way do not take, while they do not grow', () => {
+    const update = claimShardUpdate(TABLE, 'k1', anAttempt(aTarget()), limit, 3);
+    expect(update.ExpressionAttributeValues).toMatchObject({ ':room': 1, ':legacy': 3 });
+  });
+
+  it('names the open member by claim time, id and destination, so members sort oldest first', () => {
     const call = anAttempt(aTarget());
-    const put = takeLinePut(TABLE, call);
+    expect(openMember(call)).toBe(`${Date.parse(T0)}#${call.id}#tel:+15550100`);
+    expect(openMember(call) < openMember({ ...call, tm_create: T1 })).toBe(true);
+  });
+
+  it('takes the destination line only when no open attempt holds it, with a copy of the attempt, in no index', () => {
+    const call = anAttempt(aTarget());
+    const put = takeLinePut(TABLE, call, 5);
     expect(put.ConditionExpression).toBe('attribute_not_exists(pk)');
-    expect(put.Item).toMatchObject({
+    expect(put.Item).toEqual({
       ...lineKey(call.customer_id, call.destination),
-      ...openAttemptKeys(call.campaign_id, call.tm_create, call.id),
+      et: 'line',
       _open_cc: call.id,
+      _attempt: attemptAttributes(call, 5),
     });
   });
 
-  it('creates the attempt once, on the shard that counts it', () => {
+  it('writes the attempt once, listed, on the shard that holds it', () => {
     const call = anAttempt(aTarget());
-    const put = openAttemptPut(TABLE, call, limit.shard);
+    const put = openAttemptPut(TABLE, attemptItem(attemptAttributes(call, limit.shard)));
     expect(put.ConditionExpression).toBe('attribute_not_exists(pk)');
-    expect(put.Item).toMatchObject({ ...itemKey('campaigncall', call.id), et: 'campaigncall', _shard: 5 });
+    expect(put.Item).toMatchObject({
+      ...itemKey('campaigncall', call.id),
+      ...listKeys('campaigncall', call),
+      et: 'campaigncall',
+      _shard: 5,
+      _tracked: true,
+    });
   });
 
-  it('names each refusal and writes four distinct items in one transaction', () => {
+  it('names each refusal and writes three distinct items in one transaction, no copy of the attempt', () => {
     const target = aTarget({ try_count_0: 1 });
     const steps = claimSteps(TABLE, 'k1', target, choice, anAttempt(target), limit);
-    expect(steps.map((s) => s.refused)).toEqual([
-      'target-taken',
-      'target-taken',
-      'campaign-refused',
-      'line-busy',
-    ]);
+    expect(steps.map((s) => s.refused)).toEqual(['target-taken', 'campaign-refused', 'line-busy']);
     expectDistinctItems(steps);
   });
 });
 
 describe('answer requests', () => {
-  it('answers only a ringing attempt, moving the shard that counts it', () => {
-    const call = anAttempt(aTarget());
-    const steps = answerSteps(TABLE, call, T1);
-    expect(updateOf(steps[0])).toMatchObject({
+  it("answers only a ringing attempt, then takes it out of its shard's ringing set once", () => {
+    const call = anAttempt(aTarget(), { _tracked: true });
+    expect(answerCallUpdate(TABLE, call, T1)).toMatchObject({
       Key: itemKey('campaigncall', call.id),
+      UpdateExpression: 'SET #status = :progressing, tm_update = :now',
       ConditionExpression: '#status = :dialing',
     });
-    expect(updateOf(steps[1])?.Key).toEqual(runtimeShardKey(call.campaign_id, 3));
+    expect(answerShardUpdate(TABLE, call)).toMatchObject({
+      Key: runtimeShardKey(call.campaign_id, 3),
+      UpdateExpression: 'DELETE #ring :ring ADD #answered :one',
+      ConditionExpression: 'contains(#ring, :id)',
+      ExpressionAttributeValues: { ':ring': new Set([call.id]), ':id': call.id, ':one': 1 },
+    });
+  });
+
+  it('keeps the digest of the request that reports the answer, and refuses that request twice', () => {
+    const update = answerCallUpdate(TABLE, anAttempt(aTarget()), T1, 'd1');
+    expect(update.UpdateExpression).toBe('SET #status = :progressing, tm_update = :now ADD #seen :seen');
+    expect(update.ConditionExpression).toBe('#status = :dialing AND NOT contains(#seen, :digest)');
+    expect(update.ExpressionAttributeValues).toMatchObject({ ':seen': new Set(['d1']), ':digest': 'd1' });
+  });
+
+  it('answers an attempt opened before shards held members in one transaction with its shard numbers', () => {
+    const call = anAttempt(aTarget());
+    const steps = legacyAnswerSteps(TABLE, call, T1);
+    expect(updateOf(steps[0])?.ConditionExpression).toBe('#status = :dialing');
+    expect(updateOf(steps[1])).toMatchObject({
+      Key: runtimeShardKey(call.campaign_id, 3),
+      ExpressionAttributeValues: { ':minus': -1, ':one': 1 },
+    });
     expectDistinctItems(steps);
   });
 });
 
 describe('finish requests', () => {
-  it('closes the attempt only from the status it was read in, and moves the counters that status holds', () => {
+  it('commits the close on the attempt alone, recording only what the writes after it cannot tell', () => {
+    const call = anAttempt(aTarget(), { _tracked: true });
+    const ringing = closeCallUpdate(TABLE, call, hangup, T1);
+    expect(ringing.Key).toEqual(itemKey('campaigncall', call.id));
+    expect(ringing.ConditionExpression).toBe('#status = :was');
+    expect(ringing.ExpressionAttributeValues).toMatchObject({ ':was': 'dialing' });
+    expect(ringing.UpdateExpression).not.toMatch(/#parked|#answered/);
+    const answered = anAttempt(aTarget(), { _tracked: true, status: 'progressing' });
+    const parked = closeCallUpdate(TABLE, answered, { ...hangup, targetPartition: 'exhausted' }, T1);
+    expect(parked.UpdateExpression).toContain(', #parked = :true, #answered = :true REMOVE');
+    expect(parked.ExpressionAttributeNames).toMatchObject({ '#parked': '_parked', '#answered': '_answered' });
+    expect(targetAfterClose({ result: 'fail', _parked: true })).toBe('exhausted');
+    expect(targetAfterClose({ result: 'fail' })).toBe('retry');
+    expect(targetAfterClose({ result: 'success' })).toBe('done');
+  });
+
+  it('keeps the digest of the request that reports the end, and refuses that request twice', () => {
+    const close = closeCallUpdate(TABLE, anAttempt(aTarget(), { _tracked: true }), hangup, T1, 'd1');
+    expect(close.UpdateExpression).toMatch(/ ADD #seen :seen$/);
+    expect(close.ConditionExpression).toBe('#status = :was AND NOT contains(#seen, :digest)');
+  });
+
+  it('takes the attempt out of its shard and counts its result once, only while it is a member', () => {
+    const call = anAttempt(aTarget(), { _tracked: true });
+    const rang = closeShardUpdate(TABLE, call, hangup, 'rang');
+    expect(rang).toMatchObject({
+      Key: runtimeShardKey(call.campaign_id, 3),
+      UpdateExpression: 'DELETE #open :open, #ring :ring ADD #outcome :one',
+      ConditionExpression: 'contains(#open, :member)',
+    });
+    expect(rang.ExpressionAttributeNames['#outcome']).toBe('_failed_busy');
+    expect(rang.ExpressionAttributeValues).toMatchObject({
+      ':open': new Set([openMember(call)]),
+      ':ring': new Set([call.id]),
+      ':member': openMember(call),
+    });
+    const success = closeShardUpdate(TABLE, call, { result: 'success', reason: 'normal' }, 'answered');
+    expect(success.ExpressionAttributeNames['#outcome']).toBe('_succeeded');
+    // Answered, and the answer's own shard write made: it must be out of the ringing set already.
+    expect(success.ConditionExpression).toBe('contains(#open, :member) AND NOT contains(#ring, :id)');
+    // Answered, but the answer's shard write never made: the close counts the answer itself.
+    const pending = closeShardUpdate(TABLE, call, { result: 'success', reason: 'normal' }, 'answer-pending');
+    expect(pending.UpdateExpression).toBe(
+      'DELETE #open :open, #ring :ring ADD #outcome :one, #answered :one',
+    );
+    expect(pending.ConditionExpression).toBe('contains(#open, :member) AND contains(#ring, :id)');
+  });
+
+  it('closes an attempt opened before shards held members with its shard numbers, in one transaction', () => {
     const target = aTarget();
     for (const status of ['dialing', 'progressing'] as const) {
       const call = anAttempt(target, { status });
-      const [close, shard] = finishSteps(TABLE, call, hangup, T1, { target: true, line: true });
+      const [close, shard] = legacyFinishSteps(TABLE, call, hangup, T1, { target: true, line: true });
       expect(updateOf(close)?.ConditionExpression).toBe('#status = :was');
-      expect(updateOf(close)?.ExpressionAttributeValues?.[':was']).toBe(status);
+      expect(updateOf(close)?.UpdateExpression).not.toMatch(/#parked|#answered/);
       expect(updateOf(shard)?.Key).toEqual(runtimeShardKey(call.campaign_id, 3));
       expect(updateOf(shard)?.ExpressionAttributeValues).toEqual({
         ':minus': -1,
@@ -223,27 +329,30 @@ describe('finish requests', () => {
 
   it('closes an attempt opened before runtime shards on shard 0', () => {
     const call = anAttempt(aTarget(), { _shard: undefined });
-    const [, shard] = finishSteps(TABLE, call, hangup, T1, { target: false, line: false });
+    const [, shard] = legacyFinishSteps(TABLE, call, hangup, T1, { target: false, line: false });
     expect(updateOf(shard)?.Key).toEqual(runtimeShardKey(call.campaign_id, 0));
   });
 
   it('puts the target back in line, parks it or ends it, only while it still points at this attempt', () => {
     const target = aTarget();
     const call = anAttempt(target);
-    const retry = releaseTargetUpdate(TABLE, call, hangup, T1);
+    const retry = releaseTargetUpdate(TABLE, call, 'retry', T1);
     expect(retry.Key).toEqual(itemKey('outdialtarget', target.id));
     expect(retry.ConditionExpression).toBe('#open = :cc');
     expect(retry.ExpressionAttributeValues).toMatchObject({
+      ':status': 'idle',
       ':cc': call.id,
       ':pk': dueKeys(target.outdial_id, 'retry', T1, target.id).gsi3pk,
       ':sk': dueKeys(target.outdial_id, 'retry', T1, target.id).gsi3sk,
     });
-    const parked = releaseTargetUpdate(TABLE, call, { ...hangup, targetPartition: 'exhausted' }, T1);
+    const parked = releaseTargetUpdate(TABLE, call, 'exhausted', T1);
     expect(parked.ExpressionAttributeValues).toMatchObject({
+      ':status': 'idle',
       ':pk': dueKeys(target.outdial_id, 'exhausted', T1, target.id).gsi3pk,
     });
-    const done = releaseTargetUpdate(TABLE, call, { ...hangup, targetStatus: 'done' }, T1);
+    const done = releaseTargetUpdate(TABLE, call, 'done', T1);
     expect(done.UpdateExpression).toContain('REMOVE #open, gsi3pk, gsi3sk');
+    expect(done.ExpressionAttributeValues).toMatchObject({ ':status': 'done' });
     expect(done.ExpressionAttributeValues).not.toHaveProperty(':pk');
   });
 
@@ -262,17 +371,56 @@ describe('finish requests', () => {
     expect(refused.ExpressionAttributeValues[':code']).toBe('21211');
   });
 
-  it('names each refusal, leaves out the target or the line when told, and never names an item twice', () => {
+  it('names each legacy refusal, leaves out the target or the line when told, and never names an item twice', () => {
     const call = anAttempt(aTarget());
-    const all = finishSteps(TABLE, call, hangup, T1, { target: true, line: true });
+    const all = legacyFinishSteps(TABLE, call, hangup, T1, { target: true, line: true });
     expect(all.map((s) => s.refused)).toEqual(['call-moved', 'call-moved', 'target-moved', 'line-elsewhere']);
     expectDistinctItems(all);
-    expect(finishSteps(TABLE, call, hangup, T1, { target: false, line: true }).map((s) => s.refused)).toEqual(
-      ['call-moved', 'call-moved', 'line-elsewhere'],
+    expect(
+      legacyFinishSteps(TABLE, call, hangup, T1, { target: false, line: true }).map((s) => s.refused),
+    ).toEqual(['call-moved', 'call-moved', 'line-elsewhere']);
+    expect(
+      legacyFinishSteps(TABLE, call, hangup, T1, { target: true, line: false }).map((s) => s.refused),
+    ).toEqual(['call-moved', 'call-moved', 'target-moved']);
+  });
+});
+
+describe('replay requests', () => {
+  it('remembers a request on its attempt once, and forgets it only on an attempt that exists', () => {
+    expect(markSeenUpdate(TABLE, 'cc1', 'd1')).toMatchObject({
+      Key: itemKey('campaigncall', 'cc1'),
+      UpdateExpression: 'ADD #seen :seen',
+      ConditionExpression: 'attribute_exists(pk) AND NOT contains(#seen, :digest)',
+      ExpressionAttributeValues: { ':seen': new Set(['d1']), ':digest': 'd1' },
+    });
+    expect(forgetSeenUpdate(TABLE, 'cc1', 'd1')).toMatchObject({
+      UpdateExpression: 'DELETE #seen :seen',
+      ConditionExpression: 'attribute_exists(pk)',
+    });
+  });
+});
+
+describe('runtime shards as read', () => {
+  it('shows open and ringing members as counts beside the numbers kept the old way', () => {
+    const shard = runtimeShardOf(7, {
+      shard: 7,
+      status: 'run',
+      _attempts: 9,
+      _inflight: 2,
+      _open: new Set([`${Date.parse(T1)}#b#tel:+1555`, `${Date.parse(T0)}#a#sip:x#y@z`]),
+      _ring: new Set(['a']),
+    });
+    expect(shard.counters).toEqual({ _attempts: 9, _inflight: 4, _dialing: 1 });
+    expect(shard.legacy).toEqual({ inflight: 2, dialing: 0 });
+    expect(shard.open).toEqual(
+      expect.arrayContaining([
+        { id: 'a', claimedAtMs: Date.parse(T0), destination: 'sip:x#y@z' },
+        { id: 'b', claimedAtMs: Date.parse(T1), destination: 'tel:+1555' },
+      ]),
     );
-    expect(finishSteps(TABLE, call, hangup, T1, { target: true, line: false }).map((s) => s.refused)).toEqual(
-      ['call-moved', 'call-moved', 'target-moved'],
-    );
+    expect(shard.ringing).toEqual(['a']);
+    expect(runtimeShardOf(3, undefined)).toMatchObject({ shard: 3, counters: {}, open: [] });
+    expect(runtimeShardOf(3, undefined).status).toBeUndefined();
   });
 });
 
@@ -294,7 +442,7 @@ describe('stop requests', () => {
       for (const shard of shards) {
         expect(shard.refused).toBe('in-flight');
         expect(updateOf(shard)?.ConditionExpression).toBe(
-          'attribute_not_exists(#inflight) OR #inflight <= :zero',
+          '(attribute_not_exists(#inflight) OR #inflight <= :zero) AND attribute_not_exists(#open)',
         );
         expect(updateOf(shard)?.ExpressionAttributeValues?.[':status']).toBe('stop');
       }
@@ -408,8 +556,8 @@ describe('placement requests', () => {
     );
   });
 
-  it("lists a campaign's open attempts created strictly before a time, from every shard", () => {
-    const queries = openAttemptsQueries(TABLE, 'k1', T1, 20);
+  it("lists a campaign's legacy open attempts created strictly before a time, from every partition", () => {
+    const queries = legacyOpenAttemptsQueries(TABLE, 'k1', T1, 20);
     const written = new Set(
       Array.from({ length: 200 }, () => openAttemptKeys('k1', T0, randomUUID()).gsi4pk),
     );

@@ -1,7 +1,17 @@
 /**
- * The requests that open, answer and close an attempt, as pure builders: the engine store runs them
- * in its transactions, and unit tests read them offline. Each attempt moves exactly one runtime shard
- * of its campaign (the one its claim counted it on, kept on the attempt as `_shard`).
+ * The requests that open, answer and close an attempt, as pure builders: the attempt store runs them,
+ * and unit tests read them offline. Each attempt lives on exactly one runtime shard of its campaign
+ * (the one its claim chose, kept on the attempt as `_shard`), as a member of the shard's open and
+ * ringing sets (campaign-runtime.ts).
+ *
+ * Only the claim is a transaction (target, shard, line), and the attempt item is not in it: it is
+ * written right after, from a copy the line holds meanwhile (a crash in between leaves the copy, and
+ * the sweeper writes the attempt from it). An answer and a close each commit on the attempt item (conditioned on its status), and
+ * the writes that follow are plain, conditioned on the state they change, so each lands once however
+ * often it is tried: a crash between them is repaired by trying them again (a later callback, or the
+ * sweeper, which finds the attempt still among its shard's open ones). Attempts opened before shards
+ * held them as members (no `_tracked`) close through the transactions they were opened for
+ * (`legacy…` below).
  */
 import { failureCounter } from '#domain/campaign-stats.ts';
 import type { Campaigncall } from '#domain/campaigncall.ts';
@@ -13,6 +23,7 @@ import type {
   EngineTarget,
   Finish,
 } from '#ports/engine-store.ts';
+import { OPEN_SET, openMember, RINGING_SET } from './campaign-runtime.ts';
 import { compactCampaigncall } from './campaigncall-item.ts';
 import { pageQuery } from './engine-reads.ts';
 import {
@@ -20,7 +31,6 @@ import {
   itemKey,
   lineKey,
   listKeys,
-  openAttemptKeys,
   openAttemptsKeys,
   runtimeShardKey,
   timeSortKeyBefore,
@@ -34,6 +44,22 @@ const duePrefixed = (keys: { gsi3pk: string; gsi3sk: string }) => ({
 
 /** Attempts opened before runtime shards existed counted on the campaign item; they close on shard 0. */
 export const shardOf = (call: Pick<EngineCampaigncall, '_shard'>) => call._shard ?? 0;
+
+/** The accepted provider requests an attempt keeps (short digests), so a replay is refused. */
+const SEEN = '_seen';
+
+/** The digest of an applied request joins the attempt's `_seen` in the write that applies it. */
+const seenParts = (
+  seen: string | undefined,
+): { add: string; condition: string; names: Record<string, string>; values: Record<string, unknown> } =>
+  seen
+    ? {
+        add: ` ADD #seen :seen`,
+        condition: ' AND NOT contains(#seen, :digest)',
+        names: { '#seen': SEEN },
+        values: { ':seen': new Set([seen]), ':digest': seen },
+      }
+    : { add: '', condition: '', names: {}, values: {} };
 
 // --- claim -------------------------------------------------------------------------------------
 
@@ -64,54 +90,93 @@ export const claimTargetUpdate = (
   },
 });
 
+/** The attempt's own attributes as stored, without keys (the line's copy of it). */
+export const attemptAttributes = (call: Campaigncall, shard: number): Record<string, unknown> => ({
+  ...compactCampaigncall(call),
+  _shard: shard,
+  _tracked: true,
+});
+
+/** The attempt's item: its attributes with its keys and its lists' keys. */
+export const attemptItem = (attributes: Record<string, unknown>) => ({
+  ...itemKey('campaigncall', String(attributes.id)),
+  ...listKeys('campaigncall', attributes),
+  et: 'campaigncall',
+  ...attributes,
+});
+
 /**
- * The attempt as a resource, in the customer's and the campaign's lists. Its open-attempt index entry
- * is carried by the line item instead (takeLinePut): that item is small and exists exactly while the
- * attempt is open, so the entry costs a fraction of a copy of the attempt.
+ * The attempt as a resource, in the customer's and the campaign's lists, put once its claim has
+ * committed: by the claimer, or by the sweeper from the line's copy when a crash came between them.
+ * `_tracked`: its shard holds it as a member (it closes by plain writes, not by the legacy transaction).
  */
-export const openAttemptPut = (tableName: string, call: Campaigncall, shard: number) => ({
+export const openAttemptPut = (tableName: string, item: Record<string, unknown>) => ({
   TableName: tableName,
-  Item: {
-    ...itemKey('campaigncall', call.id),
-    ...listKeys('campaigncall', call),
-    et: 'campaigncall',
-    ...compactCampaigncall(call),
-    _shard: shard,
-  },
+  Item: item,
   ConditionExpression: 'attribute_not_exists(pk)',
 });
 
-/** The shard counts the attempt, while the campaign runs and the shard's share of the bound allows. */
-export const claimShardUpdate = (tableName: string, campaignId: string, limit: ClaimLimit) => ({
+/**
+ * The shard takes the attempt as open and ringing, while the campaign runs and the shard's share of
+ * the bound allows: `size()` of the set the bound counts stays below `room`, the share less the
+ * attempts the shard still counts the old way (`legacy`, as read; that number only falls).
+ */
+export const claimShardUpdate = (
+  tableName: string,
+  campaignId: string,
+  call: Pick<Campaigncall, 'id' | 'tm_create' | 'destination'>,
+  limit: ClaimLimit,
+  legacy = 0,
+) => ({
   TableName: tableName,
   Key: runtimeShardKey(campaignId, limit.shard),
-  UpdateExpression: 'ADD #inflight :one, #dialing :one, #attempts :one',
-  ConditionExpression: '#status = :run AND (attribute_not_exists(#limit) OR #limit < :below)',
+  UpdateExpression: 'ADD #open :open, #ring :ring, #attempts :one',
+  ConditionExpression:
+    '#status = :run AND (attribute_not_exists(#bounded) OR size(#bounded) < :room) AND ' +
+    '(attribute_not_exists(#legacy) OR #legacy <= :legacy)',
   ExpressionAttributeNames: {
-    '#inflight': '_inflight',
-    '#dialing': '_dialing',
+    '#open': OPEN_SET,
+    '#ring': RINGING_SET,
     '#attempts': '_attempts',
     '#status': 'status',
-    '#limit': limit.counter,
+    '#bounded': limit.counter === '_dialing' ? RINGING_SET : OPEN_SET,
+    '#legacy': limit.counter,
   },
-  ExpressionAttributeValues: { ':one': 1, ':run': 'run', ':below': limit.below },
+  ExpressionAttributeValues: {
+    ':open': new Set([openMember(call)]),
+    ':ring': new Set([call.id]),
+    ':one': 1,
+    ':run': 'run',
+    ':room': limit.below - legacy,
+    ':legacy': legacy,
+  },
 });
 
 /**
- * One open attempt per person: the destination's line, taken by the claim and freed by the finish.
- * It also lists the attempt among its campaign's open ones (byState), oldest first, for the sweeper.
+ * One open attempt per person: the destination's line, taken by the claim and freed by the close. It
+ * carries the attempt's item (`_attempt`), so the claim's transaction holds no copy of the attempt,
+ * its lists' entries included, and a crash before the attempt is written loses nothing.
  */
-export const takeLinePut = (tableName: string, call: Campaigncall) => ({
+export const takeLinePut = (tableName: string, call: Campaigncall, shard: number) => ({
   TableName: tableName,
   Item: {
     ...lineKey(call.customer_id, call.destination),
-    ...openAttemptKeys(call.campaign_id, call.tm_create, call.id),
     et: 'line',
     _open_cc: call.id,
-    campaign_id: call.campaign_id,
-    tm_create: call.tm_create,
+    _attempt: attemptAttributes(call, shard),
   },
   ConditionExpression: 'attribute_not_exists(pk)',
+});
+
+/** The line of an open attempt, read to write the attempt from its copy. */
+export const lineGet = (
+  tableName: string,
+  customerId: string,
+  destination: { type: string; target: string },
+) => ({
+  TableName: tableName,
+  Key: lineKey(customerId, destination),
+  ConsistentRead: true,
 });
 
 export type ClaimRefusal = Exclude<ClaimResult, 'claimed'>;
@@ -124,81 +189,134 @@ export const claimSteps = (
   choice: DestinationChoice,
   call: Campaigncall,
   limit: ClaimLimit,
+  legacy = 0,
 ): NamedStep<ClaimRefusal>[] => [
   { item: { Update: claimTargetUpdate(tableName, target, choice, call) }, refused: 'target-taken' },
-  { item: { Put: openAttemptPut(tableName, call, limit.shard) }, refused: 'target-taken' },
-  { item: { Update: claimShardUpdate(tableName, campaignId, limit) }, refused: 'campaign-refused' },
-  { item: { Put: takeLinePut(tableName, call) }, refused: 'line-busy' },
+  {
+    item: { Update: claimShardUpdate(tableName, campaignId, call, limit, legacy) },
+    refused: 'campaign-refused',
+  },
+  { item: { Put: takeLinePut(tableName, call, limit.shard) }, refused: 'line-busy' },
 ];
 
 // --- answer ------------------------------------------------------------------------------------
 
-export const answerCallUpdate = (tableName: string, call: EngineCampaigncall, now: string) => ({
-  TableName: tableName,
-  Key: itemKey('campaigncall', call.id),
-  UpdateExpression: 'SET #status = :progressing, tm_update = :now',
-  ConditionExpression: '#status = :dialing',
-  ExpressionAttributeNames: { '#status': 'status' },
-  ExpressionAttributeValues: { ':progressing': 'progressing', ':dialing': 'dialing', ':now': now },
-});
+/** dialing → progressing: the commit of an answer (with the digest of the request that reports it). */
+export const answerCallUpdate = (tableName: string, call: EngineCampaigncall, now: string, seen?: string) => {
+  const s = seenParts(seen);
+  return {
+    TableName: tableName,
+    Key: itemKey('campaigncall', call.id),
+    UpdateExpression: `SET #status = :progressing, tm_update = :now${s.add}`,
+    ConditionExpression: `#status = :dialing${s.condition}`,
+    ExpressionAttributeNames: { '#status': 'status', ...s.names },
+    ExpressionAttributeValues: {
+      ':progressing': 'progressing',
+      ':dialing': 'dialing',
+      ':now': now,
+      ...s.values,
+    },
+  };
+};
 
+/** Then the attempt stops ringing on its shard, and is counted answered, once. */
 export const answerShardUpdate = (tableName: string, call: EngineCampaigncall) => ({
   TableName: tableName,
   Key: runtimeShardKey(call.campaign_id, shardOf(call)),
-  UpdateExpression: 'ADD #dialing :minus, #answered :one',
-  ExpressionAttributeNames: { '#dialing': '_dialing', '#answered': '_answered' },
-  ExpressionAttributeValues: { ':minus': -1, ':one': 1 },
+  UpdateExpression: 'DELETE #ring :ring ADD #answered :one',
+  ConditionExpression: 'contains(#ring, :id)',
+  ExpressionAttributeNames: { '#ring': RINGING_SET, '#answered': '_answered' },
+  ExpressionAttributeValues: { ':ring': new Set([call.id]), ':id': call.id, ':one': 1 },
 });
 
-/** dialing → progressing, with the shard's ringing count down and answered count up. */
-export const answerSteps = (
+/** An attempt opened before shards held members: its shard's numbers move with it, in one transaction. */
+export const legacyAnswerSteps = (
   tableName: string,
   call: EngineCampaigncall,
   now: string,
+  seen?: string,
 ): NamedStep<'not-dialing'>[] => [
-  { item: { Update: answerCallUpdate(tableName, call, now) }, refused: 'not-dialing' },
-  { item: { Update: answerShardUpdate(tableName, call) }, refused: 'not-dialing' },
+  { item: { Update: answerCallUpdate(tableName, call, now, seen) }, refused: 'not-dialing' },
+  {
+    item: {
+      Update: {
+        TableName: tableName,
+        Key: runtimeShardKey(call.campaign_id, shardOf(call)),
+        UpdateExpression: 'ADD #dialing :minus, #answered :one',
+        ExpressionAttributeNames: { '#dialing': '_dialing', '#answered': '_answered' },
+        ExpressionAttributeValues: { ':minus': -1, ':one': 1 },
+      },
+    },
+    refused: 'not-dialing',
+  },
 ];
 
 // --- finish ------------------------------------------------------------------------------------
 
-/** Closes the attempt, only from the status it was read in (the first terminal event wins). */
+/** What becomes of the target: `done`, or where the idle target goes. */
+export type TargetAfter = 'done' | 'retry' | 'exhausted';
+
+export const targetAfter = (outcome: Pick<Finish, 'targetStatus' | 'targetPartition'>): TargetAfter =>
+  outcome.targetStatus === 'done' ? 'done' : (outcome.targetPartition ?? 'retry');
+
+/** The target's fate as a closed attempt records it: a success ends it, a failure retries it unless `_parked`. */
+export const targetAfterClose = (call: Pick<EngineCampaigncall, 'result' | '_parked'>): TargetAfter =>
+  call.result === 'success' ? 'done' : call._parked ? 'exhausted' : 'retry';
+
+/**
+ * The commit of a close, only from the status it was read in (the first terminal event wins). For
+ * the writes that follow it records what they cannot read elsewhere, and only when it is not the
+ * default, as the item must stay under 1 KB: `_parked` (the target has no tries left) and `_answered`
+ * (it closed from progressing, so it was counted answered).
+ */
 export const closeCallUpdate = (
   tableName: string,
   call: EngineCampaigncall,
   outcome: Finish,
   now: string,
-) => ({
-  TableName: tableName,
-  Key: itemKey('campaigncall', call.id),
-  UpdateExpression: `SET #status = :done, #result = :result, #reason = :reason, tm_update = :now${
-    outcome.providerCode ? ', #code = :code' : ''
-  } REMOVE gsi4pk, gsi4sk, gsi3pk, gsi3sk`,
-  ConditionExpression: '#status = :was',
-  ExpressionAttributeNames: {
-    '#status': 'status',
-    '#result': 'result',
-    '#reason': '_reason',
-    ...(outcome.providerCode ? { '#code': '_provider_code' } : {}),
-  },
-  ExpressionAttributeValues: {
-    ':done': 'done',
-    ':result': outcome.result,
-    ':reason': outcome.reason,
-    ':now': now,
-    ':was': call.status,
-    ...(outcome.providerCode ? { ':code': outcome.providerCode } : {}),
-  },
-});
+  seen?: string,
+) => {
+  const s = seenParts(seen);
+  const parked = call._tracked === true && targetAfter(outcome) === 'exhausted';
+  const answered = call._tracked === true && call.status === 'progressing';
+  const flags = [...(parked ? ['#parked = :true'] : []), ...(answered ? ['#answered = :true'] : [])];
+  return {
+    TableName: tableName,
+    Key: itemKey('campaigncall', call.id),
+    UpdateExpression: `SET #status = :done, #result = :result, #reason = :reason, tm_update = :now${
+      outcome.providerCode ? ', #code = :code' : ''
+    }${flags.map((f) => `, ${f}`).join('')} REMOVE gsi4pk, gsi4sk, gsi3pk, gsi3sk${s.add}`,
+    ConditionExpression: `#status = :was${s.condition}`,
+    ExpressionAttributeNames: {
+      '#status': 'status',
+      '#result': 'result',
+      '#reason': '_reason',
+      ...(outcome.providerCode ? { '#code': '_provider_code' } : {}),
+      ...(parked ? { '#parked': '_parked' } : {}),
+      ...(answered ? { '#answered': '_answered' } : {}),
+      ...s.names,
+    },
+    ExpressionAttributeValues: {
+      ':done': 'done',
+      ':result': outcome.result,
+      ':reason': outcome.reason,
+      ':now': now,
+      ':was': call.status,
+      ...(outcome.providerCode ? { ':code': outcome.providerCode } : {}),
+      ...(flags.length ? { ':true': true } : {}),
+      ...s.values,
+    },
+  };
+};
 
 /** The target back in line (retry or parked) or done; only while it still points at this attempt. */
 export const releaseTargetUpdate = (
   tableName: string,
-  call: EngineCampaigncall,
-  outcome: Finish,
+  call: Pick<EngineCampaigncall, 'id' | 'outdial_id' | 'outdial_target_id'>,
+  then: TargetAfter,
   now: string,
 ) => {
-  const partition = outcome.targetStatus === 'idle' ? (outcome.targetPartition ?? 'retry') : undefined;
+  const partition = then === 'done' ? undefined : then;
   const due = partition ? duePrefixed(dueKeys(call.outdial_id, partition, now, call.outdial_target_id)) : {};
   return {
     TableName: tableName,
@@ -208,22 +326,14 @@ export const releaseTargetUpdate = (
       : 'SET #status = :status, tm_update = :now REMOVE #open, gsi3pk, gsi3sk',
     ConditionExpression: '#open = :cc',
     ExpressionAttributeNames: { '#status': 'status', '#open': '_open_cc' },
-    ExpressionAttributeValues: { ':status': outcome.targetStatus, ':now': now, ':cc': call.id, ...due },
+    ExpressionAttributeValues: {
+      ':status': partition ? 'idle' : 'done',
+      ':now': now,
+      ':cc': call.id,
+      ...due,
+    },
   };
 };
-
-/** The shard's totals move in the same write: `_succeeded`, or `_failed_<reason>`. */
-export const finishShardUpdate = (tableName: string, call: EngineCampaigncall, outcome: Finish) => ({
-  TableName: tableName,
-  Key: runtimeShardKey(call.campaign_id, shardOf(call)),
-  UpdateExpression: 'ADD #inflight :minus, #dialing :dialing, #outcome :one',
-  ExpressionAttributeNames: {
-    '#inflight': '_inflight',
-    '#dialing': '_dialing',
-    '#outcome': outcome.result === 'success' ? '_succeeded' : failureCounter(outcome.reason),
-  },
-  ExpressionAttributeValues: { ':minus': -1, ':dialing': call.status === 'dialing' ? -1 : 0, ':one': 1 },
-});
 
 /**
  * The destination's line is free again. Only this attempt can hold it while it is open; an attempt
@@ -237,26 +347,84 @@ export const freeLineDelete = (tableName: string, call: EngineCampaigncall) => (
   ExpressionAttributeValues: { ':cc': call.id },
 });
 
+/**
+ * How the close of an answered attempt finds its shard: `answered` when the answer's own shard write
+ * was made (the usual case), `answer-pending` when it was not (a crash, or the two callbacks racing),
+ * so the close counts the answer itself. An attempt closed while ringing is `rang`.
+ */
+export type ShardCloseCase = 'rang' | 'answered' | 'answer-pending';
+
+/**
+ * The last write of a close: the attempt leaves its shard's open (and ringing) set and its result is
+ * counted (`_succeeded`, or `_failed_<reason>`), once: only while the attempt is still a member.
+ */
+export const closeShardUpdate = (
+  tableName: string,
+  call: Pick<EngineCampaigncall, 'id' | 'tm_create' | 'destination' | 'campaign_id' | '_shard'>,
+  outcome: Pick<Finish, 'result' | 'reason'>,
+  shardCase: ShardCloseCase,
+) => ({
+  TableName: tableName,
+  Key: runtimeShardKey(call.campaign_id, shardOf(call)),
+  UpdateExpression: `DELETE #open :open, #ring :ring ADD #outcome :one${
+    shardCase === 'answer-pending' ? ', #answered :one' : ''
+  }`,
+  ConditionExpression: `contains(#open, :member)${
+    shardCase === 'answered'
+      ? ' AND NOT contains(#ring, :id)'
+      : shardCase === 'answer-pending'
+        ? ' AND contains(#ring, :id)'
+        : ''
+  }`,
+  ExpressionAttributeNames: {
+    '#open': OPEN_SET,
+    '#ring': RINGING_SET,
+    '#outcome': outcome.result === 'success' ? '_succeeded' : failureCounter(outcome.reason),
+    ...(shardCase === 'answer-pending' ? { '#answered': '_answered' } : {}),
+  },
+  ExpressionAttributeValues: {
+    ':open': new Set([openMember(call)]),
+    ':ring': new Set([call.id]),
+    ':member': openMember(call),
+    ':one': 1,
+    ...(shardCase === 'rang' ? {} : { ':id': call.id }),
+  },
+});
+
+/** The legacy shard's numbers move with the close, in its transaction: `_succeeded`, or `_failed_<reason>`. */
+export const legacyFinishShardUpdate = (tableName: string, call: EngineCampaigncall, outcome: Finish) => ({
+  TableName: tableName,
+  Key: runtimeShardKey(call.campaign_id, shardOf(call)),
+  UpdateExpression: 'ADD #inflight :minus, #dialing :dialing, #outcome :one',
+  ExpressionAttributeNames: {
+    '#inflight': '_inflight',
+    '#dialing': '_dialing',
+    '#outcome': outcome.result === 'success' ? '_succeeded' : failureCounter(outcome.reason),
+  },
+  ExpressionAttributeValues: { ':minus': -1, ':dialing': call.status === 'dialing' ? -1 : 0, ':one': 1 },
+});
+
 export type FinishRefusal = 'call-moved' | 'target-moved' | 'line-elsewhere';
 
 /**
- * The finish's transaction. Without `target`, the target no longer points at this attempt (freed by
- * the sweeper) and the attempt closes alone; without `line`, the line is another attempt's (this one
- * was opened before lines existed and holds none).
+ * The close of an attempt opened before shards held members, in one transaction. Without `target`,
+ * the target no longer points at this attempt (freed by the sweeper) and the attempt closes alone;
+ * without `line`, the line is another attempt's (this one was opened before lines existed).
  */
-export const finishSteps = (
+export const legacyFinishSteps = (
   tableName: string,
   call: EngineCampaigncall,
   outcome: Finish,
   now: string,
   include: { target: boolean; line: boolean },
+  seen?: string,
 ): NamedStep<FinishRefusal>[] => [
-  { item: { Update: closeCallUpdate(tableName, call, outcome, now) }, refused: 'call-moved' },
-  { item: { Update: finishShardUpdate(tableName, call, outcome) }, refused: 'call-moved' },
+  { item: { Update: closeCallUpdate(tableName, call, outcome, now, seen) }, refused: 'call-moved' },
+  { item: { Update: legacyFinishShardUpdate(tableName, call, outcome) }, refused: 'call-moved' },
   ...(include.target
     ? [
         {
-          item: { Update: releaseTargetUpdate(tableName, call, outcome, now) },
+          item: { Update: releaseTargetUpdate(tableName, call, targetAfter(outcome), now) },
           refused: 'target-moved' as const,
         },
       ]
@@ -266,13 +434,40 @@ export const finishSteps = (
     : []),
 ];
 
-// --- open attempts -----------------------------------------------------------------------------
+// --- replays -----------------------------------------------------------------------------------
+
+/** A request that changes nothing is still remembered on its attempt: once, and only on an attempt. */
+export const markSeenUpdate = (tableName: string, campaigncallId: string, seen: string) => ({
+  TableName: tableName,
+  Key: itemKey('campaigncall', campaigncallId),
+  UpdateExpression: 'ADD #seen :seen',
+  ConditionExpression: 'attribute_exists(pk) AND NOT contains(#seen, :digest)',
+  ExpressionAttributeNames: { '#seen': SEEN },
+  ExpressionAttributeValues: { ':seen': new Set([seen]), ':digest': seen },
+});
+
+/** A request that failed is forgotten, so the sender's retry gets in. */
+export const forgetSeenUpdate = (tableName: string, campaigncallId: string, seen: string) => ({
+  TableName: tableName,
+  Key: itemKey('campaigncall', campaigncallId),
+  UpdateExpression: 'DELETE #seen :seen',
+  ConditionExpression: 'attribute_exists(pk)',
+  ExpressionAttributeNames: { '#seen': SEEN },
+  ExpressionAttributeValues: { ':seen': new Set([seen]) },
+});
+
+// --- open attempts opened before shards held them ---------------------------------------------
 
 /**
- * A campaign's open attempts created strictly before `before`, oldest first (byState, keys only): one
- * query per shard; the oldest `limit` of them all are among their pages.
+ * A campaign's legacy open attempts created strictly before `before`, oldest first (byState, keys
+ * only, on their line items): one query per partition. Read only while a shard still counts some.
  */
-export const openAttemptsQueries = (tableName: string, campaignId: string, before: string, limit: number) =>
+export const legacyOpenAttemptsQueries = (
+  tableName: string,
+  campaignId: string,
+  before: string,
+  limit: number,
+) =>
   openAttemptsKeys(campaignId).map((pk) =>
     pageQuery(tableName, { pk, upper: timeSortKeyBefore(before), limit, index: 'gsi4' }),
   );

@@ -1,6 +1,7 @@
 /**
- * The engine's attempts-and-lines section: an attempt from its claim to its finish, the destination's
- * line it holds meanwhile, and the dialer's placement guard.
+ * The engine's attempts-and-lines section: an attempt from its claim to its close, the destination's
+ * line it holds meanwhile, the dialer's placement guard, and the provider requests it has accepted.
+ * The request builders (attempt-requests.ts) say which writes commit and which follow.
  */
 import {
   DeleteCommand,
@@ -11,6 +12,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Campaigncall } from '#domain/campaigncall.ts';
 import type { DestinationChoice } from '#domain/dialing.ts';
+import type { OpenAttempt } from '#domain/runtime-shards.ts';
 import type {
   AttemptStore,
   ClaimLimit,
@@ -21,11 +23,33 @@ import type {
   Finish,
   FinishResult,
 } from '#ports/engine-store.ts';
-import { answerSteps, claimSteps, finishSteps, openAttemptsQueries } from './attempt-requests.ts';
+import {
+  answerCallUpdate,
+  answerShardUpdate,
+  attemptAttributes,
+  attemptItem,
+  claimSteps,
+  closeCallUpdate,
+  closeShardUpdate,
+  forgetSeenUpdate,
+  freeLineDelete,
+  legacyAnswerSteps,
+  legacyFinishSteps,
+  legacyOpenAttemptsQueries,
+  lineGet,
+  markSeenUpdate,
+  openAttemptPut,
+  releaseTargetUpdate,
+  type ShardCloseCase,
+  type TargetAfter,
+  targetAfter,
+  targetAfterClose,
+} from './attempt-requests.ts';
+import { destinationOf, readRuntime, runtimeShardOf } from './campaign-runtime.ts';
 import { expandCampaigncall } from './campaigncall-item.ts';
 import { unlessRefused } from './conditional-write.ts';
 import { getEngineItem, readPages } from './engine-reads.ts';
-import { idOfTimeSortKey } from './keys.ts';
+import { idOfTimeSortKey, runtimeShardKey } from './keys.ts';
 import {
   markCancelledUpdate,
   markDialJobResentUpdate,
@@ -53,11 +77,34 @@ export class DynamoAttemptStore implements AttemptStore {
     call: Campaigncall,
     limit: ClaimLimit,
   ): Promise<ClaimResult> {
+    // Attempts the shard still counts the old way take their part of its share (that number only falls).
+    const legacy = campaign._runtime?.find((s) => s.shard === limit.shard)?.legacy;
+    const counted = limit.counter === '_dialing' ? legacy?.dialing : legacy?.inflight;
+    if (limit.below - (counted ?? 0) <= 0) return 'campaign-refused';
     const refusal = await runSteps(
       this.ddb,
-      claimSteps(this.tableName, campaign.id, target, choice, call, limit),
+      claimSteps(this.tableName, campaign.id, target, choice, call, limit, counted ?? 0),
     );
-    return refusal ?? 'claimed';
+    if (refusal) return refusal;
+    // Refused: the sweeper wrote it already from the line's copy (this tick stalled past a deadline).
+    await unlessRefused(
+      this.ddb.send(
+        new PutCommand(openAttemptPut(this.tableName, attemptItem(attemptAttributes(call, limit.shard)))),
+      ),
+    );
+    return 'claimed';
+  }
+
+  /**
+   * A claim committed but its attempt never written (the claimer died between them): the attempt is
+   * written from the copy its line holds. Undefined when the line holds no copy of it.
+   */
+  private async restoreFromLine(customerId: string, open: OpenAttempt) {
+    const out = await this.ddb.send(new GetCommand(lineGet(this.tableName, customerId, destinationOf(open))));
+    const copy = out.Item?._open_cc === open.id ? (out.Item._attempt as Record<string, unknown>) : undefined;
+    if (!copy) return undefined;
+    await unlessRefused(this.ddb.send(new PutCommand(openAttemptPut(this.tableName, attemptItem(copy)))));
+    return this.getCampaigncall(open.id);
   }
 
   getTarget(id: string) {
@@ -110,34 +157,196 @@ export class DynamoAttemptStore implements AttemptStore {
     return out !== undefined;
   }
 
-  async answer(call: EngineCampaigncall, now: string): Promise<boolean> {
-    const refusal = await runSteps(this.ddb, answerSteps(this.tableName, call, now));
-    return refusal === undefined;
+  async answer(call: EngineCampaigncall, now: string, seen?: string): Promise<boolean> {
+    if (!call._tracked) {
+      return (await runSteps(this.ddb, legacyAnswerSteps(this.tableName, call, now, seen))) === undefined;
+    }
+    const answered = await unlessRefused(
+      this.ddb.send(new UpdateCommand(answerCallUpdate(this.tableName, call, now, seen))),
+    );
+    if (!answered) return false;
+    // Refused: the close of this attempt, or a repair, counted the answer already.
+    await unlessRefused(this.ddb.send(new UpdateCommand(answerShardUpdate(this.tableName, call))));
+    return true;
   }
 
-  async finish(call: EngineCampaigncall, outcome: Finish, now: string): Promise<FinishResult> {
+  async finish(call: EngineCampaigncall, outcome: Finish, now: string, seen?: string): Promise<FinishResult> {
     let current: EngineCampaigncall | undefined = call;
     const include = { target: true, line: true };
-    // The status read decides which counters move; if it changed meanwhile, read again and retry.
+    // The status read decides which counts move; if it changed meanwhile, read again and retry.
     for (let attempt = 0; attempt < FINISH_READS && current; attempt++) {
-      if (current.status === 'done') return 'already-done';
-      const refusal = await runSteps(this.ddb, finishSteps(this.tableName, current, outcome, now, include));
-      if (refusal === undefined) return 'finished';
-      // The target no longer points at this attempt (freed by the sweeper): close the attempt alone.
-      if (refusal === 'target-moved') include.target = false;
-      // The line is another attempt's: this one was opened before lines existed, and holds none.
-      else if (refusal === 'line-elsewhere') include.line = false;
+      if (current.status === 'done') {
+        // Closed by another event (or this one, before a crash): make the writes that follow it.
+        await this.settleClosed(current);
+        return 'already-done';
+      }
+      if (!current._tracked) {
+        const refusal = await runSteps(
+          this.ddb,
+          legacyFinishSteps(this.tableName, current, outcome, now, include, seen),
+        );
+        if (refusal === undefined) return 'finished';
+        // The target no longer points at this attempt (freed by the sweeper): close the attempt alone.
+        if (refusal === 'target-moved') include.target = false;
+        // The line is another attempt's: this one was opened before lines existed, and holds none.
+        else if (refusal === 'line-elsewhere') include.line = false;
+      } else {
+        const closed = await unlessRefused(
+          this.ddb.send(new UpdateCommand(closeCallUpdate(this.tableName, current, outcome, now, seen))),
+        );
+        if (closed) {
+          await this.afterClose(current, current.status, { ...outcome, target: targetAfter(outcome) }, now);
+          return 'finished';
+        }
+      }
       current = await this.getCampaigncall(call.id);
     }
     return current ? 'already-done' : 'missing';
   }
 
-  async openAttempts(campaignId: string, before: string, limit: number): Promise<EngineCampaigncall[]> {
+  /**
+   * The writes that follow a close, in an order that keeps the shard's open member last: while it is
+   * there, the sweeper (and a repeated callback) knows the close may be unfinished, and the campaign
+   * counts the attempt as in flight, so a stop still waits for it. The target and the line are freed
+   * together: after a crash between the two, either the target waits (still progressing, so nobody
+   * claims it) or the person's line stays held by the closed attempt (the target's next claim is
+   * refused as `line-busy`) until the repair; nobody is called twice either way.
+   */
+  private async afterClose(
+    call: EngineCampaigncall,
+    closedFrom: string,
+    outcome: Pick<Finish, 'result' | 'reason'> & { target: TargetAfter },
+    now: string,
+    answerPending?: boolean,
+  ) {
+    await Promise.all([
+      // Refused: released already (a repair that ran meanwhile), or the target moved on.
+      unlessRefused(
+        this.ddb.send(new UpdateCommand(releaseTargetUpdate(this.tableName, call, outcome.target, now))),
+      ),
+      // Refused: another attempt holds the line now.
+      unlessRefused(this.ddb.send(new DeleteCommand(freeLineDelete(this.tableName, call)))),
+    ]);
+    const shardCase: ShardCloseCase =
+      closedFrom === 'dialing' ? 'rang' : answerPending ? 'answer-pending' : 'answered';
+    const moved = await unlessRefused(
+      this.ddb.send(new UpdateCommand(closeShardUpdate(this.tableName, call, outcome, shardCase))),
+    );
+    if (moved || shardCase !== 'answered') return;
+    // Refused: moved already, or the answer's own shard write has not been made yet (a crash, or the
+    // answer's callback still running): read the shard and count the answer here if it is still
+    // ringing. The two writes race only with each other, and both are conditioned on ringing.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const shard = await this.readShard(call);
+      if (!shard.open?.some((o) => o.id === call.id)) return;
+      const found: ShardCloseCase = shard.ringing?.includes(call.id) ? 'answer-pending' : 'answered';
+      const done = await unlessRefused(
+        this.ddb.send(new UpdateCommand(closeShardUpdate(this.tableName, call, outcome, found))),
+      );
+      if (done) return;
+    }
+  }
+
+  private async readShard(call: EngineCampaigncall) {
+    const shard = call._shard ?? 0;
+    const out = await this.ddb.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: runtimeShardKey(call.campaign_id, shard),
+        ConsistentRead: true,
+      }),
+    );
+    return runtimeShardOf(shard, out.Item);
+  }
+
+  async settleClosed(call: EngineCampaigncall): Promise<void> {
+    if (call.status !== 'done' || !call._tracked) return;
+    // Read first: a close whose writes were all made (nearly always) costs a read, not a refused write.
+    const shard = await this.readShard(call);
+    if (!shard.open?.some((o) => o.id === call.id)) return;
+    await this.repairClose(call, shard.ringing?.includes(call.id) ?? false);
+  }
+
+  /** A closed attempt still among its shard's open ones: make the writes its close did not get to. */
+  private async repairClose(call: EngineCampaigncall, ringing: boolean) {
+    const target = targetAfterClose(call);
+    const closedFrom = call._answered ? 'progressing' : 'dialing';
+    await this.afterClose(
+      call,
+      closedFrom,
+      { result: call.result === 'success' ? 'success' : 'fail', reason: call._reason ?? 'failed', target },
+      call.tm_update ?? call.tm_create,
+      closedFrom === 'progressing' && ringing,
+    );
+  }
+
+  async markSeen(campaigncallId: string, seen: string): Promise<boolean> {
+    const out = await unlessRefused(
+      this.ddb.send(new UpdateCommand(markSeenUpdate(this.tableName, campaigncallId, seen))),
+    );
+    return out !== undefined;
+  }
+
+  async forgetSeen(campaigncallId: string, seen: string): Promise<void> {
+    await unlessRefused(
+      this.ddb.send(new UpdateCommand(forgetSeenUpdate(this.tableName, campaigncallId, seen))),
+    );
+  }
+
+  async openAttempts(
+    campaign: Pick<EngineCampaign, 'id' | '_runtime'> & { customer_id?: string },
+    before: string,
+    limit: number,
+  ): Promise<EngineCampaigncall[]> {
+    const runtime = campaign._runtime ?? (await readRuntime(this.ddb, this.tableName, campaign.id));
+    const beforeMs = Date.parse(before);
+    // The shards' open members, oldest first: the tick has read them already.
+    const members = runtime
+      .flatMap((s) => (s.open ?? []).map((o) => ({ ...o, ringing: s.ringing?.includes(o.id) ?? false })))
+      .filter((o) => o.claimedAtMs < beforeMs)
+      .sort((a, b) => a.claimedAtMs - b.claimedAtMs)
+      .slice(0, limit);
+    const tracked = await Promise.all(
+      members.map(async (m) => {
+        let call = await this.getCampaigncall(m.id);
+        // Claimed, but the claimer died before writing it: write it from its line's copy (its dial
+        // job is then sent again, as for any attempt whose job went missing).
+        if (!call) {
+          const customerId =
+            campaign.customer_id ??
+            (await getEngineItem<EngineCampaign>(this.ddb, this.tableName, 'campaign', campaign.id))
+              ?.customer_id;
+          if (customerId) call = await this.restoreFromLine(customerId, m);
+        }
+        // Closed, but its close was cut short: finish it now (it is no longer open).
+        if (call?.status === 'done') {
+          await this.repairClose(call, m.ringing);
+          return undefined;
+        }
+        // Answered, but its shard still has it ringing (the answer's second write was lost).
+        if (call?.status === 'progressing' && m.ringing) {
+          await unlessRefused(this.ddb.send(new UpdateCommand(answerShardUpdate(this.tableName, call))));
+        }
+        return call;
+      }),
+    );
+    const legacy = runtime.some((s) => (s.legacy?.inflight ?? 0) > 0)
+      ? await this.legacyOpenAttempts(campaign.id, before, limit)
+      : [];
+    return [...tracked, ...legacy]
+      .filter((c): c is EngineCampaigncall => c !== undefined && c.status !== 'done')
+      .sort((a, b) => a.tm_create.localeCompare(b.tm_create))
+      .slice(0, limit);
+  }
+
+  /** Attempts opened before shards held them: listed by their line items (byState). */
+  private async legacyOpenAttempts(campaignId: string, before: string, limit: number) {
     // byState copies keys only; stale attempts are few, so each is read whole.
-    const keys = (await readPages(this.ddb, openAttemptsQueries(this.tableName, campaignId, before, limit)))
+    const keys = (
+      await readPages(this.ddb, legacyOpenAttemptsQueries(this.tableName, campaignId, before, limit))
+    )
       .sort((a, b) => String(a.gsi4sk).localeCompare(String(b.gsi4sk)))
       .slice(0, limit);
-    const calls = await Promise.all(keys.map((k) => this.getCampaigncall(idOfTimeSortKey(String(k.gsi4sk)))));
-    return calls.filter((c): c is EngineCampaigncall => c !== undefined && c.status !== 'done');
+    return Promise.all(keys.map((k) => this.getCampaigncall(idOfTimeSortKey(String(k.gsi4sk)))));
   }
 }

@@ -135,14 +135,27 @@ export class DynamoEngineStore implements EngineStore {
   markDialJobResent(campaigncallId: string, now: string) {
     return this.attempts.markDialJobResent(campaigncallId, now);
   }
-  answer(call: EngineCampaigncall, now: string) {
-    return this.attempts.answer(call, now);
+  answer(call: EngineCampaigncall, now: string, seen?: string) {
+    return this.attempts.answer(call, now, seen);
   }
-  finish(call: EngineCampaigncall, outcome: Finish, now: string) {
-    return this.attempts.finish(call, outcome, now);
+  finish(call: EngineCampaigncall, outcome: Finish, now: string, seen?: string) {
+    return this.attempts.finish(call, outcome, now, seen);
   }
-  openAttempts(campaignId: string, before: string, limit: number) {
-    return this.attempts.openAttempts(campaignId, before, limit);
+  settleClosed(call: EngineCampaigncall) {
+    return this.attempts.settleClosed(call);
+  }
+  markSeen(campaigncallId: string, seen: string) {
+    return this.attempts.markSeen(campaigncallId, seen);
+  }
+  forgetSeen(campaigncallId: string, seen: string) {
+    return this.attempts.forgetSeen(campaigncallId, seen);
+  }
+  openAttempts(
+    campaign: Pick<EngineCampaign, 'id' | '_runtime'> & { customer_id?: string },
+    before: string,
+    limit: number,
+  ) {
+    return this.attempts.openAttempts(campaign, before, limit);
   }
 
   // --- queue & agents ----------------------------------------------------------------------------

@@ -7,12 +7,13 @@ import type { Outplan } from '#domain/outplan.ts';
 import type { Queue } from '#domain/queue.ts';
 import type { RuntimeShard } from '#domain/runtime-shards.ts';
 import { totalCounters } from '#domain/runtime-shards.ts';
+import { formatTimestamp } from '#domain/time.ts';
 import type { EngineCampaign, EngineTickStore } from '#ports/engine-store.ts';
 import { batchGetInOrder } from './batch-get.ts';
 import { missingShardPut, readRuntime, runtimeShardOf } from './campaign-runtime.ts';
 import { unlessRefused } from './conditional-write.ts';
 import { getEngineItem, readPages } from './engine-reads.ts';
-import { itemKey, RUNTIME_SHARDS, runtimeShardKey, timeOfTimeSortKey } from './keys.ts';
+import { itemKey, RUNTIME_SHARDS, runtimeShardKey, runtimeShardKeys, timeOfTimeSortKey } from './keys.ts';
 import { fromItem } from './resource-store.ts';
 import {
   acquireLeaseUpdate,
@@ -147,9 +148,21 @@ export class DynamoTickStore implements EngineTickStore {
   }
 
   async oldestOpenAttempt(campaignId: string): Promise<string | undefined> {
-    const items = await readPages(this.ddb, oldestOpenAttemptQueries(this.tableName, campaignId));
-    const times = items.map((i) => timeOfTimeSortKey(String(i.gsi4sk))).sort();
-    return times[0];
+    // Open attempts are members of the runtime shards (a closed one whose last writes a crash cut
+    // short included, so the sweep that repairs it stays due); attempts opened before shards held
+    // members are on the open-attempt index of their lines, read only while a shard still counts one.
+    // Eventually consistent: a stale shard shows an attempt closed meanwhile as still open, which only
+    // makes the mark earlier (a sweep due sooner); attempts opened meanwhile are newer than the mark.
+    const items = await batchGetInOrder(this.ddb, this.tableName, runtimeShardKeys(campaignId));
+    const runtime = items.map((item) => runtimeShardOf(Number(item.shard), item));
+    const claimed = runtime.flatMap((s) => (s.open ?? []).map((o) => o.claimedAtMs));
+    const members = claimed.length ? [formatTimestamp(Math.min(...claimed))] : [];
+    const legacy = runtime.some((s) => (s.legacy?.inflight ?? 0) > 0)
+      ? (await readPages(this.ddb, oldestOpenAttemptQueries(this.tableName, campaignId))).map((i) =>
+          timeOfTimeSortKey(String(i.gsi4sk)),
+        )
+      : [];
+    return [...members, ...legacy].sort()[0];
   }
 
   getCampaign(id: string) {

@@ -9,6 +9,8 @@ export const finishAttempt = async (
   call: EngineCampaigncall,
   reason: HangupReason,
   providerCode?: string,
+  /** The digest of the provider request reporting the end, kept on the attempt by the close. */
+  seen?: string,
 ): Promise<FinishResult> => {
   const now = formatTimestamp(deps.clock.now());
   // A forced stop hung this call up: the "normal" end the provider reports is our cancel, never a
@@ -33,6 +35,7 @@ export const finishAttempt = async (
     call,
     { result, reason, targetStatus, targetPartition, ...(providerCode ? { providerCode } : {}) },
     now,
+    seen,
   );
   if (finished === 'finished' && call._agent_id) {
     await deps.engine.releaseAgent(call.customer_id, call._agent_id, call.id, now);

@@ -1,6 +1,9 @@
 /**
  * A provider event for one attempt (already verified and normalised). Only forward moves apply:
  * ringing changes nothing, answered moves dialing → progressing, the first completed closes it.
+ * With `seen`, the digest of the signed request carrying it: the attempt remembers every request it
+ * accepted (in the write that applies the event, or in a write of its own when the event changes
+ * nothing), and the same request again is a replay.
  */
 import { formatTimestamp } from '#domain/time.ts';
 import type { NormalizedCallEvent } from '#ports/telephony.ts';
@@ -15,18 +18,26 @@ export type EventOutcome =
   | 'answered'
   | 'finished'
   | 'duplicate'
-  | 'hung-up';
+  | 'hung-up'
+  | 'replayed';
 
 export const recordCallEvent = async (
   deps: EngineDeps,
   event: NormalizedCallEvent,
+  seen?: string,
 ): Promise<EventOutcome> => {
   if (!event.attemptId) return 'unknown-attempt';
   const call = await deps.engine.getCampaigncall(event.attemptId);
   if (!call) return 'unknown-attempt';
+  if (seen && call._seen?.has(seen)) return 'replayed';
+  /** For events that change nothing: true when this request is new to the attempt. */
+  const firstSight = async () => !seen || (await deps.engine.markSeen(call.id, seen));
   // The callback URL names the attempt; the call id must match the one placed (when it is known yet).
   const ours = !call._call_id || call._call_id === event.callId;
   if (!ours || call.status === 'done') {
+    // Its close may have been cut short by a crash: a repeated end makes the writes that follow it.
+    if (ours && event.kind === 'completed') await deps.engine.settleClosed(call);
+    if (!(await firstSight())) return 'replayed';
     // A live call no open attempt owns (closed meanwhile, e.g. by the sweeper, or one we never
     // recorded) would leave a person on a line nobody handles: end it. Hangup is idempotent.
     if (event.kind !== 'completed') {
@@ -37,15 +48,18 @@ export const recordCallEvent = async (
   }
   switch (event.kind) {
     case 'ringing':
-      return 'ignored';
+      return (await firstSight()) ? 'ignored' : 'replayed';
     case 'answered': {
-      if (!(await deps.engine.answer(call, formatTimestamp(deps.clock.now())))) return 'duplicate';
+      if (!(await deps.engine.answer(call, formatTimestamp(deps.clock.now()), seen))) {
+        return (await firstSight()) ? 'duplicate' : 'replayed';
+      }
       await joinQueue(deps, { ...call, status: 'progressing' });
       return 'answered';
     }
     case 'completed': {
       // A hangup with no (or an unknown) reason is a failure, retried like one; never a success.
-      const finished = await finishAttempt(deps, call, event.reason ?? 'failed');
+      const finished = await finishAttempt(deps, call, event.reason ?? 'failed', undefined, seen);
+      if (finished !== 'finished' && !(await firstSight())) return 'replayed';
       // A machine verdict arrives while the call is still up (amd: the carrier hangs up only after its verdict): end it.
       if (event.reason === 'amd') await deps.provider.hangup(event.callId);
       return finished === 'finished' ? 'finished' : 'duplicate';

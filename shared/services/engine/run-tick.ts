@@ -310,7 +310,7 @@ const FORCE_BATCH = 50;
  * here, so the campaign always reaches `stop` in bounded time.
  */
 const endOpenAttempts = async (deps: EngineDeps, campaign: EngineCampaign, nowMs: number) => {
-  const open = await deps.engine.openAttempts(campaign.id, formatTimestamp(nowMs + 1), FORCE_BATCH);
+  const open = await deps.engine.openAttempts(campaign, formatTimestamp(nowMs + 1), FORCE_BATCH);
   for (const call of open) {
     if (!call._call_id && call.status === 'dialing') {
       await finishAttempt(deps, call, 'cancel');

@@ -50,11 +50,7 @@ export const sweepCampaign = async (
   if ((campaign._inflight ?? 0) <= 0) return 0;
   const outplan = await deps.engine.getOutplan(campaign.outplan_id);
   const ringDeadline = ringDeadlineMs(deps, outplan);
-  const stale = await deps.engine.openAttempts(
-    campaign.id,
-    formatTimestamp(nowMs - ringDeadline),
-    SWEEP_BATCH,
-  );
+  const stale = await deps.engine.openAttempts(campaign, formatTimestamp(nowMs - ringDeadline), SWEEP_BATCH);
   let swept = 0;
   const failures: unknown[] = [];
   for (const call of stale) {
