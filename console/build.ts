@@ -3,9 +3,10 @@
  * `index.html` and a `config.json` naming the API (same origin by default; the deployed stack writes
  * its own). Used by `npm start`, by the CDK app at synth, and by the browser test.
  */
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -14,6 +15,8 @@ export interface ConsoleBuild {
   dir: string;
   /** Bytes of main.js and main.css, minified. */
   bytes: { js: number; css: number };
+  /** The same, gzipped as CloudFront and browsers exchange them. */
+  gzipBytes: { js: number; css: number };
 }
 
 export const buildConsole = async (
@@ -41,12 +44,17 @@ export const buildConsole = async (
     Object.entries(result.metafile.outputs)
       .filter(([f]) => f.endsWith(suffix))
       .reduce((n, [, o]) => n + o.bytes, 0);
-  return { dir: outdir, bytes: { js: size('.js'), css: size('.css') } };
+  const gzip = (file: string) => gzipSync(readFileSync(join(outdir, file)), { level: 9 }).length;
+  return {
+    dir: outdir,
+    bytes: { js: size('.js'), css: size('.css') },
+    gzipBytes: { js: gzip('main.js'), css: gzip('main.css') },
+  };
 };
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const out = await buildConsole(process.argv[2] ? resolve(process.argv[2]) : undefined);
   console.log(
-    `console built in ${out.dir}: main.js ${out.bytes.js} B, main.css ${out.bytes.css} B (minified)`,
+    `console built in ${out.dir}: main.js ${out.bytes.js} B (${out.gzipBytes.js} B gzip), main.css ${out.bytes.css} B (${out.gzipBytes.css} B gzip)`,
   );
 }

@@ -36,8 +36,14 @@ export const usePoll = <T>(
   loadRef.current = load;
   const controller = useRef<AbortController | undefined>(undefined);
 
-  const refresh = useCallback(async () => {
-    if (running.current) return;
+  const again = useRef(false);
+  const refresh = useCallback(async (): Promise<void> => {
+    // Asked while a refresh runs (after an action, say): one more follows it, so the answer shows
+    // what the action did rather than what was read before it.
+    if (running.current) {
+      again.current = true;
+      return;
+    }
     running.current = true;
     const c = new AbortController();
     controller.current = c;
@@ -51,6 +57,10 @@ export const usePoll = <T>(
       if (!c.signal.aborted) setError(describeError(err));
     } finally {
       running.current = false;
+    }
+    if (again.current && !c.signal.aborted) {
+      again.current = false;
+      return refresh();
     }
   }, []);
 
