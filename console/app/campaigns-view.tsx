@@ -292,7 +292,7 @@ const Outplans = ({ outplans, after }: { outplans: Outplan[]; after: () => unkno
               <strong>{p.name}</strong>{' '}
               <span class="muted">
                 from {p.source.target}, rings {p.dial_timeout / 1000} s, {p.try_interval / 1000} s between
-                tries, {p.max_try_count_0} tries on number 1
+                tries, {p.max_try_count_0 === 1 ? '1 try' : `${p.max_try_count_0} tries`} on number 1
               </span>
             </li>
           ))}

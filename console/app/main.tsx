@@ -142,6 +142,9 @@ const App = ({ apiBase }: { apiBase: string }) => {
 };
 
 takeKeyFromFragment();
-void loadApiBase().then((apiBase) =>
-  render(<App apiBase={apiBase} />, document.getElementById('app') as HTMLElement),
-);
+void loadApiBase().then((apiBase) => {
+  const root = document.getElementById('app') as HTMLElement;
+  // The "Loading…" placeholder is plain HTML, not Preact's: render would keep it.
+  root.textContent = '';
+  render(<App apiBase={apiBase} />, root);
+});

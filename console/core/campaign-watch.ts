@@ -107,23 +107,21 @@ export interface MinutePoint {
 }
 
 /**
- * Per-minute rates from successive stats readings (the stats are running totals). Computed by the
- * client until the engine keeps per-minute buckets of its own; a reload starts the series afresh.
+ * Per-minute rates from successive stats readings (the stats are running totals), over steps of
+ * `stepMs` so that readings taken close together (a refresh right after an action) do not show as
+ * spikes. Computed by the client until the engine keeps per-minute buckets of its own; a reload
+ * starts the series afresh.
  */
-export const perMinute = (samples: StatsSample[]): MinutePoint[] => {
+export const perMinute = (samples: StatsSample[], stepMs = 15_000): MinutePoint[] => {
   const out: MinutePoint[] = [];
-  for (let i = 1; i < samples.length; i++) {
-    const a = samples[i - 1] as StatsSample;
-    const b = samples[i] as StatsSample;
-    const minutes = (b.at - a.at) / 60_000;
-    if (minutes <= 0) continue;
-    const rate = (x: number, y: number) => Math.max(0, y - x) / minutes;
-    out.push({
-      at: b.at,
-      started: rate(a.attempts, b.attempts),
-      succeeded: rate(a.succeeded, b.succeeded),
-      failed: rate(a.failed, b.failed),
-    });
+  let from = samples[0];
+  for (const s of samples) {
+    if (!from || s.at - from.at < stepMs) continue;
+    const base = from;
+    const perMin = 60_000 / (s.at - base.at);
+    const rate = (key: 'attempts' | 'succeeded' | 'failed') => Math.max(0, s[key] - base[key]) * perMin;
+    out.push({ at: s.at, started: rate('attempts'), succeeded: rate('succeeded'), failed: rate('failed') });
+    from = s;
   }
   return out;
 };
