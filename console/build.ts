@@ -7,7 +7,7 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
+import { type BuildOptions, build, buildSync } from 'esbuild';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -19,37 +19,53 @@ export interface ConsoleBuild {
   gzipBytes: { js: number; css: number };
 }
 
-export const buildConsole = async (
-  outdir = resolve(here, 'dist'),
-  config: { apiBase?: string } = {},
-): Promise<ConsoleBuild> => {
-  mkdirSync(outdir, { recursive: true });
-  const result = await build({
-    entryPoints: { main: join(here, 'app/main.tsx') },
-    outdir,
-    bundle: true,
-    format: 'esm',
-    target: ['es2022'],
-    platform: 'browser',
-    jsx: 'automatic',
-    jsxImportSource: 'preact',
-    minify: true,
-    legalComments: 'none',
-    metafile: true,
-    logLevel: 'warning',
-  });
+const bundleOptions = (outdir: string): BuildOptions => ({
+  entryPoints: { main: join(here, 'app/main.tsx') },
+  outdir,
+  bundle: true,
+  format: 'esm',
+  target: ['es2022'],
+  platform: 'browser',
+  jsx: 'automatic',
+  jsxImportSource: 'preact',
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+
+/**
+ * Everything but main.js and main.css. `config` (the API's base URL) is left out when null: the
+ * deployed stack writes its own config.json, with the API URL known only at deploy.
+ */
+const finish = (outdir: string, config: { apiBase?: string } | null): ConsoleBuild => {
   copyFileSync(join(here, 'app/index.html'), join(outdir, 'index.html'));
-  writeFileSync(join(outdir, 'config.json'), `${JSON.stringify({ apiBase: config.apiBase ?? '/v1.0' })}\n`);
-  const size = (suffix: string) =>
-    Object.entries(result.metafile.outputs)
-      .filter(([f]) => f.endsWith(suffix))
-      .reduce((n, [, o]) => n + o.bytes, 0);
-  const gzip = (file: string) => gzipSync(readFileSync(join(outdir, file)), { level: 9 }).length;
+  if (config)
+    writeFileSync(join(outdir, 'config.json'), `${JSON.stringify({ apiBase: config.apiBase ?? '/v1.0' })}\n`);
+  const bytes = (file: string) => readFileSync(join(outdir, file));
   return {
     dir: outdir,
-    bytes: { js: size('.js'), css: size('.css') },
-    gzipBytes: { js: gzip('main.js'), css: gzip('main.css') },
+    bytes: { js: bytes('main.js').length, css: bytes('main.css').length },
+    gzipBytes: {
+      js: gzipSync(bytes('main.js'), { level: 9 }).length,
+      css: gzipSync(bytes('main.css'), { level: 9 }).length,
+    },
   };
+};
+
+export const buildConsole = async (
+  outdir = resolve(here, 'dist'),
+  config: { apiBase?: string } | null = {},
+): Promise<ConsoleBuild> => {
+  mkdirSync(outdir, { recursive: true });
+  await build(bundleOptions(outdir));
+  return finish(outdir, config);
+};
+
+/** The same, synchronously: CDK constructs are built synchronously at synth. */
+export const buildConsoleSync = (outdir: string, config: { apiBase?: string } | null = {}): ConsoleBuild => {
+  mkdirSync(outdir, { recursive: true });
+  buildSync(bundleOptions(outdir));
+  return finish(outdir, config);
 };
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

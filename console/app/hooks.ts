@@ -69,8 +69,9 @@ export const usePoll = <T>(
     setError(undefined);
     running.current = false;
     void refresh();
+    // A tick that finds a refresh still running is dropped: on a slow API the reads never pile up.
     const timer = setInterval(() => {
-      if (document.visibilityState === 'visible') void refresh();
+      if (document.visibilityState === 'visible' && !running.current) void refresh();
     }, everyMs);
     return () => {
       clearInterval(timer);

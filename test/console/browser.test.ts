@@ -123,9 +123,9 @@ describe('the console', () => {
     await page.getByLabel('Tries on number 1').fill('1');
     await page.getByLabel('Tries on each other number').fill('0');
     await page.getByRole('button', { name: 'Create outplan' }).click();
-    await expect
-      .poll(() => page.getByRole('status').first().textContent())
-      .toContain('Outplan “fast” created');
+    await eventually(() => page.getByRole('status').first().textContent()).toContain(
+      'Outplan “fast” created',
+    );
     await expectAccessible(page, 'campaigns');
 
     // A list, and the CSV imported into it: preview, progress, report of the three bad rows.
@@ -162,9 +162,8 @@ describe('the console', () => {
 
     await confirm(page, 'Run', 'Yes, run');
     await eventually(() => statusOf(page)).toBe('run');
-    await expect
-      .poll(async () => Number(await page.locator('dt:text-is("Attempts") + dd').textContent()))
-      .toBeGreaterThan(0);
+    const attempts = async () => Number(await page.locator('dt:text-is("Attempts") + dd').textContent());
+    await eventually(attempts, 120_000).toBeGreaterThan(0);
     await confirm(page, 'Stop', 'Yes, stop');
     await eventually(() => page.getByRole('status').first().textContent()).toContain('is stopping');
     await eventually(() => statusOf(page), 60_000).toBe('stop');
@@ -192,9 +191,9 @@ describe('the console', () => {
     await page.getByLabel("New agent's name").fill('Grace');
     await page.getByRole('button', { name: 'Add agent' }).click();
     await page.getByRole('button', { name: 'available' }).click();
-    await expect
-      .poll(() => page.getByRole('status').first().textContent())
-      .toContain('Grace is now available');
+    await eventually(() => page.getByRole('status').first().textContent()).toContain(
+      'Grace is now available',
+    );
     await expectAccessible(page, 'agents');
 
     // A phone's width: nothing wider than the screen but the tables' own scroll areas.

@@ -309,8 +309,26 @@ describe('api', () => {
     });
   });
 
-  it('has CORS off by default', () => {
-    synth.template.hasResourceProperties('AWS::ApiGatewayV2::Api', { CorsConfiguration: Match.absent() });
+  it("allows exactly the console's origin by CORS by default, exposing the headers the console reads", () => {
+    synth.template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: {
+        AllowOrigins: [
+          {
+            'Fn::Join': [
+              '',
+              [
+                'https://',
+                { 'Fn::GetAtt': [synth.logicalId(synth.stack.console.distribution), 'DomainName'] },
+              ],
+            ],
+          },
+        ],
+        AllowHeaders: ['authorization', 'content-type', 'idempotency-key'],
+        AllowMethods: ['GET', 'POST', 'PUT', 'DELETE'],
+        ExposeHeaders: ['retry-after', 'idempotent-replayed'],
+        MaxAge: 3600,
+      },
+    });
   });
 });
 
