@@ -93,23 +93,23 @@ export class ConsoleSite extends Construct {
     const acknowledge = (id: string, reason: string) => Validations.of(this).acknowledge({ id, reason });
     acknowledge(
       'AwsSolutions-S1',
-      'The bucket holds only the console bundle, read through CloudFront alone.',
+      'The bucket holds only the console bundle (public code, no data), and only CloudFront reads it through origin access control.',
     );
     acknowledge(
       'AwsSolutions-CFR1',
-      'Operators sign in from wherever they work; access is by API key, not country.',
+      'Operators sign in from wherever they work; access to anything of value is by API key, checked by the API, not by country.',
     );
     acknowledge(
       'AwsSolutions-CFR2',
-      'Static files only; the API behind them has its own throttling and keys.',
+      'The distribution serves static files only; the API it calls has its own stage throttling, request budget and access keys.',
     );
     acknowledge(
       'AwsSolutions-CFR3',
-      'Static files only: the requests that matter are in the API access logs.',
+      'The distribution serves static files only: every request that reads or changes data is in the API access logs instead.',
     );
     acknowledge(
       'AwsSolutions-CFR4',
-      'The default cloudfront.net certificate; the TLS 1.2 minimum applies once a custom domain is added.',
+      'The default cloudfront.net certificate cannot pin a TLS minimum; TLS 1.2 (TLS_V1_2_2021) applies once a custom domain is added.',
     );
   }
 
@@ -127,10 +127,14 @@ export class ConsoleSite extends Construct {
       const ack = (id: string, reason: string) => Validations.of(child).acknowledge({ id, reason });
       ack(
         'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        "CDK's bucket deployment handler logs with the basic execution role.",
+        "CDK's bucket deployment handler (deploy time only) writes its own logs with AWS's basic execution role, which CDK attaches.",
       );
-      ack('AwsSolutions-L1', "CDK's bucket deployment handler pins its own runtime.");
-      const copies = "CDK's bucket deployment copies the console from the asset bucket into its own bucket";
+      ack(
+        'AwsSolutions-L1',
+        "CDK's bucket deployment handler (deploy time only) runs on the Python runtime CDK pins for it with its AWS CLI layer.",
+      );
+      const copies =
+        "CDK's bucket deployment handler (deploy time only) copies the console bundle from CDK's asset bucket into the console bucket";
       for (const action of ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*']) {
         ack(`AwsSolutions-IAM5[Action::${action}]`, `${copies} (CDK's grant).`);
       }

@@ -85,7 +85,10 @@ const eventually = <T>(read: () => Promise<T>, timeout = 30_000) =>
   expect.poll(read, { timeout, interval: 250 });
 
 describe('the console', () => {
-  it('signs in, imports a list, runs a campaign to 100 % and stops it, with no serious accessibility issue', async () => {
+  // About 1,000 simulated calls and a dozen page loads: a few minutes on a loaded 2-core machine.
+  it('signs in, imports a list, runs a campaign to 100 % and stops it, with no serious accessibility issue', {
+    timeout: 600_000,
+  }, async () => {
     const context = await browser.newContext({
       viewport: { width: 1280, height: 900 },
       acceptDownloads: true,
