@@ -53,6 +53,17 @@ export default defineConfig({
         },
       },
       {
+        // The console in a real browser and the CLI, each against its own `npm start` (a child process
+        // with its own DynamoDB Local), as an operator uses them.
+        test: {
+          name: 'console',
+          include: ['test/console/**/*.test.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 180_000,
+          ...afterLatency,
+        },
+      },
+      {
         test: {
           name: 'integration-alone',
           include: aloneIntegrationCases,

@@ -8,6 +8,7 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { Construct, Node } from 'constructs';
 import { familySpecs } from '#http/specs/families.ts';
 import { API_BASE_PATH, Api } from './constructs/api.ts';
+import { ConsoleSite } from './constructs/console.ts';
 import { Data } from './constructs/data.ts';
 import { Engine, PROVIDER_CLIENTS, type ProviderSettings } from './constructs/engine.ts';
 import { Events } from './constructs/events.ts';
@@ -111,6 +112,7 @@ export class OutboundStack extends Stack {
   readonly engine: Engine;
   readonly events: Events;
   readonly observability: Observability;
+  readonly console: ConsoleSite;
   /** Twilio only. */
   readonly twilioCredentials: TwilioCredentials | undefined;
 
@@ -133,7 +135,9 @@ export class OutboundStack extends Stack {
       ? { kind: 'twilio', cps: settings.twilioCps, credentials: this.twilioCredentials }
       : { kind: 'simulator' };
 
-    // Stateless.
+    // Stateless. The console's origin comes first: CORS on the API allows exactly it (and any
+    // origins configured besides).
+    this.console = new ConsoleSite(this, 'Console', { removalPolicy });
     this.api = new Api(this, 'Api', {
       projectRoot: PROJECT_ROOT,
       families: familySpecs,
@@ -141,9 +145,10 @@ export class OutboundStack extends Stack {
       tableAccess: apiTableAccess,
       operatorKey: this.operatorKey,
       throttle: settings.throttle,
-      corsOrigins: settings.corsOrigins,
+      corsOrigins: [this.console.url, ...settings.corsOrigins],
       removalPolicy,
     });
+    this.console.deploy(this.api.baseUrl);
     this.engine = new Engine(this, 'Engine', {
       projectRoot: PROJECT_ROOT,
       data: this.data,
@@ -191,6 +196,10 @@ export class OutboundStack extends Stack {
     new CfnOutput(this, 'ApiUrl', {
       description: 'Base URL of the API; every route starts with it',
       value: this.api.baseUrl,
+    });
+    new CfnOutput(this, 'ConsoleUrl', {
+      description: 'The operator console; sign in with an access key',
+      value: this.console.url,
     });
     new CfnOutput(this, 'OperatorKeySecretName', {
       description: 'Secrets Manager secret holding the operator key (POST /v1.0/customers)',

@@ -49,7 +49,7 @@ export interface ApiProps {
    */
   throttle?: ThrottleProps;
   /**
-   * Browser origins allowed by CORS.
+   * Browser origins allowed by CORS. The stack passes the console's own origin first.
    * @default [] (CORS off): the API is called by servers and scripts; a browser console opts in.
    */
   corsOrigins?: readonly string[];
@@ -129,6 +129,8 @@ export class Api extends Construct {
                 CorsHttpMethod.DELETE,
               ],
               allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
+              // Read by the console: how long to wait after a 429, and whether a batch was replayed.
+              exposeHeaders: ['retry-after', 'idempotent-replayed'],
               maxAge: Duration.hours(1),
             },
           }

@@ -57,6 +57,8 @@ export interface ApiServerOptions {
   maxInFlightPerCredential?: number;
   /** Other Lambdas behind the same API, such as the provider webhook route. */
   extraHandlers?: { name: string; pattern: RegExp; handler: ApiHandler }[];
+  /** Serves the paths outside /v1.0 (the console); answers false for a path it does not serve. */
+  site?: (req: IncomingMessage, res: ServerResponse, pathname: string) => Promise<boolean>;
 }
 
 export interface RunningApi {
@@ -258,6 +260,7 @@ export const startApiServer = async (options: ApiServerOptions): Promise<Running
     const requestId = randomUUID();
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
+      if (options.site && (await options.site(req, res, url.pathname))) return;
       const body = await readBody(req);
       if (body === undefined) return send(res, errorResponse(new PayloadTooLarge(MAX_BODY_BYTES), requestId));
       const target = mounted.find((m) => m.patterns.some((p) => p.test(url.pathname)));

@@ -1,6 +1,7 @@
 /**
  * `npm start`: the whole system on one machine. DynamoDB Local (data under OUTBOUND_DATA_DIR, or in
- * memory), the API through the same Lambda handlers, a "dev" customer and an operator key.
+ * memory), the API through the same Lambda handlers, a "dev" customer and an operator key, and the
+ * console (built here, in well under a second) at `/`.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -12,7 +13,9 @@ import { buildTwilioProvider, credentialsFromEnv } from '#adapters/telephony/twi
 import { ensureCustomerWithKey } from '#services/customers.ts';
 import { claimsPerTickFor } from '#services/engine/engine-deps.ts';
 import { config } from '#shared/config.ts';
+import { buildConsole } from '../../console/build.ts';
 import { startApiServer } from './api-server.ts';
+import { consoleSite } from './console-site.ts';
 import { ensureTable, JavaNotFound, startDynamoLocal } from './dynamodb-local.ts';
 import { LocalEngine, timerScheduler } from './engine-runtime.ts';
 import { LocalEvents } from './events-runtime.ts';
@@ -100,12 +103,21 @@ const main = async () => {
       ...(twilio ? { provider: twilio } : {}),
       ...(inMemory ? {} : { queueDir: resolve(dataDir, 'dial-queue') }),
     });
+    // The console is a convenience: a failed build is reported and the API still starts.
+    const site = await buildConsole().then(
+      (built) => consoleSite(built.dir),
+      (err: unknown) => {
+        console.error('console: build failed, serving the API only:', err);
+        return undefined;
+      },
+    );
     const api = await startApiServer({
       deps,
       adminKeyHash: cryptoIds.hash(keys.adminKey),
       port,
       host: env.HOST ?? '127.0.0.1',
       extraHandlers: [engine.webhookMount],
+      ...(site ? { site } : {}),
     });
     engine.deps.settings.publicBaseUrl = cfg.publicBaseUrl ?? `http://127.0.0.1:${api.port}`;
     if (twilio) engine.deps.settings.claimsPerTick = claimsPerTickFor(cfg.twilio.cps, tickIntervalMs);
@@ -146,7 +158,13 @@ const main = async () => {
       );
     }
     console.log('Press Ctrl-C to stop.');
-    console.log(`http://localhost:${api.port}/v1.0`);
+    console.log(`API:     http://localhost:${api.port}/v1.0`);
+    // The key rides in the fragment, which the browser never sends; the console moves it to the tab's
+    // sessionStorage and out of the address bar.
+    if (site)
+      console.log(
+        `Console: http://localhost:${api.port}/#accesskey=${encodeURIComponent(keys.devAccesskey)}`,
+      );
   } catch (err) {
     console.error(err);
     await dynamo.stop();

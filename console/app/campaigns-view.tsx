@@ -1,0 +1,341 @@
+/** Campaigns: every campaign with its progress and rates, run/stop buttons, and new campaigns and outplans. */
+import { useMemo, useState } from 'preact/hooks';
+import { isNil } from '#domain/ids.ts';
+import { percent, progressOf, ratesOf, type TargetCensus } from '../core/campaign-watch.ts';
+import type { Campaign, CampaignStats, Outdial, Outplan, Queue } from '../core/resources.ts';
+import { allPages } from '../core/resources.ts';
+import { createCensusCache } from './census-cache.ts';
+import { useAction, useApi, usePoll } from './hooks.ts';
+import {
+  ConfirmButton,
+  ErrorNote,
+  Field,
+  fmt,
+  ProgressBar,
+  Section,
+  Select,
+  StaleNote,
+  StatusBadge,
+} from './ui.tsx';
+
+export interface CampaignRow {
+  campaign: Campaign;
+  stats: CampaignStats | undefined;
+  census: TargetCensus | undefined;
+}
+
+export const modeOf = (c: Campaign) =>
+  isNil(c.queue_id)
+    ? `automatic, up to ${c.max_concurrent_calls} at once`
+    : `to agents (service level ${c.service_level} %)`;
+
+/** Run, stop and force stop, each confirmed; says what it did. */
+export const StatusButtons = ({ campaign, after }: { campaign: Campaign; after: () => unknown }) => {
+  const api = useApi();
+  const change = useAction(async (status: 'run' | 'stop', force: boolean) => {
+    await api.put(`/campaigns/${campaign.id}/status`, force ? { status, force } : { status });
+    return status === 'run'
+      ? `Campaign “${campaign.name}” is running.`
+      : force
+        ? `Campaign “${campaign.name}” is force-stopping: calls in flight are being ended.`
+        : `Campaign “${campaign.name}” is stopping: calls in flight finish first.`;
+  }, after);
+  const name = campaign.name;
+  return (
+    <div class="buttons">
+      {campaign.status === 'stop' ? (
+        <ConfirmButton
+          label="Run"
+          question={`Start dialing “${name}”?`}
+          confirmLabel="Yes, run"
+          disabled={change.busy}
+          onConfirm={() => change.act('run', false)}
+        />
+      ) : null}
+      {campaign.status === 'run' ? (
+        <ConfirmButton
+          label="Stop"
+          question={`Stop “${name}”? Calls in flight finish.`}
+          confirmLabel="Yes, stop"
+          disabled={change.busy}
+          onConfirm={() => change.act('stop', false)}
+        />
+      ) : null}
+      {campaign.status !== 'stop' ? (
+        <ConfirmButton
+          label="Force stop"
+          danger
+          question={`Force stop “${name}”? Calls in flight are hung up.`}
+          confirmLabel="Yes, hang up and stop"
+          disabled={change.busy}
+          onConfirm={() => change.act('stop', true)}
+        />
+      ) : null}
+      <ErrorNote error={change.error} />
+    </div>
+  );
+};
+
+export const CampaignsView = () => {
+  const api = useApi();
+  const censusOf = useMemo(() => createCensusCache(10_000), []);
+  const polled = usePoll(async (signal) => {
+    const [campaigns, outplans, outdials, queues] = await Promise.all([
+      allPages<Campaign>(api, '/campaigns', 10, signal),
+      allPages<Outplan>(api, '/outplans', 10, signal),
+      allPages<Outdial>(api, '/outdials', 10, signal),
+      allPages<Queue>(api, '/queues', 10, signal),
+    ]);
+    const plans = new Map(outplans.items.map((p) => [p.id, p]));
+    const rows: CampaignRow[] = await Promise.all(
+      campaigns.items.map(async (campaign) => ({
+        campaign,
+        stats: await api
+          .get<CampaignStats>(`/campaigns/${campaign.id}/stats`, undefined, signal)
+          .catch(() => undefined),
+        census: isNil(campaign.outdial_id)
+          ? undefined
+          : await censusOf(api, campaign.outdial_id, plans.get(campaign.outplan_id), signal).catch(
+              () => undefined,
+            ),
+      })),
+    );
+    return { rows, outplans: outplans.items, outdials: outdials.items, queues: queues.items };
+  }, []);
+  const d = polled.data;
+  return (
+    <>
+      <Section title="Campaigns">
+        <StaleNote error={polled.error} />
+        {!d ? (
+          <p class="muted">Loading campaigns…</p>
+        ) : d.rows.length === 0 ? (
+          <p>No campaign yet. Create one below: it needs an outplan (how to dial) and a list.</p>
+        ) : (
+          <div class="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Mode</th>
+                  <th scope="col">Progress</th>
+                  <th scope="col" class="num">
+                    Attempts
+                  </th>
+                  <th scope="col" class="num">
+                    Answered
+                  </th>
+                  <th scope="col" class="num">
+                    Success
+                  </th>
+                  <th scope="col">Actions</th>
+                </tr>
+              </thead>
+              <tbody>
+                {d.rows.map(({ campaign, stats, census }) => {
+                  const p = progressOf(census);
+                  const r = ratesOf(stats);
+                  return (
+                    <tr key={campaign.id}>
+                      <td>
+                        <a href={`#/campaigns/${campaign.id}`}>{campaign.name}</a>
+                      </td>
+                      <td>
+                        <StatusBadge status={campaign.status} />
+                      </td>
+                      <td>{modeOf(campaign)}</td>
+                      <td>
+                        <ProgressBar
+                          value={p.finished}
+                          max={p.total}
+                          label={`Progress of ${campaign.name}`}
+                        />
+                      </td>
+                      <td class="num">{fmt(stats?.attempts)}</td>
+                      <td class="num">{percent(r.answerRate)}</td>
+                      <td class="num">{percent(r.successRate)}</td>
+                      <td>
+                        <StatusButtons campaign={campaign} after={polled.refresh} />
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Section>
+      {d ? (
+        <div class="two-col">
+          <NewCampaign outplans={d.outplans} outdials={d.outdials} queues={d.queues} after={polled.refresh} />
+          <Outplans outplans={d.outplans} after={polled.refresh} />
+        </div>
+      ) : null}
+    </>
+  );
+};
+
+const NewCampaign = (props: {
+  outplans: Outplan[];
+  outdials: Outdial[];
+  queues: Queue[];
+  after: () => unknown;
+}) => {
+  const api = useApi();
+  const [name, setName] = useState('');
+  const [outplan, setOutplan] = useState('');
+  const [outdial, setOutdial] = useState('');
+  const [queue, setQueue] = useState('');
+  const [max, setMax] = useState('10');
+  const [greeting, setGreeting] = useState('');
+  const create = useAction(async () => {
+    const c = await api.post<Campaign>('/campaigns', {
+      name,
+      detail: '',
+      type: 'call',
+      service_level: 100,
+      end_handle: 'stop',
+      outplan_id: outplan || props.outplans[0]?.id || '',
+      outdial_id: outdial || props.outdials[0]?.id || '',
+      queue_id: queue,
+      max_concurrent_calls: Number(max),
+      actions: greeting ? [{ type: 'talk', option: { text: greeting, language: 'en-US' } }] : [],
+    });
+    setName('');
+    return `Campaign “${c.name}” created (stopped). Press Run to start it.`;
+  }, props.after);
+  return (
+    <Section title="New campaign">
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void create.act();
+        }}
+      >
+        <Field label="Name" value={name} onInput={setName} required />
+        <Select
+          label="Outplan (how to dial)"
+          value={outplan || props.outplans[0]?.id || ''}
+          onChange={setOutplan}
+          options={props.outplans.map((p) => ({ value: p.id, label: p.name }))}
+        />
+        <Select
+          label="List (outdial)"
+          value={outdial || props.outdials[0]?.id || ''}
+          onChange={setOutdial}
+          options={props.outdials.map((o) => ({ value: o.id, label: o.name }))}
+        />
+        <Select
+          label="Queue of agents"
+          value={queue}
+          onChange={setQueue}
+          options={[
+            { value: '', label: 'None: play the message and hang up' },
+            ...props.queues.map((q) => ({ value: q.id, label: q.name })),
+          ]}
+        />
+        <Field
+          label="Calls at once (without a queue)"
+          type="number"
+          min={1}
+          max={1000}
+          value={max}
+          onInput={setMax}
+        />
+        <Field
+          label="Message on answer"
+          value={greeting}
+          onInput={setGreeting}
+          hint="Spoken when the person answers (optional)."
+        />
+        <button type="submit" class="primary" disabled={create.busy}>
+          Create campaign
+        </button>
+        <ErrorNote error={create.error} />
+      </form>
+    </Section>
+  );
+};
+
+const Outplans = ({ outplans, after }: { outplans: Outplan[]; after: () => unknown }) => {
+  const api = useApi();
+  const [name, setName] = useState('');
+  const [source, setSource] = useState('+15550000001');
+  const [ring, setRing] = useState('30');
+  const [gap, setGap] = useState('600');
+  const [tries0, setTries0] = useState('3');
+  const [triesOther, setTriesOther] = useState('1');
+  const create = useAction(async () => {
+    const other = Number(triesOther);
+    const p = await api.post<Outplan>('/outplans', {
+      name,
+      detail: '',
+      source: { type: 'tel', target: source },
+      dial_timeout: Number(ring) * 1000,
+      try_interval: Number(gap) * 1000,
+      max_try_count_0: Number(tries0),
+      max_try_count_1: other,
+      max_try_count_2: other,
+      max_try_count_3: other,
+      max_try_count_4: other,
+    });
+    setName('');
+    return `Outplan “${p.name}” created.`;
+  }, after);
+  return (
+    <Section title="Outplans (how to dial)">
+      {outplans.length ? (
+        <ul class="plain">
+          {outplans.map((p) => (
+            <li key={p.id}>
+              <strong>{p.name}</strong>{' '}
+              <span class="muted">
+                from {p.source.target}, rings {p.dial_timeout / 1000} s, {p.try_interval / 1000} s between
+                tries, {p.max_try_count_0 === 1 ? '1 try' : `${p.max_try_count_0} tries`} on number 1
+              </span>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p class="muted">No outplan yet.</p>
+      )}
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void create.act();
+        }}
+      >
+        <Field label="Outplan name" value={name} onInput={setName} required />
+        <Field
+          label="Caller id"
+          value={source}
+          onInput={setSource}
+          hint="The number people see, e.g. +15550000001."
+        />
+        <Field
+          label="Ring timeout (seconds)"
+          type="number"
+          min={1}
+          max={600}
+          value={ring}
+          onInput={setRing}
+        />
+        <Field label="Seconds between tries" type="number" min={0} value={gap} onInput={setGap} />
+        <Field label="Tries on number 1" type="number" min={0} max={100} value={tries0} onInput={setTries0} />
+        <Field
+          label="Tries on each other number"
+          type="number"
+          min={0}
+          max={100}
+          value={triesOther}
+          onInput={setTriesOther}
+        />
+        <button type="submit" class="primary" disabled={create.busy}>
+          Create outplan
+        </button>
+        <ErrorNote error={create.error} />
+      </form>
+    </Section>
+  );
+};
