@@ -168,10 +168,10 @@ export const rowToTarget = (
   if (timezone && !isTimeZone(timezone)) {
     return { reason: `time zone "${timezone}" is not an IANA time zone such as America/New_York` };
   }
-  // Targets have no time zone field: it is kept in detail, where an operator sees it.
-  const detail = [cell('detail'), timezone ? `timezone=${timezone}` : ''].filter(Boolean).join(' ');
+  const detail = cell('detail');
   if (detail.length > MAX.detail) return { reason: `detail is longer than ${MAX.detail} characters` };
-  const target: TargetInput = { name, detail, data };
+  // The person's own zone, which calling hours in the callee's time use before the number's zones.
+  const target: TargetInput = { name, detail, data, ...(timezone ? { timezone } : {}) };
   let numbers = 0;
   for (const f of DESTINATION_FIELDS) {
     const raw = cell(f);

@@ -46,7 +46,7 @@ const aList = () => {
     const last = [0, 1, 3, 5, 6, 7, 8, 9][i % 8];
     let row = [
       `Person ${i}`,
-      `+1555${String(i).padStart(5, '0')}${last}`,
+      `+1555${String(i).padStart(6, '0')}${last}`,
       '',
       `crm-${i}`,
       'America/New_York',

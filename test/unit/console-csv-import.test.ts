@@ -67,11 +67,11 @@ describe('the CSV import', () => {
     );
   });
 
-  it('keeps a valid time zone in detail, as targets have no field of their own for it', () => {
+  it("sends a valid time zone as the target's own timezone, and keeps the notes in detail", () => {
     const csv = parseCsv('Name,Phone,TZ,Notes\nAda,+15551230000,Europe/London,VIP\n');
-    expect(planImport(csv, guessMapping(csv.header)).batches[0]?.[0]?.target.detail).toBe(
-      'VIP timezone=Europe/London',
-    );
+    const target = planImport(csv, guessMapping(csv.header)).batches[0]?.[0]?.target;
+    expect(target?.timezone).toBe('Europe/London');
+    expect(target?.detail).toBe('VIP');
   });
 
   it('sends each batch under a key of the list, the file and its index, and moves rows the API refuses to the report', async () => {
