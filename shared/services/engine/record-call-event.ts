@@ -2,8 +2,8 @@
  * A provider event for one attempt (already verified and normalised). Only forward moves apply:
  * ringing changes nothing, answered moves dialing → progressing, the first completed closes it.
  * With `seen`, the digest of the signed request carrying it: the attempt remembers every request it
- * accepted (in the write that applies the event, or in a write of its own when the event changes
- * nothing), and the same request again is a replay.
+ * accepted (in the write that applies the event, or in a write of its own for a repeated answer or
+ * end), and the same request again is a replay. A ringing event changes nothing and is not remembered.
  */
 import { formatTimestamp } from '#domain/time.ts';
 import type { NormalizedCallEvent } from '#ports/telephony.ts';
@@ -48,7 +48,9 @@ export const recordCallEvent = async (
   }
   switch (event.kind) {
     case 'ringing':
-      return (await firstSight()) ? 'ignored' : 'replayed';
+      // Changes nothing, so it is not remembered either (a write per ringing callback, about one an
+      // attempt): the same request again can change nothing and is answered like the first.
+      return 'ignored';
     case 'answered': {
       if (!(await deps.engine.answer(call, formatTimestamp(deps.clock.now()), seen))) {
         return (await firstSight()) ? 'duplicate' : 'replayed';
