@@ -95,14 +95,19 @@ const AgentRow = ({ agent, after }: { agent: Agent; after: () => unknown }) => {
   );
 };
 
-const NewAgent = ({ after }: { after: () => unknown }) => {
-  const api = useApi();
+/** A one-field form that creates something by its name, then says what it did. */
+const NameForm = (props: {
+  label: string;
+  button: string;
+  create: (name: string) => Promise<string>;
+  after: () => unknown;
+}) => {
   const [name, setName] = useState('');
   const create = useAction(async () => {
-    const a = await api.post<Agent>('/agents', { name, detail: '', tag_ids: [], status: 'offline' });
+    const done = await props.create(name);
     setName('');
-    return `Agent ${a.name} added (offline).`;
-  }, after);
+    return done;
+  }, props.after);
   return (
     <form
       class="row-form"
@@ -111,36 +116,41 @@ const NewAgent = ({ after }: { after: () => unknown }) => {
         void create.act();
       }}
     >
-      <Field label="New agent's name" value={name} onInput={setName} required />
+      <Field label={props.label} value={name} onInput={setName} required />
       <button type="submit" disabled={create.busy}>
-        Add agent
+        {props.button}
       </button>
       <ErrorNote error={create.error} />
     </form>
   );
 };
 
+const NewAgent = ({ after }: { after: () => unknown }) => {
+  const api = useApi();
+  return (
+    <NameForm
+      label="New agent's name"
+      button="Add agent"
+      after={after}
+      create={async (name) => {
+        const a = await api.post<Agent>('/agents', { name, detail: '', tag_ids: [], status: 'offline' });
+        return `Agent ${a.name} added (offline).`;
+      }}
+    />
+  );
+};
+
 const NewQueue = ({ after }: { after: () => unknown }) => {
   const api = useApi();
-  const [name, setName] = useState('');
-  const create = useAction(async () => {
-    const q = await api.post<Queue>('/queues', { name, detail: '', tag_ids: [] });
-    setName('');
-    return `Queue ${q.name} created.`;
-  }, after);
   return (
-    <form
-      class="row-form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void create.act();
+    <NameForm
+      label="New queue's name"
+      button="Add queue"
+      after={after}
+      create={async (name) => {
+        const q = await api.post<Queue>('/queues', { name, detail: '', tag_ids: [] });
+        return `Queue ${q.name} created.`;
       }}
-    >
-      <Field label="New queue's name" value={name} onInput={setName} required />
-      <button type="submit" disabled={create.busy}>
-        Add queue
-      </button>
-      <ErrorNote error={create.error} />
-    </form>
+    />
   );
 };
