@@ -167,6 +167,9 @@ describe('overlapping ticks', () => {
     const claim = store.claim.bind(store);
     const refused: string[] = [];
     store.claim = async (...args) => {
+      // A moment before each claim, so every tick has read the same due targets before any claim
+      // commits: without it a fast first tick could claim all twelve before the others read them.
+      await new Promise((r) => setTimeout(r, 25));
       const result = await claim(...args);
       if (result !== 'claimed') refused.push(result);
       return result;
