@@ -13,15 +13,17 @@ import { recordFigures } from './support/report.ts';
 const FLOOD_CLIENTS = 30;
 /** The least headroom over the alone p99 the bound allows (see the assertion). */
 const NOISE_FLOOR_MS = 25;
-/** The healthy customer's pace: 33 requests a second, well inside the budget of 50. */
-const PACE_MS = 30;
+/** The healthy customer's pace: 40 requests a second, inside the budget of 50. */
+const PACE_MS = 25;
 /**
  * Alone and beside the flood are measured in turns, WINDOWS of each, and each condition's samples
  * pooled: machine noise (other processes, GC, DynamoDB Local compactions) then hits both alike, and
- * p99 of 8 × 60 samples is the 5th-largest, not one outlier.
+ * p99 of 12 × 80 samples is the 10th-largest. With 8 × 60 (the 5th-largest) one quiet-machine run in
+ * three or four landed on either side of 2× by noise alone: a single window's p99 ranged 25–104 ms
+ * alone in one run.
  */
-const WINDOWS = 8;
-const SAMPLES_PER_WINDOW = 60;
+const WINDOWS = 12;
+const SAMPLES_PER_WINDOW = 80;
 
 let api: TestApi;
 let base: string;
