@@ -10,7 +10,7 @@ import { documentClient } from '#adapters/aws/clients/dynamodb.ts';
 import { sqsClient } from '#adapters/aws/clients/sqs.ts';
 import { oncePerContainer, oncePerKey } from '#adapters/aws/once-per-container.ts';
 import { secretString } from '#adapters/aws/secrets.ts';
-import { dynamoDeps } from '#adapters/dynamodb/deps.ts';
+import { dynamoEngineStores } from '#adapters/dynamodb/deps.ts';
 import { DynamoEngineStore } from '#adapters/dynamodb/engine-store.ts';
 import { SqsDialQueue } from '#adapters/sqs/dial-queue.ts';
 import { QueuedSimulatorProvider } from '#adapters/telephony/simulator/queued-simulator-provider.ts';
@@ -65,7 +65,7 @@ export const buildEngineDeps = (cfg: Config, secrets: EngineSecrets): EngineDeps
   const provider = cfg.telephonyProvider ?? 'simulator';
   const ddb = documentClient();
   const sqs = sqsClient();
-  const deps = dynamoDeps(ddb, cfg.tableName, { runtime: cfg.runtime });
+  const deps = dynamoEngineStores(ddb, cfg.tableName);
   const engine = new DynamoEngineStore(ddb, cfg.tableName);
   let telephony: TelephonyProvider;
   if (provider === 'twilio') {

@@ -1,12 +1,10 @@
 /** Use cases of campaigns: CRUD, references to outplan/outdial/queue/next campaign, and run/stop
  * (see docs/behaviour.md, "Campaign status changes" and "References between resources"). */
 import type * as z from 'zod';
-import { type Campaign, decideStatusChange } from '#domain/campaign.ts';
+import type { Campaign } from '#domain/campaign.ts';
 import { statsOf } from '#domain/campaign-stats.ts';
-import { Conflict, resourceDeleted, ValidationFailed } from '#domain/errors.ts';
+import { Conflict } from '#domain/errors.ts';
 import { isNil } from '#domain/ids.ts';
-import { isDeleted } from '#domain/resource.ts';
-import { ReferenceRejected } from '#ports/campaign-store.ts';
 import type {
   CreateCampaign,
   UpdateActions,
@@ -15,35 +13,15 @@ import type {
   UpdateResourceInfo,
   UpdateServiceLevel,
 } from '#schemas/campaign.ts';
+import {
+  changeCampaignStatus as changeStatus,
+  loadLiveCampaign,
+  referencesChecked,
+  rejected,
+} from './campaign-status.ts';
 import type { Deps } from './deps.ts';
 import { getOwn, guarded, listOwn, listPage, loadOwned, newOwned, now, type PageQuery } from './owned.ts';
 import { presentCampaign as show, presentCampaigncall as showCall } from './present.ts';
-
-const rejected = (field: string, issue: string) =>
-  new ValidationFailed(`${field} is not usable: ${issue}`, [{ field, issue }]);
-
-/** Reference refusals from the store become 400s naming the field. */
-const referencesChecked = async <T>(write: () => Promise<T>): Promise<T> => {
-  try {
-    return await write();
-  } catch (err) {
-    if (err instanceof ReferenceRejected) {
-      throw rejected(
-        err.field,
-        err.field === 'outdial_id'
-          ? 'unknown, deleted, or already used by another campaign'
-          : 'unknown or deleted, or not yours',
-      );
-    }
-    throw err;
-  }
-};
-
-const loadLive = async (deps: Deps, customerId: string, id: string) => {
-  const campaign = show(await loadOwned(deps, 'campaign', customerId, id));
-  if (isDeleted(campaign)) throw resourceDeleted('campaign');
-  return campaign;
-};
 
 export const createCampaign = async (
   deps: Deps,
@@ -83,7 +61,7 @@ export const updateResourceInfo = async (
   next: z.output<typeof UpdateResourceInfo>,
 ) => {
   if (next.next_campaign_id === id) throw rejected('next_campaign_id', 'a campaign cannot follow itself');
-  const current = await loadLive(deps, customerId, id);
+  const current = await loadLiveCampaign(deps, customerId, id);
   return show(
     (await referencesChecked(() => deps.campaigns.replaceResources(current, next, now(deps)))) as never,
   );
@@ -91,34 +69,21 @@ export const updateResourceInfo = async (
 
 export const updateNextCampaign = async (deps: Deps, customerId: string, id: string, nextId: string) => {
   if (nextId === id) throw rejected('next_campaign_id', 'a campaign cannot follow itself');
-  await loadLive(deps, customerId, id);
+  await loadLiveCampaign(deps, customerId, id);
   if (!isNil(nextId)) {
     await referencesChecked(() => deps.campaigns.checkReference(customerId, 'next_campaign_id', nextId, id));
   }
   return updateCampaign(deps, customerId, id, { next_campaign_id: nextId });
 };
 
-/** PUT …/status: run re-validates references; stop goes to stopping while calls are in flight. */
+/** PUT …/status (the change itself is campaign-status.ts's, shared with the engine's chaining). */
 export const changeCampaignStatus = async (
   deps: Deps,
   customerId: string,
   id: string,
   requested: 'run' | 'stop',
   options: { force?: boolean } = {},
-) => {
-  const current = await loadLive(deps, customerId, id);
-  // A forced stop of a campaign already stopping still has work to do: end its calls.
-  const forcing = requested === 'stop' && options.force === true && current.status === 'stopping';
-  const decision = forcing ? ({ kind: 'stop' } as const) : decideStatusChange(current.status, requested);
-  if (decision.kind === 'unchanged') return current;
-  if (decision.kind === 'run') {
-    for (const field of ['outplan_id', 'outdial_id'] as const) {
-      if (isNil(current[field])) throw rejected(field, 'a campaign needs an outplan and an outdial to run');
-    }
-    return show((await referencesChecked(() => deps.campaigns.run(current, now(deps)))) as never);
-  }
-  return show((await deps.campaigns.stop(current, now(deps), { force: options.force === true })) as never);
-};
+) => show((await changeStatus(deps, customerId, id, requested, options)) as never);
 
 /** The campaign's running totals (Outbound's addition), kept by the engine on its runtime shards. */
 export const getCampaignStats = async (deps: Deps, customerId: string, id: string) => {
@@ -128,7 +93,7 @@ export const getCampaignStats = async (deps: Deps, customerId: string, id: strin
 
 /** Only a stopped campaign can be deleted (409 CAMPAIGN_NOT_STOPPED); it releases what it used. */
 export const deleteCampaign = async (deps: Deps, customerId: string, id: string) => {
-  const current = await loadLive(deps, customerId, id);
+  const current = await loadLiveCampaign(deps, customerId, id);
   if (current.status !== 'stop')
     throw new Conflict('CAMPAIGN_NOT_STOPPED', 'Stop the campaign before deleting it');
   return show((await deps.campaigns.remove(current, now(deps))) as never);

@@ -21,11 +21,11 @@ import type { Deps } from './deps.ts';
 
 /** Helpers every resource service shares: tenant-checked loads, error mapping, paging. */
 
-export const now = (deps: Deps) => formatTimestamp(deps.clock.now());
+export const now = (deps: Pick<Deps, 'clock'>) => formatTimestamp(deps.clock.now());
 
 /** Loads an item the caller owns: unknown → 404, another customer's → 403 with nothing of it shown. */
 export const loadOwned = async (
-  deps: Deps,
+  deps: Pick<Deps, 'resources'>,
   kind: StoredKind & ResourceKind,
   customerId: string,
   id: string,

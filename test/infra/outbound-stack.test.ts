@@ -76,6 +76,17 @@ describe('bundling', () => {
     expect(code).toContain('DynamoDB_20120810');
   });
 
+  it('keeps the API shapes (response schemas, presenters) out of the tick bundle', () => {
+    // The tick starts a campaign's successor (chaining); that path must not load the API's zod shapes,
+    // whose construction at module load made the tick's cold start the slowest of the engine.
+    const tickDir = synth.assetDir(synth.logicalId(synth.stack.engine.functions.get('tick')!.fn));
+    const { sources } = JSON.parse(readFileSync(join(tickDir, 'index.mjs.map'), 'utf8')) as {
+      sources: string[];
+    };
+    expect(sources.some((s) => s.includes('shared/services/engine/run-tick.ts'))).toBe(true);
+    expect(sources.filter((s) => /shared\/schemas\/|shared\/services\/present\.ts/.test(s))).toEqual([]);
+  });
+
   it('loads every bundle in a fresh node process', async () => {
     const env = { ...process.env, TABLE_NAME: 'outbound', NODE_OPTIONS: '--enable-source-maps' };
     await Promise.all(

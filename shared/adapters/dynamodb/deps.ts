@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { systemClock } from '#ports/clock.ts';
 import type { Deps } from '#services/deps.ts';
+import type { EngineStoreDeps } from '#services/engine/engine-deps.ts';
 import { cryptoIds } from '../crypto-ids.ts';
 import { DynamoAccesskeyStore } from './accesskey-store.ts';
 import { DynamoAgentStore } from './agent-store.ts';
@@ -11,25 +12,35 @@ import { DynamoReplayGuard } from './replay-guard.ts';
 import { DynamoResourceStore } from './resource-store.ts';
 import { DynamoSuppressionStore } from './suppression-store.ts';
 
-/** Wires the DynamoDB adapters into the ports the use cases take. */
-export const dynamoDeps = (
+/** The stores an engine function needs (the tick, dialer and provider callbacks build no others). */
+export const dynamoEngineStores = (
   ddb: DynamoDBDocumentClient,
   tableName: string,
-  overrides: Partial<Pick<Deps, 'clock' | 'ids' | 'runtime'>> = {},
-): Deps => {
+  overrides: Partial<Pick<Deps, 'clock' | 'ids'>> = {},
+): EngineStoreDeps => {
   const resources = new DynamoResourceStore(ddb, tableName);
   return {
     resources,
     campaigns: new DynamoCampaignStore(ddb, tableName),
     agents: new DynamoAgentStore(ddb, tableName, resources),
-    accesskeys: new DynamoAccesskeyStore(ddb, tableName),
     suppressions: new DynamoSuppressionStore(ddb, tableName),
     contactPolicies: new DynamoContactPolicyStore(ddb, tableName),
-    idempotency: new DynamoIdempotencyStore(ddb, tableName),
     replays: new DynamoReplayGuard(ddb, tableName),
     clock: systemClock,
     ids: cryptoIds,
-    runtime: 'aws',
     ...overrides,
   };
 };
+
+/** Wires the DynamoDB adapters into the ports the use cases take. */
+export const dynamoDeps = (
+  ddb: DynamoDBDocumentClient,
+  tableName: string,
+  overrides: Partial<Pick<Deps, 'clock' | 'ids' | 'runtime'>> = {},
+): Deps => ({
+  ...dynamoEngineStores(ddb, tableName),
+  accesskeys: new DynamoAccesskeyStore(ddb, tableName),
+  idempotency: new DynamoIdempotencyStore(ddb, tableName),
+  runtime: 'aws',
+  ...overrides,
+});

@@ -49,8 +49,19 @@ export const defaultEngineSettings = (publicBaseUrl: string): EngineSettings => 
   forceStopWaitMs: 15_000,
 });
 
-/** The API's deps plus what only the engine touches. */
-export interface EngineDeps extends Deps {
+/**
+ * What the engine touches of the API's deps: campaigns and resources (chaining starts the next
+ * campaign), agents (pacing by free agents), suppressions and contact policies (checks before a call),
+ * replays (signed callbacks), clock and ids. Never the API's access keys or idempotency answers, so an
+ * engine function builds neither.
+ */
+export type EngineStoreDeps = Pick<
+  Deps,
+  'resources' | 'campaigns' | 'agents' | 'suppressions' | 'contactPolicies' | 'replays' | 'clock' | 'ids'
+>;
+
+/** The stores the engine shares with the API, plus what only the engine touches. */
+export interface EngineDeps extends EngineStoreDeps {
   engine: EngineStore;
   dialQueue: DialQueue;
   provider: TelephonyProvider;

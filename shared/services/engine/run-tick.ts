@@ -20,7 +20,7 @@ import { roomPerShard, shardLimit } from '#domain/runtime-shards.ts';
 import { formatTimestamp } from '#domain/time.ts';
 import type { DialJob } from '#ports/dial-queue.ts';
 import type { EngineCampaign } from '#ports/engine-store.ts';
-import { changeCampaignStatus } from '../campaigns.ts';
+import { changeCampaignStatus } from '../campaign-status.ts';
 import { dialJobFor } from './dial-job.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { finishAttempt } from './finish-attempt.ts';
