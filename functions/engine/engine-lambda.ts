@@ -14,6 +14,7 @@ import { dynamoEngineStores } from '#adapters/dynamodb/deps.ts';
 import { DynamoEngineStore } from '#adapters/dynamodb/engine-store.ts';
 import { SqsDialQueue } from '#adapters/sqs/dial-queue.ts';
 import { QueuedSimulatorProvider } from '#adapters/telephony/simulator/queued-simulator-provider.ts';
+import { campaignOptOutKey } from '#adapters/telephony/simulator/simulator-provider.ts';
 import {
   buildTwilioProvider,
   credentialsFromEnv,
@@ -83,6 +84,7 @@ export const buildEngineDeps = (cfg: Config, secrets: EngineSecrets): EngineDeps
       secret: simulatorKey(cfg, secrets),
       queueUrl: cfg.simEventsQueueUrl,
       now: () => deps.clock.now(),
+      optOutKey: campaignOptOutKey(engine),
     });
   }
   return {

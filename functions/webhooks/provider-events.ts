@@ -1,5 +1,8 @@
-/** Lambda entry: POST /v1.0/providers/{provider}/events (public; the provider's signature is checked). */
+/**
+ * Lambda entry: POST /v1.0/providers/{provider}/events and …/gather (public; the provider's signature
+ * is checked).
+ */
 import { withEngineDeps } from '#functions/engine/engine-lambda.ts';
-import { buildProviderEventsHandler } from './provider-events-handler.ts';
+import { buildProviderWebhooksHandler } from './provider-webhooks.ts';
 
-export const handler = withEngineDeps(buildProviderEventsHandler);
+export const handler = withEngineDeps(buildProviderWebhooksHandler);

@@ -265,6 +265,13 @@ export class Engine extends Construct {
       `${API_BASE_PATH}/providers/{provider}/events`,
       functions.get('provider-events')!,
     );
+    // The opt-out prompt's keypresses: the same function, which tells the two routes apart.
+    props.api.addPublicRoute(
+      'ProviderGather',
+      'POST',
+      `${API_BASE_PATH}/providers/{provider}/gather`,
+      functions.get('provider-events')!,
+    );
 
     const deadLetters: [string, Queue, string][] = [
       ['DialDeadLetters', this.dialDeadLetterQueue, 'dial jobs'],

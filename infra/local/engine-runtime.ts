@@ -8,12 +8,12 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startFauxqs } from 'fauxqs';
 import { DynamoEngineStore } from '#adapters/dynamodb/engine-store.ts';
 import { SqsDialQueue } from '#adapters/sqs/dial-queue.ts';
-import { SimulatorProvider } from '#adapters/telephony/simulator/simulator-provider.ts';
+import { campaignOptOutKey, SimulatorProvider } from '#adapters/telephony/simulator/simulator-provider.ts';
 import { buildDialerHandler } from '#functions/engine/dialer-handler.ts';
 import {
-  buildProviderEventsHandler,
-  PROVIDER_EVENTS_PATH,
-} from '#functions/webhooks/provider-events-handler.ts';
+  buildProviderWebhooksHandler,
+  PROVIDER_WEBHOOKS_PATH,
+} from '#functions/webhooks/provider-webhooks.ts';
 import type { ApiHandler } from '#http/api-handler.ts';
 import type { Scheduler } from '#ports/scheduler.ts';
 import type { TelephonyProvider, WebhookRequest } from '#ports/telephony.ts';
@@ -70,9 +70,11 @@ export class LocalEngine {
     private readonly fauxqs: { stop(): Promise<void> },
     options: LocalEngineOptions,
   ) {
+    const engine = new DynamoEngineStore(options.ddb, options.tableName);
     const provider =
       options.provider ??
       new SimulatorProvider({
+        optOutKey: campaignOptOutKey(engine),
         secret: options.simulatorSecret,
         scheduler: options.scheduler,
         now: () => options.deps.clock.now(),
@@ -82,13 +84,13 @@ export class LocalEngine {
       });
     this.deps = {
       ...options.deps,
-      engine: new DynamoEngineStore(options.ddb, options.tableName),
+      engine,
       dialQueue: new SqsDialQueue(sqs, queueUrl),
       provider,
       settings: defaultEngineSettings(options.publicBaseUrl),
     };
     this.dialer = buildDialerHandler(this.deps);
-    const webhook = buildProviderEventsHandler(this.deps);
+    const webhook = buildProviderWebhooksHandler(this.deps);
     this.webhookHandler = (event) => webhook(event);
   }
 
@@ -112,9 +114,9 @@ export class LocalEngine {
     return new LocalEngine(sqs, queueUrl, queueArn, server, options);
   }
 
-  /** The provider webhook route, to mount on the local API server. */
+  /** The provider webhook routes (call events, keypresses), to mount on the local API server. */
   get webhookMount() {
-    return { name: 'provider-events', pattern: PROVIDER_EVENTS_PATH, handler: this.webhookHandler };
+    return { name: 'provider-events', pattern: PROVIDER_WEBHOOKS_PATH, handler: this.webhookHandler };
   }
 
   tick() {

@@ -22,4 +22,12 @@ export interface Campaigncall extends OwnedResource {
   destination: Address;
   destination_index: number;
   try_count: number;
+  /** The person pressed the opt-out key during this call (our addition); absent or null otherwise. */
+  opt_out?: OptOutRecord | null;
+}
+
+/** The opt-out key pressed during a call, and when (the first press counts). */
+export interface OptOutRecord {
+  digit: string;
+  at: string;
 }

@@ -1,6 +1,6 @@
 /** Persistence the dialing engine needs; every state change is one conditional write or transaction. */
 import type { Campaign } from '#domain/campaign.ts';
-import type { Campaigncall } from '#domain/campaigncall.ts';
+import type { Campaigncall, OptOutRecord } from '#domain/campaigncall.ts';
 import type { DestinationChoice, HangupReason } from '#domain/dialing.ts';
 import type { OutdialTarget, TargetStatus } from '#domain/outdial.ts';
 import type { Outplan } from '#domain/outplan.ts';
@@ -219,6 +219,8 @@ export interface AttemptStore {
   markSeen(campaigncallId: string, seen: string): Promise<boolean>;
   /** Forgets a provider request whose handling failed, so the provider's retry is accepted. */
   forgetSeen(campaigncallId: string, seen: string): Promise<void>;
+  /** Keeps the opt-out key pressed during the attempt's call; a later press keeps the first. */
+  recordOptOut(campaigncallId: string, optOut: OptOutRecord): Promise<void>;
   /**
    * Open attempts of a campaign created before `before`, oldest first, from its runtime shards (as
    * read with the lease when `_runtime` is given). Closed attempts met on the way whose close a crash

@@ -2,6 +2,7 @@
  * The provider-neutral telephony port (see docs/behaviour.md, "Telephony provider"). Real adapters
  * (Twilio) and the local simulator implement it; the dialer, webhook route and sweeper use nothing else.
  */
+import type { Action } from '#domain/action.ts';
 import type { HangupReason } from '#domain/dialing.ts';
 
 export interface PlaceCallRequest {
@@ -45,6 +46,28 @@ export interface NormalizedCallEvent {
   sequence: number;
 }
 
+/** Keys the called person pressed in answer to a prompt (the opt-out's Gather), for one attempt. */
+export interface KeypressEvent {
+  attemptId: string;
+  digits: string;
+}
+
+/** What the provider expects back from a keypress callback: the call's next instructions. */
+export interface KeypressReply {
+  contentType: string;
+  body: string;
+}
+
+/**
+ * The callback URL of an attempt's keypresses: its status callback URL (ours, …/events?cc=<id>) with
+ * `gather` for `events`, so both carry the attempt and neither needs more configuration.
+ */
+export const keypressCallbackUrl = (statusCallbackUrl: string) => {
+  const url = new URL(statusCallbackUrl);
+  url.pathname = url.pathname.replace(/\/events\/?$/, '/gather');
+  return url.toString();
+};
+
 export interface WebhookRequest {
   method: 'GET' | 'POST';
   /** Public URL as configured, never rebuilt from proxy headers. */
@@ -66,4 +89,8 @@ export interface TelephonyProvider {
   hangup(callId: string): Promise<void>;
   verifyWebhook(req: WebhookRequest): boolean;
   parseEvent(req: WebhookRequest): NormalizedCallEvent[];
+  /** A verified keypress callback; throws when it cannot be read. Absent: the provider has no prompts. */
+  parseKeypress?(req: WebhookRequest): KeypressEvent;
+  /** The answer to a keypress callback: go on with `actions` (then the queue, if any). */
+  keypressReply?(actions: readonly Pick<Action, 'type' | 'option'>[], queueId?: string): KeypressReply;
 }

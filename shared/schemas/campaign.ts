@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { OPT_OUT_ACTION } from '#domain/action.ts';
 import { CALLEE_TIME_ZONE, isTimeZone } from '#domain/calling-hours.ts';
 import { campaignStatuses, campaignTypes, endHandles } from '#domain/campaign.ts';
 import { FAILURE_REASONS } from '#domain/campaign-stats.ts';
@@ -24,6 +25,10 @@ const Actions = z
   .check(
     z.refine((actions) => storedSizeOf(actions) <= MAX_STORED_ACTIONS_BYTES, {
       message: `the actions would take more than ${MAX_STORED_ACTIONS_BYTES} bytes stored`,
+    }),
+    // One prompt, one key: a second opt_out would leave which key counts to chance.
+    z.refine((actions) => actions.filter((a) => a.type === OPT_OUT_ACTION).length <= 1, {
+      message: 'at most one action of type opt_out',
     }),
   );
 /** Outbound's addition: caps open attempts of a campaign without a queue (VoIPBIN has no cap). */
@@ -180,6 +185,13 @@ export const Campaigncall = z
     destination: Address,
     destination_index: z.number(),
     try_count: z.number(),
+    opt_out: z.nullable(
+      z.object({ digit: z.string(), at: z.string() }).apply(withMeta, {
+        id: 'CampaigncallOptOut',
+        description:
+          'our addition: the opt-out key the person pressed during this call and when (the number was then suppressed); null otherwise',
+      }),
+    ),
     ...Timestamps,
   })
   .apply(withMeta, { id: 'Campaigncall' });

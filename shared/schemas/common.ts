@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { KEYPAD_KEY, OPT_OUT_ACTION, OPT_OUT_TEXT_MAX } from '#domain/action.ts';
 import { addressTypes } from '#domain/address.ts';
 import { NIL_UUID } from '#domain/ids.ts';
 import { DESTINATION_SLOTS, type DestinationSlot } from '#domain/outplan.ts';
@@ -48,6 +49,18 @@ export const Address = z
   })
   .apply(withMeta, { id: 'Address' });
 
+/** The option of an `opt_out` action (our addition): the prompt and the key that opts out. */
+export const OptOutOption = z
+  .strictObject({
+    digit: z.string().check(z.regex(KEYPAD_KEY, 'one key: 0–9, * or #')),
+    text: z.string().check(z.trim(), z.minLength(1), z.maxLength(OPT_OUT_TEXT_MAX)),
+  })
+  .apply(withMeta, {
+    id: 'OptOutOption',
+    description:
+      'option of an action of type opt_out: the person hears `text` and pressing `digit` adds the number to the suppression list (source opt_out)',
+  });
+
 export const ActionInput = z
   .strictObject({
     id: ReferenceId,
@@ -56,7 +69,20 @@ export const ActionInput = z
     // Stored inside the campaign's actions list, in the action's map: two levels above it.
     option: z._default(storableJson(z.record(z.string(), z.unknown()), 2), {}),
   })
-  .apply(withMeta, { id: 'ActionInput' });
+  .check(
+    // Other types are VoIPBIN's and kept as sent; an opt_out must be one Outbound can play.
+    z.superRefine((action, ctx) => {
+      if (action.type !== OPT_OUT_ACTION) return;
+      const parsed = z.safeParse(OptOutOption, action.option);
+      for (const issue of parsed.error?.issues ?? [])
+        ctx.addIssue({ code: 'custom', message: issue.message, path: ['option', ...issue.path] });
+    }),
+  )
+  .apply(withMeta, {
+    id: 'ActionInput',
+    description:
+      'a flow action, stored as sent; type opt_out (our addition) takes option {digit: one key 0–9, * or #; text: 1–500 characters}, at most one per campaign',
+  });
 
 /** Response fields that are plain strings, in the order named. */
 export const strings = <K extends string>(...names: K[]) =>

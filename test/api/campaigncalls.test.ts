@@ -65,6 +65,7 @@ describe('GET /campaigncalls/{id}', () => {
       'destination',
       'destination_index',
       'try_count',
+      'opt_out',
       'tm_create',
       'tm_update',
       'tm_delete',

@@ -96,18 +96,20 @@ describe('engine', () => {
     }
   });
 
-  it('serves POST /v1.0/providers/{provider}/events publicly, from provider-events', () => {
-    const routes = synth
-      .ofType('AWS::ApiGatewayV2::Route')
-      .filter(([, r]) => r.Properties.RouteKey === 'POST /v1.0/providers/{provider}/events');
-    expect(routes).toHaveLength(1);
-    const route = routes[0]![1].Properties;
-    expect(route.AuthorizationType ?? 'NONE').toBe('NONE');
-    expect(route.AuthorizerId).toBeUndefined();
-    const integrationId = route.Target['Fn::Join'][1][1].Ref;
-    expect(synth.resources[integrationId].Properties.IntegrationUri['Fn::GetAtt'][0]).toBe(
-      fnId('provider-events'),
-    );
+  it('serves POST /v1.0/providers/{provider}/events and …/gather publicly, from provider-events', () => {
+    for (const path of ['events', 'gather']) {
+      const routes = synth
+        .ofType('AWS::ApiGatewayV2::Route')
+        .filter(([, r]) => r.Properties.RouteKey === `POST /v1.0/providers/{provider}/${path}`);
+      expect(routes).toHaveLength(1);
+      const route = routes[0]![1].Properties;
+      expect(route.AuthorizationType ?? 'NONE').toBe('NONE');
+      expect(route.AuthorizerId).toBeUndefined();
+      const integrationId = route.Target['Fn::Join'][1][1].Ref;
+      expect(synth.resources[integrationId].Properties.IntegrationUri['Fn::GetAtt'][0]).toBe(
+        fnId('provider-events'),
+      );
+    }
   });
 
   it('gives each engine function only the table actions its code uses', () => {

@@ -266,8 +266,9 @@ describe('api', () => {
   it('has exactly one route per family route, and one catch-all ($default) for unknown routes', () => {
     const expected = [
       ...families.flatMap((f) => routesOf(f).map((r) => `${r.method} ${r.path}`)),
-      // The engine's public webhook route (test/infra/engine-stack.test.ts).
+      // The engine's public webhook routes: call events and opt-out keypresses (engine-stack.test.ts).
       'POST /v1.0/providers/{provider}/events',
+      'POST /v1.0/providers/{provider}/gather',
       '$default',
     ].sort();
     const actual = synth

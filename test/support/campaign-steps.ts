@@ -134,6 +134,7 @@ export const aCampaigncallItem = <O extends Record<string, unknown>>(
   destination: address('+15551230000'),
   destination_index: 0,
   try_count: 1,
+  opt_out: null,
   tm_create: formatTimestamp(Date.parse('2026-02-01T00:00:00.000Z')),
   tm_update: null,
   ...overrides,

@@ -10,7 +10,7 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Campaigncall } from '#domain/campaigncall.ts';
+import type { Campaigncall, OptOutRecord } from '#domain/campaigncall.ts';
 import type { DestinationChoice } from '#domain/dialing.ts';
 import type { OpenAttempt } from '#domain/runtime-shards.ts';
 import type {
@@ -50,6 +50,7 @@ import { expandCampaigncall } from './campaigncall-item.ts';
 import { unlessRefused } from './conditional-write.ts';
 import { getEngineItem, readPages } from './engine-reads.ts';
 import { idOfTimeSortKey, runtimeShardKey } from './keys.ts';
+import { recordOptOutUpdate } from './opt-out-requests.ts';
 import {
   markCancelledUpdate,
   markDialJobResentUpdate,
@@ -285,6 +286,10 @@ export class DynamoAttemptStore implements AttemptStore {
       this.ddb.send(new UpdateCommand(markSeenUpdate(this.tableName, campaigncallId, seen))),
     );
     return out !== undefined;
+  }
+
+  async recordOptOut(campaigncallId: string, optOut: OptOutRecord): Promise<void> {
+    await this.ddb.send(new UpdateCommand(recordOptOutUpdate(this.tableName, campaigncallId, optOut)));
   }
 
   async forgetSeen(campaigncallId: string, seen: string): Promise<void> {

@@ -3,7 +3,7 @@
  * requests built by pure functions (tick-, due-target-, attempt- and call-queue-requests.ts).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Campaigncall } from '#domain/campaigncall.ts';
+import type { Campaigncall, OptOutRecord } from '#domain/campaigncall.ts';
 import type { DestinationChoice } from '#domain/dialing.ts';
 import type {
   ClaimLimit,
@@ -149,6 +149,9 @@ export class DynamoEngineStore implements EngineStore {
   }
   forgetSeen(campaigncallId: string, seen: string) {
     return this.attempts.forgetSeen(campaigncallId, seen);
+  }
+  recordOptOut(campaigncallId: string, optOut: OptOutRecord) {
+    return this.attempts.recordOptOut(campaigncallId, optOut);
   }
   openAttempts(
     campaign: Pick<EngineCampaign, 'id' | '_runtime'> & { customer_id?: string },

@@ -8,14 +8,19 @@ import {
   type SendMessageBatchRequestEntry,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type {
-  CallState,
-  PlaceCallOutcome,
-  PlaceCallRequest,
-  TelephonyProvider,
-  WebhookRequest,
+import {
+  type CallState,
+  type KeypressEvent,
+  type KeypressReply,
+  keypressCallbackUrl,
+  type PlaceCallOutcome,
+  type PlaceCallRequest,
+  type TelephonyProvider,
+  type WebhookRequest,
 } from '#ports/telephony.ts';
 import {
+  keypressDelayMs,
+  pressesOptOut,
   SIMULATOR_SIGNATURE_HEADER,
   SimulatorProvider,
   scriptFor,
@@ -42,6 +47,8 @@ export interface QueuedSimulatorOptions {
   ringMs?: number;
   /** @default 5000 */
   talkMs?: number;
+  /** The opt-out key of a placement's campaign (campaignOptOutKey). @default none */
+  optOutKey?: (req: PlaceCallRequest) => Promise<string | undefined>;
 }
 
 /** Deterministic per attempt, so a retried placement schedules the same call. */
@@ -50,32 +57,56 @@ export const simulatorCallId = (idempotencyKey: string) => `SIM${idempotencyKey.
 /** The SendMessageBatch entries for one placed call: pure, so tests pin them without SQS. */
 export const simulatorEventEntries = (
   req: PlaceCallRequest,
-  opts: { secret: string; nowMs: number; ringMs: number; talkMs: number },
+  opts: { secret: string; nowMs: number; ringMs: number; talkMs: number; optOutKey?: string | undefined },
 ): SendMessageBatchRequestEntry[] => {
   const callId = simulatorCallId(req.idempotencyKey);
   const script = scriptFor(req.to, opts.ringMs, opts.talkMs, req.ringTimeoutSec * 1000);
-  return script.map((step, sequence) => {
-    const body = JSON.stringify({
-      callId,
-      kind: step.kind,
-      ...(step.reason ? { reason: step.reason } : {}),
-      at: new Date(opts.nowMs + step.atMs).toISOString(),
-      sequence,
-    });
+  const answeredAt = script.find((step) => step.kind === 'answered')?.atMs;
+  const machine = script.some((step) => step.reason === 'amd');
+  const keypress: SendMessageBatchRequestEntry[] = [];
+  if (opts.optOutKey && answeredAt !== undefined && !machine && pressesOptOut(req.to)) {
+    const url = keypressCallbackUrl(req.statusCallbackUrl);
+    const body = JSON.stringify({ callId, digits: opts.optOutKey });
     const message: SimulatorEventMessage = {
-      url: req.statusCallbackUrl,
+      url,
       headers: {
         'content-type': 'application/json',
-        [SIMULATOR_SIGNATURE_HEADER]: signSimulatorRequest(opts.secret, req.statusCallbackUrl, body),
+        [SIMULATOR_SIGNATURE_HEADER]: signSimulatorRequest(opts.secret, url, body),
       },
       body,
     };
-    return {
-      Id: String(sequence),
+    const atMs = answeredAt + keypressDelayMs(opts.talkMs);
+    keypress.push({
+      Id: 'keypress',
       MessageBody: JSON.stringify(message),
-      DelaySeconds: Math.min(MAX_DELAY_SECONDS, Math.ceil(step.atMs / 1000)),
-    };
-  });
+      DelaySeconds: Math.min(MAX_DELAY_SECONDS, Math.ceil(atMs / 1000)),
+    });
+  }
+  return [
+    ...script.map((step, sequence) => {
+      const body = JSON.stringify({
+        callId,
+        kind: step.kind,
+        ...(step.reason ? { reason: step.reason } : {}),
+        at: new Date(opts.nowMs + step.atMs).toISOString(),
+        sequence,
+      });
+      const message: SimulatorEventMessage = {
+        url: req.statusCallbackUrl,
+        headers: {
+          'content-type': 'application/json',
+          [SIMULATOR_SIGNATURE_HEADER]: signSimulatorRequest(opts.secret, req.statusCallbackUrl, body),
+        },
+        body,
+      };
+      return {
+        Id: String(sequence),
+        MessageBody: JSON.stringify(message),
+        DelaySeconds: Math.min(MAX_DELAY_SECONDS, Math.ceil(step.atMs / 1000)),
+      };
+    }),
+    ...keypress,
+  ];
 };
 
 const noScheduler = {
@@ -117,6 +148,8 @@ export class QueuedSimulatorProvider implements TelephonyProvider {
           nowMs,
           ringMs: this.options.ringMs ?? 2000,
           talkMs: this.options.talkMs ?? 5000,
+          // Read only for a number that would press it.
+          optOutKey: pressesOptOut(req.to) ? await this.options.optOutKey?.(req) : undefined,
         }),
       }),
     );
@@ -143,5 +176,14 @@ export class QueuedSimulatorProvider implements TelephonyProvider {
   parseEvent(req: WebhookRequest) {
     if (!this.local) throw new Error('simulator signing key not configured');
     return this.local.parseEvent(req);
+  }
+
+  parseKeypress(req: WebhookRequest): KeypressEvent {
+    if (!this.local) throw new Error('simulator signing key not configured');
+    return this.local.parseKeypress(req);
+  }
+
+  keypressReply(): KeypressReply {
+    return { contentType: 'application/json', body: '{}' };
   }
 }

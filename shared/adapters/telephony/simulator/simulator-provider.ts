@@ -1,18 +1,25 @@
 /**
  * The call simulator: a provider that dials nobody. Outcomes follow the destination's last digit
  * (1 busy, 2 no answer, 3 failed, 4 answering machine, else answered then a normal hangup) and its
- * events reach us through the same signed webhook route a real carrier uses.
+ * events reach us through the same signed webhook route a real carrier uses. When the campaign has an
+ * opt-out prompt, an answered number ending in 99 presses its key a moment after the answer (before
+ * the hangup), posted to the keypress route as a carrier's Gather callback would be.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { optOutOf } from '#domain/action.ts';
 import type { HangupReason } from '#domain/dialing.ts';
+import type { EngineStore } from '#ports/engine-store.ts';
 import type { Scheduler } from '#ports/scheduler.ts';
-import type {
-  CallState,
-  NormalizedCallEvent,
-  PlaceCallOutcome,
-  PlaceCallRequest,
-  TelephonyProvider,
-  WebhookRequest,
+import {
+  type CallState,
+  type KeypressEvent,
+  type KeypressReply,
+  keypressCallbackUrl,
+  type NormalizedCallEvent,
+  type PlaceCallOutcome,
+  type PlaceCallRequest,
+  type TelephonyProvider,
+  type WebhookRequest,
 } from '#ports/telephony.ts';
 
 export const SIMULATOR_SIGNATURE_HEADER = 'x-simulator-signature';
@@ -28,7 +35,23 @@ export interface SimulatorOptions {
   ringMs?: number;
   /** Talk time of an answered call. @default 5000 (SIM_TALK_MS) */
   talkMs?: number;
+  /** The opt-out key of a placement's campaign, if it has an opt-out prompt. @default none */
+  optOutKey?: (req: PlaceCallRequest) => Promise<string | undefined>;
 }
+
+/** Reads a placement's campaign (metadata.campaign_id) for its opt-out key: one read per placed call. */
+export const campaignOptOutKey =
+  (store: Pick<EngineStore, 'getCampaign'>) =>
+  async (req: PlaceCallRequest): Promise<string | undefined> => {
+    const id = req.metadata.campaign_id;
+    return optOutOf(id ? (await store.getCampaign(id))?.actions : undefined)?.digit;
+  };
+
+/** Whether the simulated person presses the opt-out key: an answered number ending in 99. */
+export const pressesOptOut = (to: string) => to.trim().endsWith('99');
+
+/** When the key is pressed: a moment after the answer, always before the hangup. */
+export const keypressDelayMs = (talkMs: number) => Math.min(1000, Math.floor(talkMs / 2));
 
 interface SimCall {
   state: CallState;
@@ -112,6 +135,13 @@ export class SimulatorProvider implements TelephonyProvider {
     for (const step of script) {
       this.options.scheduler.after(step.atMs, () => this.emit(call, step.kind, step.reason));
     }
+    const answeredAt = script.find((step) => step.kind === 'answered')?.atMs;
+    const key =
+      answeredAt !== undefined && pressesOptOut(req.to) ? await this.options.optOutKey?.(req) : undefined;
+    if (answeredAt !== undefined && key) {
+      const delay = answeredAt + keypressDelayMs(this.options.talkMs ?? 5000);
+      this.options.scheduler.after(delay, () => this.press(call, key));
+    }
     return { ok: true, callId, acceptedAt: new Date(this.options.now()) };
   }
 
@@ -154,6 +184,34 @@ export class SimulatorProvider implements TelephonyProvider {
         sequence: body.sequence,
       },
     ];
+  }
+
+  parseKeypress(req: WebhookRequest): KeypressEvent {
+    const body = JSON.parse(req.rawBody) as { digits?: unknown };
+    const attemptId = new URL(req.url).searchParams.get('cc');
+    if (!attemptId || typeof body.digits !== 'string') throw new Error('not a keypress');
+    return { attemptId, digits: body.digits };
+  }
+
+  /** The simulator plays nothing: the call goes on by its script. */
+  keypressReply(): KeypressReply {
+    return { contentType: 'application/json', body: '{}' };
+  }
+
+  /** The person presses `key` while the call is up; the signed callback goes to the keypress route. */
+  private async press(call: SimCall, key: string) {
+    if (call.state.phase !== 'answered' || call.machine) return;
+    const url = keypressCallbackUrl(call.callbackUrl);
+    const body = JSON.stringify({ callId: call.state.callId, digits: key });
+    await this.options.deliver({
+      method: 'POST',
+      url,
+      headers: {
+        'content-type': 'application/json',
+        [SIMULATOR_SIGNATURE_HEADER]: signSimulatorRequest(this.options.secret, url, body),
+      },
+      rawBody: body,
+    });
   }
 
   private async emit(call: SimCall, kind: NormalizedCallEvent['kind'], reason?: HangupReason) {

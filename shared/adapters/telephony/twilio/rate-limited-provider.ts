@@ -4,9 +4,12 @@
  * `throttled`, so the dial job goes back to our queue instead of piling up in the carrier's. Everything
  * else passes through.
  */
+import type { Action } from '#domain/action.ts';
 import type { RateLimiter } from '#ports/rate-limiter.ts';
 import type {
   CallState,
+  KeypressEvent,
+  KeypressReply,
   NormalizedCallEvent,
   PlaceCallOutcome,
   PlaceCallRequest,
@@ -63,5 +66,15 @@ export class RateLimitedProvider implements TelephonyProvider {
 
   parseEvent(req: WebhookRequest): NormalizedCallEvent[] {
     return this.inner.parseEvent(req);
+  }
+
+  parseKeypress(req: WebhookRequest): KeypressEvent {
+    if (!this.inner.parseKeypress) throw new Error(`${this.name} reports no keypresses`);
+    return this.inner.parseKeypress(req);
+  }
+
+  keypressReply(actions: readonly Pick<Action, 'type' | 'option'>[], queueId?: string): KeypressReply {
+    if (!this.inner.keypressReply) throw new Error(`${this.name} reports no keypresses`);
+    return this.inner.keypressReply(actions, queueId);
   }
 }

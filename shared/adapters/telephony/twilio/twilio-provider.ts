@@ -4,9 +4,12 @@
  * placeCall never throws: every failure is classified as definite (rejected, throttled) or unknown (a
  * call may exist).
  */
+import type { Action } from '#domain/action.ts';
 import type { Clock } from '#ports/clock.ts';
 import type {
   CallState,
+  KeypressEvent,
+  KeypressReply,
   NormalizedCallEvent,
   PlaceCallOutcome,
   PlaceCallRequest,
@@ -25,7 +28,7 @@ import {
 import { HttpRequestFailed, type HttpResponse, httpRequest } from './http-request.ts';
 import { verifyTwilioRequest } from './signature.ts';
 import { callStateOf, eventFromCallback, type TwilioCallResource } from './status-mapping.ts';
-import { answerTwiml } from './twiml.ts';
+import { answerTwiml, keypressTwiml } from './twiml.ts';
 
 export interface TwilioCredentials {
   accountSid: string;
@@ -172,6 +175,18 @@ export class TwilioProvider implements TelephonyProvider {
   parseEvent(req: WebhookRequest): NormalizedCallEvent[] {
     const form = req.method === 'POST' ? new URLSearchParams(req.rawBody) : new URL(req.url).searchParams;
     return eventFromCallback(form, req.url, new Date(this.clock.now()));
+  }
+
+  /** A <Gather> action request: `Digits` in the form, the attempt in the URL (`cc`, as we set it). */
+  parseKeypress(req: WebhookRequest): KeypressEvent {
+    const form = req.method === 'POST' ? new URLSearchParams(req.rawBody) : new URL(req.url).searchParams;
+    const attemptId = new URL(req.url).searchParams.get('cc');
+    if (!attemptId) throw new Error('the keypress callback names no attempt');
+    return { attemptId, digits: form.get('Digits') ?? '' };
+  }
+
+  keypressReply(actions: readonly Pick<Action, 'type' | 'option'>[], queueId?: string): KeypressReply {
+    return { contentType: 'text/xml', body: keypressTwiml(actions, queueId) };
   }
 
   private request(method: 'GET' | 'POST', path: string, form?: URLSearchParams) {
