@@ -6,6 +6,7 @@ import type { OutdialTarget, TargetStatus } from '#domain/outdial.ts';
 import type { Outplan } from '#domain/outplan.ts';
 import type { Queue } from '#domain/queue.ts';
 import type { RuntimeShard } from '#domain/runtime-shards.ts';
+import type { StoredHold } from '#domain/target-hold.ts';
 
 export interface EngineCampaign extends Campaign {
   /**
@@ -31,6 +32,8 @@ export interface EngineCampaign extends Campaign {
 
 export interface EngineTarget extends OutdialTarget {
   customer_id: string;
+  /** The person's own IANA zone, if the target was given one (calling hours in the callee's time). */
+  timezone?: string | null;
   /** The attempt currently in flight for this target, if any. */
   _open_cc?: string;
 }
@@ -162,6 +165,21 @@ export interface DueTargetStore {
   exhaustedTargets(outdialId: string, parkedBefore: string, limit: number): Promise<EngineTarget[]>;
   /** A parked target with tries left again (raised maxima) back among retries, due from `lastActivity`. */
   reviveExhausted(target: EngineTarget, lastActivity: string): Promise<void>;
+  /**
+   * Holds a due target outside its calling hours: among the retries, due again at `dueAt` (its window's
+   * opening less the try interval), the hold recorded on it, and `skipped.outside_hours` counted on the
+   * campaign's runtime shard `shard`, all at once. False when the target was no longer due where it was
+   * read (claimed, held by an overlapping tick, or deleted): nothing is written.
+   */
+  holdOutsideHours(s: {
+    campaignId: string;
+    shard: number;
+    target: EngineTarget;
+    dueAt: string;
+    /** The retry cutoff the target was read with (now − try_interval). */
+    retryCutoff: string;
+    hold: StoredHold;
+  }): Promise<boolean>;
 }
 
 /** Attempts from claim to finish, with the destination's line and the dialer's placement guard. */

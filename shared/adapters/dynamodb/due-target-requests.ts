@@ -2,6 +2,8 @@
  * The requests of the engine's due-targets section, as pure builders: pages of the byDue partitions
  * (fresh, retry, exhausted; keys.ts) and the moves of an idle target between them.
  */
+import { skipCounter } from '#domain/campaign-stats.ts';
+import type { StoredHold } from '#domain/target-hold.ts';
 import type { EngineTarget } from '#ports/engine-store.ts';
 import { type PageQuery, pageQuery } from './engine-reads.ts';
 import {
@@ -9,9 +11,11 @@ import {
   dueKeys,
   duePartitionKeys,
   itemKey,
+  runtimeShardKey,
   timeSortKeyBefore,
   timeSortKeyUpTo,
 } from './keys.ts';
+import type { TransactItem } from './transactions.ts';
 
 const pages = (tableName: string, queries: PageQuery[]) => queries.map((q) => pageQuery(tableName, q));
 
@@ -68,9 +72,10 @@ export const moveIdleTargetUpdate = (
 ) => ({
   TableName: tableName,
   Key: itemKey('outdialtarget', target.id),
-  UpdateExpression: 'SET gsi3pk = :pk, gsi3sk = :sk',
+  // A target moved for any other reason is no longer held (see holdOutsideHoursItems).
+  UpdateExpression: 'SET gsi3pk = :pk, gsi3sk = :sk REMOVE #hold',
   ConditionExpression: `#status = :idle AND attribute_not_exists(tm_delete)${also ? ` AND ${also.expression}` : ''}`,
-  ExpressionAttributeNames: { '#status': 'status' },
+  ExpressionAttributeNames: { '#status': 'status', '#hold': '_hold' },
   ExpressionAttributeValues: { ':pk': to.gsi3pk, ':sk': to.gsi3sk, ':idle': 'idle', ...also?.values },
 });
 
@@ -91,3 +96,55 @@ export const deferBusyUpdate = (tableName: string, target: EngineTarget, now: st
 /** Out of the due partitions, parked at `now`. */
 export const parkExhaustedUpdate = (tableName: string, target: EngineTarget, now: string) =>
   moveIdleTargetUpdate(tableName, target, to(target, 'exhausted', now));
+
+/**
+ * Holds an idle target outside its calling hours, in one transaction with its count: the target goes
+ * among the retries sorted at `dueAt` (its window's opening less the try interval, so the retry query
+ * finds it just as the window opens) and records the hold; one runtime shard counts it. The target
+ * must still be due where it was read (a fresh one, or a retry sorted at or before `retryCutoff`), so
+ * of two overlapping ticks only one holds and counts it.
+ */
+export const holdOutsideHoursItems = (
+  tableName: string,
+  s: {
+    campaignId: string;
+    shard: number;
+    target: EngineTarget;
+    dueAt: string;
+    retryCutoff: string;
+    hold: StoredHold;
+  },
+): TransactItem[] => {
+  const held = to(s.target, 'retry', s.dueAt);
+  return [
+    {
+      Update: {
+        TableName: tableName,
+        Key: itemKey('outdialtarget', s.target.id),
+        UpdateExpression: 'SET gsi3pk = :pk, gsi3sk = :sk, #hold = :hold',
+        ConditionExpression:
+          '#status = :idle AND attribute_not_exists(tm_delete) AND (gsi3pk = :fresh OR (gsi3pk = :retry AND gsi3sk <= :cutoff))',
+        ExpressionAttributeNames: { '#status': 'status', '#hold': '_hold' },
+        ExpressionAttributeValues: {
+          ':pk': held.gsi3pk,
+          ':sk': held.gsi3sk,
+          ':hold': s.hold,
+          ':idle': 'idle',
+          ':fresh': to(s.target, 'fresh', s.dueAt).gsi3pk,
+          ':retry': held.gsi3pk,
+          ':cutoff': timeSortKeyUpTo(s.retryCutoff),
+        },
+      },
+    },
+    {
+      Update: {
+        TableName: tableName,
+        Key: runtimeShardKey(s.campaignId, s.shard),
+        UpdateExpression: 'ADD #skipped :one',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#skipped': skipCounter('outside_hours') },
+        ExpressionAttributeValues: { ':one': 1 },
+      },
+    },
+  ];
+};

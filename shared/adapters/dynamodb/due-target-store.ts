@@ -1,11 +1,13 @@
 /** The engine's due-targets section: idle targets in the byDue partitions, and their moves. */
 import { type DynamoDBDocumentClient, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { StoredHold } from '#domain/target-hold.ts';
 import type { DueTargetStore, EngineTarget } from '#ports/engine-store.ts';
 import { unlessRefused } from './conditional-write.ts';
 import {
   deferBusyUpdate,
   dueTargetQueries,
   exhaustedTargetQueries,
+  holdOutsideHoursItems,
   idleTargetProbes,
   oldestFirst,
   parkExhaustedUpdate,
@@ -13,6 +15,7 @@ import {
 } from './due-target-requests.ts';
 import { readPages } from './engine-reads.ts';
 import { fromItem } from './resource-store.ts';
+import { TransactionRefused, transact } from './transactions.ts';
 
 export class DynamoDueTargetStore implements DueTargetStore {
   constructor(
@@ -49,6 +52,24 @@ export class DynamoDueTargetStore implements DueTargetStore {
 
   parkExhausted(target: EngineTarget, now: string) {
     return this.move(parkExhaustedUpdate(this.tableName, target, now));
+  }
+
+  async holdOutsideHours(s: {
+    campaignId: string;
+    shard: number;
+    target: EngineTarget;
+    dueAt: string;
+    retryCutoff: string;
+    hold: StoredHold;
+  }): Promise<boolean> {
+    try {
+      await transact(this.ddb, holdOutsideHoursItems(this.tableName, s));
+      return true;
+    } catch (err) {
+      // Claimed, held or deleted meanwhile (or the shard is gone with the campaign): not ours to count.
+      if (err instanceof TransactionRefused) return false;
+      throw err;
+    }
   }
 
   /** A refused move means the target moved on meanwhile (claimed, re-parked or deleted). */

@@ -5,7 +5,6 @@
  * due targets and enqueue one dial job per claimed attempt; end the campaign when its list is done.
  */
 
-import { withinCallingHours } from '#domain/calling-hours.ts';
 import type { Campaigncall } from '#domain/campaigncall.ts';
 import {
   chooseDestination,
@@ -21,6 +20,7 @@ import { formatTimestamp } from '#domain/time.ts';
 import type { DialJob } from '#ports/dial-queue.ts';
 import type { EngineCampaign } from '#ports/engine-store.ts';
 import { changeCampaignStatus } from '../campaign-status.ts';
+import { callingHoursGate, holdOutsideHours, type PolicyReads } from './calling-hours-gate.ts';
 import { dialJobFor } from './dial-job.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { finishAttempt } from './finish-attempt.ts';
@@ -121,7 +121,7 @@ export const tickCampaign = async (
   campaignId: string,
   owner: string,
   budget: ClaimBudget = ClaimBudget.unlimited(),
-  reads?: Pick<TickReads, 'outplans'>,
+  reads?: Pick<TickReads, 'outplans'> & Partial<Pick<TickReads, 'policies'>>,
 ): Promise<CampaignTick> => {
   const nowMs = deps.clock.now();
   const campaign = await deps.engine.acquireLease(campaignId, owner, nowMs, deps.settings.leaseMs);
@@ -144,7 +144,7 @@ export const tickCampaign = async (
         return err.swept;
       });
     }
-    const result = await step(deps, campaign, outplan, nowMs, budget);
+    const result = await step(deps, campaign, outplan, nowMs, budget, reads?.policies ?? new Map());
     sweepFrom = await nextSweepFrom(deps, campaign, sweeping, nowMs);
     if (sweepFailure) throw sweepFailure;
     return { campaignId, swept, ...result };
@@ -177,6 +177,7 @@ const step = async (
   outplan: Outplan | undefined,
   nowMs: number,
   budget: ClaimBudget,
+  policies: PolicyReads,
 ): Promise<{ outcome: TickOutcome; claimed: number }> => {
   const now = formatTimestamp(nowMs);
   if (campaign.status === 'stopping') {
@@ -195,9 +196,11 @@ const step = async (
 
   // Free agents take callers already waiting before new calls are started for them.
   await serveWaitingCallers(deps, campaign.queue_id);
-  // Outside the campaign's calling hours nothing new starts (calls in flight finish); the list can
-  // still end, since that needs no call.
-  const inHours = withinCallingHours(campaign.calling_hours, nowMs);
+  // Calling hours: outside the windows in a fixed zone (the customer's default and the campaign's own)
+  // nothing new starts (calls in flight finish); the list can still end, since that needs no call.
+  // Windows in the callee's time are checked per destination below.
+  const hours = await callingHoursGate(deps, campaign, nowMs, policies);
+  const inHours = hours.open;
   const pace = inHours ? await pacing(deps, campaign) : NO_CLAIMS;
   const allowed = budget.take(Math.min(pace.allowed, deps.settings.maxNewCallsPerTick));
   const jobs: DialJob[] = [];
@@ -224,6 +227,14 @@ const step = async (
           continue;
         }
         if (!isDue(target, outplan.try_interval, nowMs)) continue;
+        // --- calling hours in the callee's time: held until its window opens, no try spent ---
+        const wait = hours.perDestination ? hours.wait(target, choice.destination) : undefined;
+        if (wait) {
+          const tryIntervalMs = outplan.try_interval;
+          wave.push(holdOutsideHours(deps, { campaign, target, wait, nowMs, tryIntervalMs }).then(() => {}));
+          continue;
+        }
+        // ---
         const [shard] = free.splice(slot, 1) as [number];
         inWave.add(shard);
         const call = newAttempt(deps, campaign, outplan, target.id, choice, now);
