@@ -14,6 +14,7 @@ import {
 } from '#domain/calling-hours.ts';
 import committed from '#domain/phone-zones.json' with { type: 'json' };
 import { zonesOfNumber } from '#domain/phone-zones.ts';
+import { holdOf } from '#domain/target-hold.ts';
 import { calleeZones, gateFor, heldDueAt, RECHECK_UNKNOWN_MS } from '#services/engine/calling-hours-gate.ts';
 import { prunedPhoneZones } from '../../scripts/phone-zones.ts';
 
@@ -202,5 +203,27 @@ describe('a customer’s default and a campaign’s own hours', () => {
     expect(hoursInForce(null, null)).toEqual([]);
     expect(gateFor(hoursInForce(null, null), at('2026-01-14T03:00:00Z')).open).toBe(true);
     expect(gateFor(hoursInForce(null, null), at('2026-01-14T03:00:00Z')).perDestination).toBe(false);
+  });
+});
+
+describe('a target’s hold as shown', () => {
+  const hold = {
+    reason: 'outside_hours',
+    until: '2026-01-14T23:00:00.000000Z',
+    at: '2026-01-14T14:00:00.000000Z',
+  };
+
+  it('shows the hold of an idle target set after its last attempt ended', () => {
+    const target = { status: 'idle', tm_create: '2026-01-14T10:00:00.000000Z', tm_update: null, _hold: hold };
+    expect(holdOf(target)).toEqual({ reason: 'outside_hours', until: hold.until });
+  });
+
+  it('drops it once the target was claimed, or an attempt ended after it', () => {
+    const created = '2026-01-14T10:00:00.000000Z';
+    expect(holdOf({ status: 'progressing', tm_create: created, _hold: hold })).toBeNull();
+    expect(
+      holdOf({ status: 'idle', tm_create: created, tm_update: '2026-01-14T23:01:00.000000Z', _hold: hold }),
+    ).toBeNull();
+    expect(holdOf({ status: 'idle', tm_create: created })).toBeNull();
   });
 });

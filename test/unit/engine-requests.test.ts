@@ -31,6 +31,7 @@ import {
   deferBusyUpdate,
   dueTargetQueries,
   exhaustedTargetQueries,
+  holdOutsideHoursItems,
   idleTargetProbes,
   parkExhaustedUpdate,
   reviveExhaustedUpdate,
@@ -532,6 +533,46 @@ describe('due-target requests', () => {
     expect(revive.ExpressionAttributeValues).toMatchObject({
       ':pk': dueKeys(target.outdial_id, 'retry', T0, target.id).gsi3pk,
       ':parked': dueKeys(target.outdial_id, 'exhausted', T0, target.id).gsi3pk,
+    });
+  });
+
+  it('drops a target’s hold whenever it moves for another reason', () => {
+    const target = aTarget();
+    for (const update of [deferBusyUpdate(TABLE, target, T1), parkExhaustedUpdate(TABLE, target, T1)]) {
+      expect(update.UpdateExpression).toBe('SET gsi3pk = :pk, gsi3sk = :sk REMOVE #hold');
+      expect(update.ExpressionAttributeNames).toMatchObject({ '#hold': '_hold' });
+    }
+  });
+
+  it('holds a target outside its hours among the retries and counts it, only while it is still due where read', () => {
+    const target = aTarget();
+    const hold = { reason: 'outside_hours' as const, until: T1, at: T0 };
+    const [held, counted] = holdOutsideHoursItems(TABLE, {
+      campaignId: 'c1',
+      shard: 3,
+      target,
+      dueAt: T1,
+      retryCutoff: T0,
+      hold,
+    }).map((i) => i.Update);
+    const to = dueKeys(target.outdial_id, 'retry', T1, target.id);
+    expect(held?.Key).toEqual(itemKey('outdialtarget', target.id));
+    expect(held?.ExpressionAttributeValues).toMatchObject({
+      ':pk': to.gsi3pk,
+      ':sk': to.gsi3sk,
+      ':hold': hold,
+    });
+    expect(held?.ConditionExpression).toBe(
+      '#status = :idle AND attribute_not_exists(tm_delete) AND (gsi3pk = :fresh OR (gsi3pk = :retry AND gsi3sk <= :cutoff))',
+    );
+    // Once held it sorts after the cutoff it was read with, so an overlapping tick cannot hold it again.
+    const cutoff = String(held?.ExpressionAttributeValues?.[':cutoff']);
+    expect(dueKeys(target.outdial_id, 'retry', T0, target.id).gsi3sk <= cutoff).toBe(true);
+    expect(to.gsi3sk <= cutoff).toBe(false);
+    expect(counted).toMatchObject({
+      Key: runtimeShardKey('c1', 3),
+      UpdateExpression: 'ADD #skipped :one',
+      ExpressionAttributeNames: { '#skipped': '_skipped_outside_hours' },
     });
   });
 });
