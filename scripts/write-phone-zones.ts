@@ -1,9 +1,9 @@
 /** Writes shared/domain/phone-zones.json (see scripts/phone-zones.ts); a unit test fails when stale. */
 import { writeFileSync } from 'node:fs';
-import { prunedPhoneZones } from './phone-zones.ts';
+import { packedPhoneZones } from './phone-zones.ts';
 
 writeFileSync(
   new URL('../shared/domain/phone-zones.json', import.meta.url),
-  `${JSON.stringify(prunedPhoneZones())}\n`,
+  `${JSON.stringify(packedPhoneZones())}\n`,
 );
 console.log('wrote shared/domain/phone-zones.json');

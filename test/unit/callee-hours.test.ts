@@ -16,7 +16,7 @@ import committed from '#domain/phone-zones.json' with { type: 'json' };
 import { zonesOfNumber } from '#domain/phone-zones.ts';
 import { holdOf } from '#domain/target-hold.ts';
 import { calleeZones, gateFor, heldDueAt, RECHECK_UNKNOWN_MS } from '#services/engine/calling-hours-gate.ts';
-import { prunedPhoneZones } from '../../scripts/phone-zones.ts';
+import { packagedZoneMap, packedPhoneZones, zonesOfValue } from '../../scripts/phone-zones.ts';
 
 const EVERY_DAY = [1, 2, 3, 4, 5, 6, 7];
 const hours = (timezone: string, start: string, end: string, days = EVERY_DAY): CallingHours => ({
@@ -54,9 +54,24 @@ describe('zones of a number', () => {
     expect(calleeZones(undefined, { ...tel('alice'), type: 'sip' })).toEqual([]);
   });
 
-  it('ships zone data that is current and that every zone name of it is known to the runtime', () => {
-    expect(committed).toEqual(prunedPhoneZones());
-    expect(committed.zones.filter((z) => !isTimeZone(z))).toEqual([]);
+  it('ships zone data that is current, in zones the runtime knows', () => {
+    expect(committed).toEqual(packedPhoneZones());
+    expect(committed.zones.split(' ').filter((z) => !isTimeZone(z))).toEqual([]);
+  });
+
+  it('answers as the package’s own map does, for a number under each of its prefixes', () => {
+    const packaged = packagedZoneMap();
+    const sorted = (zones: string[]) => [...zones].sort();
+    for (const [prefix, value] of Object.entries(packaged)) {
+      // A number under the prefix and under no longer listed prefix: pad with digits no prefix uses.
+      const longer = Object.keys(packaged).filter((p) => p.startsWith(prefix) && p !== prefix);
+      const pad = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']
+        .map((d) => `${prefix}${d}`)
+        .find((candidate) => !longer.some((p) => p.startsWith(candidate)));
+      if (!pad) continue;
+      const number = `+${pad}${'0'.repeat(Math.max(0, 11 - pad.length))}`;
+      expect(sorted(zonesOfNumber(number)), number).toEqual(sorted(zonesOfValue(value)));
+    }
   });
 });
 
