@@ -8,6 +8,14 @@ import type { Queue } from '#domain/queue.ts';
 import type { RuntimeShard } from '#domain/runtime-shards.ts';
 import type { StoredHold } from '#domain/target-hold.ts';
 
+/** A due target to hold outside its calling hours (see DueTargetStore.holdOutsideHours). */
+export interface HeldTarget {
+  target: EngineTarget;
+  /** Its window's opening less the try interval: the retry query finds it just as the window opens. */
+  dueAt: string;
+  hold: StoredHold;
+}
+
 export interface EngineCampaign extends Campaign {
   /**
    * Open attempts (dialing + progressing), summed over the runtime shards, which the transactions that
@@ -166,20 +174,19 @@ export interface DueTargetStore {
   /** A parked target with tries left again (raised maxima) back among retries, due from `lastActivity`. */
   reviveExhausted(target: EngineTarget, lastActivity: string): Promise<void>;
   /**
-   * Holds a due target outside its calling hours: among the retries, due again at `dueAt` (its window's
-   * opening less the try interval), the hold recorded on it, and `skipped.outside_hours` counted on the
-   * campaign's runtime shard `shard`, all at once. False when the target was no longer due where it was
-   * read (claimed, held by an overlapping tick, or deleted): nothing is written.
+   * Holds due targets outside their calling hours: each among the retries, due again at its `dueAt`
+   * (its window's opening less the try interval), its hold recorded, and all of them counted in
+   * `skipped.outside_hours` on the campaign's runtime shard `shard`, at once. A target no longer due
+   * where it was read (claimed, held by an overlapping tick, or deleted) is left out. Returns how many
+   * were held.
    */
   holdOutsideHours(s: {
     campaignId: string;
     shard: number;
-    target: EngineTarget;
-    dueAt: string;
-    /** The retry cutoff the target was read with (now − try_interval). */
+    /** The retry cutoff the targets were read with (now − try_interval). */
     retryCutoff: string;
-    hold: StoredHold;
-  }): Promise<boolean>;
+    held: readonly HeldTarget[];
+  }): Promise<number>;
 }
 
 /** Attempts from claim to finish, with the destination's line and the dialer's placement guard. */

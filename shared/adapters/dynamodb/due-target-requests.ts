@@ -3,8 +3,7 @@
  * (fresh, retry, exhausted; keys.ts) and the moves of an idle target between them.
  */
 import { skipCounter } from '#domain/campaign-stats.ts';
-import type { StoredHold } from '#domain/target-hold.ts';
-import type { EngineTarget } from '#ports/engine-store.ts';
+import type { EngineTarget, HeldTarget } from '#ports/engine-store.ts';
 import { type PageQuery, pageQuery } from './engine-reads.ts';
 import {
   type DuePartition,
@@ -98,53 +97,44 @@ export const parkExhaustedUpdate = (tableName: string, target: EngineTarget, now
   moveIdleTargetUpdate(tableName, target, to(target, 'exhausted', now));
 
 /**
- * Holds an idle target outside its calling hours, in one transaction with its count: the target goes
- * among the retries sorted at `dueAt` (its window's opening less the try interval, so the retry query
- * finds it just as the window opens) and records the hold; one runtime shard counts it. The target
- * must still be due where it was read (a fresh one, or a retry sorted at or before `retryCutoff`), so
- * of two overlapping ticks only one holds and counts it.
+ * Holds idle targets outside their calling hours, in one transaction with their count: each goes among
+ * the retries sorted at its `dueAt` and records its hold; one runtime shard counts them all. Each must
+ * still be due where it was read (a fresh one, or a retry sorted at or before `retryCutoff`), so of two
+ * overlapping ticks only one holds and counts it. Up to 99 targets (100 items a transaction).
  */
 export const holdOutsideHoursItems = (
   tableName: string,
-  s: {
-    campaignId: string;
-    shard: number;
-    target: EngineTarget;
-    dueAt: string;
-    retryCutoff: string;
-    hold: StoredHold;
-  },
-): TransactItem[] => {
-  const held = to(s.target, 'retry', s.dueAt);
-  return [
-    {
+  s: { campaignId: string; shard: number; retryCutoff: string; held: readonly HeldTarget[] },
+): TransactItem[] => [
+  ...s.held.map(({ target, dueAt, hold }) => {
+    const to = dueKeys(target.outdial_id, 'retry', dueAt, target.id);
+    return {
       Update: {
         TableName: tableName,
-        Key: itemKey('outdialtarget', s.target.id),
+        Key: itemKey('outdialtarget', target.id),
         UpdateExpression: 'SET gsi3pk = :pk, gsi3sk = :sk, #hold = :hold',
         ConditionExpression:
-          '#status = :idle AND attribute_not_exists(tm_delete) AND (gsi3pk = :fresh OR (gsi3pk = :retry AND gsi3sk <= :cutoff))',
+          '#status = :idle AND attribute_not_exists(tm_delete) AND (gsi3pk = :fresh OR (gsi3pk = :pk AND gsi3sk <= :cutoff))',
         ExpressionAttributeNames: { '#status': 'status', '#hold': '_hold' },
         ExpressionAttributeValues: {
-          ':pk': held.gsi3pk,
-          ':sk': held.gsi3sk,
-          ':hold': s.hold,
+          ':pk': to.gsi3pk,
+          ':sk': to.gsi3sk,
+          ':hold': hold,
           ':idle': 'idle',
-          ':fresh': to(s.target, 'fresh', s.dueAt).gsi3pk,
-          ':retry': held.gsi3pk,
+          ':fresh': dueKeys(target.outdial_id, 'fresh', dueAt, target.id).gsi3pk,
           ':cutoff': timeSortKeyUpTo(s.retryCutoff),
         },
       },
+    };
+  }),
+  {
+    Update: {
+      TableName: tableName,
+      Key: runtimeShardKey(s.campaignId, s.shard),
+      UpdateExpression: 'ADD #skipped :n',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#skipped': skipCounter('outside_hours') },
+      ExpressionAttributeValues: { ':n': s.held.length },
     },
-    {
-      Update: {
-        TableName: tableName,
-        Key: runtimeShardKey(s.campaignId, s.shard),
-        UpdateExpression: 'ADD #skipped :one',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: { '#skipped': skipCounter('outside_hours') },
-        ExpressionAttributeValues: { ':one': 1 },
-      },
-    },
-  ];
-};
+  },
+];

@@ -1,7 +1,6 @@
 /** The engine's due-targets section: idle targets in the byDue partitions, and their moves. */
 import { type DynamoDBDocumentClient, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { StoredHold } from '#domain/target-hold.ts';
-import type { DueTargetStore, EngineTarget } from '#ports/engine-store.ts';
+import type { DueTargetStore, EngineTarget, HeldTarget } from '#ports/engine-store.ts';
 import { unlessRefused } from './conditional-write.ts';
 import {
   deferBusyUpdate,
@@ -57,19 +56,23 @@ export class DynamoDueTargetStore implements DueTargetStore {
   async holdOutsideHours(s: {
     campaignId: string;
     shard: number;
-    target: EngineTarget;
-    dueAt: string;
     retryCutoff: string;
-    hold: StoredHold;
-  }): Promise<boolean> {
-    try {
-      await transact(this.ddb, holdOutsideHoursItems(this.tableName, s));
-      return true;
-    } catch (err) {
-      // Claimed, held or deleted meanwhile (or the shard is gone with the campaign): not ours to count.
-      if (err instanceof TransactionRefused) return false;
-      throw err;
+    held: readonly HeldTarget[];
+  }): Promise<number> {
+    let held = [...s.held];
+    while (held.length > 0) {
+      try {
+        await transact(this.ddb, holdOutsideHoursItems(this.tableName, { ...s, held }));
+        return held.length;
+      } catch (err) {
+        if (!(err instanceof TransactionRefused)) throw err;
+        // The shard is gone (the campaign with it): nothing to count on, so nothing is held.
+        if (err.index >= held.length) return 0;
+        // That target was claimed, held by an overlapping tick or deleted meanwhile: not ours to count.
+        held = held.filter((_, i) => i !== err.index);
+      }
     }
+    return 0;
   }
 
   /** A refused move means the target moved on meanwhile (claimed, re-parked or deleted). */

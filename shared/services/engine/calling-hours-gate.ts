@@ -96,33 +96,51 @@ export const gateFor = (hours: HoursInForce, nowMs: number): CallingHoursGate =>
 export const heldDueAt = (wait: OutsideHours, nowMs: number, tryIntervalMs: number) =>
   formatTimestamp((wait.opensAt ?? nowMs + RECHECK_UNKNOWN_MS) - tryIntervalMs);
 
-/** The runtime shard that counts a hold: spread by target id, like the attempts. */
+/** The runtime shard that counts a batch of holds: spread by target id, like the attempts. */
 export const holdShard = (targetId: string, shards: number) =>
   (Number.parseInt(targetId.replace(/-/g, '').slice(-4), 16) || 0) % Math.max(1, shards);
 
+/** Targets one transaction holds (each is an item, and the count one more; 100 items at most). */
+const HOLDS_PER_WRITE = 50;
+
 /**
- * Holds a due target that must wait for its window (see DueTargetStore.holdOutsideHours). Returns
- * whether this tick held it; one no longer due where it was read is left to whoever moved it.
+ * Extra due targets a tick reads for a campaign with windows in the callee's time: a list mostly
+ * outside its hours is held a page at a time, so a larger page holds it in fewer ticks.
  */
-export const holdOutsideHours = (
+export const HOLD_LOOKAHEAD = 20;
+
+/**
+ * Holds the due targets that must wait for their windows (see DueTargetStore.holdOutsideHours), a
+ * transaction per 50. Returns how many this tick held; one no longer due where it was read is left to
+ * whoever moved it.
+ */
+export const holdOutsideHours = async (
   deps: EngineDeps,
   s: {
     campaign: EngineCampaign;
-    target: EngineTarget;
-    wait: OutsideHours;
+    waiting: readonly { target: EngineTarget; wait: OutsideHours }[];
     nowMs: number;
     tryIntervalMs: number;
   },
-) =>
-  deps.engine.holdOutsideHours({
-    campaignId: s.campaign.id,
-    shard: holdShard(s.target.id, s.campaign._runtime?.length ?? 1),
-    target: s.target,
-    dueAt: heldDueAt(s.wait, s.nowMs, s.tryIntervalMs),
-    retryCutoff: formatTimestamp(s.nowMs - s.tryIntervalMs),
-    hold: {
-      reason: 'outside_hours',
-      until: s.wait.opensAt === undefined ? null : formatTimestamp(s.wait.opensAt),
-      at: formatTimestamp(s.nowMs),
-    },
-  });
+) => {
+  let held = 0;
+  const at = formatTimestamp(s.nowMs);
+  for (let i = 0; i < s.waiting.length; i += HOLDS_PER_WRITE) {
+    const batch = s.waiting.slice(i, i + HOLDS_PER_WRITE);
+    held += await deps.engine.holdOutsideHours({
+      campaignId: s.campaign.id,
+      shard: holdShard(batch[0]?.target.id ?? '', s.campaign._runtime?.length ?? 1),
+      retryCutoff: formatTimestamp(s.nowMs - s.tryIntervalMs),
+      held: batch.map(({ target, wait }) => ({
+        target,
+        dueAt: heldDueAt(wait, s.nowMs, s.tryIntervalMs),
+        hold: {
+          reason: 'outside_hours',
+          until: wait.opensAt === undefined ? null : formatTimestamp(wait.opensAt),
+          at,
+        },
+      })),
+    });
+  }
+  return held;
+};

@@ -18,9 +18,15 @@ import type { Outplan } from '#domain/outplan.ts';
 import { roomPerShard, shardLimit } from '#domain/runtime-shards.ts';
 import { formatTimestamp } from '#domain/time.ts';
 import type { DialJob } from '#ports/dial-queue.ts';
-import type { EngineCampaign } from '#ports/engine-store.ts';
+import type { EngineCampaign, EngineTarget } from '#ports/engine-store.ts';
 import { changeCampaignStatus } from '../campaign-status.ts';
-import { callingHoursGate, holdOutsideHours, type PolicyReads } from './calling-hours-gate.ts';
+import {
+  callingHoursGate,
+  HOLD_LOOKAHEAD,
+  holdOutsideHours,
+  type OutsideHours,
+  type PolicyReads,
+} from './calling-hours-gate.ts';
 import { dialJobFor } from './dial-job.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { finishAttempt } from './finish-attempt.ts';
@@ -207,8 +213,11 @@ const step = async (
   const shards = claimOrder(pace.room);
   if (allowed > 0) {
     const cutoff = formatTimestamp(nowMs - outplan.try_interval);
-    // A few spare candidates: some may be taken by a concurrent tick or have no tries left.
-    const candidates = await deps.engine.dueTargets(campaign.outdial_id, cutoff, allowed + 5);
+    // A few spare candidates: some may be taken by a concurrent tick or have no tries left (or, with
+    // windows in the callee's time, be held until theirs opens).
+    const spare = 5 + (hours.perDestination ? HOLD_LOOKAHEAD : 0);
+    const candidates = await deps.engine.dueTargets(campaign.outdial_id, cutoff, allowed + spare);
+    const waiting: { target: EngineTarget; wait: OutsideHours }[] = [];
     // Shard slots still to fill; a claim that did not open an attempt gives its slot back, unless its
     // shard refused (full, or the campaign stopped): that slot is dropped.
     const free = shards.slice(0, allowed);
@@ -227,14 +236,12 @@ const step = async (
           continue;
         }
         if (!isDue(target, outplan.try_interval, nowMs)) continue;
-        // --- calling hours in the callee's time: held until its window opens, no try spent ---
+        // Calling hours in the callee's time: held (below) until its window opens, no try spent.
         const wait = hours.perDestination ? hours.wait(target, choice.destination) : undefined;
         if (wait) {
-          const tryIntervalMs = outplan.try_interval;
-          wave.push(holdOutsideHours(deps, { campaign, target, wait, nowMs, tryIntervalMs }).then(() => {}));
+          waiting.push({ target, wait });
           continue;
         }
-        // ---
         const [shard] = free.splice(slot, 1) as [number];
         inWave.add(shard);
         const call = newAttempt(deps, campaign, outplan, target.id, choice, now);
@@ -254,6 +261,9 @@ const step = async (
         );
       }
       await Promise.all(wave);
+    }
+    if (waiting.length > 0) {
+      await holdOutsideHours(deps, { campaign, waiting, nowMs, tryIntervalMs: outplan.try_interval });
     }
     budget.giveBack(allowed - jobs.length);
     if (jobs.length > 0) await enqueue(deps, jobs);
