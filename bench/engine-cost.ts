@@ -3,7 +3,8 @@
  *  1. DynamoDB read/write units and SQS requests per completed attempt, with 1k and 100k targets in
  *     the list (must be flat: a dial never reads the list). Units are billed by AWS's rules: each item
  *     of a TransactWriteItems counts twice, which DynamoDB Local does not do.
- *  2. Tick duration with 100 running campaigns.
+ *  2. Tick duration with 100 running campaigns, with every list open to calls, and with lists mostly
+ *     outside their calling hours in the callee's time (those targets are held, not dialled).
  *  3. Attempts per second with a zero-delay simulator.
  * Usage: npx tsx bench/engine-cost.ts [bigListSize]; BENCH_ONLY=cost|tick|speed runs one section
  * (BENCH_DETAIL=1 also prints the tick's requests by command).
@@ -13,6 +14,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { cryptoIds } from '#adapters/crypto-ids.ts';
 import { createDocumentClient } from '#adapters/dynamodb/client.ts';
 import { dynamoDeps } from '#adapters/dynamodb/deps.ts';
+import { CALLEE_TIME_ZONE, hoursInForce, withinCallingHours } from '#domain/calling-hours.ts';
 import { formatTimestamp } from '#domain/time.ts';
 import { LocalEngine } from '../infra/local/engine-runtime.ts';
 import { FakeClock } from '../test/support/clock.ts';
@@ -32,6 +34,8 @@ const BIG = Number(process.argv[2] ?? 100_000);
 const TABLE = 'outbound-bench-engine';
 /** Where the meter replays transaction items one by one (see dynamo-capacity.ts). */
 const SCRATCH_TABLE = 'outbound-bench-engine-scratch';
+/** The tick bench's second workload gets a table of its own: the first one's campaigns are still running. */
+const HOURS_TABLE = 'outbound-bench-engine-hours';
 const MEASURED_ATTEMPTS = 1000;
 /** One section only, while working on it: the same workload and measurement as the full run. */
 const ONLY = process.env.BENCH_ONLY;
@@ -51,8 +55,91 @@ const sqsMeter = (engine: LocalEngine) => {
   return m;
 };
 
+/**
+ * The tick bench's lists in the callee's time (TCPA's 08:00–21:00): of each campaign's 20 targets, 18
+ * live where it is night now and 2 where it is day, by their own `timezone`.
+ */
+const MOSTLY_OUTSIDE = { night: 18 };
+
+/** A zone where it is night now and one where it is day (fixed offsets, so the hour alone decides). */
+const dayAndNightZones = (nowMs: number) => {
+  const zones = ['Etc/GMT+12', 'Etc/GMT+6', 'UTC', 'Etc/GMT-6', 'Etc/GMT-12'];
+  const tcpa = hoursInForce(
+    { timezone: CALLEE_TIME_ZONE, days: [1, 2, 3, 4, 5, 6, 7], start: '08:00', end: '21:00' },
+    null,
+  );
+  const night = zones.find((z) => !withinCallingHours(tcpa, nowMs, [z]));
+  const day = zones.find((z) => withinCallingHours(tcpa, nowMs, [z]));
+  if (!night || !day) throw new Error('no day and night zones found');
+  return { tcpa: tcpa[0], night, day };
+};
+
+/**
+ * One tick at a time over 100 running campaigns of 20 targets and at most 2 calls each, 5 s apart
+ * (the fan-out's period); the simulator's calls are placed and never end, so from the second tick on
+ * a campaign whose two calls are up has no room.
+ */
+const tickBench = async (endpoint: string, table: string, label: string, callee?: { night: number }) => {
+  const clock = new FakeClock(Date.now());
+  const scheduler = new ManualScheduler(clock);
+  const ddb = createDocumentClient(endpoint);
+  const deps = dynamoDeps(ddb, table, { clock, runtime: 'local' });
+  const engine = await LocalEngine.start({
+    deps,
+    ddb,
+    tableName: table,
+    scheduler,
+    simulatorSecret: 's',
+    publicBaseUrl: 'http://127.0.0.1:9',
+  });
+  const customerId = cryptoIds.uuid();
+  const outplan = await benchOutplan(deps, customerId, { name: 'bench', tryInterval: 60_000, tries: 2 });
+  const zones = callee ? dayAndNightZones(clock.now()) : undefined;
+  for (let i = 0; i < 100; i++) {
+    const outdial = await benchList(deps, ddb, table, {
+      customerId,
+      name: `b${i}`,
+      n: 20,
+      createdAt: formatTimestamp(clock.now()),
+      timezoneOf: zones && callee ? (n) => (n < callee.night ? zones.night : zones.day) : undefined,
+    });
+    await runningCampaign(deps, customerId, {
+      name: `b${i}`,
+      outplanId: outplan.id,
+      outdialId: outdial.id,
+      endHandle: 'continue',
+      maxConcurrentCalls: 2,
+      callingHours: zones?.tcpa ?? null,
+    });
+  }
+  const requests = logRequests([ddb, (engine as unknown as { sqs: unknown }).sqs]);
+  const durations: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    requests.reset();
+    const t = performance.now();
+    const ticks = await engine.tick();
+    const wall = performance.now() - t;
+    durations.push(wall);
+    if (i === 0)
+      console.log(
+        `${label}: tick visited ${ticks.length} campaigns, claimed ${ticks.reduce((a, x) => a + x.claimed, 0)} attempts`,
+      );
+    if (process.env.BENCH_DETAIL)
+      console.log(`${label}, tick ${i + 1}:\n${formatRequestLog(requests, wall)}`);
+    await engine.drain();
+    clock.advance(5000);
+  }
+  let held = 0;
+  for (const id of await engine.deps.engine.activeCampaignIds()) {
+    held += (await deps.campaigns.runtimeTotals(id))._skipped_outside_hours ?? 0;
+  }
+  await engine.stop();
+  durations.sort((a, b) => a - b);
+  return { median: durations[2]!.toFixed(0), max: durations[4]!.toFixed(0), held };
+};
+
 const main = () =>
-  onDynamoLocal([TABLE, SCRATCH_TABLE], async (endpoint) => {
+  onDynamoLocal([TABLE, SCRATCH_TABLE, HOURS_TABLE], async (endpoint) => {
     const unmetered = createDocumentClient(endpoint);
 
     // --- 1. cost per completed attempt -------------------------------------------------------
@@ -125,56 +212,12 @@ const main = () =>
 
     // --- 2. tick duration with 100 running campaigns -------------------------------------------
     if (runs('tick')) {
-      const clock = new FakeClock(Date.now());
-      const scheduler = new ManualScheduler(clock);
-      const ddb = createDocumentClient(endpoint);
-      const deps = dynamoDeps(ddb, TABLE, { clock, runtime: 'local' });
-      const engine = await LocalEngine.start({
-        deps,
-        ddb,
-        tableName: TABLE,
-        scheduler,
-        simulatorSecret: 's',
-        publicBaseUrl: 'http://127.0.0.1:9',
-      });
-      const customerId = cryptoIds.uuid();
-      const outplan = await benchOutplan(deps, customerId, { name: 'bench', tryInterval: 60_000, tries: 2 });
-      for (let i = 0; i < 100; i++) {
-        const outdial = await benchList(deps, ddb, TABLE, {
-          customerId,
-          name: `b${i}`,
-          n: 20,
-          createdAt: formatTimestamp(clock.now()),
-        });
-        await runningCampaign(deps, customerId, {
-          name: `b${i}`,
-          outplanId: outplan.id,
-          outdialId: outdial.id,
-          endHandle: 'continue',
-          maxConcurrentCalls: 2,
-        });
-      }
-      const requests = logRequests([ddb, (engine as unknown as { sqs: unknown }).sqs]);
-      const durations: number[] = [];
-      for (let i = 0; i < 5; i++) {
-        requests.reset();
-        const t = performance.now();
-        const ticks = await engine.tick();
-        const wall = performance.now() - t;
-        durations.push(wall);
-        if (i === 0)
-          console.log(
-            `tick visited ${ticks.length} campaigns, claimed ${ticks.reduce((a, x) => a + x.claimed, 0)} attempts`,
-          );
-        if (process.env.BENCH_DETAIL) console.log(`tick ${i + 1}:\n${formatRequestLog(requests, wall)}`);
-        await engine.drain();
-        clock.advance(5000);
-      }
-      durations.sort((a, b) => a - b);
+      const allOpen = await tickBench(endpoint, TABLE, 'all open');
+      const outside = await tickBench(endpoint, HOURS_TABLE, 'mostly outside hours', MOSTLY_OUTSIDE);
       console.log(
-        `tick with 100 running campaigns: median ${durations[2]!.toFixed(0)} ms, max ${durations[4]!.toFixed(0)} ms (5 ticks)`,
+        `tick with 100 running campaigns, median (max) of 5 ticks: all open ${allOpen.median} ms (${allOpen.max} ms); ` +
+          `lists mostly outside their hours ${outside.median} ms (${outside.max} ms), ${outside.held} targets held`,
       );
-      await engine.stop();
     }
 
     // --- 3. attempts per second, zero-delay simulator ------------------------------------------

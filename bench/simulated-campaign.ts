@@ -6,6 +6,7 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { cryptoIds } from '#adapters/crypto-ids.ts';
 import { itemKey, listKeys } from '#adapters/dynamodb/keys.ts';
+import type { CallingHours } from '#domain/calling-hours.ts';
 import { NIL_UUID } from '#domain/ids.ts';
 import type { Scheduler } from '#ports/scheduler.ts';
 import type { WebhookRequest } from '#ports/telephony.ts';
@@ -30,6 +31,7 @@ const bulkTargets = async (
   outdialId: string,
   n: number,
   now: string,
+  timezoneOf?: (i: number) => string | undefined,
 ) => {
   const write = async (from: number, to: number) => {
     const items = [];
@@ -62,6 +64,7 @@ const bulkTargets = async (
         try_count_4: 0,
         tm_create: now,
         tm_update: now,
+        ...(timezoneOf?.(i) ? { timezone: timezoneOf(i) } : {}),
       };
       items.push({
         PutRequest: {
@@ -112,7 +115,14 @@ export const benchList = async (
   deps: Deps,
   ddb: DynamoDBDocumentClient,
   tableName: string,
-  l: { customerId: string; name: string; n: number; createdAt: string },
+  l: {
+    customerId: string;
+    name: string;
+    n: number;
+    createdAt: string;
+    /** The person's own zone of target i (calling hours in the callee's time); none by default. */
+    timezoneOf?: (i: number) => string | undefined;
+  },
 ) => {
   const outdial = await createOutdial(deps, l.customerId, {
     campaign_id: NIL_UUID,
@@ -120,7 +130,7 @@ export const benchList = async (
     detail: '',
     data: '',
   });
-  await bulkTargets(ddb, tableName, l.customerId, outdial.id, l.n, l.createdAt);
+  await bulkTargets(ddb, tableName, l.customerId, outdial.id, l.n, l.createdAt, l.timezoneOf);
   return outdial;
 };
 
@@ -134,6 +144,7 @@ export const runningCampaign = async (
     outdialId: string;
     endHandle: 'stop' | 'continue';
     maxConcurrentCalls: number;
+    callingHours?: CallingHours | null;
   },
 ) => {
   const campaign = await createCampaign(deps, customerId, {
@@ -148,7 +159,7 @@ export const runningCampaign = async (
     queue_id: NIL_UUID,
     next_campaign_id: NIL_UUID,
     max_concurrent_calls: c.maxConcurrentCalls,
-    calling_hours: null,
+    calling_hours: c.callingHours ?? null,
   });
   await changeCampaignStatus(deps, customerId, campaign.id, 'run');
   return campaign;

@@ -16,6 +16,12 @@ export const FAILURE_REASONS = [
   'abandoned',
 ] as const satisfies readonly HangupReason[];
 
+/** Why a destination was held back rather than dialled (see target-hold.ts). */
+export const SKIP_REASONS = ['suppressed', 'outside_hours', 'capped'] as const;
+
+/** Internal attribute holding the count of destinations held back for one reason. */
+export const skipCounter = (reason: (typeof SKIP_REASONS)[number]) => `_skipped_${reason}`;
+
 /** Internal attribute holding the count of failed attempts for one reason. */
 export const failureCounter = (reason: HangupReason) => `_failed_${reason}`;
 
@@ -34,6 +40,8 @@ export interface CampaignStats {
   /** Attempts with result `fail`, in total and by hangup reason. */
   failed: number;
   failed_by_reason: Record<(typeof FAILURE_REASONS)[number], number>;
+  /** Destinations held back instead of dialled, counted once each time one is held. */
+  skipped: Record<(typeof SKIP_REASONS)[number], number>;
 }
 
 /** The stats from a campaign's counters added up over its shards (absent counters count as 0). */
@@ -51,5 +59,6 @@ export const statsOf = (item: Record<string, unknown>): CampaignStats => {
     succeeded: n('_succeeded'),
     failed: Object.values(failed_by_reason).reduce((a, b) => a + b, 0),
     failed_by_reason,
+    skipped: Object.fromEntries(SKIP_REASONS.map((r) => [r, n(skipCounter(r))])) as CampaignStats['skipped'],
   };
 };

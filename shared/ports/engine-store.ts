@@ -6,6 +6,15 @@ import type { OutdialTarget, TargetStatus } from '#domain/outdial.ts';
 import type { Outplan } from '#domain/outplan.ts';
 import type { Queue } from '#domain/queue.ts';
 import type { RuntimeShard } from '#domain/runtime-shards.ts';
+import type { StoredHold } from '#domain/target-hold.ts';
+
+/** A due target to hold outside its calling hours (see DueTargetStore.holdOutsideHours). */
+export interface HeldTarget {
+  target: EngineTarget;
+  /** Its window's opening less the try interval: the retry query finds it just as the window opens. */
+  dueAt: string;
+  hold: StoredHold;
+}
 
 export interface EngineCampaign extends Campaign {
   /**
@@ -31,6 +40,8 @@ export interface EngineCampaign extends Campaign {
 
 export interface EngineTarget extends OutdialTarget {
   customer_id: string;
+  /** The person's own IANA zone, if the target was given one (calling hours in the callee's time). */
+  timezone?: string | null;
   /** The attempt currently in flight for this target, if any. */
   _open_cc?: string;
 }
@@ -162,6 +173,20 @@ export interface DueTargetStore {
   exhaustedTargets(outdialId: string, parkedBefore: string, limit: number): Promise<EngineTarget[]>;
   /** A parked target with tries left again (raised maxima) back among retries, due from `lastActivity`. */
   reviveExhausted(target: EngineTarget, lastActivity: string): Promise<void>;
+  /**
+   * Holds due targets outside their calling hours: each among the retries, due again at its `dueAt`
+   * (its window's opening less the try interval), its hold recorded, and all of them counted in
+   * `skipped.outside_hours` on the campaign's runtime shard `shard`, at once. A target no longer due
+   * where it was read (claimed, held by an overlapping tick, or deleted) is left out. Returns how many
+   * were held.
+   */
+  holdOutsideHours(s: {
+    campaignId: string;
+    shard: number;
+    /** The retry cutoff the targets were read with (now − try_interval). */
+    retryCutoff: string;
+    held: readonly HeldTarget[];
+  }): Promise<number>;
 }
 
 /** Attempts from claim to finish, with the destination's line and the dialer's placement guard. */

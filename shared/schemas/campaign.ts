@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { OPT_OUT_ACTION } from '#domain/action.ts';
 import { CALLEE_TIME_ZONE, isTimeZone } from '#domain/calling-hours.ts';
 import { campaignStatuses, campaignTypes, endHandles } from '#domain/campaign.ts';
-import { FAILURE_REASONS } from '#domain/campaign-stats.ts';
+import { FAILURE_REASONS, SKIP_REASONS } from '#domain/campaign-stats.ts';
 import { campaigncallStatuses } from '#domain/campaigncall.ts';
 import { DEFAULT_MAX_CONCURRENT_CALLS } from '#domain/dialing.ts';
 import { Action, ActionInput, Address, Detail, Name, ReferenceId, strings, Timestamps } from './common.ts';
@@ -60,11 +60,12 @@ export const CallingHours = z
     start: HHMM,
     end: HHMM,
   })
-  .check(z.refine((h) => h.start < h.end, { message: 'end must be later than start', path: ['end'] }))
+  // An end before the start runs past midnight (22:00–02:00); an empty window is a mistake.
+  .check(z.refine((h) => h.start !== h.end, { message: 'end must differ from start', path: ['end'] }))
   .apply(withMeta, {
     id: 'CallingHours',
     description:
-      'new calls start only on these ISO weekdays (1 = Monday) between start (inclusive) and end (exclusive), local time; calls in flight finish',
+      'new calls start only on these ISO weekdays (1 = Monday) between start (inclusive) and end (exclusive), local time; an end before the start runs past midnight; calls in flight finish',
   });
 
 const basic = {
@@ -158,6 +159,12 @@ export const CampaignStats = z
     failed_by_reason: z.object(
       Object.fromEntries(FAILURE_REASONS.map((r) => [r, Count])) as Record<
         (typeof FAILURE_REASONS)[number],
+        typeof Count
+      >,
+    ),
+    skipped: z.object(
+      Object.fromEntries(SKIP_REASONS.map((r) => [r, Count])) as Record<
+        (typeof SKIP_REASONS)[number],
         typeof Count
       >,
     ),

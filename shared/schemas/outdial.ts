@@ -93,6 +93,16 @@ export const Outdial = z
   .object({ ...strings('id', 'customer_id', 'campaign_id', 'name', 'detail', 'data'), ...Timestamps })
   .apply(withMeta, { id: 'Outdial' });
 
+/** Our addition: why an idle target is not dialled for now, and until when. */
+export const TargetHold = z
+  .object({
+    reason: z.enum(['suppressed', 'outside_hours', 'capped']),
+    until: z.nullable(z.string()).apply(withMeta, {
+      description: 'when it may be dialled again (ISO-8601); null when not known',
+    }),
+  })
+  .apply(withMeta, { id: 'TargetHold' });
+
 export const OutdialTarget = z
   .object({
     ...strings('id', 'outdial_id', 'name', 'detail', 'data'),
@@ -100,6 +110,7 @@ export const OutdialTarget = z
     ...perSlot('destination_', z.nullable(Address)),
     ...perSlot('try_count_', z.number()),
     timezone: z.nullable(z.string()),
+    hold: z.nullable(TargetHold),
     ...Timestamps,
   })
   .apply(withMeta, { id: 'OutdialTarget' });

@@ -6,6 +6,7 @@
  */
 import type * as z from 'zod/mini';
 import { NIL_UUID } from '#domain/ids.ts';
+import { holdOf } from '#domain/target-hold.ts';
 import type { StoredContactPolicy } from '#ports/contact-policy-store.ts';
 import type { StoredItem } from '#ports/resource-store.ts';
 import { Campaign, Campaigncall } from '#schemas/campaign.ts';
@@ -54,7 +55,12 @@ export const presentCampaign = presenter(Campaign);
 export const presentCampaigncall = presenter(Campaigncall);
 export const presentOutplan = presenter(Outplan);
 export const presentOutdial = presenter(Outdial);
-export const presentOutdialTarget = presenter(OutdialTarget);
+const presentTargetFields = presenter(OutdialTarget);
+/** A target with the hold in force on it (target-hold.ts), worked out from its stored hold. */
+export const presentOutdialTarget = (item: StoredItem): z.output<typeof OutdialTarget> => ({
+  ...presentTargetFields(item),
+  hold: holdOf(item),
+});
 export const presentQueue = presenter(Queue);
 export const presentAgent = presenter(Agent);
 export const presentAccesskey = presenter(Accesskey);

@@ -52,11 +52,23 @@ describe('calling_hours', () => {
     expect((await c.get(`/campaigns/${created.body.id}`)).body.calling_hours).toEqual(callee);
   });
 
+  it('takes an end before the start as a window past midnight', async () => {
+    const c = await api.newCustomer();
+    const nights = { ...hours, start: '22:00', end: '02:00' };
+    const created = await c.post('/campaigns', aCampaign({ calling_hours: nights }));
+    expect(created.status, JSON.stringify(created.body)).toBe(200);
+    expect(created.body.calling_hours).toEqual(nights);
+  });
+
   it.each([
     ['an unknown time zone', { ...hours, timezone: 'Mars/Olympus_Mons' }, 'calling_hours.timezone'],
     ['a time that is not HH:MM', { ...hours, start: '8am' }, 'calling_hours.start'],
     ['an hour past 23', { ...hours, end: '24:00' }, 'calling_hours.end'],
-    ['an end before the start', { ...hours, start: '18:00', end: '09:00' }, 'calling_hours.end'],
+    [
+      'an end equal to the start (an empty window)',
+      { ...hours, start: '09:00', end: '09:00' },
+      'calling_hours.end',
+    ],
     ['a weekday out of 1–7', { ...hours, days: [0, 1] }, 'calling_hours.days.0'],
     ['no weekday at all', { ...hours, days: [] }, 'calling_hours.days'],
     ['an unknown field', { ...hours, holidays: [] }, 'calling_hours.holidays'],

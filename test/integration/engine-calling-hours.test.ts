@@ -2,7 +2,7 @@
  * Calling hours (Outbound's addition): new calls start only inside the campaign's window, in its time
  * zone; a call in flight when the window closes finishes; dialing resumes when it opens again.
  */
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { engineSteps, phone } from '../support/engine-steps.ts';
 import { startTestSystem, type TestSystem } from '../support/system.ts';
 
@@ -60,4 +60,98 @@ it('ends a list with nothing left to dial even outside the calling hours', async
   });
   await when.aRound(5_000);
   expect(await read.status(h.id)).toBe('stop');
+});
+
+describe('calling hours in the callee’s time', () => {
+  const TCPA = { timezone: 'callee', days: [1, 2, 3, 4, 5, 6, 7], start: '08:00', end: '21:00' };
+  const tel = (target: string) => ({ type: 'tel', target });
+  const iso = (ms: number) => new Date(ms).toISOString().replace('Z', '000Z');
+  /** Zones without daylight saving, so the hours below hold on any date the clock starts from. */
+  const TOKYO = '+81312345675'; // Asia/Tokyo, UTC+9
+  const PHOENIX = '+16025550105'; // America/Phoenix, UTC−7
+  const NEW_YORK = '+12125550105';
+  const NOWHERE = '+80012345675'; // international freephone: no known zone
+
+  it('holds targets outside their window without a try, counts each hold once, and dials each as its window opens', async () => {
+    const { given, when, read } = steps;
+    const midnight = Math.ceil(sys.clock.peek() / DAY) * DAY + DAY;
+    // 14:00 UTC: 23:00 in Tokyo, 07:00 in Phoenix, 19:30 in Kolkata.
+    sys.clock.set(midnight + 14 * HOUR);
+    const h = await given.campaign({
+      targets: [TOKYO, PHOENIX, NOWHERE],
+      campaign: { calling_hours: TCPA },
+      run: false,
+    });
+    const [tokyo, phoenix, nowhere] = h.targets.map((t) => t.id) as [string, string, string];
+    // A New York number whose person is in Kolkata: the target's own zone wins over the number's.
+    const kolkata = (
+      await sys.customer.post(`/outdials/${h.outdialId}/targets`, {
+        destination_0: tel(NEW_YORK),
+        timezone: 'Asia/Kolkata',
+      })
+    ).body.id as string;
+    await when.statusIsSet(h.id, 'run');
+
+    for (let i = 0; i < 3; i++) await when.aRound(5_000);
+    const dialled = async () => (await read.calls(h.id)).map((c) => c.outdial_target_id).sort();
+    expect(await dialled()).toEqual([kolkata]);
+    const target = (id: string) => read.target(h.outdialId, id);
+    expect(await target(tokyo)).toMatchObject({
+      status: 'idle',
+      try_count_0: 0,
+      hold: { reason: 'outside_hours', until: iso(midnight + 23 * HOUR) },
+    });
+    expect(await target(phoenix)).toMatchObject({
+      try_count_0: 0,
+      hold: { reason: 'outside_hours', until: iso(midnight + 15 * HOUR) },
+    });
+    expect(await target(nowhere)).toMatchObject({
+      try_count_0: 0,
+      hold: { reason: 'outside_hours', until: null },
+    });
+    expect((await target(kolkata)).hold).toBeNull();
+    const skipped = async () => (await sys.customer.get(`/campaigns/${h.id}/stats`)).body.skipped;
+    expect(await skipped()).toEqual({ suppressed: 0, outside_hours: 3, capped: 0 });
+
+    // Still closed a few minutes on: the held targets are not read or counted again.
+    sys.clock.set(midnight + 14 * HOUR + 30 * 60_000);
+    for (let i = 0; i < 3; i++) await when.aRound(5_000);
+    expect(await skipped()).toEqual({ suppressed: 0, outside_hours: 3, capped: 0 });
+    expect(await dialled()).toEqual([kolkata]);
+
+    // 15:00 UTC: 08:00 in Phoenix.
+    sys.clock.set(midnight + 15 * HOUR);
+    for (let i = 0; i < 3; i++) await when.aRound(5_000);
+    expect(await dialled()).toEqual([kolkata, phoenix].sort());
+    expect(await target(phoenix)).toMatchObject({ try_count_0: 1, hold: null });
+
+    // 23:00 UTC: 08:00 in Tokyo.
+    sys.clock.set(midnight + 23 * HOUR);
+    for (let i = 0; i < 3; i++) await when.aRound(5_000);
+    expect(await dialled()).toEqual([kolkata, phoenix, tokyo].sort());
+    expect((await read.calls(h.id)).map((c) => c.try_count)).toEqual([1, 1, 1]);
+    // The number with no known zone is never dialled, and keeps the list from ending.
+    expect(await target(nowhere)).toMatchObject({ status: 'idle', try_count_0: 0 });
+    expect(await read.status(h.id)).toBe('run');
+    expect(await skipped()).toEqual({ suppressed: 0, outside_hours: 3, capped: 0 });
+  });
+
+  it('applies the customer’s default hours to a campaign whose own hours are wider', async () => {
+    const { given, when, read } = steps;
+    const policy = { max_attempts: null, per_days: null, rest_after_contact_days: null, calling_hours: TCPA };
+    expect((await sys.customer.put('/customer/contact_policy', policy)).status).toBe(200);
+    const midnight = Math.ceil(sys.clock.peek() / DAY) * DAY + DAY;
+    sys.clock.set(midnight + 14 * HOUR); // 23:00 in Tokyo
+    const allDay = { timezone: 'UTC', days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '23:59' };
+    const h = await given.campaign({ targets: [TOKYO], campaign: { calling_hours: allDay } });
+    for (let i = 0; i < 3; i++) await when.aRound(5_000);
+    expect(await read.calls(h.id)).toEqual([]);
+    expect((await read.target(h.outdialId, h.targets[0]!.id)).hold).toEqual({
+      reason: 'outside_hours',
+      until: iso(midnight + 23 * HOUR),
+    });
+    sys.clock.set(midnight + 23 * HOUR);
+    await when.runsToTheEnd(h.id);
+    expect((await read.calls(h.id)).map((c) => c.result)).toEqual(['success']);
+  });
 });

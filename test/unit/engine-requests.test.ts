@@ -31,6 +31,7 @@ import {
   deferBusyUpdate,
   dueTargetQueries,
   exhaustedTargetQueries,
+  holdOutsideHoursItems,
   idleTargetProbes,
   parkExhaustedUpdate,
   reviveExhaustedUpdate,
@@ -532,6 +533,51 @@ describe('due-target requests', () => {
     expect(revive.ExpressionAttributeValues).toMatchObject({
       ':pk': dueKeys(target.outdial_id, 'retry', T0, target.id).gsi3pk,
       ':parked': dueKeys(target.outdial_id, 'exhausted', T0, target.id).gsi3pk,
+    });
+  });
+
+  it('drops a target’s hold whenever it moves for another reason', () => {
+    const target = aTarget();
+    for (const update of [deferBusyUpdate(TABLE, target, T1), parkExhaustedUpdate(TABLE, target, T1)]) {
+      expect(update.UpdateExpression).toBe('SET gsi3pk = :pk, gsi3sk = :sk REMOVE #hold');
+      expect(update.ExpressionAttributeNames).toMatchObject({ '#hold': '_hold' });
+    }
+  });
+
+  it('holds targets outside their hours among the retries and counts them, each only while still due where read', () => {
+    const [a, b] = [aTarget(), aTarget({ id: randomUUID() })];
+    const hold = { reason: 'outside_hours' as const, until: T1, at: T0 };
+    const items = holdOutsideHoursItems(TABLE, {
+      campaignId: 'c1',
+      shard: 3,
+      retryCutoff: T0,
+      held: [
+        { target: a, dueAt: T1, hold },
+        { target: b, dueAt: T1, hold },
+      ],
+    }).map((i) => i.Update);
+    expect(items).toHaveLength(3);
+    const [held, , counted] = items;
+    const to = dueKeys(a.outdial_id, 'retry', T1, a.id);
+    expect(held?.Key).toEqual(itemKey('outdialtarget', a.id));
+    expect(items[1]?.Key).toEqual(itemKey('outdialtarget', b.id));
+    expect(held?.ExpressionAttributeValues).toMatchObject({
+      ':pk': to.gsi3pk,
+      ':sk': to.gsi3sk,
+      ':hold': hold,
+    });
+    expect(held?.ConditionExpression).toBe(
+      '#status = :idle AND attribute_not_exists(tm_delete) AND (gsi3pk = :fresh OR (gsi3pk = :pk AND gsi3sk <= :cutoff))',
+    );
+    // Once held it sorts after the cutoff it was read with, so an overlapping tick cannot hold it again.
+    const cutoff = String(held?.ExpressionAttributeValues?.[':cutoff']);
+    expect(dueKeys(a.outdial_id, 'retry', T0, a.id).gsi3sk <= cutoff).toBe(true);
+    expect(to.gsi3sk <= cutoff).toBe(false);
+    expect(counted).toMatchObject({
+      Key: runtimeShardKey('c1', 3),
+      UpdateExpression: 'ADD #skipped :n',
+      ExpressionAttributeNames: { '#skipped': '_skipped_outside_hours' },
+      ExpressionAttributeValues: { ':n': 2 },
     });
   });
 });

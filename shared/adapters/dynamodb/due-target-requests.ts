@@ -2,16 +2,19 @@
  * The requests of the engine's due-targets section, as pure builders: pages of the byDue partitions
  * (fresh, retry, exhausted; keys.ts) and the moves of an idle target between them.
  */
-import type { EngineTarget } from '#ports/engine-store.ts';
+import { skipCounter } from '#domain/campaign-stats.ts';
+import type { EngineTarget, HeldTarget } from '#ports/engine-store.ts';
 import { type PageQuery, pageQuery } from './engine-reads.ts';
 import {
   type DuePartition,
   dueKeys,
   duePartitionKeys,
   itemKey,
+  runtimeShardKey,
   timeSortKeyBefore,
   timeSortKeyUpTo,
 } from './keys.ts';
+import type { TransactItem } from './transactions.ts';
 
 const pages = (tableName: string, queries: PageQuery[]) => queries.map((q) => pageQuery(tableName, q));
 
@@ -68,9 +71,10 @@ export const moveIdleTargetUpdate = (
 ) => ({
   TableName: tableName,
   Key: itemKey('outdialtarget', target.id),
-  UpdateExpression: 'SET gsi3pk = :pk, gsi3sk = :sk',
+  // A target moved for any other reason is no longer held (see holdOutsideHoursItems).
+  UpdateExpression: 'SET gsi3pk = :pk, gsi3sk = :sk REMOVE #hold',
   ConditionExpression: `#status = :idle AND attribute_not_exists(tm_delete)${also ? ` AND ${also.expression}` : ''}`,
-  ExpressionAttributeNames: { '#status': 'status' },
+  ExpressionAttributeNames: { '#status': 'status', '#hold': '_hold' },
   ExpressionAttributeValues: { ':pk': to.gsi3pk, ':sk': to.gsi3sk, ':idle': 'idle', ...also?.values },
 });
 
@@ -91,3 +95,46 @@ export const deferBusyUpdate = (tableName: string, target: EngineTarget, now: st
 /** Out of the due partitions, parked at `now`. */
 export const parkExhaustedUpdate = (tableName: string, target: EngineTarget, now: string) =>
   moveIdleTargetUpdate(tableName, target, to(target, 'exhausted', now));
+
+/**
+ * Holds idle targets outside their calling hours, in one transaction with their count: each goes among
+ * the retries sorted at its `dueAt` and records its hold; one runtime shard counts them all. Each must
+ * still be due where it was read (a fresh one, or a retry sorted at or before `retryCutoff`), so of two
+ * overlapping ticks only one holds and counts it. Up to 99 targets (100 items a transaction).
+ */
+export const holdOutsideHoursItems = (
+  tableName: string,
+  s: { campaignId: string; shard: number; retryCutoff: string; held: readonly HeldTarget[] },
+): TransactItem[] => [
+  ...s.held.map(({ target, dueAt, hold }) => {
+    const to = dueKeys(target.outdial_id, 'retry', dueAt, target.id);
+    return {
+      Update: {
+        TableName: tableName,
+        Key: itemKey('outdialtarget', target.id),
+        UpdateExpression: 'SET gsi3pk = :pk, gsi3sk = :sk, #hold = :hold',
+        ConditionExpression:
+          '#status = :idle AND attribute_not_exists(tm_delete) AND (gsi3pk = :fresh OR (gsi3pk = :pk AND gsi3sk <= :cutoff))',
+        ExpressionAttributeNames: { '#status': 'status', '#hold': '_hold' },
+        ExpressionAttributeValues: {
+          ':pk': to.gsi3pk,
+          ':sk': to.gsi3sk,
+          ':hold': hold,
+          ':idle': 'idle',
+          ':fresh': dueKeys(target.outdial_id, 'fresh', dueAt, target.id).gsi3pk,
+          ':cutoff': timeSortKeyUpTo(s.retryCutoff),
+        },
+      },
+    };
+  }),
+  {
+    Update: {
+      TableName: tableName,
+      Key: runtimeShardKey(s.campaignId, s.shard),
+      UpdateExpression: 'ADD #skipped :n',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#skipped': skipCounter('outside_hours') },
+      ExpressionAttributeValues: { ':n': s.held.length },
+    },
+  },
+];

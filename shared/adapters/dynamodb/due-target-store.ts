@@ -1,11 +1,12 @@
 /** The engine's due-targets section: idle targets in the byDue partitions, and their moves. */
 import { type DynamoDBDocumentClient, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { DueTargetStore, EngineTarget } from '#ports/engine-store.ts';
+import type { DueTargetStore, EngineTarget, HeldTarget } from '#ports/engine-store.ts';
 import { unlessRefused } from './conditional-write.ts';
 import {
   deferBusyUpdate,
   dueTargetQueries,
   exhaustedTargetQueries,
+  holdOutsideHoursItems,
   idleTargetProbes,
   oldestFirst,
   parkExhaustedUpdate,
@@ -13,6 +14,7 @@ import {
 } from './due-target-requests.ts';
 import { readPages } from './engine-reads.ts';
 import { fromItem } from './resource-store.ts';
+import { TransactionRefused, transact } from './transactions.ts';
 
 export class DynamoDueTargetStore implements DueTargetStore {
   constructor(
@@ -49,6 +51,28 @@ export class DynamoDueTargetStore implements DueTargetStore {
 
   parkExhausted(target: EngineTarget, now: string) {
     return this.move(parkExhaustedUpdate(this.tableName, target, now));
+  }
+
+  async holdOutsideHours(s: {
+    campaignId: string;
+    shard: number;
+    retryCutoff: string;
+    held: readonly HeldTarget[];
+  }): Promise<number> {
+    let held = [...s.held];
+    while (held.length > 0) {
+      try {
+        await transact(this.ddb, holdOutsideHoursItems(this.tableName, { ...s, held }));
+        return held.length;
+      } catch (err) {
+        if (!(err instanceof TransactionRefused)) throw err;
+        // The shard is gone (the campaign with it): nothing to count on, so nothing is held.
+        if (err.index >= held.length) return 0;
+        // That target was claimed, held by an overlapping tick or deleted meanwhile: not ours to count.
+        held = held.filter((_, i) => i !== err.index);
+      }
+    }
+    return 0;
   }
 
   /** A refused move means the target moved on meanwhile (claimed, re-parked or deleted). */

@@ -7,6 +7,7 @@ import type { Campaigncall, OptOutRecord } from '#domain/campaigncall.ts';
 import type { DestinationChoice } from '#domain/dialing.ts';
 import type {
   ClaimLimit,
+  DueTargetStore,
   EngineCampaign,
   EngineCampaigncall,
   EngineStore,
@@ -95,6 +96,9 @@ export class DynamoEngineStore implements EngineStore {
   }
   parkExhausted(target: EngineTarget, now: string) {
     return this.due.parkExhausted(target, now);
+  }
+  holdOutsideHours(s: Parameters<DueTargetStore['holdOutsideHours']>[0]) {
+    return this.due.holdOutsideHours(s);
   }
 
   // --- attempts & lines --------------------------------------------------------------------------

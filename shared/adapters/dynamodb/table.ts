@@ -34,6 +34,9 @@ export const DUE_ATTRIBUTES = [
   'tm_create',
   'tm_update',
   'tm_delete',
+  // The person's own zone, for calling hours in the callee's time: the tick places a target without
+  // reading its item.
+  'timezone',
   'queue_id',
   '_agent_id',
   '_waiting_since',

@@ -5,7 +5,6 @@
  * due targets and enqueue one dial job per claimed attempt; end the campaign when its list is done.
  */
 
-import { withinCallingHours } from '#domain/calling-hours.ts';
 import type { Campaigncall } from '#domain/campaigncall.ts';
 import {
   chooseDestination,
@@ -19,8 +18,15 @@ import type { Outplan } from '#domain/outplan.ts';
 import { roomPerShard, shardLimit } from '#domain/runtime-shards.ts';
 import { formatTimestamp } from '#domain/time.ts';
 import type { DialJob } from '#ports/dial-queue.ts';
-import type { EngineCampaign } from '#ports/engine-store.ts';
+import type { EngineCampaign, EngineTarget } from '#ports/engine-store.ts';
 import { changeCampaignStatus } from '../campaign-status.ts';
+import {
+  callingHoursGate,
+  HOLD_LOOKAHEAD,
+  holdOutsideHours,
+  type OutsideHours,
+  type PolicyReads,
+} from './calling-hours-gate.ts';
 import { dialJobFor } from './dial-job.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { finishAttempt } from './finish-attempt.ts';
@@ -121,7 +127,7 @@ export const tickCampaign = async (
   campaignId: string,
   owner: string,
   budget: ClaimBudget = ClaimBudget.unlimited(),
-  reads?: Pick<TickReads, 'outplans'>,
+  reads?: Pick<TickReads, 'outplans'> & Partial<Pick<TickReads, 'policies'>>,
 ): Promise<CampaignTick> => {
   const nowMs = deps.clock.now();
   const campaign = await deps.engine.acquireLease(campaignId, owner, nowMs, deps.settings.leaseMs);
@@ -144,7 +150,7 @@ export const tickCampaign = async (
         return err.swept;
       });
     }
-    const result = await step(deps, campaign, outplan, nowMs, budget);
+    const result = await step(deps, campaign, outplan, nowMs, budget, reads?.policies ?? new Map());
     sweepFrom = await nextSweepFrom(deps, campaign, sweeping, nowMs);
     if (sweepFailure) throw sweepFailure;
     return { campaignId, swept, ...result };
@@ -177,6 +183,7 @@ const step = async (
   outplan: Outplan | undefined,
   nowMs: number,
   budget: ClaimBudget,
+  policies: PolicyReads,
 ): Promise<{ outcome: TickOutcome; claimed: number }> => {
   const now = formatTimestamp(nowMs);
   if (campaign.status === 'stopping') {
@@ -195,17 +202,22 @@ const step = async (
 
   // Free agents take callers already waiting before new calls are started for them.
   await serveWaitingCallers(deps, campaign.queue_id);
-  // Outside the campaign's calling hours nothing new starts (calls in flight finish); the list can
-  // still end, since that needs no call.
-  const inHours = withinCallingHours(campaign.calling_hours, nowMs);
+  // Calling hours: outside the windows in a fixed zone (the customer's default and the campaign's own)
+  // nothing new starts (calls in flight finish); the list can still end, since that needs no call.
+  // Windows in the callee's time are checked per destination below.
+  const hours = await callingHoursGate(deps, campaign, nowMs, policies);
+  const inHours = hours.open;
   const pace = inHours ? await pacing(deps, campaign) : NO_CLAIMS;
   const allowed = budget.take(Math.min(pace.allowed, deps.settings.maxNewCallsPerTick));
   const jobs: DialJob[] = [];
   const shards = claimOrder(pace.room);
   if (allowed > 0) {
     const cutoff = formatTimestamp(nowMs - outplan.try_interval);
-    // A few spare candidates: some may be taken by a concurrent tick or have no tries left.
-    const candidates = await deps.engine.dueTargets(campaign.outdial_id, cutoff, allowed + 5);
+    // A few spare candidates: some may be taken by a concurrent tick or have no tries left (or, with
+    // windows in the callee's time, be held until theirs opens).
+    const spare = 5 + (hours.perDestination ? HOLD_LOOKAHEAD : 0);
+    const candidates = await deps.engine.dueTargets(campaign.outdial_id, cutoff, allowed + spare);
+    const waiting: { target: EngineTarget; wait: OutsideHours }[] = [];
     // Shard slots still to fill; a claim that did not open an attempt gives its slot back, unless its
     // shard refused (full, or the campaign stopped): that slot is dropped.
     const free = shards.slice(0, allowed);
@@ -224,6 +236,12 @@ const step = async (
           continue;
         }
         if (!isDue(target, outplan.try_interval, nowMs)) continue;
+        // Calling hours in the callee's time: held (below) until its window opens, no try spent.
+        const wait = hours.perDestination ? hours.wait(target, choice.destination) : undefined;
+        if (wait) {
+          waiting.push({ target, wait });
+          continue;
+        }
         const [shard] = free.splice(slot, 1) as [number];
         inWave.add(shard);
         const call = newAttempt(deps, campaign, outplan, target.id, choice, now);
@@ -243,6 +261,9 @@ const step = async (
         );
       }
       await Promise.all(wave);
+    }
+    if (waiting.length > 0) {
+      await holdOutsideHours(deps, { campaign, waiting, nowMs, tryIntervalMs: outplan.try_interval });
     }
     budget.giveBack(allowed - jobs.length);
     if (jobs.length > 0) await enqueue(deps, jobs);

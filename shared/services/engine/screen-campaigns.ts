@@ -5,12 +5,13 @@
  * left alone (no lease, no write); the others get the full, leased tick. The screen only ever errs
  * towards ticking: whatever it cannot rule out from these reads, the leased tick decides.
  */
-import { withinCallingHours } from '#domain/calling-hours.ts';
+import { hoursInForce } from '#domain/calling-hours.ts';
 import { DEFAULT_MAX_CONCURRENT_CALLS, pacingBound } from '#domain/dialing.ts';
 import { isNil } from '#domain/ids.ts';
 import type { Outplan } from '#domain/outplan.ts';
 import { type RuntimeShard, roomPerShard } from '#domain/runtime-shards.ts';
 import type { EngineCampaign } from '#ports/engine-store.ts';
+import { gateFor, type PolicyReads } from './calling-hours-gate.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { ringDeadlineMs, sweepDue } from './sweep.ts';
 
@@ -57,8 +58,11 @@ export const screenCampaign = (s: {
   // The list may be done: only the leased tick, which reads every shard, can tell.
   const inflight = shards.reduce((a, shard) => a + (shard.counters._inflight ?? 0), 0);
   if (campaign.end_handle === 'stop' && inflight <= 0) return TICK;
-  const inHours = withinCallingHours(campaign.calling_hours, nowMs);
-  if (!inHours) return { tick: false, outcome: 'outside-hours' };
+  // Only the campaign's own window in a fixed zone is known here; windows in the callee's time (and the
+  // customer's default) are for the leased tick, which places each destination.
+  if (!gateFor(hoursInForce(null, campaign.calling_hours), nowMs).open) {
+    return { tick: false, outcome: 'outside-hours' };
+  }
   const pacing = pacingBound({
     hasQueue: false,
     availableAgents: 0,
@@ -73,6 +77,8 @@ export const screenCampaign = (s: {
 export interface TickReads {
   outplans: Map<string, Outplan>;
   verdicts: Map<string, Screened>;
+  /** Customers' contact policies, read by the leased ticks that need them, once per customer. */
+  policies: PolicyReads;
 }
 
 /** Screens every campaign of one tick in a few batched reads. */
@@ -111,5 +117,5 @@ export const screenCampaigns = async (
       verdicts.set(id, TICK);
     }
   }
-  return { outplans, verdicts };
+  return { outplans, verdicts, policies: new Map() };
 };
