@@ -4,6 +4,7 @@ import { campaignStatuses, campaignTypes, endHandles } from '#domain/campaign.ts
 import { FAILURE_REASONS } from '#domain/campaign-stats.ts';
 import { campaigncallStatuses } from '#domain/campaigncall.ts';
 import { DEFAULT_MAX_CONCURRENT_CALLS } from '#domain/dialing.ts';
+import { HOLD_REASONS, type HoldReason } from '#domain/holds.ts';
 import { Action, ActionInput, Address, Detail, Name, ReferenceId, strings, Timestamps } from './common.ts';
 import { storedSizeOf } from './storable-json.ts';
 import { withMeta } from './with-meta.ts';
@@ -156,6 +157,12 @@ export const CampaignStats = z
         typeof Count
       >,
     ),
+    skipped: z
+      .object(Object.fromEntries(HOLD_REASONS.map((r) => [r, Count])) as Record<HoldReason, typeof Count>)
+      .apply(withMeta, {
+        description:
+          "destinations skipped or held back when their turn came (no try spent): suppressed, outside the callee's calling hours, capped by the contact policy",
+      }),
   })
   .apply(withMeta, { id: 'CampaignStats' });
 

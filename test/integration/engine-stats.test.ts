@@ -65,6 +65,7 @@ it('counts attempts in flight while they ring, then every result by reason, matc
       timeout: 0,
       abandoned: 0,
     },
+    skipped: { suppressed: 0, outside_hours: 0, capped: 0 },
   });
   expect(stats).toMatchObject({ attempts: 7, succeeded: 1, failed: 6 });
 });

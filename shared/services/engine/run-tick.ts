@@ -24,6 +24,7 @@ import { changeCampaignStatus } from '../campaigns.ts';
 import { dialJobFor } from './dial-job.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { finishAttempt } from './finish-attempt.ts';
+import { contactLimitsFor, holdBack } from './hold-back.ts';
 import { serveWaitingCallers } from './join-queue.ts';
 import { screenCampaigns, type TickReads } from './screen-campaigns.ts';
 import { ringDeadlineMs, SweepFailed, sweepCampaign, sweepDue } from './sweep.ts';
@@ -206,6 +207,7 @@ const step = async (
     const cutoff = formatTimestamp(nowMs - outplan.try_interval);
     // A few spare candidates: some may be taken by a concurrent tick or have no tries left.
     const candidates = await deps.engine.dueTargets(campaign.outdial_id, cutoff, allowed + 5);
+    const contact = await contactLimitsFor(deps, campaign.customer_id);
     // Shard slots still to fill; a claim that did not open an attempt gives its slot back, unless its
     // shard refused (full, or the campaign stopped): that slot is dropped.
     const free = shards.slice(0, allowed);
@@ -230,7 +232,7 @@ const step = async (
         const limit = shardLimit(pace.bound, shard, campaign._runtime?.length ?? 1);
         wave.push(
           (async () => {
-            const claimed = await deps.engine.claim(campaign, target, choice, call, limit);
+            const claimed = await deps.engine.claim(campaign, target, choice, call, limit, contact);
             if (claimed === 'claimed') {
               jobs.push(dialJobFor(campaign, call.id));
               return;
@@ -239,6 +241,7 @@ const step = async (
             free.push(shard);
             // Duplicates of a person on a call must not hold up the list behind them.
             if (claimed === 'line-busy') await deps.engine.deferBusy(target, now);
+            else await holdBack(deps, campaign, outplan, target, choice, shard, claimed, now);
           })(),
         );
       }
