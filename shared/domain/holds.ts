@@ -19,3 +19,20 @@ export const skippedCounter = (reason: HoldReason) => `_skipped_${reason}`;
 /** The `skipped` figures of a campaign's stats, from its counters added up over its shards. */
 export const skippedOf = (n: (counter: string) => number): Record<HoldReason, number> =>
   Object.fromEntries(HOLD_REASONS.map((r) => [r, n(skippedCounter(r))])) as Record<HoldReason, number>;
+
+/**
+ * What the claim's checks saw, kept on every attempt so a call can be accounted for afterwards (small:
+ * the attempt is written several times). Checked in the claim's own transaction, so it is exact.
+ */
+export interface ComplianceRecord {
+  /** Never true on an attempt: a suppressed number is refused by the claim. */
+  suppressed: false;
+  /** The customer's contact policy the claim enforced; null: none set. */
+  policy: {
+    max_attempts: number | null;
+    per_days: number | null;
+    rest_after_contact_days: number | null;
+  } | null;
+  /** Attempts to the person within the policy's window, this one included; null without a cap. */
+  attempts_in_window: number | null;
+}

@@ -38,7 +38,7 @@ export interface EngineTarget extends OutdialTarget {
   /** Destination slots skipped because their number was suppressed: never dialled again. */
   _skip?: ReadonlySet<number>;
   /** Why the target waits (or ended without a call), shown as `hold`. */
-  _hold?: { reason: HoldReason; until: string | null };
+  hold?: { reason: HoldReason; until: string | null };
 }
 
 export interface EngineCampaigncall extends Campaigncall {

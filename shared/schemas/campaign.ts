@@ -187,6 +187,25 @@ export const Campaigncall = z
     destination: Address,
     destination_index: z.number(),
     try_count: z.number(),
+    compliance: z.nullable(
+      z
+        .object({
+          suppressed: z.boolean(),
+          policy: z.nullable(
+            z.object({
+              max_attempts: z.nullable(z.number()),
+              per_days: z.nullable(z.number()),
+              rest_after_contact_days: z.nullable(z.number()),
+            }),
+          ),
+          attempts_in_window: z.nullable(z.number()),
+        })
+        .apply(withMeta, {
+          id: 'CampaigncallCompliance',
+          description:
+            'what the compliance checks saw when the attempt was claimed (our addition); null on attempts opened before them',
+        }),
+    ),
     ...Timestamps,
   })
   .apply(withMeta, { id: 'Campaigncall' });

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { canonicalTimeZone } from '#domain/calling-hours.ts';
+import { HOLD_REASONS } from '#domain/holds.ts';
 import { targetStatuses } from '#domain/outdial.ts';
 import { MAX_CREATE_ALL } from '#ports/resource-store.ts';
 import {
@@ -89,6 +90,16 @@ export const CreateTargets = z
 
 export const TargetParams = z.strictObject({ id: Uuid, target_id: Uuid });
 
+/** Our addition: why a target waits, or ended without a call (compliance), and until when. */
+export const TargetHold = z
+  .object({
+    reason: z.enum(HOLD_REASONS),
+    until: z.nullable(z.string()).apply(withMeta, {
+      description: 'when the target may be dialled again; null: not by itself (a suppressed number)',
+    }),
+  })
+  .apply(withMeta, { id: 'TargetHold' });
+
 export const Outdial = z
   .object({ ...strings('id', 'customer_id', 'campaign_id', 'name', 'detail', 'data'), ...Timestamps })
   .apply(withMeta, { id: 'Outdial' });
@@ -100,6 +111,7 @@ export const OutdialTarget = z
     ...perSlot('destination_', z.nullable(Address)),
     ...perSlot('try_count_', z.number()),
     timezone: z.nullable(z.string()),
+    hold: z.nullable(TargetHold),
     ...Timestamps,
   })
   .apply(withMeta, { id: 'OutdialTarget' });

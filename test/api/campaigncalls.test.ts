@@ -46,7 +46,7 @@ describe('GET /campaigncalls/{id}', () => {
 
     expect(res.status).toBe(200);
     const { _claim, ...shown } = call;
-    expect(res.body).toEqual({ ...shown, tm_delete: null });
+    expect(res.body).toEqual({ ...shown, compliance: null, tm_delete: null });
     expect(Object.keys(res.body)).toEqual([
       'id',
       'customer_id',
@@ -65,6 +65,7 @@ describe('GET /campaigncalls/{id}', () => {
       'destination',
       'destination_index',
       'try_count',
+      'compliance',
       'tm_create',
       'tm_update',
       'tm_delete',
@@ -150,7 +151,7 @@ describe('GET /campaigns/{id}/campaigncalls', () => {
     const res = await alice.get(`/campaigns/${campaign.id}/campaigncalls`);
     expect(res.status).toBe(200);
     expect(res.body.result.map((c: { id: string }) => c.id)).toEqual([b.id, a.id]);
-    expect(res.body.result[0]).toEqual({ ...b, tm_delete: null });
+    expect(res.body.result[0]).toEqual({ ...b, compliance: null, tm_delete: null });
     expect(res.body.next_page_token).toBe(a.tm_create);
   });
 
@@ -207,6 +208,7 @@ describe('DELETE /campaigncalls/{id}', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       ...call,
+      compliance: null,
       tm_update: expect.stringMatching(TIMESTAMP),
       tm_delete: expect.stringMatching(TIMESTAMP),
     });
@@ -223,7 +225,11 @@ describe('DELETE /campaigncalls/{id}', () => {
 
       expectError(await alice.del(`/campaigncalls/${call.id}`), 409, 'CAMPAIGNCALL_NOT_DONE');
 
-      expect((await alice.get(`/campaigncalls/${call.id}`)).body).toEqual({ ...call, tm_delete: null });
+      expect((await alice.get(`/campaigncalls/${call.id}`)).body).toEqual({
+        ...call,
+        compliance: null,
+        tm_delete: null,
+      });
       expect(await idsOf(alice, '/campaigncalls')).toEqual([call.id]);
       expect(await idsOf(alice, `/campaigns/${campaign.id}/campaigncalls`)).toEqual([call.id]);
     },

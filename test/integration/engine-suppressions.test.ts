@@ -76,10 +76,8 @@ it('never calls a suppressed number: skips to the next destination, ends a targe
   );
   expect(withSpare).toMatchObject({ status: 'done', try_count_0: 0, try_count_1: 1 });
   expect(onlySuppressed).toMatchObject({ status: 'done', try_count_0: 0 });
-  expect((await sys.engine.deps.engine.getTarget(h.targets[1]!.id))?._hold).toEqual({
-    reason: 'suppressed',
-    until: null,
-  });
+  expect(onlySuppressed.hold).toEqual({ reason: 'suppressed', until: null });
+  expect(withSpare.hold).toBeNull();
   expect((await statsOf(h.id)).skipped).toEqual({ suppressed: 2, outside_hours: 0, capped: 0 });
   expect((await statsOf(h.id)).attempts).toBe(2);
 });
@@ -139,7 +137,7 @@ it('never passes the contact cap for one person, with two campaigns and overlapp
   const held = await Promise.all(
     [...a.targets, ...b.targets].map((t) => sys.engine.deps.engine.getTarget(t.id)),
   );
-  const holds = held.filter((t) => t?._hold?.reason === 'capped');
+  const holds = held.filter((t) => t?.hold?.reason === 'capped');
   expect(holds.length).toBeGreaterThan(0);
   // Held until the first counted attempt leaves the 7-day window; no try spent on a hold.
   const tries = held.reduce((n, t) => n + (t?.try_count_0 ?? 0), 0);
@@ -147,7 +145,7 @@ it('never passes the contact cap for one person, with two campaigns and overlapp
   const skipped = (await statsOf(a.id)).skipped.capped + (await statsOf(b.id)).skipped.capped;
   expect(skipped).toBeGreaterThan(0);
   for (const t of holds) {
-    expect(Date.parse(String(t?._hold?.until))).toBeGreaterThan(sys.clock.peek() + 6 * DAY);
+    expect(Date.parse(String(t?.hold?.until))).toBeGreaterThan(sys.clock.peek() + 6 * DAY);
   }
   expect(await read.status(a.id)).toBe('run');
 });
@@ -164,12 +162,25 @@ it('rests a person after an attempt that reached them, then calls again once the
   const second = await given.campaign({ targets: [person], outplan: { try_interval: 1_000 } });
   for (let i = 0; i < 3; i++) await when.aRound(5_000);
   expect(to.get(person)).toBe(1);
-  const target = await sys.engine.deps.engine.getTarget(second.targets[0]!.id);
-  expect(target?._hold?.reason).toBe('capped');
-  expect(target?.try_count_0).toBe(0);
+  const target = await read.target(second.outdialId, second.targets[0]!.id);
+  expect(target.hold.reason).toBe('capped');
+  expect(target.try_count_0).toBe(0);
 
-  sys.clock.set(Date.parse(String(target?._hold?.until)) + 1_000);
+  sys.clock.set(Date.parse(target.hold.until) + 1_000);
   await when.runsToTheEnd(second.id);
   expect(to.get(person)).toBe(2);
-  expect((await read.target(second.outdialId, second.targets[0]!.id)).status).toBe('done');
+  expect(await read.target(second.outdialId, second.targets[0]!.id)).toMatchObject({
+    status: 'done',
+    hold: null,
+  });
+  // Every attempt records what the claim's checks saw.
+  const [call] = await read.calls(second.id);
+  expect(call.compliance).toEqual({
+    suppressed: false,
+    policy: { max_attempts: null, per_days: null, rest_after_contact_days: 1 },
+    attempts_in_window: null,
+  });
+  const contact = await sys.customer.get(`/contacts/${encodeURIComponent(person)}`);
+  expect(contact.body).toMatchObject({ number: person, on_call: false, reason: 'capped' });
+  expect(contact.body.last_contact).not.toBeNull();
 });

@@ -75,7 +75,7 @@ export const claimTargetUpdate = (
     '#status': 'status',
     '#slot': `try_count_${choice.index}`,
     '#open': '_open_cc',
-    '#hold': '_hold',
+    '#hold': 'hold',
   },
   ExpressionAttributeValues: {
     ':progressing': 'progressing',
@@ -365,7 +365,7 @@ export const releaseTargetUpdate = (
         ? {
             '#slot': `try_count_${call.destination_index}`,
             '#skip': '_skip',
-            ...(partition ? {} : { '#hold': '_hold' }),
+            ...(partition ? {} : { '#hold': 'hold' }),
           }
         : {}),
     },

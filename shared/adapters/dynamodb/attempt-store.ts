@@ -13,7 +13,7 @@ import {
 import type { Campaigncall } from '#domain/campaigncall.ts';
 import { type ContactLimits, nextAllowedMs } from '#domain/contact-policy.ts';
 import type { DestinationChoice } from '#domain/dialing.ts';
-import type { HoldReason } from '#domain/holds.ts';
+import type { ComplianceRecord, HoldReason } from '#domain/holds.ts';
 import type { OpenAttempt } from '#domain/runtime-shards.ts';
 import { formatTimestamp } from '#domain/time.ts';
 import type {
@@ -68,6 +68,22 @@ import {
 } from './placement-requests.ts';
 import { runSteps, runStepsReadingRefusal } from './transactions.ts';
 
+const DAY_MS = 86_400_000;
+
+/** What the claim records of its checks on the attempt (see ComplianceRecord). */
+const complianceOf = (contact: ContactLimits, guard: ClaimGuard): ComplianceRecord => ({
+  suppressed: false,
+  policy:
+    contact.cap || contact.restMs !== undefined
+      ? {
+          max_attempts: contact.cap?.max ?? null,
+          per_days: contact.cap ? contact.cap.windowMs / DAY_MS : null,
+          rest_after_contact_days: contact.restMs !== undefined ? contact.restMs / DAY_MS : null,
+        }
+      : null,
+  attempts_in_window: guard.cap ? guard.cap.recent.length + 1 : null,
+});
+
 /** When the person may be called again under the policy, from the person item; undefined: now. */
 const nextAllowed = (person: Record<string, unknown> | undefined, contact: ContactLimits, nowMs: number) =>
   nextAllowedMs(
@@ -100,6 +116,7 @@ export class DynamoAttemptStore implements AttemptStore {
     if (limit.below - (counted ?? 0) <= 0) return 'campaign-refused';
     const guard = await this.claimGuard(call, contact);
     if ('held' in guard) return guard;
+    call = { ...call, compliance: complianceOf(contact, guard) };
     const refusal = await runStepsReadingRefusal(
       this.ddb,
       claimSteps(this.tableName, campaign.id, target, choice, call, limit, counted ?? 0, guard),

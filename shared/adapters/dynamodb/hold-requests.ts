@@ -58,7 +58,7 @@ export const skipSuppressedSteps = (
             ? 'SET #status = :done, tm_update = :now, #hold = :hold ADD #skip :slot REMOVE gsi3pk, gsi3sk'
             : 'ADD #skip :slot',
           ConditionExpression: UNCHANGED,
-          ExpressionAttributeNames: { ...u.names, '#skip': '_skip', ...(last ? { '#hold': '_hold' } : {}) },
+          ExpressionAttributeNames: { ...u.names, '#skip': '_skip', ...(last ? { '#hold': 'hold' } : {}) },
           ExpressionAttributeValues: {
             ...u.values,
             ':slot': new Set([choice.index]),
@@ -98,7 +98,7 @@ export const holdTargetSteps = (
           Key: itemKey('outdialtarget', target.id),
           UpdateExpression: 'SET gsi3pk = :pk, gsi3sk = :sk, #hold = :hold',
           ConditionExpression: UNCHANGED,
-          ExpressionAttributeNames: { ...u.names, '#hold': '_hold' },
+          ExpressionAttributeNames: { ...u.names, '#hold': 'hold' },
           ExpressionAttributeValues: { ...u.values, ':pk': due.gsi3pk, ':sk': due.gsi3sk, ':hold': hold },
         },
       },
