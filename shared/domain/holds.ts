@@ -36,3 +36,30 @@ export interface ComplianceRecord {
   /** Attempts to the person within the policy's window, this one included; null without a cap. */
   attempts_in_window: number | null;
 }
+
+const NO_POLICY: ComplianceRecord = { suppressed: false, policy: null, attempts_in_window: null };
+
+/**
+ * The record as stored: nothing without a policy (the claim's suppression check always passed), else
+ * `max/per_days/rest/attempts` in one short string (`-` for null), since the attempt item must stay
+ * under 1 KB: a map of field names took some attempts over it, which doubled their writes.
+ */
+export const encodeCompliance = (r: ComplianceRecord): string | undefined => {
+  if (!r.policy) return undefined;
+  const f = (v: number | null) => (v === null ? '-' : String(v));
+  const p = r.policy;
+  return [p.max_attempts, p.per_days, p.rest_after_contact_days, r.attempts_in_window].map(f).join('/');
+};
+
+/** The record of an attempt from its stored form; null for an attempt opened before the guardrails. */
+export const decodeCompliance = (stored: unknown, opened: boolean): ComplianceRecord | null => {
+  if (typeof stored !== 'string') return opened ? NO_POLICY : null;
+  const [max, days, rest, n] = stored
+    .split('/')
+    .map((v) => (v === '-' || v === undefined ? null : Number(v)));
+  return {
+    suppressed: false,
+    policy: { max_attempts: max ?? null, per_days: days ?? null, rest_after_contact_days: rest ?? null },
+    attempts_in_window: n ?? null,
+  };
+};
