@@ -4,6 +4,7 @@
  * Cumulative over every run of the campaign.
  */
 import type { HangupReason } from './dialing.ts';
+import { type HoldReason, skippedOf } from './holds.ts';
 
 export const FAILURE_REASONS = [
   'busy',
@@ -15,12 +16,6 @@ export const FAILURE_REASONS = [
   'timeout',
   'abandoned',
 ] as const satisfies readonly HangupReason[];
-
-/** Why a destination was held back rather than dialled (see target-hold.ts). */
-export const SKIP_REASONS = ['suppressed', 'outside_hours', 'capped'] as const;
-
-/** Internal attribute holding the count of destinations held back for one reason. */
-export const skipCounter = (reason: (typeof SKIP_REASONS)[number]) => `_skipped_${reason}`;
 
 /** Internal attribute holding the count of failed attempts for one reason. */
 export const failureCounter = (reason: HangupReason) => `_failed_${reason}`;
@@ -40,8 +35,12 @@ export interface CampaignStats {
   /** Attempts with result `fail`, in total and by hangup reason. */
   failed: number;
   failed_by_reason: Record<(typeof FAILURE_REASONS)[number], number>;
-  /** Destinations held back instead of dialled, counted once each time one is held. */
-  skipped: Record<(typeof SKIP_REASONS)[number], number>;
+  /**
+   * Destinations skipped or held back, counted when it happened: suppressed (at the claim, or by the
+   * dialer's last check, which closes the attempt without a call), outside the callee's calling hours,
+   * capped by the customer's contact policy.
+   */
+  skipped: Record<HoldReason, number>;
 }
 
 /** The stats from a campaign's counters added up over its shards (absent counters count as 0). */
@@ -59,6 +58,6 @@ export const statsOf = (item: Record<string, unknown>): CampaignStats => {
     succeeded: n('_succeeded'),
     failed: Object.values(failed_by_reason).reduce((a, b) => a + b, 0),
     failed_by_reason,
-    skipped: Object.fromEntries(SKIP_REASONS.map((r) => [r, n(skipCounter(r))])) as CampaignStats['skipped'],
+    skipped: skippedOf(n),
   };
 };

@@ -1,4 +1,5 @@
 import type { Address } from './address.ts';
+import type { ComplianceRecord } from './holds.ts';
 import type { OwnedResource } from './resource.ts';
 
 export const campaigncallStatuses = ['dialing', 'progressing', 'done'] as const;
@@ -22,6 +23,8 @@ export interface Campaigncall extends OwnedResource {
   destination: Address;
   destination_index: number;
   try_count: number;
+  /** What the claim's compliance checks saw (our addition); absent on attempts opened before them. */
+  compliance?: ComplianceRecord;
   /** The person pressed the opt-out key during this call (our addition); absent or null otherwise. */
   opt_out?: OptOutRecord | null;
 }

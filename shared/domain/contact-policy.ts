@@ -23,3 +23,46 @@ export const NO_CONTACT_LIMITS: ContactPolicy = {
   rest_after_contact_days: null,
   calling_hours: null,
 };
+
+const DAY_MS = 86_400_000;
+
+/** What the claim enforces of a policy, in milliseconds; absent parts are not enforced. */
+export interface ContactLimits {
+  /** No attempt this long after one that reached the person. */
+  restMs?: number;
+  /** At most `max` attempts to the person within any `windowMs`. */
+  cap?: { max: number; windowMs: number };
+}
+
+export const contactLimitsOf = (p: ContactPolicy | undefined): ContactLimits => ({
+  ...(p?.rest_after_contact_days ? { restMs: p.rest_after_contact_days * DAY_MS } : {}),
+  ...(p?.max_attempts !== null && p?.max_attempts !== undefined && p.per_days
+    ? { cap: { max: p.max_attempts, windowMs: p.per_days * DAY_MS } }
+    : {}),
+});
+
+/** Whether the claim has anything of the policy to enforce. */
+export const limitsAnything = (l: ContactLimits) => l.restMs !== undefined || l.cap !== undefined;
+
+/**
+ * The earliest time at which the person may be called again, under the cap and the rest, given the
+ * claim times within the window (oldest first) and the last contact; undefined when allowed at `nowMs`.
+ */
+export const nextAllowedMs = (
+  limits: ContactLimits,
+  recentMs: readonly number[],
+  contactMs: number | undefined,
+  nowMs: number,
+): number | undefined => {
+  let until = nowMs;
+  if (limits.restMs !== undefined && contactMs !== undefined)
+    until = Math.max(until, contactMs + limits.restMs);
+  if (limits.cap) {
+    const inWindow = recentMs.filter((t) => t > nowMs - limits.cap!.windowMs);
+    if (inWindow.length >= limits.cap.max) {
+      const oldestCounted = inWindow[inWindow.length - limits.cap.max] ?? nowMs;
+      until = Math.max(until, oldestCounted + limits.cap.windowMs);
+    }
+  }
+  return until > nowMs ? until : undefined;
+};

@@ -17,7 +17,9 @@ export type HangupReason =
   | 'dialout'
   | 'timeout'
   /** Ours, not a provider's: answered, but the caller hung up while waiting for an agent. */
-  | 'abandoned';
+  | 'abandoned'
+  /** Ours: the number was suppressed while its dial job waited; no call was placed, no try spent. */
+  | 'suppressed';
 
 type TargetSlots = Pick<
   OutdialTarget,
@@ -31,7 +33,10 @@ type TargetSlots = Pick<
   | 'try_count_2'
   | 'try_count_3'
   | 'try_count_4'
->;
+> & {
+  /** Slots skipped for good (their number was suppressed): never chosen, whatever their tries. */
+  _skip?: ReadonlySet<number>;
+};
 
 type Limits = Pick<
   DialInfo,
@@ -45,9 +50,17 @@ export interface DestinationChoice {
   tryCount: number;
 }
 
-/** The first slot with a destination and tries left; slot 0 is exhausted before slot 1 is tried. */
-export const chooseDestination = (target: TargetSlots, limits: Limits): DestinationChoice | undefined => {
+/**
+ * The first slot with a destination and tries left, not skipped; slot 0 is exhausted (or skipped)
+ * before slot 1 is tried. `alsoSkip`: a slot to treat as skipped too (one about to be).
+ */
+export const chooseDestination = (
+  target: TargetSlots,
+  limits: Limits,
+  alsoSkip?: number,
+): DestinationChoice | undefined => {
   for (const n of DESTINATION_SLOTS) {
+    if (n === alsoSkip || target._skip?.has(n)) continue;
     const destination = target[`destination_${n}`];
     const tries = target[`try_count_${n}`];
     if (destination && tries < limits[`max_try_count_${n}`])

@@ -1,7 +1,9 @@
 /** Persistence the dialing engine needs; every state change is one conditional write or transaction. */
 import type { Campaign } from '#domain/campaign.ts';
 import type { Campaigncall, OptOutRecord } from '#domain/campaigncall.ts';
+import type { ContactLimits } from '#domain/contact-policy.ts';
 import type { DestinationChoice, HangupReason } from '#domain/dialing.ts';
+import type { HoldReason } from '#domain/holds.ts';
 import type { OutdialTarget, TargetStatus } from '#domain/outdial.ts';
 import type { Outplan } from '#domain/outplan.ts';
 import type { Queue } from '#domain/queue.ts';
@@ -44,6 +46,10 @@ export interface EngineTarget extends OutdialTarget {
   timezone?: string | null;
   /** The attempt currently in flight for this target, if any. */
   _open_cc?: string;
+  /** Destination slots skipped because their number was suppressed: never dialled again. */
+  _skip?: ReadonlySet<number>;
+  /** Why the target waits (or ended without a call), shown as `hold` (see target-hold.ts). */
+  _hold?: StoredHold;
 }
 
 export interface EngineCampaigncall extends Campaigncall {
@@ -78,8 +84,24 @@ export interface EngineCampaigncall extends Campaigncall {
 /**
  * A campaign stops taking claims when it is no longer running or has reached its pacing bound.
  * `line-busy`: another open attempt of the customer is calling the same destination; try it later.
+ * `suppressed`: the destination's number is suppressed now; skip it (no try is spent).
+ * `person-changed`: another claim counted an attempt to the person since its history was read; the
+ * target stays due. A capped person comes back as `{ held: 'capped', until }`.
  */
-export type ClaimResult = 'claimed' | 'target-taken' | 'campaign-refused' | 'line-busy';
+export type ClaimResult =
+  | 'claimed'
+  | 'target-taken'
+  | 'campaign-refused'
+  | 'line-busy'
+  | 'suppressed'
+  | 'person-changed'
+  | CappedClaim;
+
+/** The person may not be called before `until` under the customer's contact policy. */
+export interface CappedClaim {
+  held: 'capped';
+  until: string;
+}
 
 /** The pacing bound checked inside the claim: the shard's counter must stay below its share, `below`. */
 export interface ClaimLimit {
@@ -203,7 +225,41 @@ export interface AttemptStore {
     choice: DestinationChoice,
     call: Campaigncall,
     limit: ClaimLimit,
+    contact?: ContactLimits,
   ): Promise<ClaimResult>;
+  /**
+   * A destination whose number is suppressed is skipped, spending no try: in one transaction the
+   * target (idle, unchanged) marks the slot skipped (`_skip`) and ends `done` when `last` (no other
+   * destination is left), and the runtime shard counts the skip; false when the target moved on.
+   */
+  skipSuppressed(
+    campaignId: string,
+    shard: number,
+    target: EngineTarget,
+    choice: DestinationChoice,
+    last: boolean,
+    now: string,
+  ): Promise<boolean>;
+  /**
+   * A destination held back by the contact policy waits, spending no try: in one transaction the
+   * target (idle, unchanged) goes among the retries due at `until`, shows the hold, and the runtime
+   * shard counts the skip; false when the target moved on.
+   */
+  holdTarget(
+    campaignId: string,
+    shard: number,
+    target: EngineTarget,
+    choice: DestinationChoice,
+    hold: { reason: HoldReason; until: string },
+    tryIntervalMs: number,
+    now: string,
+  ): Promise<boolean>;
+  /** Whether the number is suppressed for the customer at `now` (the dialer's last check). */
+  isSuppressed(
+    customerId: string,
+    destination: { type: string; target: string },
+    now: string,
+  ): Promise<boolean>;
   getCampaigncall(id: string): Promise<EngineCampaigncall | undefined>;
   getTarget(id: string): Promise<EngineTarget | undefined>;
   /** Marks the call as being placed; false when a placement was already started (redelivered job). */

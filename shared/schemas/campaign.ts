@@ -2,9 +2,10 @@ import * as z from 'zod/mini';
 import { OPT_OUT_ACTION } from '#domain/action.ts';
 import { CALLEE_TIME_ZONE, isTimeZone } from '#domain/calling-hours.ts';
 import { campaignStatuses, campaignTypes, endHandles } from '#domain/campaign.ts';
-import { FAILURE_REASONS, SKIP_REASONS } from '#domain/campaign-stats.ts';
+import { FAILURE_REASONS } from '#domain/campaign-stats.ts';
 import { campaigncallStatuses } from '#domain/campaigncall.ts';
 import { DEFAULT_MAX_CONCURRENT_CALLS } from '#domain/dialing.ts';
+import { HOLD_REASONS, type HoldReason } from '#domain/holds.ts';
 import { Action, ActionInput, Address, Detail, Name, ReferenceId, strings, Timestamps } from './common.ts';
 import { storedSizeOf } from './storable-json.ts';
 import { withMeta } from './with-meta.ts';
@@ -162,12 +163,12 @@ export const CampaignStats = z
         typeof Count
       >,
     ),
-    skipped: z.object(
-      Object.fromEntries(SKIP_REASONS.map((r) => [r, Count])) as Record<
-        (typeof SKIP_REASONS)[number],
-        typeof Count
-      >,
-    ),
+    skipped: z
+      .object(Object.fromEntries(HOLD_REASONS.map((r) => [r, Count])) as Record<HoldReason, typeof Count>)
+      .apply(withMeta, {
+        description:
+          "destinations skipped or held back when their turn came (no try spent): suppressed, outside the callee's calling hours, capped by the contact policy",
+      }),
   })
   .apply(withMeta, { id: 'CampaignStats' });
 
@@ -192,12 +193,24 @@ export const Campaigncall = z
     destination: Address,
     destination_index: z.number(),
     try_count: z.number(),
-    opt_out: z.nullable(
-      z.object({ digit: z.string(), at: z.string() }).apply(withMeta, {
-        id: 'CampaigncallOptOut',
-        description:
-          'our addition: the opt-out key the person pressed during this call and when (the number was then suppressed); null otherwise',
-      }),
+    compliance: z.nullable(
+      z
+        .object({
+          suppressed: z.boolean(),
+          policy: z.nullable(
+            z.object({
+              max_attempts: z.nullable(z.number()),
+              per_days: z.nullable(z.number()),
+              rest_after_contact_days: z.nullable(z.number()),
+            }),
+          ),
+          attempts_in_window: z.nullable(z.number()),
+        })
+        .apply(withMeta, {
+          id: 'CampaigncallCompliance',
+          description:
+            'what the compliance checks saw when the attempt was claimed (our addition); null on attempts opened before them',
+        }),
     ),
     ...Timestamps,
   })

@@ -36,3 +36,32 @@ export const ContactPolicy = z
     tm_update: z.nullable(z.string()),
   })
   .apply(withMeta, { id: 'ContactPolicy' });
+
+export const ContactParams = z.strictObject({
+  number: z.string().apply(withMeta, { description: 'the phone number, written in any common form' }),
+});
+
+/** Our addition: why a person was or was not called, and when they may be called next. */
+export const Contact = z
+  .object({
+    number: z.string().apply(withMeta, { description: 'E.164, as normalised' }),
+    attempts_in_window: z.nullable(z.number()).apply(withMeta, {
+      description:
+        "attempts within the policy's per_days, across campaigns; null while the policy has no cap",
+    }),
+    last_contact: z.nullable(z.string()).apply(withMeta, {
+      description: 'end of the last attempt that reached the person (answered, not a machine)',
+    }),
+    on_call: z.boolean(),
+    suppression: z.nullable(
+      z.object({ id: z.string(), expire_at: z.nullable(z.string()), in_force: z.boolean() }),
+    ),
+    next_allowed_at: z.nullable(z.string()).apply(withMeta, {
+      description:
+        'when the person may be called next (now, if allowed); null: not until a suppression is removed',
+    }),
+    reason: z.nullable(z.enum(['suppressed', 'capped', 'on_call'])).apply(withMeta, {
+      description: 'what holds the person back now; null: allowed now',
+    }),
+  })
+  .apply(withMeta, { id: 'Contact' });

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { canonicalTimeZone } from '#domain/calling-hours.ts';
+import { HOLD_REASONS } from '#domain/holds.ts';
 import { targetStatuses } from '#domain/outdial.ts';
 import { MAX_CREATE_ALL } from '#ports/resource-store.ts';
 import {
@@ -89,19 +90,20 @@ export const CreateTargets = z
 
 export const TargetParams = z.strictObject({ id: Uuid, target_id: Uuid });
 
-export const Outdial = z
-  .object({ ...strings('id', 'customer_id', 'campaign_id', 'name', 'detail', 'data'), ...Timestamps })
-  .apply(withMeta, { id: 'Outdial' });
-
-/** Our addition: why an idle target is not dialled for now, and until when. */
+/** Our addition: why a target waits, or ended without a call (compliance), and until when. */
 export const TargetHold = z
   .object({
-    reason: z.enum(['suppressed', 'outside_hours', 'capped']),
+    reason: z.enum(HOLD_REASONS),
     until: z.nullable(z.string()).apply(withMeta, {
-      description: 'when it may be dialled again (ISO-8601); null when not known',
+      description:
+        'when the target may be dialled again (ISO-8601); null: not by itself (a suppressed number, a number in no known zone)',
     }),
   })
   .apply(withMeta, { id: 'TargetHold' });
+
+export const Outdial = z
+  .object({ ...strings('id', 'customer_id', 'campaign_id', 'name', 'detail', 'data'), ...Timestamps })
+  .apply(withMeta, { id: 'Outdial' });
 
 export const OutdialTarget = z
   .object({

@@ -1,6 +1,10 @@
-/** Use cases of the customer's contact policy (our addition): read it, replace it. */
+/** Use cases of the customer's contact policy (our addition): read it, replace it, and one person's record. */
 import type * as z from 'zod';
-import { NO_CONTACT_LIMITS } from '#domain/contact-policy.ts';
+import { contactLimitsOf, NO_CONTACT_LIMITS, nextAllowedMs } from '#domain/contact-policy.ts';
+import { ValidationFailed } from '#domain/errors.ts';
+import { normalisePhoneNumber } from '#domain/phone-number.ts';
+import { isInForce } from '#domain/suppression.ts';
+import { formatTimestamp } from '#domain/time.ts';
 import type { StoredContactPolicy } from '#ports/contact-policy-store.ts';
 import type { ContactPolicyInput } from '#schemas/contact-policy.ts';
 import type { Deps } from './deps.ts';
@@ -25,4 +29,51 @@ export const putContactPolicy = async (
   const policy: StoredContactPolicy = { customer_id: customerId, ...input, tm_update: now(deps) };
   await deps.contactPolicies.put(policy);
   return show(policy);
+};
+
+/**
+ * GET /contacts/{number}: what the guardrails know about one person of the customer, so an operator can
+ * answer "why was (or wasn't) this person called?": attempts in the policy's window, the last contact,
+ * the suppression and when the person may be called next, and why not now.
+ */
+export const getContact = async (deps: Deps, customerId: string, written: string) => {
+  const n = normalisePhoneNumber(written);
+  if (!n.ok)
+    throw new ValidationFailed('The request path is not valid', [{ field: 'number', issue: n.issue }]);
+  const at = now(deps);
+  const nowMs = deps.clock.now();
+  const [history, policy] = await Promise.all([
+    deps.contactPolicies.contactHistory(customerId, n.e164),
+    deps.contactPolicies.get(customerId),
+  ]);
+  const limits = contactLimitsOf(policy);
+  const inForce = history.suppression !== null && isInForce(history.suppression, at);
+  const recentMs = history.recent.map((t) => Date.parse(t));
+  const contactMs = history.lastContact ? Date.parse(history.lastContact) : undefined;
+  const cappedUntil = nextAllowedMs(limits, recentMs, contactMs, nowMs);
+  const suppressedUntil = inForce ? history.suppression?.expire_at : undefined;
+  const reason = inForce
+    ? 'suppressed'
+    : cappedUntil !== undefined
+      ? 'capped'
+      : history.openAttemptId
+        ? 'on_call'
+        : null;
+  const next =
+    suppressedUntil === null
+      ? null
+      : formatTimestamp(
+          Math.max(nowMs, cappedUntil ?? nowMs, suppressedUntil ? Date.parse(suppressedUntil) : nowMs),
+        );
+  return {
+    number: n.e164,
+    attempts_in_window: limits.cap
+      ? recentMs.filter((t) => t > nowMs - (limits.cap?.windowMs ?? 0)).length
+      : null,
+    last_contact: history.lastContact,
+    on_call: history.openAttemptId !== null,
+    suppression: history.suppression ? { ...history.suppression, in_force: inForce } : null,
+    next_allowed_at: next,
+    reason,
+  } as const;
 };

@@ -5,6 +5,7 @@
  * The item is not validated again: it was valid when written, and a list page must stay cheap.
  */
 import type * as z from 'zod/mini';
+import { decodeCompliance } from '#domain/holds.ts';
 import { NIL_UUID } from '#domain/ids.ts';
 import { holdOf } from '#domain/target-hold.ts';
 import type { StoredContactPolicy } from '#ports/contact-policy-store.ts';
@@ -52,7 +53,10 @@ export const presenter = <S extends ResponseSchema>(schema: S) => {
 };
 
 export const presentCampaign = presenter(Campaign);
-export const presentCampaigncall = presenter(Campaigncall);
+const campaigncallFields = presenter(Campaigncall);
+/** An attempt's compliance record is stored compactly (`_cmp`; see encodeCompliance). */
+export const presentCampaigncall = (item: StoredItem) =>
+  campaigncallFields({ ...item, compliance: decodeCompliance(item._cmp, item._tracked === true) });
 export const presentOutplan = presenter(Outplan);
 export const presentOutdial = presenter(Outdial);
 const presentTargetFields = presenter(OutdialTarget);

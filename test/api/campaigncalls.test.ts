@@ -46,7 +46,7 @@ describe('GET /campaigncalls/{id}', () => {
 
     expect(res.status).toBe(200);
     const { _claim, ...shown } = call;
-    expect(res.body).toEqual({ ...shown, tm_delete: null });
+    expect(res.body).toEqual({ ...shown, compliance: null, tm_delete: null });
     expect(Object.keys(res.body)).toEqual([
       'id',
       'customer_id',
@@ -66,6 +66,7 @@ describe('GET /campaigncalls/{id}', () => {
       'destination_index',
       'try_count',
       'opt_out',
+      'compliance',
       'tm_create',
       'tm_update',
       'tm_delete',
@@ -151,7 +152,7 @@ describe('GET /campaigns/{id}/campaigncalls', () => {
     const res = await alice.get(`/campaigns/${campaign.id}/campaigncalls`);
     expect(res.status).toBe(200);
     expect(res.body.result.map((c: { id: string }) => c.id)).toEqual([b.id, a.id]);
-    expect(res.body.result[0]).toEqual({ ...b, tm_delete: null });
+    expect(res.body.result[0]).toEqual({ ...b, compliance: null, tm_delete: null });
     expect(res.body.next_page_token).toBe(a.tm_create);
   });
 
@@ -208,6 +209,7 @@ describe('DELETE /campaigncalls/{id}', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       ...call,
+      compliance: null,
       tm_update: expect.stringMatching(TIMESTAMP),
       tm_delete: expect.stringMatching(TIMESTAMP),
     });
@@ -224,7 +226,11 @@ describe('DELETE /campaigncalls/{id}', () => {
 
       expectError(await alice.del(`/campaigncalls/${call.id}`), 409, 'CAMPAIGNCALL_NOT_DONE');
 
-      expect((await alice.get(`/campaigncalls/${call.id}`)).body).toEqual({ ...call, tm_delete: null });
+      expect((await alice.get(`/campaigncalls/${call.id}`)).body).toEqual({
+        ...call,
+        compliance: null,
+        tm_delete: null,
+      });
       expect(await idsOf(alice, '/campaigncalls')).toEqual([call.id]);
       expect(await idsOf(alice, `/campaigns/${campaign.id}/campaigncalls`)).toEqual([call.id]);
     },

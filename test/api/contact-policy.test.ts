@@ -106,3 +106,47 @@ describe('PUT /customer/contact_policy', () => {
     expect((await api.admin.get(PATH)).status).toBe(403);
   });
 });
+
+describe('GET /contacts/{number}', () => {
+  const path = (n: string) => `/contacts/${encodeURIComponent(n)}`;
+
+  it('answers for a person never called: nothing counted, allowed now', async () => {
+    const alice = await api.newCustomer();
+    const res = await alice.get(path('+1 (415) 555-0100'));
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({
+      number: '+14155550100',
+      attempts_in_window: null,
+      last_contact: null,
+      on_call: false,
+      suppression: null,
+      reason: null,
+    });
+    expect(typeof res.body.next_allowed_at).toBe('string');
+  });
+
+  it('names a suppression in force as the reason, with no next time for one that never expires', async () => {
+    const alice = await api.newCustomer();
+    const added = await alice.post('/suppressions', {
+      number: '+14155550101',
+      reason: 'asked',
+      expire_at: null,
+    });
+    const res = await alice.get(path('tel:+14155550101'));
+    expect(res.body).toMatchObject({
+      suppression: { id: added.body.id, expire_at: null, in_force: true },
+      next_allowed_at: null,
+      reason: 'suppressed',
+    });
+    await alice.put(PATH, { ...none, max_attempts: 3, per_days: 7 });
+    expect((await alice.get(path('+14155550101'))).body.attempts_in_window).toBe(0);
+  });
+
+  it("keeps each customer's people to itself, and refuses what cannot be a number (400 naming it)", async () => {
+    const alice = await api.newCustomer();
+    const bob = await api.newCustomer();
+    await alice.post('/suppressions', { number: '+14155550102', reason: '', expire_at: null });
+    expect((await bob.get(path('+14155550102'))).body).toMatchObject({ suppression: null, reason: null });
+    expectInvalid(await alice.get(path('not a number')), 'number');
+  });
+});

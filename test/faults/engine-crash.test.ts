@@ -38,7 +38,7 @@ const plans: Record<string, Omit<CrashPlan, 'step'>> = {
   claim: {
     when: 'after',
     nth: 2,
-    matches: (_, input) => s(items(input)[2]?.Put?.Item?.et) === 'line',
+    matches: (_, input) => s(items(input)[2]?.Update?.ExpressionAttributeValues?.[':et']) === 'person',
   },
   // The dial jobs are queued; the tick never gets to release its lease.
   enqueue: { when: 'after', nth: 1, matches: (command) => command === 'SendMessageBatchCommand' },

@@ -173,7 +173,7 @@ describe('overlapping ticks', () => {
       // commits: without it a fast first tick could claim all twelve before the others read them.
       await new Promise((r) => setTimeout(r, 25));
       const result = await claim(...args);
-      if (result !== 'claimed') refused.push(result);
+      if (result !== 'claimed') refused.push(typeof result === 'string' ? result : result.held);
       return result;
     };
 

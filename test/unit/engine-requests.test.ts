@@ -11,14 +11,15 @@ import {
   closeCallUpdate,
   closeShardUpdate,
   forgetSeenUpdate,
-  freeLineDelete,
+  freeLineUpdate,
   legacyAnswerSteps,
   legacyFinishSteps,
   legacyOpenAttemptsQueries,
   markSeenUpdate,
   openAttemptPut,
+  reachedPerson,
   releaseTargetUpdate,
-  takeLinePut,
+  takeLineUpdate,
   targetAfterClose,
 } from '#adapters/dynamodb/attempt-requests.ts';
 import {
@@ -51,6 +52,7 @@ import {
   runtimeShardKeys,
   waitingCallerKeys,
 } from '#adapters/dynamodb/keys.ts';
+import { personRefusal } from '#adapters/dynamodb/person-requests.ts';
 import {
   markDialJobResentUpdate,
   resetPlacementDelete,
@@ -194,16 +196,47 @@ describe('claim requests', () => {
     expect(openMember(call) < openMember({ ...call, tm_create: T1 })).toBe(true);
   });
 
-  it('takes the destination line only when no open attempt holds it, with a copy of the attempt, in no index', () => {
+  it('takes the line on the person item only when no open attempt holds it and no suppression is in force, with a copy of the attempt', () => {
     const call = anAttempt(aTarget());
-    const put = takeLinePut(TABLE, call, 5);
-    expect(put.ConditionExpression).toBe('attribute_not_exists(pk)');
-    expect(put.Item).toEqual({
-      ...lineKey(call.customer_id, call.destination),
-      et: 'line',
-      _open_cc: call.id,
-      _attempt: attemptAttributes(call, 5),
+    const take = takeLineUpdate(TABLE, call, 5, { now: call.tm_create });
+    expect(take.Key).toEqual(lineKey(call.customer_id, call.destination));
+    expect(take.UpdateExpression).toBe('SET et = :et, #open = :cc, #attempt = :attempt');
+    expect(take.ConditionExpression).toBe(
+      'attribute_not_exists(#open) AND (attribute_not_exists(#sid) OR #exp <= :now)',
+    );
+    expect(take.ExpressionAttributeNames).toMatchObject({ '#sid': 'id', '#exp': 'expire_at' });
+    expect(take.ExpressionAttributeValues).toEqual({
+      ':et': 'person',
+      ':cc': call.id,
+      ':attempt': attemptAttributes(call, 5),
+      ':now': call.tm_create,
     });
+    expect(take.ReturnValuesOnConditionCheckFailure).toBe('ALL_OLD');
+  });
+
+  it('checks the rest after contact, and counts the attempt on the history as read (versioned), when a policy asks', () => {
+    const call = anAttempt(aTarget());
+    const first = takeLineUpdate(TABLE, call, 5, {
+      now: T1,
+      restSince: T0,
+      cap: { version: undefined, recent: [] },
+    });
+    expect(first.ConditionExpression).toContain('(attribute_not_exists(#contact) OR #contact <= :rest)');
+    expect(first.ConditionExpression).toContain('attribute_not_exists(#v)');
+    expect(first.ExpressionAttributeValues).toMatchObject({ ':rest': T0, ':recent': [T1], ':nextv': 1 });
+    const next = takeLineUpdate(TABLE, call, 5, { now: T1, cap: { version: 4, recent: [T0] } });
+    expect(next.ConditionExpression).toContain('#v = :v');
+    expect(next.UpdateExpression).toContain('#recent = :recent, #v = :nextv');
+    expect(next.ExpressionAttributeValues).toMatchObject({ ':v': 4, ':recent': [T0, T1], ':nextv': 5 });
+  });
+
+  it('tells from the person item which check refused the claim', () => {
+    const guard = { now: T1, restSince: T0 };
+    expect(personRefusal({ _open_cc: 'x', id: 's1' }, guard)).toBe('line-busy');
+    expect(personRefusal({ id: 's1' }, guard)).toBe('suppressed');
+    expect(personRefusal({ id: 's1', expire_at: T0 }, guard)).toBe('person-changed');
+    expect(personRefusal({ _contact_at: T1 }, guard)).toBe('capped');
+    expect(personRefusal({ _v: 3 }, guard)).toBe('person-changed');
   });
 
   it('writes the attempt once, listed, on the shard that holds it', () => {
@@ -222,7 +255,7 @@ describe('claim requests', () => {
   it('names each refusal and writes three distinct items in one transaction, no copy of the attempt', () => {
     const target = aTarget({ try_count_0: 1 });
     const steps = claimSteps(TABLE, 'k1', target, choice, anAttempt(target), limit);
-    expect(steps.map((s) => s.refused)).toEqual(['target-taken', 'campaign-refused', 'line-busy']);
+    expect(steps.map((s) => s.refused)).toEqual(['target-taken', 'campaign-refused', 'person']);
     expectDistinctItems(steps);
   });
 });
@@ -357,12 +390,37 @@ describe('finish requests', () => {
     expect(done.ExpressionAttributeValues).not.toHaveProperty(':pk');
   });
 
-  it('frees the destination line only if this attempt holds it', () => {
+  it('frees the destination line only if this attempt holds it, keeping the person item', () => {
     const call = anAttempt(aTarget());
-    const free = freeLineDelete(TABLE, call);
+    const free = freeLineUpdate(TABLE, call);
     expect(free.Key).toEqual(lineKey(call.customer_id, call.destination));
-    expect(free.ConditionExpression).toBe('attribute_not_exists(pk) OR #open = :cc');
+    expect(free.UpdateExpression).toBe('REMOVE #open, #attempt');
+    expect(free.ConditionExpression).toBe('#open = :cc');
     expect(free.ExpressionAttributeValues).toEqual({ ':cc': call.id });
+  });
+
+  it('records a contact on the person item only when the attempt reached a person (answered, not a machine)', () => {
+    const call = anAttempt(aTarget());
+    expect(freeLineUpdate(TABLE, call, T1).UpdateExpression).toBe(
+      'SET #contact = :contact REMOVE #open, #attempt',
+    );
+    expect(reachedPerson('progressing', 'normal')).toBe(true);
+    expect(reachedPerson('progressing', 'amd')).toBe(false);
+    expect(reachedPerson('dialing', 'noanswer')).toBe(false);
+  });
+
+  it('gives back the try of an attempt cancelled as suppressed and skips its slot for good', () => {
+    const call = anAttempt(aTarget(), { destination_index: 1 });
+    const retry = releaseTargetUpdate(TABLE, call, 'retry', T1, true);
+    expect(retry.UpdateExpression).toContain('#slot = #slot - :one');
+    expect(retry.UpdateExpression).toContain('ADD #skip :skip');
+    expect(retry.ExpressionAttributeNames).toMatchObject({ '#slot': 'try_count_1', '#skip': '_skip' });
+    expect(retry.ExpressionAttributeValues[':skip']).toEqual(new Set([1]));
+    const done = releaseTargetUpdate(TABLE, call, 'done', T1, true);
+    expect(done.ExpressionAttributeValues).toMatchObject({
+      ':status': 'done',
+      ':hold': { reason: 'suppressed', until: null },
+    });
   });
 
   it('keeps the provider code only when there is one', () => {

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { itemKey, suppressionKey } from '#adapters/dynamodb/keys.ts';
-import {
-  addSuppression,
-  notSuppressedCheck,
-  removeSuppression,
-} from '#adapters/dynamodb/suppression-requests.ts';
+import { itemKey, lineKey, suppressionKey } from '#adapters/dynamodb/keys.ts';
+import { addSuppression, removeSuppression } from '#adapters/dynamodb/suppression-requests.ts';
 import type { Suppression } from '#domain/suppression.ts';
 import { eventsFromChange } from '#services/events/events-from-change.ts';
 
@@ -24,11 +20,10 @@ const aSuppression = (overrides: Partial<Suppression> = {}): Suppression => ({
 });
 
 describe('suppression keys', () => {
-  it('keys one number of one customer as one item, apart from other customers and numbers', () => {
-    expect(suppressionKey('cust-1', '+14155550100')).toEqual({
-      pk: 'suppression#cust-1#+14155550100',
-      sk: 'suppression',
-    });
+  it("keys one number of one customer as one item, the number's person item, apart from other customers and numbers", () => {
+    expect(suppressionKey('cust-1', '+14155550100')).toEqual(
+      lineKey('cust-1', { type: 'tel', target: '+14155550100' }),
+    );
     expect(suppressionKey('cust-2', '+14155550100').pk).not.toBe(suppressionKey('cust-1', '+14155550100').pk);
     expect(suppressionKey('cust-1', '+14155550101').pk).not.toBe(suppressionKey('cust-1', '+14155550100').pk);
   });
@@ -37,14 +32,20 @@ describe('suppression keys', () => {
 describe('addSuppression', () => {
   it("takes the number only when it is free at the suppression's tm_create, and answers its holder if not", () => {
     const [number, record] = addSuppression('t', aSuppression());
-    expect(number?.Put).toMatchObject({
+    expect(number?.Update).toMatchObject({
       TableName: 't',
-      Item: { ...suppressionKey('cust-1', '+14155550100'), id: 's1', customer_id: 'cust-1' },
-      ConditionExpression: 'attribute_not_exists(pk) OR expire_at <= :now',
-      ExpressionAttributeValues: { ':now': T0 },
+      Key: suppressionKey('cust-1', '+14155550100'),
+      UpdateExpression:
+        'SET et = if_not_exists(et, :et), #id = :id, customer_id = :customer, #number = :number REMOVE expire_at',
+      ConditionExpression: 'attribute_not_exists(#id) OR expire_at <= :now',
+      ExpressionAttributeValues: {
+        ':now': T0,
+        ':id': 's1',
+        ':customer': 'cust-1',
+        ':number': '+14155550100',
+      },
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     });
-    expect(number?.Put?.Item).not.toHaveProperty('expire_at');
     expect(record?.Put).toMatchObject({
       Item: {
         ...itemKey('suppression', 's1'),
@@ -59,12 +60,11 @@ describe('addSuppression', () => {
     expect(record?.Put?.Item).not.toHaveProperty('tm_delete');
   });
 
-  it('copies an expiry onto the number item, with a TTL for DynamoDB to tidy it up later', () => {
+  it('copies an expiry onto the person item, with no TTL (the item may hold a line and a contact history)', () => {
     const [number] = addSuppression('t', aSuppression({ expire_at: T1 }));
-    expect(number?.Put?.Item).toMatchObject({
-      expire_at: T1,
-      ttl: Date.parse('2026-02-15T09:30:00Z') / 1000,
-    });
+    expect(number?.Update?.UpdateExpression).toContain(', expire_at = :expire');
+    expect(number?.Update?.ExpressionAttributeValues).toMatchObject({ ':expire': T1 });
+    expect(number?.Update?.UpdateExpression).not.toContain('ttl');
   });
 });
 
@@ -78,28 +78,16 @@ describe('removeSuppression', () => {
         'attribute_exists(pk) AND customer_id = :customer AND attribute_not_exists(tm_delete)',
       ExpressionAttributeValues: { ':now': T1, ':customer': 'cust-1' },
     });
-    expect(number?.Delete).toMatchObject({
+    expect(number?.Update).toMatchObject({
       Key: suppressionKey('cust-1', '+14155550100'),
-      ConditionExpression: 'attribute_not_exists(pk) OR #id = :id',
+      UpdateExpression: 'REMOVE #id, expire_at',
+      ConditionExpression: '#id = :id',
       ExpressionAttributeValues: { ':id': 's1' },
     });
   });
 
   it('leaves the number alone when a newer suppression holds it', () => {
     expect(removeSuppression('t', aSuppression(), T1, false)).toHaveLength(1);
-  });
-});
-
-describe('notSuppressedCheck', () => {
-  it('passes while no suppression is in force for the number at the claim', () => {
-    expect(notSuppressedCheck('t', 'cust-1', '+14155550100', T1)).toEqual({
-      ConditionCheck: {
-        TableName: 't',
-        Key: suppressionKey('cust-1', '+14155550100'),
-        ConditionExpression: 'attribute_not_exists(pk) OR expire_at <= :now',
-        ExpressionAttributeValues: { ':now': T1 },
-      },
-    });
   });
 });
 
@@ -119,8 +107,8 @@ describe('suppression events', () => {
     expect(eventsFromChange(record, deleted).map((e) => e.type)).toEqual(['suppression_deleted']);
   });
 
-  it("publishes nothing for the number's own item", () => {
-    const item = numberPut?.Put?.Item as Record<string, unknown>;
+  it("publishes nothing for the number's person item", () => {
+    const item = { ...numberPut?.Update?.Key, et: 'person', id: 's1', customer_id: 'cust-1' };
     expect(eventsFromChange(undefined, item)).toEqual([]);
     expect(eventsFromChange(item, undefined)).toEqual([]);
   });

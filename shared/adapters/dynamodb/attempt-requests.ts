@@ -16,13 +16,8 @@
 import { failureCounter } from '#domain/campaign-stats.ts';
 import type { Campaigncall } from '#domain/campaigncall.ts';
 import type { DestinationChoice } from '#domain/dialing.ts';
-import type {
-  ClaimLimit,
-  ClaimResult,
-  EngineCampaigncall,
-  EngineTarget,
-  Finish,
-} from '#ports/engine-store.ts';
+import { skippedCounter } from '#domain/holds.ts';
+import type { ClaimLimit, EngineCampaigncall, EngineTarget, Finish } from '#ports/engine-store.ts';
 import { OPEN_SET, openMember, RINGING_SET } from './campaign-runtime.ts';
 import { compactCampaigncall } from './campaigncall-item.ts';
 import { pageQuery } from './engine-reads.ts';
@@ -35,6 +30,7 @@ import {
   runtimeShardKey,
   timeSortKeyBefore,
 } from './keys.ts';
+import { type ClaimGuard, claimPersonParts, PERSON_TYPE } from './person-requests.ts';
 import type { NamedStep } from './transactions.ts';
 
 const duePrefixed = (keys: { gsi3pk: string; gsi3sk: string }) => ({
@@ -73,12 +69,13 @@ export const claimTargetUpdate = (
   TableName: tableName,
   Key: itemKey('outdialtarget', target.id),
   UpdateExpression:
-    'SET #status = :progressing, #slot = :count, tm_update = :now, #open = :cc REMOVE gsi3pk, gsi3sk',
+    'SET #status = :progressing, #slot = :count, tm_update = :now, #open = :cc REMOVE gsi3pk, gsi3sk, #hold',
   ConditionExpression: '#status = :idle AND #slot = :before AND attribute_not_exists(tm_delete)',
   ExpressionAttributeNames: {
     '#status': 'status',
     '#slot': `try_count_${choice.index}`,
     '#open': '_open_cc',
+    '#hold': '_hold',
   },
   ExpressionAttributeValues: {
     ':progressing': 'progressing',
@@ -153,20 +150,30 @@ export const claimShardUpdate = (
 });
 
 /**
- * One open attempt per person: the destination's line, taken by the claim and freed by the close. It
- * carries the attempt's item (`_attempt`), so the claim's transaction holds no copy of the attempt,
- * its lists' entries included, and a crash before the attempt is written loses nothing.
+ * One open attempt per person: the destination's line on its person item (person-requests.ts), taken
+ * by the claim and freed by the close. The same write checks that the number is not suppressed and
+ * that the customer's contact policy allows the attempt (and counts it), so none of that adds an item
+ * to the claim's transaction. It carries the attempt's item (`_attempt`), so the claim's transaction
+ * holds no copy of the attempt, its lists' entries included, and a crash before the attempt is
+ * written loses nothing. A refusal returns the item, which tells which check refused.
  */
-export const takeLinePut = (tableName: string, call: Campaigncall, shard: number) => ({
-  TableName: tableName,
-  Item: {
-    ...lineKey(call.customer_id, call.destination),
-    et: 'line',
-    _open_cc: call.id,
-    _attempt: attemptAttributes(call, shard),
-  },
-  ConditionExpression: 'attribute_not_exists(pk)',
-});
+export const takeLineUpdate = (tableName: string, call: Campaigncall, shard: number, guard: ClaimGuard) => {
+  const p = claimPersonParts(guard);
+  return {
+    TableName: tableName,
+    Key: lineKey(call.customer_id, call.destination),
+    UpdateExpression: `SET et = :et, #open = :cc, #attempt = :attempt${p.sets.map((x) => `, ${x}`).join('')}`,
+    ConditionExpression: p.condition,
+    ExpressionAttributeNames: { '#open': '_open_cc', '#attempt': '_attempt', ...p.names },
+    ExpressionAttributeValues: {
+      ':et': PERSON_TYPE,
+      ':cc': call.id,
+      ':attempt': attemptAttributes(call, shard),
+      ...p.values,
+    },
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+  };
+};
 
 /** The line of an open attempt, read to write the attempt from its copy. */
 export const lineGet = (
@@ -179,7 +186,8 @@ export const lineGet = (
   ConsistentRead: true,
 });
 
-export type ClaimRefusal = Exclude<ClaimResult, 'claimed'>;
+/** The refusals of the claim's steps; the person's (`person`) is told apart by its item (personRefusal). */
+export type ClaimRefusal = 'target-taken' | 'campaign-refused' | 'person';
 
 /** The claim's transaction, each item named by what its refusal means. */
 export const claimSteps = (
@@ -190,13 +198,14 @@ export const claimSteps = (
   call: Campaigncall,
   limit: ClaimLimit,
   legacy = 0,
+  guard: ClaimGuard = { now: call.tm_create },
 ): NamedStep<ClaimRefusal>[] => [
   { item: { Update: claimTargetUpdate(tableName, target, choice, call) }, refused: 'target-taken' },
   {
     item: { Update: claimShardUpdate(tableName, campaignId, call, limit, legacy) },
     refused: 'campaign-refused',
   },
-  { item: { Put: takeLinePut(tableName, call, limit.shard) }, refused: 'line-busy' },
+  { item: { Update: takeLineUpdate(tableName, call, limit.shard, guard) }, refused: 'person' },
 ];
 
 // --- answer ------------------------------------------------------------------------------------
@@ -260,8 +269,18 @@ export const targetAfter = (outcome: Pick<Finish, 'targetStatus' | 'targetPartit
   outcome.targetStatus === 'done' ? 'done' : (outcome.targetPartition ?? 'retry');
 
 /** The target's fate as a closed attempt records it: a success ends it, a failure retries it unless `_parked`. */
-export const targetAfterClose = (call: Pick<EngineCampaigncall, 'result' | '_parked'>): TargetAfter =>
-  call.result === 'success' ? 'done' : call._parked ? 'exhausted' : 'retry';
+export const targetAfterClose = (
+  call: Pick<EngineCampaigncall, 'result' | '_parked' | '_reason'>,
+): TargetAfter =>
+  call.result === 'success'
+    ? 'done'
+    : call._reason === 'suppressed'
+      ? call._parked
+        ? 'done'
+        : 'retry'
+      : call._parked
+        ? 'exhausted'
+        : 'retry';
 
 /**
  * The commit of a close, only from the status it was read in (the first terminal event wins). For
@@ -277,7 +296,11 @@ export const closeCallUpdate = (
   seen?: string,
 ) => {
   const s = seenParts(seen);
-  const parked = call._tracked === true && targetAfter(outcome) === 'exhausted';
+  // `_parked` also marks a suppressed close whose target has no other destination (it ends done).
+  const parked =
+    call._tracked === true &&
+    (targetAfter(outcome) === 'exhausted' ||
+      (outcome.reason === 'suppressed' && targetAfter(outcome) === 'done'));
   const answered = call._tracked === true && call.status === 'progressing';
   const flags = [...(parked ? ['#parked = :true'] : []), ...(answered ? ['#answered = :true'] : [])];
   return {
@@ -309,43 +332,96 @@ export const closeCallUpdate = (
   };
 };
 
-/** The target back in line (retry or parked) or done; only while it still points at this attempt. */
+/**
+ * The target back in line (retry or parked) or done; only while it still points at this attempt. An
+ * attempt cancelled because its number was suppressed (`suppressed`) spent no try: its slot's try is
+ * given back and the slot skipped for good; a target with nothing left to dial ends done, showing why.
+ */
 export const releaseTargetUpdate = (
   tableName: string,
-  call: Pick<EngineCampaigncall, 'id' | 'outdial_id' | 'outdial_target_id'>,
+  call: Pick<EngineCampaigncall, 'id' | 'outdial_id' | 'outdial_target_id'> &
+    Partial<Pick<EngineCampaigncall, 'destination_index'>>,
   then: TargetAfter,
   now: string,
+  suppressed = false,
 ) => {
   const partition = then === 'done' ? undefined : then;
   const due = partition ? duePrefixed(dueKeys(call.outdial_id, partition, now, call.outdial_target_id)) : {};
+  const skip = suppressed && call.destination_index !== undefined;
+  const extraSet = skip ? `, #slot = #slot - :one${partition ? '' : ', #hold = :hold'}` : '';
   return {
     TableName: tableName,
     Key: itemKey('outdialtarget', call.outdial_target_id),
-    UpdateExpression: partition
-      ? 'SET #status = :status, tm_update = :now, gsi3pk = :pk, gsi3sk = :sk REMOVE #open'
-      : 'SET #status = :status, tm_update = :now REMOVE #open, gsi3pk, gsi3sk',
+    UpdateExpression: `${
+      partition
+        ? `SET #status = :status, tm_update = :now, gsi3pk = :pk, gsi3sk = :sk${extraSet} REMOVE #open`
+        : `SET #status = :status, tm_update = :now${extraSet} REMOVE #open, gsi3pk, gsi3sk`
+    }${skip ? ' ADD #skip :skip' : ''}`,
     ConditionExpression: '#open = :cc',
-    ExpressionAttributeNames: { '#status': 'status', '#open': '_open_cc' },
+    ExpressionAttributeNames: {
+      '#status': 'status',
+      '#open': '_open_cc',
+      ...(skip
+        ? {
+            '#slot': `try_count_${call.destination_index}`,
+            '#skip': '_skip',
+            ...(partition ? {} : { '#hold': '_hold' }),
+          }
+        : {}),
+    },
     ExpressionAttributeValues: {
       ':status': partition ? 'idle' : 'done',
       ':now': now,
       ':cc': call.id,
       ...due,
+      ...(skip
+        ? {
+            ':one': 1,
+            ':skip': new Set([call.destination_index]),
+            ...(partition ? {} : { ':hold': { reason: 'suppressed', until: null, at: now } }),
+          }
+        : {}),
     },
   };
 };
 
 /**
- * The destination's line is free again. Only this attempt can hold it while it is open; an attempt
- * opened before lines existed holds none, and deleting nothing is a no-op.
+ * The destination's line is free again, only while this attempt holds it (an attempt opened before
+ * lines existed holds none: refused, which changes nothing). The person item stays, with its
+ * suppression and contact history; an attempt that reached the person (answered, not by a machine)
+ * records the contact there, from which the policy's rest after contact runs.
  */
-export const freeLineDelete = (tableName: string, call: EngineCampaigncall) => ({
+export const freeLineUpdate = (
+  tableName: string,
+  call: Pick<EngineCampaigncall, 'id' | 'customer_id' | 'destination'>,
+  contactAt?: string,
+) => ({
   TableName: tableName,
   Key: lineKey(call.customer_id, call.destination),
-  ConditionExpression: 'attribute_not_exists(pk) OR #open = :cc',
-  ExpressionAttributeNames: { '#open': '_open_cc' },
-  ExpressionAttributeValues: { ':cc': call.id },
+  UpdateExpression: `${contactAt ? 'SET #contact = :contact ' : ''}REMOVE #open, #attempt`,
+  ConditionExpression: '#open = :cc',
+  ExpressionAttributeNames: {
+    '#open': '_open_cc',
+    '#attempt': '_attempt',
+    ...(contactAt ? { '#contact': '_contact_at' } : {}),
+  },
+  ExpressionAttributeValues: { ':cc': call.id, ...(contactAt ? { ':contact': contactAt } : {}) },
 });
+
+/** Whether a closed attempt reached the person: answered, and not by a machine. */
+export const reachedPerson = (closedFrom: string, reason: string) =>
+  closedFrom === 'progressing' && reason !== 'amd';
+
+/**
+ * The shard's counter of a closed attempt's result: `_succeeded`, `_failed_<reason>`, or, for an
+ * attempt cancelled because its number was suppressed meanwhile, the suppressed skips (no call was made).
+ */
+const outcomeCounter = (outcome: Pick<Finish, 'result' | 'reason'>) =>
+  outcome.result === 'success'
+    ? '_succeeded'
+    : outcome.reason === 'suppressed'
+      ? skippedCounter('suppressed')
+      : failureCounter(outcome.reason);
 
 /**
  * How the close of an answered attempt finds its shard: `answered` when the answer's own shard write
@@ -379,7 +455,7 @@ export const closeShardUpdate = (
   ExpressionAttributeNames: {
     '#open': OPEN_SET,
     '#ring': RINGING_SET,
-    '#outcome': outcome.result === 'success' ? '_succeeded' : failureCounter(outcome.reason),
+    '#outcome': outcomeCounter(outcome),
     ...(shardCase === 'answer-pending' ? { '#answered': '_answered' } : {}),
   },
   ExpressionAttributeValues: {
@@ -399,7 +475,7 @@ export const legacyFinishShardUpdate = (tableName: string, call: EngineCampaignc
   ExpressionAttributeNames: {
     '#inflight': '_inflight',
     '#dialing': '_dialing',
-    '#outcome': outcome.result === 'success' ? '_succeeded' : failureCounter(outcome.reason),
+    '#outcome': outcomeCounter(outcome),
   },
   ExpressionAttributeValues: { ':minus': -1, ':dialing': call.status === 'dialing' ? -1 : 0, ':one': 1 },
 });
@@ -424,13 +500,32 @@ export const legacyFinishSteps = (
   ...(include.target
     ? [
         {
-          item: { Update: releaseTargetUpdate(tableName, call, targetAfter(outcome), now) },
+          item: {
+            Update: releaseTargetUpdate(
+              tableName,
+              call,
+              targetAfter(outcome),
+              now,
+              outcome.reason === 'suppressed',
+            ),
+          },
           refused: 'target-moved' as const,
         },
       ]
     : []),
   ...(include.line
-    ? [{ item: { Delete: freeLineDelete(tableName, call) }, refused: 'line-elsewhere' as const }]
+    ? [
+        {
+          item: {
+            Update: freeLineUpdate(
+              tableName,
+              call,
+              reachedPerson(call.status, outcome.reason) ? now : undefined,
+            ),
+          },
+          refused: 'line-elsewhere' as const,
+        },
+      ]
     : []),
 ];
 

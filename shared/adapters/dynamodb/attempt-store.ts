@@ -11,10 +11,14 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Campaigncall, OptOutRecord } from '#domain/campaigncall.ts';
+import { type ContactLimits, nextAllowedMs } from '#domain/contact-policy.ts';
 import type { DestinationChoice } from '#domain/dialing.ts';
+import type { ComplianceRecord, HoldReason } from '#domain/holds.ts';
 import type { OpenAttempt } from '#domain/runtime-shards.ts';
+import { formatTimestamp } from '#domain/time.ts';
 import type {
   AttemptStore,
+  CappedClaim,
   ClaimLimit,
   ClaimResult,
   EngineCampaign,
@@ -32,13 +36,14 @@ import {
   closeCallUpdate,
   closeShardUpdate,
   forgetSeenUpdate,
-  freeLineDelete,
+  freeLineUpdate,
   legacyAnswerSteps,
   legacyFinishSteps,
   legacyOpenAttemptsQueries,
   lineGet,
   markSeenUpdate,
   openAttemptPut,
+  reachedPerson,
   releaseTargetUpdate,
   type ShardCloseCase,
   type TargetAfter,
@@ -49,8 +54,10 @@ import { destinationOf, readRuntime, runtimeShardOf } from './campaign-runtime.t
 import { expandCampaigncall } from './campaigncall-item.ts';
 import { unlessRefused } from './conditional-write.ts';
 import { getEngineItem, readPages } from './engine-reads.ts';
+import { holdTargetSteps, skipSuppressedSteps } from './hold-requests.ts';
 import { idOfTimeSortKey, runtimeShardKey } from './keys.ts';
 import { recordOptOutUpdate } from './opt-out-requests.ts';
+import { type ClaimGuard, personRefusal, recentSince, suppressedAt } from './person-requests.ts';
 import {
   markCancelledUpdate,
   markDialJobResentUpdate,
@@ -60,7 +67,32 @@ import {
   resetPlacementDelete,
   startPlacementPut,
 } from './placement-requests.ts';
-import { runSteps } from './transactions.ts';
+import { runSteps, runStepsReadingRefusal } from './transactions.ts';
+
+const DAY_MS = 86_400_000;
+
+/** What the claim records of its checks on the attempt (see ComplianceRecord). */
+const complianceOf = (contact: ContactLimits, guard: ClaimGuard): ComplianceRecord => ({
+  suppressed: false,
+  policy:
+    contact.cap || contact.restMs !== undefined
+      ? {
+          max_attempts: contact.cap?.max ?? null,
+          per_days: contact.cap ? contact.cap.windowMs / DAY_MS : null,
+          rest_after_contact_days: contact.restMs !== undefined ? contact.restMs / DAY_MS : null,
+        }
+      : null,
+  attempts_in_window: guard.cap ? guard.cap.recent.length + 1 : null,
+});
+
+/** When the person may be called again under the policy, from the person item; undefined: now. */
+const nextAllowed = (person: Record<string, unknown> | undefined, contact: ContactLimits, nowMs: number) =>
+  nextAllowedMs(
+    contact,
+    ((person?._recent as string[] | undefined) ?? []).map((t) => Date.parse(t)),
+    typeof person?._contact_at === 'string' ? Date.parse(person._contact_at) : undefined,
+    nowMs,
+  );
 
 /** How often a finish reads the attempt again when its status changed between the read and the write. */
 const FINISH_READS = 5;
@@ -77,16 +109,26 @@ export class DynamoAttemptStore implements AttemptStore {
     choice: DestinationChoice,
     call: Campaigncall,
     limit: ClaimLimit,
+    contact: ContactLimits = {},
   ): Promise<ClaimResult> {
     // Attempts the shard still counts the old way take their part of its share (that number only falls).
     const legacy = campaign._runtime?.find((s) => s.shard === limit.shard)?.legacy;
     const counted = limit.counter === '_dialing' ? legacy?.dialing : legacy?.inflight;
     if (limit.below - (counted ?? 0) <= 0) return 'campaign-refused';
-    const refusal = await runSteps(
+    const guard = await this.claimGuard(call, contact);
+    if ('held' in guard) return guard;
+    call = { ...call, compliance: complianceOf(contact, guard) };
+    const refusal = await runStepsReadingRefusal(
       this.ddb,
-      claimSteps(this.tableName, campaign.id, target, choice, call, limit, counted ?? 0),
+      claimSteps(this.tableName, campaign.id, target, choice, call, limit, counted ?? 0, guard),
     );
-    if (refusal) return refusal;
+    if (refusal?.refused === 'person') {
+      const why = personRefusal(refusal.current, guard);
+      return why === 'capped'
+        ? { held: 'capped', until: this.heldUntil(refusal.current, contact, call) }
+        : why;
+    }
+    if (refusal) return refusal.refused;
     // Refused: the sweeper wrote it already from the line's copy (this tick stalled past a deadline).
     await unlessRefused(
       this.ddb.send(
@@ -94,6 +136,77 @@ export class DynamoAttemptStore implements AttemptStore {
       ),
     );
     return 'claimed';
+  }
+
+  /**
+   * What the claim's write to the person item checks. With a cap, the person's history is read first
+   * (one consistent read; without a cap the claim reads nothing more than before): a person at the cap
+   * is held without writing, and otherwise the write lands only on the history as read.
+   */
+  private async claimGuard(call: Campaigncall, contact: ContactLimits): Promise<ClaimGuard | CappedClaim> {
+    const nowMs = Date.parse(call.tm_create);
+    const guard: ClaimGuard = {
+      now: call.tm_create,
+      ...(contact.restMs !== undefined ? { restSince: formatTimestamp(nowMs - contact.restMs) } : {}),
+    };
+    if (!contact.cap) return guard;
+    const out = await this.ddb.send(
+      new GetCommand(lineGet(this.tableName, call.customer_id, call.destination)),
+    );
+    const person = out.Item;
+    // A person on a call or suppressed is refused by the write itself, which names why.
+    const until =
+      person?._open_cc === undefined && !suppressedAt(person, call.tm_create)
+        ? nextAllowed(person, contact, nowMs)
+        : undefined;
+    if (until !== undefined) return { held: 'capped', until: formatTimestamp(until) };
+    // Under the cap, so fewer than `max` claims are in the window: with this one the history holds at
+    // most `max`, all the cap ever needs.
+    const recent = recentSince(person, formatTimestamp(nowMs - contact.cap.windowMs));
+    return { ...guard, cap: { version: typeof person?._v === 'number' ? person._v : undefined, recent } };
+  }
+
+  /** When a person refused as capped may be called again (at least a moment from now). */
+  private heldUntil(person: Record<string, unknown> | undefined, contact: ContactLimits, call: Campaigncall) {
+    const nowMs = Date.parse(call.tm_create);
+    return formatTimestamp(nextAllowed(person, contact, nowMs) ?? nowMs + 1000);
+  }
+
+  async skipSuppressed(
+    campaignId: string,
+    shard: number,
+    target: EngineTarget,
+    choice: DestinationChoice,
+    last: boolean,
+    now: string,
+  ): Promise<boolean> {
+    const refusal = await runSteps(
+      this.ddb,
+      skipSuppressedSteps(this.tableName, campaignId, shard, target, choice, last, now),
+    );
+    return refusal === undefined;
+  }
+
+  async holdTarget(
+    campaignId: string,
+    shard: number,
+    target: EngineTarget,
+    choice: DestinationChoice,
+    hold: { reason: HoldReason; until: string },
+    tryIntervalMs: number,
+    now: string,
+  ): Promise<boolean> {
+    const dueFrom = formatTimestamp(Date.parse(hold.until) - tryIntervalMs);
+    const refusal = await runSteps(
+      this.ddb,
+      holdTargetSteps(this.tableName, campaignId, shard, target, choice, hold, dueFrom, now),
+    );
+    return refusal === undefined;
+  }
+
+  async isSuppressed(customerId: string, destination: { type: string; target: string }, now: string) {
+    const out = await this.ddb.send(new GetCommand(lineGet(this.tableName, customerId, destination)));
+    return suppressedAt(out.Item, now);
   }
 
   /**
@@ -220,13 +333,17 @@ export class DynamoAttemptStore implements AttemptStore {
     now: string,
     answerPending?: boolean,
   ) {
+    const suppressed = outcome.reason === 'suppressed';
+    const contactAt = reachedPerson(closedFrom, outcome.reason) ? now : undefined;
     await Promise.all([
       // Refused: released already (a repair that ran meanwhile), or the target moved on.
       unlessRefused(
-        this.ddb.send(new UpdateCommand(releaseTargetUpdate(this.tableName, call, outcome.target, now))),
+        this.ddb.send(
+          new UpdateCommand(releaseTargetUpdate(this.tableName, call, outcome.target, now, suppressed)),
+        ),
       ),
-      // Refused: another attempt holds the line now.
-      unlessRefused(this.ddb.send(new DeleteCommand(freeLineDelete(this.tableName, call)))),
+      // Refused: another attempt holds the line now (or none: freed already).
+      unlessRefused(this.ddb.send(new UpdateCommand(freeLineUpdate(this.tableName, call, contactAt)))),
     ]);
     const shardCase: ShardCloseCase =
       closedFrom === 'dialing' ? 'rang' : answerPending ? 'answer-pending' : 'answered';

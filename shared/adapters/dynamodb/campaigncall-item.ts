@@ -6,6 +6,7 @@
  */
 import type { Address } from '#domain/address.ts';
 import type { Campaigncall } from '#domain/campaigncall.ts';
+import { decodeCompliance, encodeCompliance } from '#domain/holds.ts';
 import { NIL_UUID } from '#domain/ids.ts';
 import type { EngineCampaigncall } from '#ports/engine-store.ts';
 
@@ -28,6 +29,9 @@ export const compactCampaigncall = (call: Campaigncall): Record<string, unknown>
     destination: compactAddress(call.destination),
   };
   for (const f of DEFAULT_IDS) if (item[f] === NIL_UUID) delete item[f];
+  delete item.compliance;
+  const compliance = call.compliance && encodeCompliance(call.compliance);
+  if (compliance) item._cmp = compliance;
   if (item.tm_update === null) delete item.tm_update;
   if (item.tm_delete === null || item.tm_delete === undefined) delete item.tm_delete;
   return item;
@@ -39,6 +43,8 @@ export const expandCampaigncall = (item: Record<string, unknown>): EngineCampaig
   for (const f of DEFAULT_IDS) call[f] ??= NIL_UUID;
   call.tm_update ??= null;
   call.tm_delete ??= null;
+  call.compliance = decodeCompliance(call._cmp, call._tracked === true);
+  delete call._cmp;
   call.source = fullAddress(call.source as Partial<Address>);
   call.destination = fullAddress(call.destination as Partial<Address>);
   // Placed calls: the provider's id is the reference (attempts stored before kept it twice).

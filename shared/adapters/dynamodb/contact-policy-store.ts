@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { ContactPolicyStore, StoredContactPolicy } from '#ports/contact-policy-store.ts';
-import { contactPolicyKey } from './keys.ts';
+import type { ContactHistory, ContactPolicyStore, StoredContactPolicy } from '#ports/contact-policy-store.ts';
+import { contactPolicyKey, suppressionKey } from './keys.ts';
+import { PERSON_ATTRIBUTES as A } from './person-requests.ts';
 
 export class DynamoContactPolicyStore implements ContactPolicyStore {
   constructor(
@@ -15,6 +16,26 @@ export class DynamoContactPolicyStore implements ContactPolicyStore {
     if (!out.Item) return undefined;
     const { pk: _pk, sk: _sk, et: _et, ...policy } = out.Item;
     return policy as StoredContactPolicy;
+  }
+
+  /** The number's person item (person-requests.ts), read consistently. */
+  async contactHistory(customerId: string, e164: string): Promise<ContactHistory> {
+    const out = await this.ddb.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: suppressionKey(customerId, e164),
+        ConsistentRead: true,
+      }),
+    );
+    const item = out.Item ?? {};
+    const str = (v: unknown) => (typeof v === 'string' ? v : null);
+    const id = str(item[A.suppression]);
+    return {
+      recent: Array.isArray(item[A.recent]) ? (item[A.recent] as string[]) : [],
+      lastContact: str(item[A.contactAt]),
+      suppression: id ? { id, expire_at: str(item[A.expireAt]) } : null,
+      openAttemptId: str(item[A.open]),
+    };
   }
 
   /** A plain replace: the policy is the customer's alone and the last PUT wins, as with any PUT. */

@@ -2,7 +2,7 @@
  * The requests of the engine's due-targets section, as pure builders: pages of the byDue partitions
  * (fresh, retry, exhausted; keys.ts) and the moves of an idle target between them.
  */
-import { skipCounter } from '#domain/campaign-stats.ts';
+import { skippedCounter } from '#domain/holds.ts';
 import type { EngineTarget, HeldTarget } from '#ports/engine-store.ts';
 import { type PageQuery, pageQuery } from './engine-reads.ts';
 import {
@@ -133,7 +133,7 @@ export const holdOutsideHoursItems = (
       Key: runtimeShardKey(s.campaignId, s.shard),
       UpdateExpression: 'ADD #skipped :n',
       ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeNames: { '#skipped': skipCounter('outside_hours') },
+      ExpressionAttributeNames: { '#skipped': skippedCounter('outside_hours') },
       ExpressionAttributeValues: { ':n': s.held.length },
     },
   },

@@ -4,7 +4,9 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Campaigncall, OptOutRecord } from '#domain/campaigncall.ts';
+import type { ContactLimits } from '#domain/contact-policy.ts';
 import type { DestinationChoice } from '#domain/dialing.ts';
+import type { HoldReason } from '#domain/holds.ts';
 import type {
   ClaimLimit,
   DueTargetStore,
@@ -109,8 +111,33 @@ export class DynamoEngineStore implements EngineStore {
     choice: DestinationChoice,
     call: Campaigncall,
     limit: ClaimLimit,
+    contact?: ContactLimits,
   ) {
-    return this.attempts.claim(campaign, target, choice, call, limit);
+    return this.attempts.claim(campaign, target, choice, call, limit, contact);
+  }
+  skipSuppressed(
+    campaignId: string,
+    shard: number,
+    target: EngineTarget,
+    choice: DestinationChoice,
+    last: boolean,
+    now: string,
+  ) {
+    return this.attempts.skipSuppressed(campaignId, shard, target, choice, last, now);
+  }
+  holdTarget(
+    campaignId: string,
+    shard: number,
+    target: EngineTarget,
+    choice: DestinationChoice,
+    hold: { reason: HoldReason; until: string },
+    tryIntervalMs: number,
+    now: string,
+  ) {
+    return this.attempts.holdTarget(campaignId, shard, target, choice, hold, tryIntervalMs, now);
+  }
+  isSuppressed(customerId: string, destination: { type: string; target: string }, now: string) {
+    return this.attempts.isSuppressed(customerId, destination, now);
   }
   getCampaigncall(id: string) {
     return this.attempts.getCampaigncall(id);

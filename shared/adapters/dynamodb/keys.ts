@@ -196,9 +196,12 @@ export const waitingCallerKeys = (queueId: string, since: string, campaigncallId
 export const waitingCallersKey = (queueId: string) => `queue#${queueId}#waiting`;
 
 /**
- * One open attempt per person: a small item per destination of a customer, created by the claim that
- * opens an attempt to it and deleted by the finish that closes it, in the same transactions. Two
- * targets with the same number (a list with duplicates, or two campaigns) never ring it at once.
+ * A person of a customer: one small item per destination (for a phone number, its E.164 form), in no
+ * index. It holds the open attempt to that person (its "line": taken by the claim that opens the
+ * attempt, freed by the close), the suppression in force for the number, and the contact history the
+ * customer's contact policy counts (person-requests.ts). So the claim checks "not on a call, not
+ * suppressed, not over the cap" on the item it writes anyway: two targets with the same number (a
+ * list with duplicates, or two campaigns) never ring it at once nor pass its cap together.
  */
 export const lineKey = (customerId: string, destination: { type: string; target: string }) => ({
   pk: `line#${customerId}#${destination.type}:${destination.target}`,
@@ -250,16 +253,15 @@ export const idempotencyKey = (scope: string, key: string) => ({ pk: `idem#${sco
 export const replayKey = (digest: string) => ({ pk: `replay#${digest}`, sk: 'replay' });
 
 /**
- * A suppressed number of a customer: one item per customer and E.164 number, present while a
- * suppression holds it (suppression-requests.ts). Adding is a conditional put of this item, so one
- * number is one suppression even when many requests add it at once, and a claim can check it in its
- * own transaction: the number is suppressed while the item exists and its `expire_at` is absent or
- * later than now. The suppression itself (the record shown by the API) is `itemKey('suppression', id)`.
+ * A suppressed number of a customer: the person item of the number (`lineKey` of its `tel` address),
+ * which holds the suppression's `id` and `expire_at` while one is in force (suppression-requests.ts).
+ * Adding is a conditional update of this item, so one number is one suppression even when many
+ * requests add it at once, and the claim's own write to the person item checks it: the number is
+ * suppressed while the item has an `id` and its `expire_at` is absent or later than now. The
+ * suppression itself (the record shown by the API) is `itemKey('suppression', id)`.
  */
-export const suppressionKey = (customerId: string, e164: string) => ({
-  pk: `suppression#${customerId}#${e164}`,
-  sk: 'suppression',
-});
+export const suppressionKey = (customerId: string, e164: string) =>
+  lineKey(customerId, { type: 'tel', target: e164 });
 
 /** A customer's contact policy: one small item in no index, read by the API and (next) the engine. */
 export const contactPolicyKey = (customerId: string) => ({

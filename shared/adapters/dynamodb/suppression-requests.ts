@@ -1,44 +1,42 @@
 /**
- * The writes and checks of suppressions, as pure request builders (unit-tested offline). A suppression
- * is two items: the record (`itemKey('suppression', id)`, in the customer's list) and, while it is in
- * force, its number's item (`suppressionKey`), which holds the record's id and expiry.
+ * The writes of suppressions, as pure request builders (unit-tested offline). A suppression is two
+ * items: the record (`itemKey('suppression', id)`, in the customer's list) and, while it is in force,
+ * the record's id and expiry on its number's person item (`suppressionKey`, person-requests.ts), which
+ * the engine's claim writes anyway: so the claim checks the suppression at no extra cost.
  */
 import type { Suppression } from '#domain/suppression.ts';
 import { itemKey, listKeys, suppressionKey } from './keys.ts';
+import { PERSON_TYPE } from './person-requests.ts';
 import { withoutUnsetDelete } from './resource-store.ts';
 import type { TransactItem } from './transactions.ts';
 
-/** Entity type of the number items; not an event kind, so they publish no webhook of their own. */
-export const SUPPRESSED_NUMBER_TYPE = 'suppressed_number';
-
-/** The number is free when nobody holds it, or its holder has expired by `now`. */
-const NUMBER_FREE = 'attribute_not_exists(pk) OR expire_at <= :now';
+/** The number is free when no suppression holds it, or its holder has expired by `now`. */
+const NUMBER_FREE = 'attribute_not_exists(#id) OR expire_at <= :now';
 
 /**
- * Epoch seconds after which DynamoDB may delete an expired number item (its TTL): only a tidy-up, since
- * every reader compares `expire_at` itself and TTL deletes run up to days late.
- */
-const ttlOf = (expireAt: string) => Math.ceil(Date.parse(expireAt) / 1000);
-
-/**
- * Adds a suppression: the number's item, taken only when free at the suppression's tm_create (a refusal
- * returns the holder, so the caller answers it), and the record. One transaction: never a record
- * without its number, nor a number pointing at no record.
+ * Adds a suppression: the number's person item takes the suppression only when the number is free at
+ * the suppression's tm_create (a refusal returns the holder, so the caller answers it), and the
+ * record. One transaction: never a record without its number, nor a number pointing at no record.
+ * The person item has no TTL: it may hold an open attempt's line and the person's contact history.
  */
 export const addSuppression = (tableName: string, s: Suppression): TransactItem[] => [
   {
-    Put: {
+    Update: {
       TableName: tableName,
-      Item: {
-        ...suppressionKey(s.customer_id, s.number),
-        et: SUPPRESSED_NUMBER_TYPE,
-        id: s.id,
-        customer_id: s.customer_id,
-        number: s.number,
-        ...(s.expire_at ? { expire_at: s.expire_at, ttl: ttlOf(s.expire_at) } : {}),
-      },
+      Key: suppressionKey(s.customer_id, s.number),
+      UpdateExpression: `SET et = if_not_exists(et, :et), #id = :id, customer_id = :customer, #number = :number${
+        s.expire_at ? ', expire_at = :expire' : ''
+      }${s.expire_at ? '' : ' REMOVE expire_at'}`,
       ConditionExpression: NUMBER_FREE,
-      ExpressionAttributeValues: { ':now': s.tm_create },
+      ExpressionAttributeNames: { '#id': 'id', '#number': 'number' },
+      ExpressionAttributeValues: {
+        ':now': s.tm_create,
+        ':et': PERSON_TYPE,
+        ':id': s.id,
+        ':customer': s.customer_id,
+        ':number': s.number,
+        ...(s.expire_at ? { ':expire': s.expire_at } : {}),
+      },
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     },
   },
@@ -81,10 +79,11 @@ export const removeSuppression = (
   ...(freeNumber
     ? [
         {
-          Delete: {
+          Update: {
             TableName: tableName,
             Key: suppressionKey(s.customer_id, s.number),
-            ConditionExpression: 'attribute_not_exists(pk) OR #id = :id',
+            UpdateExpression: 'REMOVE #id, expire_at',
+            ConditionExpression: '#id = :id',
             ExpressionAttributeNames: { '#id': 'id' },
             ExpressionAttributeValues: { ':id': s.id },
           },
@@ -92,17 +91,3 @@ export const removeSuppression = (
       ]
     : []),
 ];
-
-/**
- * For a claim's transaction: passes only while no suppression is in force for the number at `now`.
- * A claim that includes it can never open an attempt to a suppressed number, however the suppression
- * and the claim race.
- */
-export const notSuppressedCheck = (tableName: string, customerId: string, e164: string, now: string) => ({
-  ConditionCheck: {
-    TableName: tableName,
-    Key: suppressionKey(customerId, e164),
-    ConditionExpression: NUMBER_FREE,
-    ExpressionAttributeValues: { ':now': now },
-  },
-});

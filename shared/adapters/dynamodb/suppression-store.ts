@@ -83,7 +83,10 @@ export class DynamoSuppressionStore implements SuppressionStore {
       list.map((s) => suppressionKey(customerId, s.number)),
       { consistent: true },
     );
-    const holders = numbers.filter((n) => isInForce(n, at.get(String(n.number)) ?? ''));
+    // A person item without a suppression (only a line or a contact history) holds nothing.
+    const holders = numbers.filter(
+      (n) => typeof n.id === 'string' && isInForce(n, at.get(String(n.number)) ?? ''),
+    );
     const records = await batchGetInOrder(
       this.ddb,
       this.tableName,

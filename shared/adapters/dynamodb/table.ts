@@ -40,6 +40,8 @@ export const DUE_ATTRIBUTES = [
   'queue_id',
   '_agent_id',
   '_waiting_since',
+  // Destination slots skipped for a suppressed number: the tick chooses past them without reading the item.
+  '_skip',
 ] as const;
 
 export const TABLE_PARTITION_KEY = 'pk';

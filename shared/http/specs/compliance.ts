@@ -1,11 +1,12 @@
 /**
  * Routes of the compliance guardrails (our addition): /v1.0/suppressions, the customer's do-not-call
- * list, and /v1.0/customer/contact_policy, its limits per person across campaigns.
+ * list, /v1.0/customer/contact_policy, its limits per person across campaigns, and /v1.0/contacts/{number},
+ * what the guardrails know about one person.
  */
 import * as z from 'zod/mini';
 import { MAX_SUPPRESSIONS_PER_BATCH } from '#domain/suppression.ts';
 import { pageOf } from '#schemas/common.ts';
-import { ContactPolicy, ContactPolicyInput } from '#schemas/contact-policy.ts';
+import { Contact, ContactParams, ContactPolicy, ContactPolicyInput } from '#schemas/contact-policy.ts';
 import {
   CreateSuppression,
   CreateSuppressions,
@@ -62,5 +63,16 @@ export const complianceRoutes = {
     path: '/v1.0/customer/contact_policy',
     summary: "Replace the caller's contact policy",
     body: ContactPolicyInput,
+  },
+  getContact: {
+    tag: 'compliance',
+    access: 'customer',
+    method: 'GET',
+    path: '/v1.0/contacts/{number}',
+    summary:
+      'One person: attempts in the policy window, last contact, suppression, and when they may be called next',
+    params: ContactParams,
+    query: z.strictObject({}),
+    response: Contact,
   },
 } satisfies RouteSpecs;

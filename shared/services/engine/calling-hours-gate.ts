@@ -22,9 +22,9 @@ import type { EngineCampaign, EngineTarget } from '#ports/engine-store.ts';
 import type { EngineDeps } from './engine-deps.ts';
 
 /** Customers' contact policies, read at most once per tick whatever the number of their campaigns. */
-export type PolicyReads = Map<string, Promise<Pick<ContactPolicy, 'calling_hours'> | undefined>>;
+export type PolicyReads = Map<string, ReturnType<EngineDeps['contactPolicies']['get']>>;
 
-const policyOf = (deps: EngineDeps, customerId: string, reads: PolicyReads) => {
+export const policyOf = (deps: EngineDeps, customerId: string, reads: PolicyReads) => {
   let read = reads.get(customerId);
   if (!read) {
     read = deps.contactPolicies.get(customerId);

@@ -21,15 +21,19 @@ export const finishAttempt = async (
   // Answered but hung up while still waiting for an agent: nobody was reached, so it is no success.
   if (reason === 'normal' && call._waiting_since && !call._agent_id) reason = 'abandoned';
   const result = resultOf(reason);
-  const targetStatus = targetStatusAfter(result);
+  let targetStatus = targetStatusAfter(result);
   let targetPartition: 'retry' | 'exhausted' | undefined;
   if (targetStatus === 'idle') {
     const [target, outplan] = await Promise.all([
       deps.engine.getTarget(call.outdial_target_id),
       deps.engine.getOutplan(call.outplan_id),
     ]);
-    // Counts were incremented when the attempt was claimed, so they already include this one.
-    targetPartition = target && outplan && chooseDestination(target, outplan) ? 'retry' : 'exhausted';
+    // Counts were incremented when the attempt was claimed, so they already include this one. A
+    // suppressed destination is skipped for good: the target goes on to its next one, or ends done.
+    const skip = reason === 'suppressed' ? call.destination_index : undefined;
+    const next = target && outplan ? chooseDestination(target, outplan, skip) : undefined;
+    if (reason === 'suppressed' && !next) targetStatus = 'done';
+    else targetPartition = next ? 'retry' : 'exhausted';
   }
   const finished = await deps.engine.finish(
     call,

@@ -15,11 +15,28 @@ export class RetryLater extends Error {
   }
 }
 
-export type PlaceOutcome = 'placed' | 'rejected' | 'unknown' | 'skipped' | 'duplicate' | 'flow-done';
+export type PlaceOutcome =
+  | 'placed'
+  | 'rejected'
+  | 'unknown'
+  | 'skipped'
+  | 'duplicate'
+  | 'flow-done'
+  | 'suppressed';
 
 export const placeCall = async (deps: EngineDeps, job: DialJob): Promise<PlaceOutcome> => {
   const call = await deps.engine.getCampaigncall(job.campaigncallId);
   if (call?.status !== 'dialing') return 'skipped';
+  // The claim checked the number; it may have been suppressed while the job waited in the queue. Checked
+  // before the placement guard, so a job delivered again after a crash here checks again; the close is
+  // once-only, gives the try back and moves the target to its next destination (or ends it).
+  if (
+    call.reference_type !== 'flow' &&
+    (await deps.engine.isSuppressed(call.customer_id, call.destination, formatTimestamp(deps.clock.now())))
+  ) {
+    await finishAttempt(deps, call, 'suppressed');
+    return 'suppressed';
+  }
   if (!(await deps.engine.startPlacement(call.id))) return 'duplicate';
 
   if (call.reference_type === 'flow') {

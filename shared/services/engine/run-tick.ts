@@ -30,6 +30,7 @@ import {
 import { dialJobFor } from './dial-job.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { finishAttempt } from './finish-attempt.ts';
+import { contactLimitsFor, holdBack } from './hold-back.ts';
 import { serveWaitingCallers } from './join-queue.ts';
 import { screenCampaigns, type TickReads } from './screen-campaigns.ts';
 import { ringDeadlineMs, SweepFailed, sweepCampaign, sweepDue } from './sweep.ts';
@@ -218,6 +219,7 @@ const step = async (
     const spare = 5 + (hours.perDestination ? HOLD_LOOKAHEAD : 0);
     const candidates = await deps.engine.dueTargets(campaign.outdial_id, cutoff, allowed + spare);
     const waiting: { target: EngineTarget; wait: OutsideHours }[] = [];
+    const contact = await contactLimitsFor(deps, campaign.customer_id, policies);
     // Shard slots still to fill; a claim that did not open an attempt gives its slot back, unless its
     // shard refused (full, or the campaign stopped): that slot is dropped.
     const free = shards.slice(0, allowed);
@@ -248,7 +250,7 @@ const step = async (
         const limit = shardLimit(pace.bound, shard, campaign._runtime?.length ?? 1);
         wave.push(
           (async () => {
-            const claimed = await deps.engine.claim(campaign, target, choice, call, limit);
+            const claimed = await deps.engine.claim(campaign, target, choice, call, limit, contact);
             if (claimed === 'claimed') {
               jobs.push(dialJobFor(campaign, call.id));
               return;
@@ -257,6 +259,7 @@ const step = async (
             free.push(shard);
             // Duplicates of a person on a call must not hold up the list behind them.
             if (claimed === 'line-busy') await deps.engine.deferBusy(target, now);
+            else await holdBack(deps, campaign, outplan, target, choice, shard, claimed, now);
           })(),
         );
       }

@@ -1,0 +1,186 @@
+/**
+ * Suppressions and contact caps enforced by the engine (our addition): the claim checks the person item
+ * in its own transaction, and the dialer checks the suppression once more just before placing. No
+ * call to a suppressed number, no try spent on a held destination, the next destination tried, a target
+ * with nothing left ends done, and every skip counted once in the campaign's stats.
+ */
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { countPlacements, engineSteps, phone } from '../support/engine-steps.ts';
+import { startTestSystem, type TestSystem } from '../support/system.ts';
+
+const DAY = 86_400_000;
+
+let sys: TestSystem;
+let steps: ReturnType<typeof engineSteps>;
+beforeEach(async () => {
+  sys = await startTestSystem({ ringMs: 2_000, talkMs: 5_000 });
+  steps = engineSteps(sys);
+});
+afterEach(() => sys.close());
+
+const suppress = async (number: string) => {
+  const res = await sys.customer.post('/suppressions', { number, reason: 'asked', expire_at: null });
+  expect(res.status).toBe(200);
+  return res.body;
+};
+
+const statsOf = async (id: string) => {
+  const res = await sys.customer.get(`/campaigns/${id}/stats`);
+  expect(res.status).toBe(200);
+  return res.body;
+};
+
+const policy = async (body: Record<string, unknown>) => {
+  const res = await sys.customer.put('/customer/contact_policy', {
+    max_attempts: null,
+    per_days: null,
+    rest_after_contact_days: null,
+    calling_hours: null,
+    ...body,
+  });
+  expect(res.status).toBe(200);
+};
+
+/** Calls placed to each number (E.164), counted at the provider. */
+const callsByNumber = () => {
+  const to = new Map<string, number>();
+  const provider = sys.engine.deps.provider;
+  const original = provider.placeCall.bind(provider);
+  provider.placeCall = async (req) => {
+    to.set(req.to, (to.get(req.to) ?? 0) + 1);
+    return original(req);
+  };
+  return to;
+};
+
+it('never calls a suppressed number: skips to the next destination, ends a target with none left, spends no try', async () => {
+  const { given, when, read } = steps;
+  const [blocked, spare, alone, fine] = [phone('answer'), phone('answer'), phone('answer'), phone('answer')];
+  await suppress(blocked);
+  await suppress(alone);
+  const to = callsByNumber();
+  const h = await given.campaign({
+    targets: [[blocked, spare], [alone], [fine]],
+    maxConcurrentCalls: 5,
+    outplan: { max_try_count_0: 2, max_try_count_1: 2, try_interval: 1_000 },
+  });
+
+  await when.runsToTheEnd(h.id);
+
+  expect(to.get(blocked)).toBeUndefined();
+  expect(to.get(alone)).toBeUndefined();
+  expect(to.get(spare)).toBe(1);
+  expect(to.get(fine)).toBe(1);
+  const [withSpare, onlySuppressed] = await Promise.all(
+    [h.targets[0]!, h.targets[1]!].map((t) => read.target(h.outdialId, t.id)),
+  );
+  expect(withSpare).toMatchObject({ status: 'done', try_count_0: 0, try_count_1: 1 });
+  expect(onlySuppressed).toMatchObject({ status: 'done', try_count_0: 0 });
+  expect(onlySuppressed.hold).toEqual({ reason: 'suppressed', until: null });
+  expect(withSpare.hold).toBeNull();
+  expect((await statsOf(h.id)).skipped).toEqual({ suppressed: 2, outside_hours: 0, capped: 0 });
+  expect((await statsOf(h.id)).attempts).toBe(2);
+});
+
+it('cancels a call whose number was suppressed while its dial job waited: no call, no try, the next destination', async () => {
+  const { given, when, read } = steps;
+  const [first, second] = [phone('answer'), phone('answer')];
+  const placements = countPlacements(sys);
+  const to = callsByNumber();
+  const h = await given.campaign({
+    targets: [[first, second]],
+    outplan: { max_try_count_0: 2, max_try_count_1: 2, try_interval: 1_000 },
+  });
+
+  await when.theTickRuns(); // claimed, its dial job queued
+  const [queued] = await read.calls(h.id);
+  expect(queued).toMatchObject({ status: 'dialing' });
+  await suppress(first);
+  await when.theDialerRuns();
+  await when.theDialerRuns(); // a delivery again changes nothing
+
+  expect(placements.requests.get(queued.id)).toBeUndefined();
+  const cancelled = await sys.engine.deps.engine.getCampaigncall(queued.id);
+  expect(cancelled).toMatchObject({ status: 'done', result: 'fail', _reason: 'suppressed' });
+  expect(await read.target(h.outdialId, h.targets[0]!.id)).toMatchObject({ status: 'idle', try_count_0: 0 });
+  expect(await read.lineHolder({ type: 'tel', target: first })).toBeUndefined();
+
+  await when.runsToTheEnd(h.id);
+  expect(to.get(first)).toBeUndefined();
+  expect(to.get(second)).toBe(1);
+  expect(await read.target(h.outdialId, h.targets[0]!.id)).toMatchObject({
+    status: 'done',
+    try_count_0: 0,
+    try_count_1: 1,
+  });
+  const stats = await statsOf(h.id);
+  expect(stats.skipped).toEqual({ suppressed: 1, outside_hours: 0, capped: 0 });
+  expect(stats.failed).toBe(0);
+});
+
+it('never passes the contact cap for one person, with two campaigns and overlapping ticks racing for them', async () => {
+  const { given, read } = steps;
+  await policy({ max_attempts: 2, per_days: 7 });
+  const person = phone('busy');
+  const to = callsByNumber();
+  const plan = { outplan: { max_try_count_0: 5, try_interval: 1_000 }, maxConcurrentCalls: 5 };
+  const a = await given.campaign({ targets: [person, person], ...plan });
+  const b = await given.campaign({ targets: [person], ...plan });
+
+  for (let round = 0; round < 12; round++) {
+    await Promise.all([sys.engine.tick(), sys.engine.tick()]);
+    await sys.engine.drain();
+    await sys.scheduler.advance(5_000);
+  }
+
+  expect(to.get(person)).toBe(2);
+  const held = await Promise.all(
+    [...a.targets, ...b.targets].map((t) => sys.engine.deps.engine.getTarget(t.id)),
+  );
+  const holds = held.filter((t) => t?._hold?.reason === 'capped');
+  expect(holds.length).toBeGreaterThan(0);
+  // Held until the first counted attempt leaves the 7-day window; no try spent on a hold.
+  const tries = held.reduce((n, t) => n + (t?.try_count_0 ?? 0), 0);
+  expect(tries).toBe(2);
+  const skipped = (await statsOf(a.id)).skipped.capped + (await statsOf(b.id)).skipped.capped;
+  expect(skipped).toBeGreaterThan(0);
+  for (const t of holds) {
+    expect(Date.parse(String(t?._hold?.until))).toBeGreaterThan(sys.clock.peek() + 6 * DAY);
+  }
+  expect(await read.status(a.id)).toBe('run');
+});
+
+it('rests a person after an attempt that reached them, then calls again once the rest is over', async () => {
+  const { given, when, read } = steps;
+  await policy({ rest_after_contact_days: 1 });
+  const person = phone('answer');
+  const to = callsByNumber();
+  const first = await given.campaign({ targets: [person] });
+  await when.runsToTheEnd(first.id);
+  expect(to.get(person)).toBe(1);
+
+  const second = await given.campaign({ targets: [person], outplan: { try_interval: 1_000 } });
+  for (let i = 0; i < 3; i++) await when.aRound(5_000);
+  expect(to.get(person)).toBe(1);
+  const target = await read.target(second.outdialId, second.targets[0]!.id);
+  expect(target.hold.reason).toBe('capped');
+  expect(target.try_count_0).toBe(0);
+
+  sys.clock.set(Date.parse(target.hold.until) + 1_000);
+  await when.runsToTheEnd(second.id);
+  expect(to.get(person)).toBe(2);
+  expect(await read.target(second.outdialId, second.targets[0]!.id)).toMatchObject({
+    status: 'done',
+    hold: null,
+  });
+  // Every attempt records what the claim's checks saw.
+  const [call] = await read.calls(second.id);
+  expect(call.compliance).toEqual({
+    suppressed: false,
+    policy: { max_attempts: null, per_days: null, rest_after_contact_days: 1 },
+    attempts_in_window: null,
+  });
+  const contact = await sys.customer.get(`/contacts/${encodeURIComponent(person)}`);
+  expect(contact.body).toMatchObject({ number: person, on_call: false, reason: 'capped' });
+  expect(contact.body.last_contact).not.toBeNull();
+});
