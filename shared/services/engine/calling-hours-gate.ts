@@ -15,7 +15,6 @@ import {
   nextOpening,
   withinCallingHours,
 } from '#domain/calling-hours.ts';
-import type { ContactPolicy } from '#domain/contact-policy.ts';
 import { zonesOfNumber } from '#domain/phone-zones.ts';
 import { formatTimestamp } from '#domain/time.ts';
 import type { EngineCampaign, EngineTarget } from '#ports/engine-store.ts';
