@@ -149,6 +149,7 @@ export const runningCampaign = async (
     next_campaign_id: NIL_UUID,
     max_concurrent_calls: c.maxConcurrentCalls,
     calling_hours: null,
+    dialing_mode: 'service_level',
   });
   await changeCampaignStatus(deps, customerId, campaign.id, 'run');
   return campaign;

@@ -5,6 +5,7 @@
  * The item is not validated again: it was valid when written, and a list page must stay cheap.
  */
 import type * as z from 'zod/mini';
+import { DEFAULT_DIALING_MODE } from '#domain/dialing.ts';
 import { NIL_UUID } from '#domain/ids.ts';
 import type { StoredContactPolicy } from '#ports/contact-policy-store.ts';
 import type { StoredItem } from '#ports/resource-store.ts';
@@ -50,7 +51,10 @@ export const presenter = <S extends ResponseSchema>(schema: S) => {
   };
 };
 
-export const presentCampaign = presenter(Campaign);
+const campaignFields = presenter(Campaign);
+/** Campaigns written before dialing modes existed pace by service level, and show it. */
+export const presentCampaign = (item: StoredItem) =>
+  campaignFields({ dialing_mode: DEFAULT_DIALING_MODE, ...item } as StoredItem);
 export const presentCampaigncall = presenter(Campaigncall);
 export const presentOutplan = presenter(Outplan);
 export const presentOutdial = presenter(Outdial);

@@ -10,9 +10,11 @@ import type { Campaigncall } from '#domain/campaigncall.ts';
 import {
   chooseDestination,
   DEFAULT_MAX_CONCURRENT_CALLS,
+  dialingModeOf,
   isDue,
   type PacingBound,
   pacingBound,
+  usesQueue,
 } from '#domain/dialing.ts';
 import { isNil, NIL_UUID } from '#domain/ids.ts';
 import type { Outplan } from '#domain/outplan.ts';
@@ -194,7 +196,8 @@ const step = async (
   await reviewExhausted(deps, campaign, outplan, now);
 
   // Free agents take callers already waiting before new calls are started for them.
-  await serveWaitingCallers(deps, campaign.queue_id);
+  if (usesQueue(dialingModeOf(campaign), !isNil(campaign.queue_id)))
+    await serveWaitingCallers(deps, campaign.queue_id);
   // Outside the campaign's calling hours nothing new starts (calls in flight finish); the list can
   // still end, since that needs no call.
   const inHours = withinCallingHours(campaign.calling_hours, nowMs);
@@ -279,7 +282,8 @@ const newAttempt = (
   outplan_id: campaign.outplan_id,
   outdial_id: campaign.outdial_id,
   outdial_target_id: targetId,
-  queue_id: campaign.queue_id,
+  // An agentless campaign's answered calls run its actions and never wait for an agent.
+  queue_id: usesQueue(dialingModeOf(campaign), !isNil(campaign.queue_id)) ? campaign.queue_id : NIL_UUID,
   activeflow_id: deps.ids.uuid(),
   flow_id: NIL_UUID,
   reference_type: campaign.type === 'flow' ? 'flow' : 'call',
@@ -364,16 +368,18 @@ interface Pacing {
   room: Map<number, number>;
 }
 
-/** Capacity from available agents and service level, or the campaign's concurrency cap. */
+/** Capacity by the campaign's dialing mode: from available agents, or the campaign's concurrency cap. */
 const pacing = async (deps: EngineDeps, campaign: EngineCampaign): Promise<Pacing> => {
+  const mode = dialingModeOf(campaign);
   const hasQueue = !isNil(campaign.queue_id);
   let availableAgents = 0;
-  if (hasQueue) {
+  if (usesQueue(mode, hasQueue)) {
     const queue = await deps.engine.getQueue(campaign.queue_id);
     if (!queue) return NO_CLAIMS;
     availableAgents = await deps.agents.countAvailable(campaign.customer_id, queue.tag_ids ?? []);
   }
   const bound = pacingBound({
+    mode,
     hasQueue,
     availableAgents,
     serviceLevel: campaign.service_level,
