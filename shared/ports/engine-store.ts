@@ -247,8 +247,27 @@ export interface CallQueueStore {
   waitInQueue(call: EngineCampaigncall, now: string): Promise<void>;
   /** Answered calls of a queue still waiting for an agent, oldest first. */
   waitingCallers(queueId: string, limit: number): Promise<EngineCampaigncall[]>;
-  /** The agent of a finished call is available again (only if still busy with that call). */
-  releaseAgent(customerId: string, agentId: string, campaigncallId: string, now: string): Promise<void>;
+  /**
+   * The agent of a finished call is available again, or in wrap-up until `wrapUpUntil` (only if still
+   * busy with that call, so a replayed close changes nothing).
+   */
+  releaseAgent(
+    customerId: string,
+    agentId: string,
+    campaigncallId: string,
+    now: string,
+    wrapUpUntil?: string,
+  ): Promise<void>;
+  /**
+   * Makes the customer's agents whose wrap-up has ended by `now` available again; counts, among the
+   * agents serving a queue with these tags, those it freed and those still in wrap-up.
+   */
+  endWrapUps(customerId: string, queueTagIds: readonly string[], now: string): Promise<WrapUps>;
+}
+
+export interface WrapUps {
+  ended: number;
+  wrappingUp: number;
 }
 
 /** Persistence the dialing engine needs, in the four sections above. */

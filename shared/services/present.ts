@@ -7,6 +7,7 @@
 import type * as z from 'zod/mini';
 import { DEFAULT_DIALING_MODE } from '#domain/dialing.ts';
 import { NIL_UUID } from '#domain/ids.ts';
+import { DEFAULT_WRAPUP_MS } from '#domain/queue.ts';
 import type { StoredContactPolicy } from '#ports/contact-policy-store.ts';
 import type { StoredItem } from '#ports/resource-store.ts';
 import { Campaign, Campaigncall } from '#schemas/campaign.ts';
@@ -59,7 +60,10 @@ export const presentCampaigncall = presenter(Campaigncall);
 export const presentOutplan = presenter(Outplan);
 export const presentOutdial = presenter(Outdial);
 export const presentOutdialTarget = presenter(OutdialTarget);
-export const presentQueue = presenter(Queue);
+const queueFields = presenter(Queue);
+/** Queues written before wrap-up existed have none. */
+export const presentQueue = (item: StoredItem) =>
+  queueFields({ wrapup_ms: DEFAULT_WRAPUP_MS, ...item } as StoredItem);
 export const presentAgent = presenter(Agent);
 export const presentAccesskey = presenter(Accesskey);
 export const presentCustomer = presenter(Customer);

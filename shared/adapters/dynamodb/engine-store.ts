@@ -169,7 +169,16 @@ export class DynamoEngineStore implements EngineStore {
   waitingCallers(queueId: string, limit: number) {
     return this.queue.waitingCallers(queueId, limit);
   }
-  releaseAgent(customerId: string, agentId: string, campaigncallId: string, now: string) {
-    return this.queue.releaseAgent(customerId, agentId, campaigncallId, now);
+  releaseAgent(
+    customerId: string,
+    agentId: string,
+    campaigncallId: string,
+    now: string,
+    wrapUpUntil?: string,
+  ) {
+    return this.queue.releaseAgent(customerId, agentId, campaigncallId, now, wrapUpUntil);
+  }
+  endWrapUps(customerId: string, queueTagIds: readonly string[], now: string) {
+    return this.queue.endWrapUps(customerId, queueTagIds, now);
   }
 }

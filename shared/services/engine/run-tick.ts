@@ -196,8 +196,12 @@ const step = async (
   await reviewExhausted(deps, campaign, outplan, now);
 
   // Free agents take callers already waiting before new calls are started for them.
-  if (usesQueue(dialingModeOf(campaign), !isNil(campaign.queue_id)))
+  if (usesQueue(dialingModeOf(campaign), !isNil(campaign.queue_id))) {
+    // Agents whose wrap-up is over are available again before anyone is offered or paced for.
+    const queue = await deps.engine.getQueue(campaign.queue_id);
+    if (queue) await deps.engine.endWrapUps(campaign.customer_id, queue.tag_ids ?? [], now);
     await serveWaitingCallers(deps, campaign.queue_id);
+  }
   // Outside the campaign's calling hours nothing new starts (calls in flight finish); the list can
   // still end, since that needs no call.
   const inHours = withinCallingHours(campaign.calling_hours, nowMs);
