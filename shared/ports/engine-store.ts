@@ -1,6 +1,7 @@
 /** Persistence the dialing engine needs; every state change is one conditional write or transaction. */
 import type { Campaign } from '#domain/campaign.ts';
 import type { Campaigncall } from '#domain/campaigncall.ts';
+import type { TickDecision } from '#domain/diagnosis.ts';
 import type { DestinationChoice, HangupReason } from '#domain/dialing.ts';
 import type { OutdialTarget, TargetStatus } from '#domain/outdial.ts';
 import type { Outplan } from '#domain/outplan.ts';
@@ -27,6 +28,8 @@ export interface EngineCampaign extends Campaign {
    * nothing to find until this time plus the ring deadline. Absent: the next tick sweeps.
    */
   _sweep_from?: string;
+  /** What the last tick decided about it: whether it dialed, and why not (more). */
+  _decision?: TickDecision;
 }
 
 export interface EngineTarget extends OutdialTarget {
@@ -106,7 +109,9 @@ export interface EngineTickStore {
    * Lets the lease go; `sweepFrom` (see `_sweep_from`) is recorded in the same write, and only by the
    * lease's holder.
    */
-  releaseLease(campaignId: string, owner: string, sweepFrom?: string): Promise<void>;
+  releaseLease(campaignId: string, owner: string, sweepFrom?: string, decision?: TickDecision): Promise<void>;
+  /** Keeps a tick's decision on a campaign the tick did not lease (written only when it changed). */
+  recordDecision(campaignId: string, decision: TickDecision): Promise<void>;
   /**
    * Campaigns by id as they are now (consistent reads, many per request), for the tick to tell which
    * have anything to do before it leases them. Missing ones are left out.
@@ -150,6 +155,11 @@ export interface DueTargetStore {
   dueTargets(outdialId: string, retryCutoff: string, limit: number): Promise<EngineTarget[]>;
   /** Whether any idle target with tries left remains (due now or later). */
   hasIdleTargets(outdialId: string): Promise<boolean>;
+  /**
+   * Whether any idle target with tries left remains and, when none is fresh, the last activity of the
+   * earliest retry (it is due try_interval after that).
+   */
+  idleTargetsLeft(outdialId: string): Promise<{ any: boolean; oldestRetry?: string }>;
   /** Moves an idle target that has no tries left out of the due partitions (parked at `now`). */
   parkExhausted(target: EngineTarget, now: string): Promise<void>;
   /**

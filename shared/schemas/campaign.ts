@@ -3,6 +3,7 @@ import { CALLEE_TIME_ZONE, isTimeZone } from '#domain/calling-hours.ts';
 import { campaignStatuses, campaignTypes, endHandles } from '#domain/campaign.ts';
 import { FAILURE_REASONS } from '#domain/campaign-stats.ts';
 import { campaigncallStatuses } from '#domain/campaigncall.ts';
+import { diagnosisCodes } from '#domain/diagnosis.ts';
 import {
   availableDialingModes,
   DEFAULT_DIALING_MODE,
@@ -181,6 +182,25 @@ export const CampaignStats = z
     ),
   })
   .apply(withMeta, { id: 'CampaignStats' });
+
+/** Outbound's addition: why the engine is or is not starting calls, as its last tick decided. */
+export const CampaignDiagnosis = z
+  .object({
+    dialing: z.boolean().apply(withMeta, { description: 'whether the last tick started calls' }),
+    reasons: z.array(
+      z.object({
+        code: z.enum(diagnosisCodes),
+        message: z.string(),
+        until: z
+          .optional(z.string())
+          .apply(withMeta, { description: 'the earliest time this reason ends, when known' }),
+      }),
+    ),
+    decided_at: z
+      .nullable(z.string())
+      .apply(withMeta, { description: 'since when the engine has decided this' }),
+  })
+  .apply(withMeta, { id: 'CampaignDiagnosis' });
 
 export const Campaigncall = z
   .object({

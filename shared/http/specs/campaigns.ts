@@ -2,6 +2,7 @@
 import {
   Campaign,
   Campaigncall,
+  CampaignDiagnosis,
   CampaignStats,
   CreateCampaign,
   UpdateActions,
@@ -40,6 +41,13 @@ export const campaignRoutes = {
     path: '/v1.0/campaigns/{id}/stats',
     summary: 'Running totals: attempts, in flight, answered, succeeded, failed by reason',
     response: CampaignStats,
+  },
+  diagnosis: {
+    ...one,
+    method: 'GET',
+    path: '/v1.0/campaigns/{id}/diagnosis',
+    summary: 'Why the campaign is or is not starting calls, as the engine last decided',
+    response: CampaignDiagnosis,
   },
   delete: campaigns.delete,
   update: {

@@ -75,6 +75,7 @@ export const screenCampaign = (s: {
 
 /** The tick's reads, shared by the screen and the leased ticks: outplans read once per tick. */
 export interface TickReads {
+  campaigns: Map<string, EngineCampaign>;
   outplans: Map<string, Outplan>;
   verdicts: Map<string, Screened>;
 }
@@ -115,5 +116,5 @@ export const screenCampaigns = async (
       verdicts.set(id, TICK);
     }
   }
-  return { outplans, verdicts };
+  return { campaigns, outplans, verdicts };
 };
