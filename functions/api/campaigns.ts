@@ -2,6 +2,7 @@
 import { routesFor } from '#http/route.ts';
 import { campaignRoutes } from '#http/specs/campaigns.ts';
 import { getCampaignDiagnosis } from '#services/campaign-diagnosis.ts';
+import { getCampaignForecast } from '#services/campaign-forecast.ts';
 import {
   changeCampaignStatus,
   createCampaign,
@@ -22,6 +23,7 @@ export const routes: RouteFactory = (deps) =>
     ...collectionHandlers(deps, createCampaign, listCampaigns, getCampaign, deleteCampaign),
     stats: ({ customerId, params }) => getCampaignStats(deps, customerId, params.id),
     diagnosis: ({ customerId, params }) => getCampaignDiagnosis(deps, customerId, params.id),
+    forecast: ({ customerId, params }) => getCampaignForecast(deps, customerId, params.id),
     update: ({ customerId, params, body }) => updateCampaign(deps, customerId, params.id, body),
     status: ({ customerId, params, body }) =>
       changeCampaignStatus(deps, customerId, params.id, body.status, { force: body.force ?? false }),

@@ -202,6 +202,29 @@ export const CampaignDiagnosis = z
   })
   .apply(withMeta, { id: 'CampaignDiagnosis' });
 
+const finish = (description: string) => z.nullable(z.string()).apply(withMeta, { description });
+/** Outbound's addition: what is left of the list and when it should be done, from measured rates. */
+export const CampaignForecast = z
+  .object({
+    campaign_id: z.string(),
+    targets_left: counting('targets still to call: idle, with tries left'),
+    in_flight: counting('attempts open now'),
+    attempts_possible: counting('most attempts still possible: the tries left on every target'),
+    attempts_expected: z.number().apply(withMeta, { description: 'attempts expected at the success rate' }),
+    success_rate: z.number().apply(withMeta, {
+      description:
+        'share of attempts that succeed: measured on the latest attempts, with a prior before there are many',
+    }),
+    attempts_per_minute: z
+      .number()
+      .apply(withMeta, { description: 'dialing pace, measured or from the pacing now' }),
+    basis: z.enum(['measured', 'defaults']),
+    estimated_finish: finish('when the list should be done; null when nothing can dial now (e.g. no agent)'),
+    earliest_finish: finish('early end of the range'),
+    latest_finish: finish('late end of the range'),
+  })
+  .apply(withMeta, { id: 'CampaignForecast' });
+
 export const Campaigncall = z
   .object({
     ...strings(
