@@ -160,6 +160,7 @@ export const runningCampaign = async (
     next_campaign_id: NIL_UUID,
     max_concurrent_calls: c.maxConcurrentCalls,
     calling_hours: c.callingHours ?? null,
+    dialing_mode: 'service_level',
   });
   await changeCampaignStatus(deps, customerId, campaign.id, 'run');
   return campaign;

@@ -1,6 +1,8 @@
 /** Entry point: /v1.0/campaigns and a campaign's campaigncalls. Wires routes to use cases; decides nothing. */
 import { routesFor } from '#http/route.ts';
 import { campaignRoutes } from '#http/specs/campaigns.ts';
+import { getCampaignDiagnosis } from '#services/campaign-diagnosis.ts';
+import { getCampaignForecast } from '#services/campaign-forecast.ts';
 import {
   changeCampaignStatus,
   createCampaign,
@@ -20,6 +22,8 @@ export const routes: RouteFactory = (deps) =>
   routesFor(campaignRoutes, {
     ...collectionHandlers(deps, createCampaign, listCampaigns, getCampaign, deleteCampaign),
     stats: ({ customerId, params }) => getCampaignStats(deps, customerId, params.id),
+    diagnosis: ({ customerId, params }) => getCampaignDiagnosis(deps, customerId, params.id),
+    forecast: ({ customerId, params }) => getCampaignForecast(deps, customerId, params.id),
     update: ({ customerId, params, body }) => updateCampaign(deps, customerId, params.id, body),
     status: ({ customerId, params, body }) =>
       changeCampaignStatus(deps, customerId, params.id, body.status, { force: body.force ?? false }),

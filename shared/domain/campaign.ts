@@ -1,5 +1,6 @@
 import type { Action } from './action.ts';
 import type { CallingHours } from './calling-hours.ts';
+import type { DialingMode } from './dialing.ts';
 import type { OwnedResource } from './resource.ts';
 
 export const campaignTypes = ['call', 'flow'] as const;
@@ -28,6 +29,8 @@ export interface Campaign extends OwnedResource, CampaignBasicInfo, CampaignReso
   status: CampaignStatus;
   /** Most open attempts at once with no queue to pace by (our addition; see docs/behaviour.md, "Pacing"). */
   max_concurrent_calls: number;
+  /** How new calls are paced (our addition; absent on campaigns written before it: `service_level`). */
+  dialing_mode?: DialingMode;
   /** When new calls may start; null: any time (Outbound's addition). */
   calling_hours: CallingHours | null;
   actions: Action[];

@@ -99,7 +99,29 @@ export const isDialable = (
 /** Default cap on concurrent attempts of a campaign without a queue (VoIPBIN has none; our choice). */
 export const DEFAULT_MAX_CONCURRENT_CALLS = 10;
 
+/**
+ * How a campaign paces its calls (our addition; see docs/behaviour.md, Pacing):
+ * - `service_level`: VoIPBIN's rule, the default, so existing clients see no difference;
+ * - `progressive`: one ringing call per available agent of the queue, never more;
+ * - `agentless`: no queue (answered calls never join one); open attempts under `max_concurrent_calls`;
+ * - `predictive`: over-dials from measured rates; named here, refused by the API until it is built.
+ */
+export const dialingModes = ['service_level', 'progressive', 'agentless', 'predictive'] as const;
+export type DialingMode = (typeof dialingModes)[number];
+/** The modes a campaign may be set to today. */
+export const availableDialingModes = ['service_level', 'progressive', 'agentless'] as const;
+export const DEFAULT_DIALING_MODE = 'service_level' as const;
+
+/** A stored campaign's mode: campaigns written before modes existed pace as they always did. */
+export const dialingModeOf = (c: { dialing_mode?: DialingMode | null }): DialingMode =>
+  c.dialing_mode ?? DEFAULT_DIALING_MODE;
+
+/** Whether answered calls of a campaign in this mode go to its queue (and agents pace it). */
+export const usesQueue = (mode: DialingMode, hasQueue: boolean) => hasQueue && mode !== 'agentless';
+
 export interface PacingInput {
+  /** Default `service_level`. */
+  mode?: DialingMode;
   hasQueue: boolean;
   /** Available agents serving the queue. */
   availableAgents: number;
@@ -119,17 +141,23 @@ export interface PacingBound {
 }
 
 /**
- * The pacing rule, exactly as VoIPBIN computes it (see docs/behaviour.md, Pacing): with a queue, dial
- * while floor(available agents × service level / 100) exceeds the attempts ringing; without one, while
- * open attempts are under the campaign's concurrency cap. The bound is checked again inside every
- * claim, so overlapping ticks can never pass it together.
+ * The pacing bound of a campaign's mode. `service_level` is VoIPBIN's rule exactly (see
+ * docs/behaviour.md, Pacing): with a queue, dial while floor(available agents × service level / 100)
+ * exceeds the attempts ringing; without one, while open attempts are under the concurrency cap.
+ * `progressive` lets ring at most one call per available agent (none without a queue: there is
+ * nobody to give an answered call to); `agentless` counts open attempts against the cap. The bound is
+ * checked again inside every claim, so overlapping ticks can never pass it together.
  */
-export const pacingBound = (p: Omit<PacingInput, 'dialing' | 'inFlight'>): PacingBound =>
-  p.hasQueue
-    ? { counter: 'dialing', bound: Math.floor((p.availableAgents * p.serviceLevel) / 100) }
-    : { counter: 'inflight', bound: p.maxConcurrentCalls };
+export const pacingBound = (p: Omit<PacingInput, 'dialing' | 'inFlight'>): PacingBound => {
+  const mode = p.mode ?? DEFAULT_DIALING_MODE;
+  const agents = Math.max(0, Math.floor(p.availableAgents));
+  if (mode === 'progressive') return { counter: 'dialing', bound: p.hasQueue ? agents : 0 };
+  if (usesQueue(mode, p.hasQueue))
+    return { counter: 'dialing', bound: Math.floor((agents * p.serviceLevel) / 100) };
+  return { counter: 'inflight', bound: p.maxConcurrentCalls };
+};
 
-/** How many calls may start now under the pacing rule. */
+/** How many calls may start now under the campaign's pacing. */
 export const callsAllowed = (p: PacingInput): number => {
   const { counter, bound } = pacingBound(p);
   return Math.max(0, bound - (counter === 'dialing' ? p.dialing : p.inFlight));

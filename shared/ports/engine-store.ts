@@ -2,6 +2,7 @@
 import type { Campaign } from '#domain/campaign.ts';
 import type { Campaigncall, OptOutRecord } from '#domain/campaigncall.ts';
 import type { ContactLimits } from '#domain/contact-policy.ts';
+import type { TickDecision } from '#domain/diagnosis.ts';
 import type { DestinationChoice, HangupReason } from '#domain/dialing.ts';
 import type { HoldReason } from '#domain/holds.ts';
 import type { OutdialTarget, TargetStatus } from '#domain/outdial.ts';
@@ -38,6 +39,8 @@ export interface EngineCampaign extends Campaign {
    * nothing to find until this time plus the ring deadline. Absent: the next tick sweeps.
    */
   _sweep_from?: string;
+  /** What the last tick decided about it: whether it dialed, and why not (more). */
+  _decision?: TickDecision;
 }
 
 export interface EngineTarget extends OutdialTarget {
@@ -139,7 +142,9 @@ export interface EngineTickStore {
    * Lets the lease go; `sweepFrom` (see `_sweep_from`) is recorded in the same write, and only by the
    * lease's holder.
    */
-  releaseLease(campaignId: string, owner: string, sweepFrom?: string): Promise<void>;
+  releaseLease(campaignId: string, owner: string, sweepFrom?: string, decision?: TickDecision): Promise<void>;
+  /** Keeps a tick's decision on a campaign the tick did not lease (written only when it changed). */
+  recordDecision(campaignId: string, decision: TickDecision): Promise<void>;
   /**
    * Campaigns by id as they are now (consistent reads, many per request), for the tick to tell which
    * have anything to do before it leases them. Missing ones are left out.
@@ -183,6 +188,11 @@ export interface DueTargetStore {
   dueTargets(outdialId: string, retryCutoff: string, limit: number): Promise<EngineTarget[]>;
   /** Whether any idle target with tries left remains (due now or later). */
   hasIdleTargets(outdialId: string): Promise<boolean>;
+  /**
+   * Whether any idle target with tries left remains and, when none is fresh, the last activity of the
+   * earliest retry (it is due try_interval after that).
+   */
+  idleTargetsLeft(outdialId: string): Promise<{ any: boolean; oldestRetry?: string }>;
   /** Moves an idle target that has no tries left out of the due partitions (parked at `now`). */
   parkExhausted(target: EngineTarget, now: string): Promise<void>;
   /**
@@ -330,8 +340,27 @@ export interface CallQueueStore {
   waitInQueue(call: EngineCampaigncall, now: string): Promise<void>;
   /** Answered calls of a queue still waiting for an agent, oldest first. */
   waitingCallers(queueId: string, limit: number): Promise<EngineCampaigncall[]>;
-  /** The agent of a finished call is available again (only if still busy with that call). */
-  releaseAgent(customerId: string, agentId: string, campaigncallId: string, now: string): Promise<void>;
+  /**
+   * The agent of a finished call is available again, or in wrap-up until `wrapUpUntil` (only if still
+   * busy with that call, so a replayed close changes nothing).
+   */
+  releaseAgent(
+    customerId: string,
+    agentId: string,
+    campaigncallId: string,
+    now: string,
+    wrapUpUntil?: string,
+  ): Promise<void>;
+  /**
+   * Makes the customer's agents whose wrap-up has ended by `now` available again; counts, among the
+   * agents serving a queue with these tags, those it freed and those still in wrap-up.
+   */
+  endWrapUps(customerId: string, queueTagIds: readonly string[], now: string): Promise<WrapUps>;
+}
+
+export interface WrapUps {
+  ended: number;
+  wrappingUp: number;
 }
 
 /** Persistence the dialing engine needs, in the four sections above. */

@@ -4,7 +4,13 @@ import { CALLEE_TIME_ZONE, isTimeZone } from '#domain/calling-hours.ts';
 import { campaignStatuses, campaignTypes, endHandles } from '#domain/campaign.ts';
 import { FAILURE_REASONS } from '#domain/campaign-stats.ts';
 import { campaigncallStatuses } from '#domain/campaigncall.ts';
-import { DEFAULT_MAX_CONCURRENT_CALLS } from '#domain/dialing.ts';
+import { diagnosisCodes } from '#domain/diagnosis.ts';
+import {
+  availableDialingModes,
+  DEFAULT_DIALING_MODE,
+  DEFAULT_MAX_CONCURRENT_CALLS,
+  dialingModes,
+} from '#domain/dialing.ts';
 import { HOLD_REASONS, type HoldReason } from '#domain/holds.ts';
 import { Action, ActionInput, Address, Detail, Name, ReferenceId, strings, Timestamps } from './common.ts';
 import { storedSizeOf } from './storable-json.ts';
@@ -38,6 +44,21 @@ const MaxConcurrentCalls = z
   .check(z.int(), z.minimum(1), z.maximum(1000))
   .apply(withMeta, {
     description: `most open attempts at once when the campaign has no queue (default ${DEFAULT_MAX_CONCURRENT_CALLS})`,
+  });
+
+/** Outbound's addition: how new calls are paced. `predictive` is named but refused until it is built. */
+const DialingMode = z
+  .enum(availableDialingModes, {
+    error: (issue) =>
+      issue.input === 'predictive'
+        ? 'predictive dialing is not available yet: use service_level, progressive or agentless'
+        : 'unsupported dialing_mode: use service_level, progressive or agentless',
+  })
+  .apply(withMeta, {
+    description:
+      'service_level (default): calls ring while floor(available agents × service_level / 100) exceeds the calls ' +
+      'ringing (max_concurrent_calls without a queue); progressive: at most one call ringing per available agent; ' +
+      'agentless: no queue, at most max_concurrent_calls open at once',
   });
 
 const HHMM = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, 24-hour'));
@@ -90,6 +111,7 @@ export const CreateCampaign = z
     ...resources,
     max_concurrent_calls: z._default(MaxConcurrentCalls, DEFAULT_MAX_CONCURRENT_CALLS),
     calling_hours: z._default(z.nullable(CallingHours), null),
+    dialing_mode: z._default(DialingMode, DEFAULT_DIALING_MODE),
   })
   .apply(withMeta, { id: 'CreateCampaign' });
 /** All five are overwritten, as in VoIPBIN, so detail is required here: omitting it must not blank it. */
@@ -99,6 +121,7 @@ export const UpdateCampaign = z
     detail: z.string().check(z.maxLength(4096)),
     max_concurrent_calls: z.optional(MaxConcurrentCalls),
     calling_hours: z.optional(z.nullable(CallingHours)),
+    dialing_mode: z.optional(DialingMode),
   })
   .apply(withMeta, { id: 'UpdateCampaign' });
 export const UpdateCampaignStatus = z
@@ -141,6 +164,7 @@ export const Campaign = z
     ...strings('outplan_id', 'outdial_id', 'queue_id', 'next_campaign_id'),
     max_concurrent_calls: z.number(),
     calling_hours: z.nullable(CallingHours),
+    dialing_mode: z.enum(dialingModes),
     ...Timestamps,
   })
   .apply(withMeta, { id: 'Campaign' });
@@ -171,6 +195,48 @@ export const CampaignStats = z
       }),
   })
   .apply(withMeta, { id: 'CampaignStats' });
+
+/** Outbound's addition: why the engine is or is not starting calls, as its last tick decided. */
+export const CampaignDiagnosis = z
+  .object({
+    dialing: z.boolean().apply(withMeta, { description: 'whether the last tick started calls' }),
+    reasons: z.array(
+      z.object({
+        code: z.enum(diagnosisCodes),
+        message: z.string(),
+        until: z
+          .optional(z.string())
+          .apply(withMeta, { description: 'the earliest time this reason ends, when known' }),
+      }),
+    ),
+    decided_at: z
+      .nullable(z.string())
+      .apply(withMeta, { description: 'since when the engine has decided this' }),
+  })
+  .apply(withMeta, { id: 'CampaignDiagnosis' });
+
+const finish = (description: string) => z.nullable(z.string()).apply(withMeta, { description });
+/** Outbound's addition: what is left of the list and when it should be done, from measured rates. */
+export const CampaignForecast = z
+  .object({
+    campaign_id: z.string(),
+    targets_left: counting('targets still to call: idle, with tries left'),
+    in_flight: counting('attempts open now'),
+    attempts_possible: counting('most attempts still possible: the tries left on every target'),
+    attempts_expected: z.number().apply(withMeta, { description: 'attempts expected at the success rate' }),
+    success_rate: z.number().apply(withMeta, {
+      description:
+        'share of attempts that succeed: measured on the latest attempts, with a prior before there are many',
+    }),
+    attempts_per_minute: z
+      .number()
+      .apply(withMeta, { description: 'dialing pace, measured or from the pacing now' }),
+    basis: z.enum(['measured', 'defaults']),
+    estimated_finish: finish('when the list should be done; null when nothing can dial now (e.g. no agent)'),
+    earliest_finish: finish('early end of the range'),
+    latest_finish: finish('late end of the range'),
+  })
+  .apply(withMeta, { id: 'CampaignForecast' });
 
 export const Campaigncall = z
   .object({

@@ -5,8 +5,10 @@
  * The item is not validated again: it was valid when written, and a list page must stay cheap.
  */
 import type * as z from 'zod/mini';
+import { DEFAULT_DIALING_MODE } from '#domain/dialing.ts';
 import { decodeCompliance } from '#domain/holds.ts';
 import { NIL_UUID } from '#domain/ids.ts';
+import { DEFAULT_WRAPUP_MS } from '#domain/queue.ts';
 import { holdOf } from '#domain/target-hold.ts';
 import type { StoredContactPolicy } from '#ports/contact-policy-store.ts';
 import type { StoredItem } from '#ports/resource-store.ts';
@@ -52,7 +54,10 @@ export const presenter = <S extends ResponseSchema>(schema: S) => {
   };
 };
 
-export const presentCampaign = presenter(Campaign);
+const campaignFields = presenter(Campaign);
+/** Campaigns written before dialing modes existed pace by service level, and show it. */
+export const presentCampaign = (item: StoredItem) =>
+  campaignFields({ dialing_mode: DEFAULT_DIALING_MODE, ...item } as StoredItem);
 const campaigncallFields = presenter(Campaigncall);
 /** An attempt's compliance record is stored compactly (`_cmp`; see encodeCompliance). */
 export const presentCampaigncall = (item: StoredItem) =>
@@ -65,7 +70,10 @@ export const presentOutdialTarget = (item: StoredItem): z.output<typeof OutdialT
   ...presentTargetFields(item),
   hold: holdOf(item),
 });
-export const presentQueue = presenter(Queue);
+const queueFields = presenter(Queue);
+/** Queues written before wrap-up existed have none. */
+export const presentQueue = (item: StoredItem) =>
+  queueFields({ wrapup_ms: DEFAULT_WRAPUP_MS, ...item } as StoredItem);
 export const presentAgent = presenter(Agent);
 export const presentAccesskey = presenter(Accesskey);
 export const presentCustomer = presenter(Customer);

@@ -1,6 +1,6 @@
 /** Use cases of queues: who takes answered calls, and how many of them are free (pacing capacity). */
 import type * as z from 'zod';
-import type { CreateQueue } from '#schemas/queue.ts';
+import type { CreateQueue, UpdateQueue } from '#schemas/queue.ts';
 import type { Deps } from './deps.ts';
 import {
   createOwned,
@@ -13,10 +13,7 @@ import {
 } from './owned.ts';
 import { presentQueue as show } from './present.ts';
 
-/** Create and update take the same body. */
-type QueueInput = z.output<typeof CreateQueue>;
-
-export const createQueue = (deps: Deps, customerId: string, input: QueueInput) =>
+export const createQueue = (deps: Deps, customerId: string, input: z.output<typeof CreateQueue>) =>
   createOwned(deps, 'queue', customerId, input, show);
 
 export const listQueues = (deps: Deps, customerId: string, query: PageQuery) =>
@@ -25,8 +22,12 @@ export const listQueues = (deps: Deps, customerId: string, query: PageQuery) =>
 export const getQueue = (deps: Deps, customerId: string, id: string) =>
   getOwn(deps, 'queue', customerId, id, show);
 
-export const updateQueue = (deps: Deps, customerId: string, id: string, input: QueueInput) =>
-  updateOwned(deps, 'queue', customerId, id, input, show);
+export const updateQueue = (
+  deps: Deps,
+  customerId: string,
+  id: string,
+  input: z.output<typeof UpdateQueue>,
+) => updateOwned(deps, 'queue', customerId, id, input, show);
 
 export const deleteQueue = (deps: Deps, customerId: string, id: string) =>
   deleteUnused(deps, 'queue', customerId, id, show);

@@ -48,6 +48,7 @@ describe('POST /campaigns', () => {
       'next_campaign_id',
       'max_concurrent_calls',
       'calling_hours',
+      'dialing_mode',
       'tm_create',
       'tm_update',
       'tm_delete',
@@ -73,6 +74,7 @@ describe('POST /campaigns', () => {
       next_campaign_id: NIL_UUID,
       max_concurrent_calls: 10,
       calling_hours: null,
+      dialing_mode: 'service_level',
       tm_create: expect.stringMatching(TIMESTAMP),
       tm_update: null,
       tm_delete: null,
@@ -95,6 +97,30 @@ describe('POST /campaigns', () => {
       expect(res.status).toBe(400);
       expect(res.body.error.details[0].field).toBe('max_concurrent_calls');
     }
+  });
+
+  it('takes a dialing mode on create and PUT, keeps it when PUT omits it, and refuses predictive for now', async () => {
+    const alice = await api.newCustomer();
+    const created = await alice.post('/campaigns', aCampaign({ dialing_mode: 'progressive' }));
+    expect(created.body.dialing_mode).toBe('progressive');
+    const id = created.body.id;
+    const basic = { name: 'n', detail: 'd', type: 'call', service_level: 50, end_handle: 'continue' };
+    expect((await alice.put(`/campaigns/${id}`, basic)).body.dialing_mode).toBe('progressive');
+    expect(
+      (await alice.put(`/campaigns/${id}`, { ...basic, dialing_mode: 'agentless' })).body.dialing_mode,
+    ).toBe('agentless');
+    expect((await alice.get(`/campaigns/${id}`)).body.dialing_mode).toBe('agentless');
+
+    const predictive = await alice.post('/campaigns', aCampaign({ dialing_mode: 'predictive' }));
+    expect(predictive.status).toBe(400);
+    expect(predictive.body.error.details[0]).toMatchObject({
+      field: 'dialing_mode',
+      issue: expect.stringContaining('predictive dialing is not available yet'),
+    });
+    const unknown = await alice.put(`/campaigns/${id}`, { ...basic, dialing_mode: 'preview' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.details[0].field).toBe('dialing_mode');
+    expect((await alice.get(`/campaigns/${id}`)).body.dialing_mode).toBe('agentless');
   });
 
   it('creates a flow campaign that continues at the end of the list', async () => {

@@ -30,6 +30,7 @@ describe('POST /queues', () => {
       name: 'sales',
       detail: 'EMEA',
       tag_ids: [tagA, tagB],
+      wrapup_ms: 0,
       tm_create: expect.stringMatching(TIMESTAMP),
       tm_update: null,
       tm_delete: null,

@@ -21,7 +21,7 @@ const given = {
   agent: (customerId: string, status: AgentStatus, tag_ids: string[] = []) =>
     createAgent(deps, customerId, { name: 'agent', detail: '', tag_ids, status }),
   queue: (customerId: string, tag_ids: string[] = []) =>
-    createQueue(deps, customerId, { name: 'queue', detail: '', tag_ids }),
+    createQueue(deps, customerId, { name: 'queue', detail: '', tag_ids, wrapup_ms: 0 }),
   /** Creates `n` agents, a hundred writes at a time. */
   agents: async (n: number, customerId: string, status: AgentStatus, tag_ids: string[] = []) => {
     for (let i = 0; i < n; i += 100) {

@@ -226,3 +226,53 @@ describe('the carrier’s calls-per-second budget, shared by every campaign', ()
     expect(ticks.reduce((a, t) => a + t.claimed, 0)).toBe(10);
   });
 });
+
+describe('dialing modes', () => {
+  it('rings one call per available agent in progressive mode, whatever the service level, never more', async () => {
+    const tag = randomUUID();
+    const agents = await steps.given.agents(4, 'available', [tag]);
+    await steps.given.agents(2, 'busy', [tag]);
+    const h = await steps.given.campaign({
+      targets: answering(12),
+      queueTags: [tag],
+      campaign: { dialing_mode: 'progressive', service_level: 25 },
+    });
+
+    const first = await tickAndDial(h);
+    const second = await tickAndDial(h);
+    expect(first.started).toBe(4);
+    expect(second).toMatchObject({ started: 0, dialingAfter: 4 });
+
+    // Two agents step away: the calls ringing are not touched, and nothing new starts until the ringing
+    // calls fall below the agents left.
+    await steps.when.agentIs(agents[0]!, 'away');
+    await steps.when.agentIs(agents[1]!, 'away');
+    expect((await tickAndDial(h)).started).toBe(0);
+  });
+
+  it('starts nothing in progressive mode without a queue', async () => {
+    const h = await steps.given.campaign({
+      targets: answering(3),
+      campaign: { dialing_mode: 'progressive' },
+    });
+    for (let i = 0; i < 3; i++) await steps.when.aRound(5_000);
+    expect(await steps.read.calls(h.id)).toEqual([]);
+  });
+
+  it('paces an agentless campaign by its cap, ignores its queue, and its answered calls wait for nobody', async () => {
+    const tag = randomUUID();
+    await steps.given.agents(1, 'available', [tag]);
+    const h = await steps.given.campaign({
+      targets: answering(5),
+      queueTags: [tag],
+      campaign: { dialing_mode: 'agentless', max_concurrent_calls: 3 },
+    });
+
+    expect((await tickAndDial(h)).started).toBe(3);
+    const calls = await steps.read.calls(h.id);
+    expect(new Set(calls.map((c) => c.queue_id))).toEqual(new Set(['00000000-0000-0000-0000-000000000000']));
+    await steps.when.runsToTheEnd(h.id);
+    const done = await steps.read.calls(h.id);
+    expect(done.filter((c) => c.result === 'success')).toHaveLength(5);
+  });
+});

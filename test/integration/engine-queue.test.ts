@@ -9,7 +9,7 @@ beforeAll(async () => {
 afterAll(() => sys.close());
 
 let people = 0;
-const setup = async (agents: number, targets: number) => {
+const setup = async (agents: number, targets: number, queueFields: Record<string, unknown> = {}) => {
   const c = sys.customer;
   const outplan = (
     await c.post('/outplans', anOutplan({ max_try_count_0: 2, max_try_count_1: 0, try_interval: 600_000 }))
@@ -24,7 +24,7 @@ const setup = async (agents: number, targets: number) => {
     });
   }
   const tag = crypto.randomUUID();
-  const queue = (await c.post('/queues', { name: 'sales', tag_ids: [tag] })).body;
+  const queue = (await c.post('/queues', { name: 'sales', tag_ids: [tag], ...queueFields })).body;
   const agentIds: string[] = [];
   for (let i = 0; i < agents; i++) {
     agentIds.push((await c.post('/agents', { name: `a${i}`, tag_ids: [tag], status: 'available' })).body.id);
@@ -92,5 +92,55 @@ describe('queue join', () => {
     const [call] = await calls(campaign.id);
     expect(call).toMatchObject({ status: 'done', result: 'success' });
     expect(await agentStatus(agentIds[0]!)).toBe('available');
+  });
+
+  it('keeps an agent in wrap-up for the queue’s wrapup_ms after a call, uncounted by pacing, then available', async () => {
+    const { campaign, agentIds } = await setup(1, 3, { wrapup_ms: 30_000 });
+    await sys.engine.tick();
+    await sys.engine.drain();
+    await sys.scheduler.advance(2000); // answered
+    await sys.scheduler.advance(5000); // hung up: wrap-up for 30 s
+    expect(await agentStatus(agentIds[0]!)).toBe('wrapup');
+    await sys.engine.tick();
+    expect(await calls(campaign.id)).toHaveLength(1); // in wrap-up: no capacity
+    await sys.scheduler.advance(20_000);
+    await sys.engine.tick();
+    expect(await agentStatus(agentIds[0]!)).toBe('wrapup');
+    expect(await calls(campaign.id)).toHaveLength(1);
+    await sys.scheduler.advance(10_000); // 30 s after the hangup
+    await sys.engine.tick();
+    expect(await agentStatus(agentIds[0]!)).toBe('available');
+    expect(await calls(campaign.id)).toHaveLength(2);
+  });
+
+  it('ends wrap-up early when the agent is set available, and a later tick leaves that agent alone', async () => {
+    const { campaign, agentIds } = await setup(1, 3, { wrapup_ms: 60_000 });
+    await sys.engine.tick();
+    await sys.engine.drain();
+    await sys.scheduler.advance(7000); // answered and hung up
+    expect(await agentStatus(agentIds[0]!)).toBe('wrapup');
+    await sys.customer.put(`/agents/${agentIds[0]}/status`, { status: 'available' });
+    await sys.engine.tick();
+    expect(await calls(campaign.id)).toHaveLength(2);
+    await sys.customer.put(`/agents/${agentIds[0]}/status`, { status: 'away' });
+    await sys.scheduler.advance(60_000);
+    await sys.engine.tick();
+    // The old wrap-up's end does not make an agent who stepped away available.
+    expect(await agentStatus(agentIds[0]!)).toBe('away');
+  });
+
+  it('shows a queue’s wrapup_ms, 0 by default, and keeps it when PUT omits it', async () => {
+    const c = sys.customer;
+    const plain = (await c.post('/queues', { name: 'q', tag_ids: [] })).body;
+    expect(plain.wrapup_ms).toBe(0);
+    const q = (await c.post('/queues', { name: 'q', tag_ids: [], wrapup_ms: 10_000 })).body;
+    expect(q.wrapup_ms).toBe(10_000);
+    expect((await c.put(`/queues/${q.id}`, { name: 'r', detail: '', tag_ids: [] })).body.wrapup_ms).toBe(
+      10_000,
+    );
+    expect(
+      (await c.put(`/queues/${q.id}`, { name: 'r', detail: '', tag_ids: [], wrapup_ms: 0 })).body.wrapup_ms,
+    ).toBe(0);
+    expect((await c.post('/queues', { name: 'q', tag_ids: [], wrapup_ms: -1 })).status).toBe(400);
   });
 });

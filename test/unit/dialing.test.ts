@@ -4,8 +4,10 @@ import type { Address } from '#domain/address.ts';
 import {
   callsAllowed,
   chooseDestination,
+  type DialingMode,
   isDialable,
   isDue,
+  pacingBound,
   resultOf,
   targetStatusAfter,
 } from '#domain/dialing.ts';
@@ -142,6 +144,80 @@ describe('pacing (§5.3)', () => {
     expect(free(0)).toBe(10);
     expect(free(7)).toBe(3);
     expect(free(12)).toBe(0);
+  });
+});
+
+describe('pacing by dialing mode', () => {
+  const input = fc.record({
+    mode: fc.constantFrom<DialingMode>('service_level', 'progressive', 'agentless'),
+    hasQueue: fc.boolean(),
+    availableAgents: fc.nat(200),
+    serviceLevel: fc.integer({ min: 0, max: 100 }),
+    dialing: fc.nat(300),
+    progressing: fc.nat(300),
+    maxConcurrentCalls: fc.integer({ min: 1, max: 1000 }),
+  });
+  const allowed = callsAllowed;
+
+  it('keeps service_level as VoIPBIN paces: the default mode changes nothing', () => {
+    fc.assert(
+      fc.property(input, (p) => {
+        const inFlight = p.dialing + p.progressing;
+        const legacy = { ...p, inFlight };
+        const { mode: _, ...noMode } = legacy;
+        expect(allowed({ ...legacy, mode: 'service_level' })).toBe(allowed(noMode));
+      }),
+    );
+  });
+
+  it('never lets a progressive campaign ring more calls than agents are available', () => {
+    fc.assert(
+      fc.property(input, (p) => {
+        const n = allowed({ ...p, mode: 'progressive', inFlight: p.dialing + p.progressing });
+        expect(p.dialing + n).toBeLessThanOrEqual(Math.max(p.dialing, p.hasQueue ? p.availableAgents : 0));
+        // And it fills up to exactly one per agent when it can.
+        if (p.hasQueue && p.dialing <= p.availableAgents) expect(n).toBe(p.availableAgents - p.dialing);
+      }),
+    );
+  });
+
+  it('paces an agentless campaign by open attempts under its cap, whatever its queue and agents', () => {
+    fc.assert(
+      fc.property(input, (p) => {
+        const inFlight = p.dialing + p.progressing;
+        const n = allowed({ ...p, mode: 'agentless', inFlight });
+        expect(n).toBe(Math.max(0, p.maxConcurrentCalls - inFlight));
+        expect(pacingBound({ ...p, mode: 'agentless' }).counter).toBe('inflight');
+      }),
+    );
+  });
+
+  it('starts nothing progressive without a queue: nobody could take an answered call', () => {
+    expect(
+      callsAllowed({
+        mode: 'progressive',
+        hasQueue: false,
+        availableAgents: 5,
+        serviceLevel: 100,
+        dialing: 0,
+        inFlight: 0,
+        maxConcurrentCalls: 10,
+      }),
+    ).toBe(0);
+  });
+
+  it('lets progressive ring one call per agent where service level 50 rings half as many', () => {
+    const p = {
+      hasQueue: true,
+      availableAgents: 6,
+      serviceLevel: 50,
+      dialing: 1,
+      inFlight: 3,
+      maxConcurrentCalls: 2,
+    };
+    expect(callsAllowed({ ...p, mode: 'progressive' })).toBe(5);
+    expect(callsAllowed({ ...p, mode: 'service_level' })).toBe(2);
+    expect(callsAllowed({ ...p, mode: 'agentless' })).toBe(0);
   });
 });
 

@@ -24,6 +24,7 @@ import {
 } from '#adapters/dynamodb/attempt-requests.ts';
 import {
   assignAgentSteps,
+  endWrapUpUpdate,
   releaseAgentUpdate,
   waitInQueueUpdate,
 } from '#adapters/dynamodb/call-queue-requests.ts';
@@ -51,6 +52,7 @@ import {
   runtimeShardKey,
   runtimeShardKeys,
   waitingCallerKeys,
+  wrapUpAgentKeys,
 } from '#adapters/dynamodb/keys.ts';
 import { personRefusal } from '#adapters/dynamodb/person-requests.ts';
 import {
@@ -73,6 +75,7 @@ import type { ClaimLimit, EngineCampaigncall, EngineTarget, Finish } from '#port
 const TABLE = 'engine-requests';
 const T0 = '2026-01-15T09:30:00.000000Z';
 const T1 = '2026-01-15T09:31:00.000000Z';
+const T2 = '2026-01-15T09:31:30.000000Z';
 
 const address = (target: string): Address => ({ type: 'tel', target, target_name: '', name: '', detail: '' });
 
@@ -710,8 +713,31 @@ describe('queue and agent requests', () => {
     );
     expect(release.ExpressionAttributeValues).toMatchObject({
       ':call': call.id,
+      ':next': 'available',
       ':pk': availableAgentKeys('cust-1', 'a1').gsi2pk,
       ':sk': availableAgentKeys('cust-1', 'a1').gsi2sk,
+    });
+  });
+
+  it('puts an agent in wrap-up from this call only, and ends only that same wrap-up', () => {
+    const call = anAttempt(aTarget(), { status: 'progressing' });
+    const release = releaseAgentUpdate(TABLE, 'cust-1', 'a1', call.id, T1, T2);
+    expect(release.ConditionExpression).toBe(
+      '#cc = :call AND #status = :busy AND attribute_not_exists(tm_delete)',
+    );
+    expect(release.ExpressionAttributeValues).toMatchObject({
+      ':next': 'wrapup',
+      ':until': T2,
+      ':pk': wrapUpAgentKeys('cust-1', T2, 'a1').gsi2pk,
+      ':sk': wrapUpAgentKeys('cust-1', T2, 'a1').gsi2sk,
+    });
+    const end = endWrapUpUpdate(TABLE, 'cust-1', 'a1', T2, T2);
+    expect(end.ConditionExpression).toBe(
+      '#status = :wrapup AND #until = :until AND attribute_not_exists(tm_delete)',
+    );
+    expect(end.ExpressionAttributeValues).toMatchObject({
+      ':until': T2,
+      ':pk': availableAgentKeys('cust-1', 'a1').gsi2pk,
     });
   });
 });

@@ -91,6 +91,7 @@ describe('events from a committed change', () => {
       'next_campaign_id',
       'max_concurrent_calls',
       'calling_hours',
+      'dialing_mode',
       'tm_create',
       'tm_update',
       'tm_delete',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { OutdialTarget } from '#schemas/outdial.ts';
 import { Outplan } from '#schemas/outplan.ts';
-import { presentOutdialTarget, presentOutplan } from '#services/present.ts';
+import { presentCampaign, presentOutdialTarget, presentOutplan } from '#services/present.ts';
 
 const T0 = '2026-01-15T09:30:00.000000Z';
 
@@ -43,6 +43,12 @@ describe('presenters read off the response schemas', () => {
       tm_update: T0,
       tm_delete: T0,
     });
+  });
+
+  it('shows a campaign stored before dialing modes existed as paced by service level', () => {
+    const stored = { pk: 'campaign#c1', sk: 'campaign', id: 'c1', customer_id: 'cust-1', tm_create: T0 };
+    expect(presentCampaign(stored).dialing_mode).toBe('service_level');
+    expect(presentCampaign({ ...stored, dialing_mode: 'agentless' }).dialing_mode).toBe('agentless');
   });
 
   it('shows an address in the documented field order, whatever order the store gave', () => {

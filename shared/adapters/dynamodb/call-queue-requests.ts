@@ -4,7 +4,14 @@
  */
 import type { EngineCampaigncall } from '#ports/engine-store.ts';
 import { pageQuery } from './engine-reads.ts';
-import { availableAgentKeys, itemKey, waitingCallerKeys, waitingCallersKey } from './keys.ts';
+import {
+  availableAgentKeys,
+  itemKey,
+  waitingCallerKeys,
+  waitingCallersKey,
+  wrapUpAgentKeys,
+  wrapUpAgentsKey,
+} from './keys.ts';
 import type { NamedStep } from './transactions.ts';
 
 /** available → busy with this call, leaving the available index. */
@@ -78,27 +85,82 @@ export const waitInQueueUpdate = (tableName: string, call: EngineCampaigncall, n
 export const waitingCallersQuery = (tableName: string, queueId: string, limit: number) =>
   pageQuery(tableName, { pk: waitingCallersKey(queueId), limit });
 
-/** busy → available again, back in the available index; only while still on this call. */
+/**
+ * busy → available again, back in the available index; or, with `wrapUpUntil`, busy → wrapup until
+ * then, in the wrap-up index (endWrapUpUpdate makes them available). Only while still on this call:
+ * a status the agent set meanwhile wins, and a replayed close changes nothing.
+ */
 export const releaseAgentUpdate = (
   tableName: string,
   customerId: string,
   agentId: string,
   campaigncallId: string,
   now: string,
+  wrapUpUntil?: string,
+) => {
+  const index = wrapUpUntil
+    ? wrapUpAgentKeys(customerId, wrapUpUntil, agentId)
+    : availableAgentKeys(customerId, agentId);
+  return {
+    TableName: tableName,
+    Key: itemKey('agent', agentId),
+    UpdateExpression: `SET #status = :next, tm_update = :now, gsi2pk = :pk, gsi2sk = :sk${wrapUpUntil ? ', #until = :until' : ''} REMOVE #cc`,
+    ConditionExpression: '#cc = :call AND #status = :busy AND attribute_not_exists(tm_delete)',
+    ExpressionAttributeNames: {
+      '#status': 'status',
+      '#cc': '_campaigncall',
+      ...(wrapUpUntil ? { '#until': '_wrapup_until' } : {}),
+    },
+    ExpressionAttributeValues: {
+      ':next': wrapUpUntil ? 'wrapup' : 'available',
+      ':busy': 'busy',
+      ':now': now,
+      ':call': campaigncallId,
+      ':pk': index.gsi2pk,
+      ':sk': index.gsi2sk,
+      ...(wrapUpUntil ? { ':until': wrapUpUntil } : {}),
+    },
+  };
+};
+
+/** The customer's agents in wrap-up, soonest end first (sparse byParent partition). */
+export const wrapUpAgentsQuery = (
+  tableName: string,
+  customerId: string,
+  exclusiveStartKey?: Record<string, unknown>,
+) => ({
+  TableName: tableName,
+  IndexName: 'byParent',
+  KeyConditionExpression: 'gsi2pk = :pk',
+  ExpressionAttributeValues: { ':pk': wrapUpAgentsKey(customerId) },
+  // The index projects keys, id and tags: the end of the wrap-up is read from the sort key.
+  ProjectionExpression: 'id, tag_ids, gsi2sk',
+  ...(exclusiveStartKey ? { ExclusiveStartKey: exclusiveStartKey } : {}),
+});
+
+/**
+ * wrapup → available once its time is up, into the available index; only the same wrap-up (an agent
+ * set to another status, or wrapping up a later call, is left alone), so a repeated tick is harmless.
+ */
+export const endWrapUpUpdate = (
+  tableName: string,
+  customerId: string,
+  agentId: string,
+  until: string,
+  now: string,
 ) => {
   const available = availableAgentKeys(customerId, agentId);
   return {
     TableName: tableName,
     Key: itemKey('agent', agentId),
-    UpdateExpression: 'SET #status = :available, tm_update = :now, gsi2pk = :pk, gsi2sk = :sk REMOVE #cc',
-    // Only if the agent is still on this call: a status the agent set meanwhile wins.
-    ConditionExpression: '#cc = :call AND #status = :busy AND attribute_not_exists(tm_delete)',
-    ExpressionAttributeNames: { '#status': 'status', '#cc': '_campaigncall' },
+    UpdateExpression: 'SET #status = :available, tm_update = :now, gsi2pk = :pk, gsi2sk = :sk REMOVE #until',
+    ConditionExpression: '#status = :wrapup AND #until = :until AND attribute_not_exists(tm_delete)',
+    ExpressionAttributeNames: { '#status': 'status', '#until': '_wrapup_until' },
     ExpressionAttributeValues: {
       ':available': 'available',
-      ':busy': 'busy',
+      ':wrapup': 'wrapup',
+      ':until': until,
       ':now': now,
-      ':call': campaigncallId,
       ':pk': available.gsi2pk,
       ':sk': available.gsi2sk,
     },

@@ -2,14 +2,22 @@
  * The engine's queue-and-agents section: answered calls waiting in a queue, and the agents who take
  * them.
  */
-import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { CallQueueStore, EngineCampaigncall } from '#ports/engine-store.ts';
+import {
+  type DynamoDBDocumentClient,
+  QueryCommand,
+  type QueryCommandOutput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { agentServesQueue } from '#domain/queue.ts';
+import type { CallQueueStore, EngineCampaigncall, WrapUps } from '#ports/engine-store.ts';
 import { availableAgentsServing } from './agent-store.ts';
 import {
   assignAgentSteps,
+  endWrapUpUpdate,
   releaseAgentUpdate,
   waitInQueueUpdate,
   waitingCallersQuery,
+  wrapUpAgentsQuery,
 } from './call-queue-requests.ts';
 import { expandCampaigncall } from './campaigncall-item.ts';
 import { unlessRefused } from './conditional-write.ts';
@@ -56,11 +64,45 @@ export class DynamoCallQueueStore implements CallQueueStore {
     return items.map((i) => expandCampaigncall(fromItem(i)));
   }
 
-  async releaseAgent(customerId: string, agentId: string, campaigncallId: string, now: string) {
+  async releaseAgent(
+    customerId: string,
+    agentId: string,
+    campaigncallId: string,
+    now: string,
+    wrapUpUntil?: string,
+  ) {
     await unlessRefused(
       this.ddb.send(
-        new UpdateCommand(releaseAgentUpdate(this.tableName, customerId, agentId, campaigncallId, now)),
+        new UpdateCommand(
+          releaseAgentUpdate(this.tableName, customerId, agentId, campaigncallId, now, wrapUpUntil),
+        ),
       ),
     );
+  }
+
+  async endWrapUps(customerId: string, queueTagIds: readonly string[], now: string): Promise<WrapUps> {
+    const result: WrapUps = { ended: 0, wrappingUp: 0 };
+    let startKey: QueryCommandOutput['LastEvaluatedKey'];
+    do {
+      const page: QueryCommandOutput = await this.ddb.send(
+        new QueryCommand(wrapUpAgentsQuery(this.tableName, customerId, startKey)),
+      );
+      for (const item of page.Items ?? []) {
+        const until = String(item.gsi2sk).split('#')[0] ?? '';
+        const serves = agentServesQueue((item.tag_ids as string[] | undefined) ?? [], queueTagIds);
+        if (until > now) {
+          if (serves) result.wrappingUp += 1;
+          continue;
+        }
+        const ended = await unlessRefused(
+          this.ddb.send(
+            new UpdateCommand(endWrapUpUpdate(this.tableName, customerId, String(item.id), until, now)),
+          ),
+        );
+        if (ended !== undefined && serves) result.ended += 1;
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return result;
   }
 }

@@ -36,6 +36,16 @@ export const idleTargetProbes = (tableName: string, outdialId: string) =>
     })),
   );
 
+/**
+ * The oldest entry of each fresh and retry shard, with its sort key (`<last activity>#<id>` among the
+ * retries): whether any idle target is left, and when the earliest retry had its last attempt.
+ */
+export const idleTargetHeads = (tableName: string, outdialId: string) =>
+  [...duePartitionKeys(outdialId, 'fresh'), ...duePartitionKeys(outdialId, 'retry')].map((pk) => ({
+    ...pageQuery(tableName, { pk, limit: 1 }),
+    ProjectionExpression: 'gsi3pk, gsi3sk',
+  }));
+
 /** Targets parked (exhausted) strictly before `parkedBefore`. */
 export const exhaustedTargetQueries = (
   tableName: string,

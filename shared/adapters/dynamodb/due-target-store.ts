@@ -7,12 +7,14 @@ import {
   dueTargetQueries,
   exhaustedTargetQueries,
   holdOutsideHoursItems,
+  idleTargetHeads,
   idleTargetProbes,
   oldestFirst,
   parkExhaustedUpdate,
   reviveExhaustedUpdate,
 } from './due-target-requests.ts';
 import { readPages } from './engine-reads.ts';
+import { timeOfTimeSortKey } from './keys.ts';
 import { fromItem } from './resource-store.ts';
 import { TransactionRefused, transact } from './transactions.ts';
 
@@ -31,6 +33,16 @@ export class DynamoDueTargetStore implements DueTargetStore {
   async hasIdleTargets(outdialId: string): Promise<boolean> {
     const items = await readPages(this.ddb, idleTargetProbes(this.tableName, outdialId));
     return items.length > 0;
+  }
+
+  async idleTargetsLeft(outdialId: string) {
+    const heads = await readPages(this.ddb, idleTargetHeads(this.tableName, outdialId));
+    const retries = heads
+      .filter((h) => String(h.gsi3pk).includes('#due#retry#'))
+      .map((h) => timeOfTimeSortKey(String(h.gsi3sk)))
+      .sort();
+    const fresh = heads.length > retries.length;
+    return { any: heads.length > 0, ...(fresh || !retries[0] ? {} : { oldestRetry: retries[0] }) };
   }
 
   async exhaustedTargets(outdialId: string, parkedBefore: string, limit: number): Promise<EngineTarget[]> {

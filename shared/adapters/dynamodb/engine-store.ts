@@ -2,9 +2,11 @@
  * The engine's store: its port's four sections over one table, each in its own module with its
  * requests built by pure functions (tick-, due-target-, attempt- and call-queue-requests.ts).
  */
+
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Campaigncall, OptOutRecord } from '#domain/campaigncall.ts';
 import type { ContactLimits } from '#domain/contact-policy.ts';
+import type { TickDecision } from '#domain/diagnosis.ts';
 import type { DestinationChoice } from '#domain/dialing.ts';
 import type { HoldReason } from '#domain/holds.ts';
 import type {
@@ -42,8 +44,11 @@ export class DynamoEngineStore implements EngineStore {
   acquireLease(campaignId: string, owner: string, nowMs: number, leaseMs: number) {
     return this.tick.acquireLease(campaignId, owner, nowMs, leaseMs);
   }
-  releaseLease(campaignId: string, owner: string, sweepFrom?: string) {
-    return this.tick.releaseLease(campaignId, owner, sweepFrom);
+  releaseLease(campaignId: string, owner: string, sweepFrom?: string, decision?: TickDecision) {
+    return this.tick.releaseLease(campaignId, owner, sweepFrom, decision);
+  }
+  recordDecision(campaignId: string, decision: TickDecision) {
+    return this.tick.recordDecision(campaignId, decision);
   }
   readCampaigns(ids: readonly string[]) {
     return this.tick.readCampaigns(ids);
@@ -83,6 +88,9 @@ export class DynamoEngineStore implements EngineStore {
 
   dueTargets(outdialId: string, retryCutoff: string, limit: number) {
     return this.due.dueTargets(outdialId, retryCutoff, limit);
+  }
+  idleTargetsLeft(outdialId: string) {
+    return this.due.idleTargetsLeft(outdialId);
   }
   hasIdleTargets(outdialId: string) {
     return this.due.hasIdleTargets(outdialId);
@@ -203,7 +211,16 @@ export class DynamoEngineStore implements EngineStore {
   waitingCallers(queueId: string, limit: number) {
     return this.queue.waitingCallers(queueId, limit);
   }
-  releaseAgent(customerId: string, agentId: string, campaigncallId: string, now: string) {
-    return this.queue.releaseAgent(customerId, agentId, campaigncallId, now);
+  releaseAgent(
+    customerId: string,
+    agentId: string,
+    campaigncallId: string,
+    now: string,
+    wrapUpUntil?: string,
+  ) {
+    return this.queue.releaseAgent(customerId, agentId, campaigncallId, now, wrapUpUntil);
+  }
+  endWrapUps(customerId: string, queueTagIds: readonly string[], now: string) {
+    return this.queue.endWrapUps(customerId, queueTagIds, now);
   }
 }

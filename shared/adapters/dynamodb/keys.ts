@@ -86,6 +86,14 @@ export const availableAgentKeys = (customerId: string, agentId: string) => ({
 
 export const availableAgentsKey = (customerId: string) => `t#${customerId}#agent#available`;
 
+/** Sparse membership of an agent in wrap-up in its customer's "wrap-up" partition, by when it ends. */
+export const wrapUpAgentKeys = (customerId: string, until: string, agentId: string) => ({
+  gsi2pk: wrapUpAgentsKey(customerId),
+  gsi2sk: `${until}#${agentId}`,
+});
+
+export const wrapUpAgentsKey = (customerId: string) => `t#${customerId}#agent#wrapup`;
+
 export const accesskeyHashKey = (tokenHash: string) => ({
   pk: `accesskey-hash#${tokenHash}`,
   sk: 'accesskey-hash',

@@ -4,6 +4,7 @@
  * the campaign's last call.
  */
 
+import type { TickDecision } from '#domain/diagnosis.ts';
 import { runtimeStatusItems } from './campaign-runtime.ts';
 import { ACTIVE_SHARDS, activeShardKey, itemKey, openAttemptsKeys } from './keys.ts';
 import type { NamedStep } from './transactions.ts';
@@ -47,18 +48,39 @@ export const releaseLeaseUpdate = (
   campaignId: string,
   owner: string,
   sweepFrom?: string,
-) => ({
+  decision?: TickDecision,
+) => {
+  const sets = [
+    ...(sweepFrom === undefined ? [] : ['#sweep = :sweep']),
+    ...(decision === undefined ? [] : ['#decision = :decision']),
+  ];
+  return {
+    TableName: tableName,
+    Key: itemKey('campaign', campaignId),
+    UpdateExpression: `${sets.length ? `SET ${sets.join(', ')} ` : ''}REMOVE #until, #owner`,
+    ConditionExpression: '#owner = :owner',
+    ExpressionAttributeNames: {
+      '#until': '_lease_until',
+      '#owner': '_lease_owner',
+      ...(sweepFrom === undefined ? {} : { '#sweep': '_sweep_from' }),
+      ...(decision === undefined ? {} : { '#decision': '_decision' }),
+    },
+    ExpressionAttributeValues: {
+      ':owner': owner,
+      ...(sweepFrom === undefined ? {} : { ':sweep': sweepFrom }),
+      ...(decision === undefined ? {} : { ':decision': decision }),
+    },
+  };
+};
+
+/** A tick's decision on a campaign it did not lease; only on a campaign that still exists. */
+export const recordDecisionUpdate = (tableName: string, campaignId: string, decision: TickDecision) => ({
   TableName: tableName,
   Key: itemKey('campaign', campaignId),
-  UpdateExpression:
-    sweepFrom === undefined ? 'REMOVE #until, #owner' : 'SET #sweep = :sweep REMOVE #until, #owner',
-  ConditionExpression: '#owner = :owner',
-  ExpressionAttributeNames: {
-    '#until': '_lease_until',
-    '#owner': '_lease_owner',
-    ...(sweepFrom === undefined ? {} : { '#sweep': '_sweep_from' }),
-  },
-  ExpressionAttributeValues: { ':owner': owner, ...(sweepFrom === undefined ? {} : { ':sweep': sweepFrom }) },
+  UpdateExpression: 'SET #decision = :decision',
+  ConditionExpression: 'attribute_exists(pk)',
+  ExpressionAttributeNames: { '#decision': '_decision' },
+  ExpressionAttributeValues: { ':decision': decision },
 });
 
 /** The oldest entry of each open-attempts partition of a campaign (keys only: its sort key holds the time). */

@@ -2,7 +2,9 @@
  * The engine's lease and tick section: which campaigns to visit, the lease that keeps one tick per
  * campaign, the campaign's runtime shards, stopping it, and the resources a tick reads.
  */
+
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { TickDecision } from '#domain/diagnosis.ts';
 import type { Outplan } from '#domain/outplan.ts';
 import type { Queue } from '#domain/queue.ts';
 import type { RuntimeShard } from '#domain/runtime-shards.ts';
@@ -21,6 +23,7 @@ import {
   activeShards,
   markExhaustedReviewedUpdate,
   oldestOpenAttemptQueries,
+  recordDecisionUpdate,
   releaseLeaseUpdate,
   stopSteps,
 } from './tick-requests.ts';
@@ -86,9 +89,17 @@ export class DynamoTickStore implements EngineTickStore {
     }
   }
 
-  async releaseLease(campaignId: string, owner: string, sweepFrom?: string) {
+  async releaseLease(campaignId: string, owner: string, sweepFrom?: string, decision?: TickDecision) {
     await unlessRefused(
-      this.ddb.send(new UpdateCommand(releaseLeaseUpdate(this.tableName, campaignId, owner, sweepFrom))),
+      this.ddb.send(
+        new UpdateCommand(releaseLeaseUpdate(this.tableName, campaignId, owner, sweepFrom, decision)),
+      ),
+    );
+  }
+
+  async recordDecision(campaignId: string, decision: TickDecision) {
+    await unlessRefused(
+      this.ddb.send(new UpdateCommand(recordDecisionUpdate(this.tableName, campaignId, decision))),
     );
   }
 

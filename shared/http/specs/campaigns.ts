@@ -2,6 +2,8 @@
 import {
   Campaign,
   Campaigncall,
+  CampaignDiagnosis,
+  CampaignForecast,
   CampaignStats,
   CreateCampaign,
   UpdateActions,
@@ -40,6 +42,20 @@ export const campaignRoutes = {
     path: '/v1.0/campaigns/{id}/stats',
     summary: 'Running totals: attempts, in flight, answered, succeeded, failed by reason',
     response: CampaignStats,
+  },
+  diagnosis: {
+    ...one,
+    method: 'GET',
+    path: '/v1.0/campaigns/{id}/diagnosis',
+    summary: 'Why the campaign is or is not starting calls, as the engine last decided',
+    response: CampaignDiagnosis,
+  },
+  forecast: {
+    ...one,
+    method: 'GET',
+    path: '/v1.0/campaigns/{id}/forecast',
+    summary: 'Targets and attempts left, and when the list should be done',
+    response: CampaignForecast,
   },
   delete: campaigns.delete,
   update: {

@@ -1,5 +1,6 @@
 /** Closing an attempt: result from the hangup reason, target back in line or done, campaign stop re-check. */
 import { chooseDestination, type HangupReason, resultOf, targetStatusAfter } from '#domain/dialing.ts';
+import { wrapUpEndsAt } from '#domain/queue.ts';
 import { formatTimestamp } from '#domain/time.ts';
 import type { EngineCampaigncall, FinishResult } from '#ports/engine-store.ts';
 import type { EngineDeps } from './engine-deps.ts';
@@ -12,7 +13,8 @@ export const finishAttempt = async (
   /** The digest of the provider request reporting the end, kept on the attempt by the close. */
   seen?: string,
 ): Promise<FinishResult> => {
-  const now = formatTimestamp(deps.clock.now());
+  const nowMs = deps.clock.now();
+  const now = formatTimestamp(nowMs);
   // A forced stop hung this call up: the "normal" end the provider reports is our cancel, never a
   // success, so the target is retried on the next run. That holds for a person already talking too:
   // we cut the conversation short, so an operator cannot count it as done. A provider's own verdict
@@ -41,8 +43,18 @@ export const finishAttempt = async (
     now,
     seen,
   );
-  if (finished === 'finished' && call._agent_id) {
-    await deps.engine.releaseAgent(call.customer_id, call._agent_id, call.id, now);
+  // Also after a close that was already made: a crash may have cut it short before the agent was
+  // let go. The release is conditioned on the agent still being busy with this call, so it is made once.
+  if (finished !== 'missing' && call._agent_id) {
+    const queue = await deps.engine.getQueue(call.queue_id);
+    const until = wrapUpEndsAt(queue, nowMs);
+    await deps.engine.releaseAgent(
+      call.customer_id,
+      call._agent_id,
+      call.id,
+      now,
+      until === undefined ? undefined : formatTimestamp(until),
+    );
   }
   if (finished === 'finished') {
     const campaign = await deps.engine.getCampaign(call.campaign_id);

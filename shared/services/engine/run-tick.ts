@@ -5,17 +5,21 @@
  * due targets and enqueue one dial job per claimed attempt; end the campaign when its list is done.
  */
 
+import { failureCounter } from '#domain/campaign-stats.ts';
 import type { Campaigncall } from '#domain/campaigncall.ts';
+import { nextOpening, type TickDecision } from '#domain/diagnosis.ts';
 import {
   chooseDestination,
   DEFAULT_MAX_CONCURRENT_CALLS,
+  dialingModeOf,
   isDue,
   type PacingBound,
   pacingBound,
+  usesQueue,
 } from '#domain/dialing.ts';
 import { isNil, NIL_UUID } from '#domain/ids.ts';
 import type { Outplan } from '#domain/outplan.ts';
-import { roomPerShard, shardLimit } from '#domain/runtime-shards.ts';
+import { roomPerShard, shardLimit, totalCounters } from '#domain/runtime-shards.ts';
 import { formatTimestamp } from '#domain/time.ts';
 import type { DialJob } from '#ports/dial-queue.ts';
 import type { EngineCampaign, EngineTarget } from '#ports/engine-store.ts';
@@ -34,6 +38,7 @@ import { contactLimitsFor, holdBack } from './hold-back.ts';
 import { serveWaitingCallers } from './join-queue.ts';
 import { screenCampaigns, type TickReads } from './screen-campaigns.ts';
 import { ringDeadlineMs, SweepFailed, sweepCampaign, sweepDue } from './sweep.ts';
+import { decideTick, type PacingFacts, type TickFacts } from './tick-decision.ts';
 
 export type TickOutcome =
   | 'leased-elsewhere'
@@ -93,12 +98,17 @@ export const runTick = async (deps: EngineDeps, owner = deps.ids.uuid()): Promis
   const reads = await screenCampaigns(deps, order, nowMs);
   const results: CampaignTick[] = [];
   const leased: string[] = [];
+  const decisions: Promise<void>[] = [];
   for (const id of order) {
     const verdict = reads.verdicts.get(id);
-    if (verdict && !verdict.tick)
+    if (verdict && !verdict.tick) {
       results.push({ campaignId: id, outcome: verdict.outcome, claimed: 0, swept: 0 });
-    else leased.push(id);
+      const campaign = reads.campaigns.get(id);
+      const decision = campaign && screenedDecision(campaign, verdict.outcome, nowMs);
+      if (decision) decisions.push(deps.engine.recordDecision(id, decision));
+    } else leased.push(id);
   }
+  await Promise.all(decisions);
   // One campaign's failure fails the tick (it is retried) only once every other campaign has had its turn.
   const failures: unknown[] = [];
   await eachAtMost(CAMPAIGNS_AT_ONCE, leased, async (id) => {
@@ -112,6 +122,44 @@ export const runTick = async (deps: EngineDeps, owner = deps.ids.uuid()): Promis
   if (failures.length > 1) throw new AggregateError(failures, `tick: ${failures.length} campaigns failed`);
   const position = new Map(order.map((id, i) => [id, i]));
   return results.sort((a, b) => (position.get(a.campaignId) ?? 0) - (position.get(b.campaignId) ?? 0));
+};
+
+/**
+ * The decision on a campaign the screen left alone (no lease), when it differs from the one kept:
+ * outside its calling hours, or at its concurrency cap. Undefined when nothing changed, so a quiet
+ * campaign costs no write.
+ */
+const screenedDecision = (
+  campaign: EngineCampaign,
+  outcome: 'not-running' | 'waiting' | 'outside-hours',
+  nowMs: number,
+): TickDecision | undefined => {
+  if (outcome === 'not-running') return undefined;
+  const previous = campaign._decision;
+  const inHours = outcome !== 'outside-hours';
+  const opens = inHours ? undefined : openingAfter(campaign, nowMs);
+  const cap = campaign.max_concurrent_calls ?? DEFAULT_MAX_CONCURRENT_CALLS;
+  const decision = decideTick({
+    nowMs,
+    claimed: 0,
+    inHours,
+    ...(opens === undefined ? {} : { opensAtMs: opens }),
+    ...(inHours
+      ? {
+          pacing: {
+            ...NO_CLAIMS.facts,
+            mode: dialingModeOf(campaign),
+            hasQueue: !isNil(campaign.queue_id),
+            counter: 'inflight',
+            bound: cap,
+            maxConcurrentCalls: cap,
+          },
+        }
+      : {}),
+    carrierFailed: previous?.carrier_failed ?? 0,
+    ...(previous ? { previous } : {}),
+  });
+  return decision === previous ? undefined : decision;
 };
 
 /** Runs `work` on every item, at most `limit` at a time, each starting as soon as a slot is free. */
@@ -134,6 +182,7 @@ export const tickCampaign = async (
   const campaign = await deps.engine.acquireLease(campaignId, owner, nowMs, deps.settings.leaseMs);
   if (!campaign) return { campaignId, outcome: 'leased-elsewhere', claimed: 0, swept: 0 };
   let sweepFrom: string | undefined;
+  let decision: TickDecision | undefined;
   try {
     if (campaign._runtime?.some((s) => s.status === undefined)) await deps.engine.restoreRuntime(campaign);
     const outplan = isNil(campaign.outplan_id)
@@ -151,12 +200,22 @@ export const tickCampaign = async (
         return err.swept;
       });
     }
-    const result = await step(deps, campaign, outplan, nowMs, budget, reads?.policies ?? new Map());
+    const facts: StepFacts = { inHours: true };
+    const result = await step(deps, campaign, outplan, nowMs, budget, facts, reads?.policies ?? new Map());
+    decision = decideTick({
+      ...facts,
+      nowMs,
+      claimed: result.claimed,
+      carrierFailed: carrierFailures(campaign),
+      ...(campaign._decision ? { previous: campaign._decision } : {}),
+    });
     sweepFrom = await nextSweepFrom(deps, campaign, sweeping, nowMs);
     if (sweepFailure) throw sweepFailure;
     return { campaignId, swept, ...result };
   } finally {
-    await deps.engine.releaseLease(campaignId, owner, sweepFrom);
+    // The decision rides on the write that lets the lease go, and only when it changed.
+    const changed = decision && decision !== campaign._decision ? decision : undefined;
+    await deps.engine.releaseLease(campaignId, owner, sweepFrom, changed);
   }
 };
 
@@ -178,22 +237,32 @@ const nextSweepFrom = async (
   return oldest !== undefined && oldest < now ? oldest : now;
 };
 
+/** Carrier refusals the campaign has had, over its shards as read with the lease. */
+const carrierFailures = (campaign: EngineCampaign) =>
+  totalCounters(campaign._runtime ?? [])[failureCounter('failed')] ?? 0;
+
+/** What one step saw, for the decision the tick keeps (see tick-decision.ts). */
+type StepFacts = Omit<TickFacts, 'nowMs' | 'claimed' | 'carrierFailed' | 'previous'>;
+
 const step = async (
   deps: EngineDeps,
   campaign: EngineCampaign,
   outplan: Outplan | undefined,
   nowMs: number,
   budget: ClaimBudget,
+  facts: StepFacts,
   policies: PolicyReads,
 ): Promise<{ outcome: TickOutcome; claimed: number }> => {
   const now = formatTimestamp(nowMs);
   if (campaign.status === 'stopping') {
+    facts.stopping = true;
     if (campaign._force_stop) await endOpenAttempts(deps, campaign, nowMs);
     const stopped = await deps.engine.stopWhenIdle(campaign, 'stopping', now);
     return { outcome: stopped ? 'stopped' : 'stopping', claimed: 0 };
   }
   if (campaign.status !== 'run' || campaign.tm_delete) return { outcome: 'not-running', claimed: 0 };
   if (!outplan || isNil(campaign.outdial_id)) {
+    facts.missing = { outplan: !outplan, outdial: isNil(campaign.outdial_id) };
     // A running campaign always has both (run checks them); if not, stop rather than spin.
     await deps.engine.stopWhenIdle(campaign, 'run', now);
     return { outcome: 'misconfigured', claimed: 0 };
@@ -202,14 +271,29 @@ const step = async (
   await reviewExhausted(deps, campaign, outplan, now);
 
   // Free agents take callers already waiting before new calls are started for them.
-  await serveWaitingCallers(deps, campaign.queue_id);
+  let wrappingUp = 0;
+  if (usesQueue(dialingModeOf(campaign), !isNil(campaign.queue_id))) {
+    // Agents whose wrap-up is over are available again before anyone is offered or paced for.
+    const queue = await deps.engine.getQueue(campaign.queue_id);
+    if (queue)
+      ({ wrappingUp } = await deps.engine.endWrapUps(campaign.customer_id, queue.tag_ids ?? [], now));
+    await serveWaitingCallers(deps, campaign.queue_id);
+  }
   // Calling hours: outside the windows in a fixed zone (the customer's default and the campaign's own)
   // nothing new starts (calls in flight finish); the list can still end, since that needs no call.
   // Windows in the callee's time are checked per destination below.
   const hours = await callingHoursGate(deps, campaign, nowMs, policies);
   const inHours = hours.open;
+  facts.inHours = inHours;
+  if (!inHours) {
+    const opens = openingAfter(campaign, nowMs);
+    if (opens !== undefined) facts.opensAtMs = opens;
+  }
   const pace = inHours ? await pacing(deps, campaign) : NO_CLAIMS;
-  const allowed = budget.take(Math.min(pace.allowed, deps.settings.maxNewCallsPerTick));
+  if (inHours) facts.pacing = { ...pace.facts, wrappingUp };
+  const wanted = Math.min(pace.allowed, deps.settings.maxNewCallsPerTick);
+  const allowed = budget.take(wanted);
+  if (allowed < wanted) facts.budgetCut = true;
   const jobs: DialJob[] = [];
   const shards = claimOrder(pace.room);
   if (allowed > 0) {
@@ -270,6 +354,7 @@ const step = async (
     }
     budget.giveBack(allowed - jobs.length);
     if (jobs.length > 0) await enqueue(deps, jobs);
+    if (jobs.length === 0) facts.list = await listFacts(deps, campaign, outplan, nowMs);
   }
   if (jobs.length > 0) return { outcome: 'dialed', claimed: jobs.length };
 
@@ -303,7 +388,8 @@ const newAttempt = (
   outplan_id: campaign.outplan_id,
   outdial_id: campaign.outdial_id,
   outdial_target_id: targetId,
-  queue_id: campaign.queue_id,
+  // An agentless campaign's answered calls run its actions and never wait for an agent.
+  queue_id: usesQueue(dialingModeOf(campaign), !isNil(campaign.queue_id)) ? campaign.queue_id : NIL_UUID,
   activeflow_id: deps.ids.uuid(),
   flow_id: NIL_UUID,
   reference_type: campaign.type === 'flow' ? 'flow' : 'call',
@@ -320,7 +406,50 @@ const newAttempt = (
 });
 
 /** Used when no call may start. */
-const NO_CLAIMS: Pacing = { allowed: 0, bound: { counter: 'dialing', bound: 0 }, room: new Map() };
+const NO_CLAIMS: Pacing = {
+  allowed: 0,
+  bound: { counter: 'dialing', bound: 0 },
+  room: new Map(),
+  facts: {
+    mode: 'service_level',
+    hasQueue: false,
+    queueMissing: false,
+    agents: 0,
+    wrappingUp: 0,
+    counter: 'dialing',
+    bound: 0,
+    serviceLevel: 0,
+    maxConcurrentCalls: 0,
+    allowed: 0,
+  },
+};
+
+/**
+ * Why a tick that could dial found nobody due: the list is done, or every target left waits for its
+ * retry. The earliest retry is read again only once the time the last decision named has passed.
+ */
+const listFacts = async (
+  deps: EngineDeps,
+  campaign: EngineCampaign,
+  outplan: Outplan,
+  nowMs: number,
+): Promise<NonNullable<TickFacts['list']>> => {
+  const known = campaign._decision?.reasons.find((r) => r.code === 'waiting_retry');
+  if (known?.until && Date.parse(known.until) > nowMs)
+    return { idleLeft: true, nextRetryAtMs: Date.parse(known.until) };
+  const left = await deps.engine.idleTargetsLeft(campaign.outdial_id);
+  if (!left.any) return { idleLeft: false };
+  return left.oldestRetry === undefined
+    ? { idleLeft: true }
+    : { idleLeft: true, nextRetryAtMs: Date.parse(left.oldestRetry) + outplan.try_interval };
+};
+
+/** When the campaign's calling hours open next, as the last decision named it or worked out anew. */
+const openingAfter = (campaign: EngineCampaign, nowMs: number) => {
+  const known = campaign._decision?.reasons.find((r) => r.code === 'outside_calling_hours');
+  if (known?.until && Date.parse(known.until) > nowMs) return Date.parse(known.until);
+  return nextOpening(campaign.calling_hours, nowMs);
+};
 
 /** Open attempts one tick ends for a forced stop; the rest wait for the next tick (5 s later). */
 const FORCE_BATCH = 50;
@@ -386,27 +515,44 @@ interface Pacing {
   bound: PacingBound;
   /** Room under the bound on each runtime shard that has any. */
   room: Map<number, number>;
+  /** The same, for the tick's decision. */
+  facts: PacingFacts;
 }
 
-/** Capacity from available agents and service level, or the campaign's concurrency cap. */
+/** Capacity by the campaign's dialing mode: from available agents, or the campaign's concurrency cap. */
 const pacing = async (deps: EngineDeps, campaign: EngineCampaign): Promise<Pacing> => {
+  const mode = dialingModeOf(campaign);
   const hasQueue = !isNil(campaign.queue_id);
   let availableAgents = 0;
-  if (hasQueue) {
+  if (usesQueue(mode, hasQueue)) {
     const queue = await deps.engine.getQueue(campaign.queue_id);
-    if (!queue) return NO_CLAIMS;
+    if (!queue) return { ...NO_CLAIMS, facts: { ...NO_CLAIMS.facts, mode, hasQueue, queueMissing: true } };
     availableAgents = await deps.agents.countAvailable(campaign.customer_id, queue.tag_ids ?? []);
   }
+  const maxConcurrentCalls = campaign.max_concurrent_calls ?? DEFAULT_MAX_CONCURRENT_CALLS;
   const bound = pacingBound({
+    mode,
     hasQueue,
     availableAgents,
     serviceLevel: campaign.service_level,
-    maxConcurrentCalls: campaign.max_concurrent_calls ?? DEFAULT_MAX_CONCURRENT_CALLS,
+    maxConcurrentCalls,
   });
   // The same shares of the bound go into every claim, so even overlapping ticks never pass it together.
   const room = roomPerShard(campaign._runtime ?? [], bound);
   const allowed = [...room.values()].reduce((a, b) => a + b, 0);
-  return { allowed, bound, room };
+  const facts: PacingFacts = {
+    mode,
+    hasQueue,
+    queueMissing: false,
+    agents: availableAgents,
+    wrappingUp: 0,
+    counter: bound.counter,
+    bound: bound.bound,
+    serviceLevel: campaign.service_level,
+    maxConcurrentCalls,
+    allowed,
+  };
+  return { allowed, bound, room, facts };
 };
 
 /** Shards to claim on, one per call, taking turns so that concurrent hangups spread over them. */

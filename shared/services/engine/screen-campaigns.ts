@@ -6,7 +6,7 @@
  * towards ticking: whatever it cannot rule out from these reads, the leased tick decides.
  */
 import { hoursInForce } from '#domain/calling-hours.ts';
-import { DEFAULT_MAX_CONCURRENT_CALLS, pacingBound } from '#domain/dialing.ts';
+import { DEFAULT_MAX_CONCURRENT_CALLS, dialingModeOf, pacingBound, usesQueue } from '#domain/dialing.ts';
 import { isNil } from '#domain/ids.ts';
 import type { Outplan } from '#domain/outplan.ts';
 import { type RuntimeShard, roomPerShard } from '#domain/runtime-shards.ts';
@@ -25,12 +25,16 @@ export type Screened =
 const TICK: Screened = { tick: true };
 
 /**
- * A queue's campaigns are always ticked (their bound follows the agents, and waiting callers are
- * served by the tick). Otherwise the bound is the concurrency cap, and the shards that hold a share
- * of it are the first `bound` ones: those are read.
+ * Campaigns paced by a queue's agents are always ticked (their bound follows the agents, and waiting
+ * callers are served by the tick), and so are progressive ones without a queue (the tick reports
+ * why nothing dials). Otherwise the bound is the concurrency cap, and the shards that hold a share of
+ * it are the first `bound` ones: those are read.
  */
-export const screenedShards = (campaign: EngineCampaign): number | undefined =>
-  isNil(campaign.queue_id) ? (campaign.max_concurrent_calls ?? DEFAULT_MAX_CONCURRENT_CALLS) : undefined;
+export const screenedShards = (campaign: EngineCampaign): number | undefined => {
+  const mode = dialingModeOf(campaign);
+  if (usesQueue(mode, !isNil(campaign.queue_id)) || mode === 'progressive') return undefined;
+  return campaign.max_concurrent_calls ?? DEFAULT_MAX_CONCURRENT_CALLS;
+};
 
 /**
  * The verdict on one campaign from its item, its outplan and its first shards (see screenedShards).
@@ -75,6 +79,7 @@ export const screenCampaign = (s: {
 
 /** The tick's reads, shared by the screen and the leased ticks: outplans read once per tick. */
 export interface TickReads {
+  campaigns: Map<string, EngineCampaign>;
   outplans: Map<string, Outplan>;
   verdicts: Map<string, Screened>;
   /** Customers' contact policies, read by the leased ticks that need them, once per customer. */
@@ -117,5 +122,5 @@ export const screenCampaigns = async (
       verdicts.set(id, TICK);
     }
   }
-  return { outplans, verdicts, policies: new Map() };
+  return { campaigns, outplans, verdicts, policies: new Map() };
 };
