@@ -1,6 +1,7 @@
 /** Entry point: /v1.0/campaigns and a campaign's campaigncalls. Wires routes to use cases; decides nothing. */
 import { routesFor } from '#http/route.ts';
 import { campaignRoutes } from '#http/specs/campaigns.ts';
+import { getCampaignTimeseries } from '#services/campaign-timeseries.ts';
 import {
   changeCampaignStatus,
   createCampaign,
@@ -20,6 +21,7 @@ export const routes: RouteFactory = (deps) =>
   routesFor(campaignRoutes, {
     ...collectionHandlers(deps, createCampaign, listCampaigns, getCampaign, deleteCampaign),
     stats: ({ customerId, params }) => getCampaignStats(deps, customerId, params.id),
+    timeseries: ({ customerId, params, query }) => getCampaignTimeseries(deps, customerId, params.id, query),
     update: ({ customerId, params, body }) => updateCampaign(deps, customerId, params.id, body),
     status: ({ customerId, params, body }) =>
       changeCampaignStatus(deps, customerId, params.id, body.status, { force: body.force ?? false }),

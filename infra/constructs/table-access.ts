@@ -12,8 +12,9 @@ export const apiTableAccess: Readonly<Record<string, TableAccess>> = {
   // create/run/resource_info/delete: transactions of Put + Update + ConditionCheck over the campaign
   // and the resources it references (release reads the outdial first); stop/update: UpdateItem.
   // Lists: campaigns of a customer (byList), campaigncalls of a campaign (byParent).
+  // Calls per minute: a Query of the table (a campaign's minute partitions).
   campaigns: {
-    items: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'ConditionCheckItem'],
+    items: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'ConditionCheckItem', 'Query'],
     queries: ['byList', 'byParent'],
   },
   // Read-only attempts, plus soft delete (a conditional update) of a finished one.
@@ -82,13 +83,15 @@ export const engineTableAccess = {
 export type EngineFunctionName = keyof typeof engineTableAccess;
 
 /**
- * The customer webhook pipeline (functions/events). Both read one customer item by key and nothing
- * else: the stream handler to know whether the customer has a webhook_uri (enqueueDeliveries →
- * getCustomer), the deliverer for the address and signing secret at send time (getWebhookSettings).
- * The changes themselves come from the stream, not the table.
+ * The customer webhook pipeline (functions/events). Both read one customer item by key: the stream
+ * handler to know whether the customer has a webhook_uri (enqueueDeliveries → getCustomer), the
+ * deliverer for the address and signing secret at send time (getWebhookSettings). The changes
+ * themselves come from the stream, not the table; the stream handler writes only the campaigns'
+ * minute items (calls per minute).
  */
 export const eventsTableAccess = {
-  'webhook-stream': { items: ['GetItem'], queries: [] },
+  // And the campaigns' calls per minute: an UpdateItem per minute item (set ADDs).
+  'webhook-stream': { items: ['GetItem', 'UpdateItem'], queries: [] },
   'webhook-delivery': { items: ['GetItem'], queries: [] },
 } as const satisfies Readonly<Record<string, TableAccess>>;
 

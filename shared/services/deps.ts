@@ -1,5 +1,6 @@
 import type { AccesskeyStore } from '#ports/accesskey-store.ts';
 import type { AgentStore } from '#ports/agent-store.ts';
+import type { CallTimeseriesStore } from '#ports/call-timeseries-store.ts';
 import type { CampaignStore } from '#ports/campaign-store.ts';
 import type { Clock } from '#ports/clock.ts';
 import type { ContactPolicyStore } from '#ports/contact-policy-store.ts';
@@ -18,6 +19,8 @@ export interface Deps {
   /** Suppressed numbers (records are read and listed through `resources`). */
   suppressions: SuppressionStore;
   contactPolicies: ContactPolicyStore;
+  /** Campaigns' calls per minute, kept from the table's change stream. */
+  timeseries: CallTimeseriesStore;
   /** Answers to POSTs sent with an Idempotency-Key, for replay. */
   idempotency: IdempotencyStore;
   /** Signed provider webhooks already accepted, so a replayed one is refused. */

@@ -4,6 +4,7 @@ import type { Deps } from '#services/deps.ts';
 import { cryptoIds } from '../crypto-ids.ts';
 import { DynamoAccesskeyStore } from './accesskey-store.ts';
 import { DynamoAgentStore } from './agent-store.ts';
+import { DynamoCallTimeseriesStore } from './call-timeseries-store.ts';
 import { DynamoCampaignStore } from './campaign-store.ts';
 import { DynamoContactPolicyStore } from './contact-policy-store.ts';
 import { DynamoIdempotencyStore } from './idempotency-store.ts';
@@ -25,6 +26,7 @@ export const dynamoDeps = (
     accesskeys: new DynamoAccesskeyStore(ddb, tableName),
     suppressions: new DynamoSuppressionStore(ddb, tableName),
     contactPolicies: new DynamoContactPolicyStore(ddb, tableName),
+    timeseries: new DynamoCallTimeseriesStore(ddb, tableName),
     idempotency: new DynamoIdempotencyStore(ddb, tableName),
     replays: new DynamoReplayGuard(ddb, tableName),
     clock: systemClock,

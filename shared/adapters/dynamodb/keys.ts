@@ -266,3 +266,19 @@ export const contactPolicyKey = (customerId: string) => ({
   pk: `policy#${customerId}`,
   sk: 'contact_policy',
 });
+
+/**
+ * A campaign's calls of one minute (call-timeseries-requests.ts), in no index: the minute is the sort
+ * key, so a range of minutes is one Query per shard. Each minute is split into MINUTE_SHARDS items by
+ * attempt, so one item holds the attempts of a quarter of the minute and stays well under DynamoDB's
+ * 400 KB item limit up to about 250 attempts a second per campaign.
+ */
+export const MINUTE_SHARDS = 4;
+
+export const callMinutesKey = (campaignId: string, shard: number) =>
+  `campaign#${campaignId}#minutes#${shard}`;
+
+export const callMinuteKey = (campaignId: string, shard: number, minute: string) => ({
+  pk: callMinutesKey(campaignId, shard),
+  sk: minute,
+});

@@ -11,6 +11,7 @@ import {
   UpdateResourceInfo,
   UpdateServiceLevel,
 } from '#schemas/campaign.ts';
+import { CampaignTimeseries, TimeseriesQuery } from '#schemas/campaign-timeseries.ts';
 import { PageQuery, pageOf } from '#schemas/common.ts';
 import type { RouteSpecs } from '../route.ts';
 import { collectionRoutes } from './collection.ts';
@@ -40,6 +41,14 @@ export const campaignRoutes = {
     path: '/v1.0/campaigns/{id}/stats',
     summary: 'Running totals: attempts, in flight, answered, succeeded, failed by reason',
     response: CampaignStats,
+  },
+  timeseries: {
+    ...one,
+    method: 'GET',
+    path: '/v1.0/campaigns/{id}/timeseries',
+    summary: 'Calls per minute: dialed, answered, outcomes by reason (our addition)',
+    query: TimeseriesQuery,
+    response: CampaignTimeseries,
   },
   delete: campaigns.delete,
   update: {
