@@ -1,7 +1,8 @@
 /**
- * Table stream (NEW_AND_OLD_IMAGES) → campaigns' calls per minute, webhook delivery jobs, and call
- * metrics. The minutes are written first and idempotently: when that write fails the whole batch comes
- * back (nothing of it was enqueued yet), and adding its attempts again changes no count. Records are handled in
+ * Table stream (NEW_AND_OLD_IMAGES) → campaigns' calls per minute, outdials' target counts and targets
+ * by number, webhook delivery jobs, and call metrics. The minutes and the target index are written
+ * first and idempotently: when that fails the whole batch comes back (nothing of it was enqueued yet),
+ * and writing its changes again moves no count. Records are handled in
  * order; on a failure the first record not fully enqueued is reported, so it and the ones after it come
  * back (partial batch response) and nothing is lost between a write and its webhook. Metrics count only
  * the records before that one, so a retried record is counted once. A record that cannot even be read
@@ -16,11 +17,14 @@ import { oncePerContainer } from '#adapters/aws/once-per-container.ts';
 import { cryptoIds } from '#adapters/crypto-ids.ts';
 import { DynamoAccesskeyStore } from '#adapters/dynamodb/accesskey-store.ts';
 import { DynamoCallTimeseriesStore } from '#adapters/dynamodb/call-timeseries-store.ts';
+import { DynamoTargetIndexStore } from '#adapters/dynamodb/target-index-store.ts';
 import { SqsWebhookQueue } from '#adapters/sqs/webhook-queue.ts';
 import type { CallTimeseriesStore } from '#ports/call-timeseries-store.ts';
+import type { TargetIndexStore } from '#ports/target-index-store.ts';
 import { type CallCounts, callCounts, isEmpty } from '#services/events/call-metrics.ts';
 import { minuteEventsOf } from '#services/events/call-timeseries.ts';
 import { type EnqueueDeps, enqueueDeliveries, type ItemChange } from '#services/events/enqueue-deliveries.ts';
+import { targetIndexChangesOf } from '#services/events/target-index.ts';
 import { config } from '#shared/config.ts';
 import { logger, publishCallCounts } from '#shared/observability.ts';
 import { imageToItem } from './stream-images.ts';
@@ -30,6 +34,8 @@ export type StreamHandlerDeps = EnqueueDeps & {
   publishCalls?: (counts: CallCounts) => void;
   /** Where campaigns' calls per minute are kept. @default - not kept */
   timeseries?: Pick<CallTimeseriesStore, 'record'>;
+  /** Where outdials' target counts and targets by number are kept. @default - not kept */
+  targets?: Pick<TargetIndexStore, 'record'>;
 };
 
 type Image = NonNullable<NonNullable<DynamoDBRecord['dynamodb']>['NewImage']>;
@@ -67,11 +73,14 @@ export const buildStreamHandler =
         break;
       }
     }
-    if (deps.timeseries) {
+    if (deps.timeseries || deps.targets) {
       try {
-        await deps.timeseries.record(minuteEventsOf(changes));
+        await deps.timeseries?.record(minuteEventsOf(changes));
+        await deps.targets?.record(targetIndexChangesOf(changes));
       } catch (err) {
-        logger.warn('calls per minute not written; stream batch will be retried', { error: err as Error });
+        logger.warn('calls per minute or target index not written; stream batch will be retried', {
+          error: err as Error,
+        });
         const first = records[0]?.dynamodb?.SequenceNumber;
         return { batchItemFailures: first ? [{ itemIdentifier: first }] : [] };
       }
@@ -107,6 +116,7 @@ const build = () => {
     sink: new SqsWebhookQueue(sqsClient(), cfg.webhookQueueUrl),
     publishCalls: publishCallCounts,
     timeseries: new DynamoCallTimeseriesStore(documentClient(), cfg.tableName),
+    targets: new DynamoTargetIndexStore(documentClient(), cfg.tableName),
   });
 };
 

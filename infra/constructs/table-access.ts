@@ -21,8 +21,9 @@ export const apiTableAccess: Readonly<Record<string, TableAccess>> = {
   campaigncalls: { items: ['GetItem', 'BatchGetItem', 'UpdateItem'], queries: ['byList'] },
   // Create, conditional update and soft delete; lists of a customer.
   outplans: { items: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'], queries: ['byList'] },
-  // Outdials and their targets: lists of a customer and targets of an outdial, both in byList.
-  outdials: { items: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'], queries: ['byList'] },
+  // Outdials and their targets: lists of a customer and targets of an outdial, both in byList;
+  // targets by number: a Query of the table (the customer's number partition).
+  outdials: { items: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'Query'], queries: ['byList'] },
   queues: { items: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'], queries: ['byList'] },
   // Status changes move the agent in and out of byParent, but only as attributes of UpdateItem.
   agents: { items: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'], queries: ['byList'] },
@@ -90,8 +91,13 @@ export type EngineFunctionName = keyof typeof engineTableAccess;
  * minute items (calls per minute).
  */
 export const eventsTableAccess = {
-  // And the campaigns' calls per minute: an UpdateItem per minute item (set ADDs).
-  'webhook-stream': { items: ['GetItem', 'UpdateItem'], queries: [] },
+  // And the campaigns' calls per minute (an UpdateItem per minute item, set ADDs), outdials' target
+  // counts (transactions: Put/Delete of a target's marker + Update of the outdial) and targets by
+  // number (BatchWriteItem of their entries).
+  'webhook-stream': {
+    items: ['GetItem', 'UpdateItem', 'PutItem', 'DeleteItem', 'BatchWriteItem'],
+    queries: [],
+  },
   'webhook-delivery': { items: ['GetItem'], queries: [] },
 } as const satisfies Readonly<Record<string, TableAccess>>;
 

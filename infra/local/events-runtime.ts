@@ -37,6 +37,7 @@ import { cryptoIds } from '#adapters/crypto-ids.ts';
 import { DynamoAccesskeyStore } from '#adapters/dynamodb/accesskey-store.ts';
 import { DynamoCallTimeseriesStore } from '#adapters/dynamodb/call-timeseries-store.ts';
 import { streamSpecification } from '#adapters/dynamodb/table.ts';
+import { DynamoTargetIndexStore } from '#adapters/dynamodb/target-index-store.ts';
 import { HttpWebhookSender, hmacSigner } from '#adapters/http/webhook-sender.ts';
 import { SqsWebhookQueue } from '#adapters/sqs/webhook-queue.ts';
 import { defaultRetryPolicy, type RetryPolicy } from '#domain/events.ts';
@@ -243,6 +244,7 @@ export class LocalEvents {
       ids: options.ids ?? cryptoIds,
       sink: options.sink ? options.sink(sink) : sink,
       timeseries: new DynamoCallTimeseriesStore(options.ddb, options.tableName),
+      targets: new DynamoTargetIndexStore(options.ddb, options.tableName),
     });
   }
 

@@ -9,6 +9,7 @@ import type { IdSource } from '#ports/ids.ts';
 import type { ReplayGuard } from '#ports/replay-guard.ts';
 import type { ResourceStore } from '#ports/resource-store.ts';
 import type { SuppressionStore } from '#ports/suppression-store.ts';
+import type { TargetIndexStore } from '#ports/target-index-store.ts';
 
 /** Everything a use case may touch, injected by the entry point (or a test). */
 export interface Deps {
@@ -21,6 +22,8 @@ export interface Deps {
   contactPolicies: ContactPolicyStore;
   /** Campaigns' calls per minute, kept from the table's change stream. */
   timeseries: CallTimeseriesStore;
+  /** Outdials' targets by number (their counts are on the outdial), kept from the change stream. */
+  targetIndex: TargetIndexStore;
   /** Answers to POSTs sent with an Idempotency-Key, for replay. */
   idempotency: IdempotencyStore;
   /** Signed provider webhooks already accepted, so a replayed one is refused. */

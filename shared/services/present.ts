@@ -53,7 +53,12 @@ export const presenter = <S extends ResponseSchema>(schema: S) => {
 export const presentCampaign = presenter(Campaign);
 export const presentCampaigncall = presenter(Campaigncall);
 export const presentOutplan = presenter(Outplan);
-export const presentOutdial = presenter(Outdial);
+const outdialFields = presenter(Outdial);
+/** The count is the internal `_target_count` the stream keeps (none yet: 0). */
+export const presentOutdial = (item: StoredItem) => ({
+  ...outdialFields(item),
+  target_count: typeof item._target_count === 'number' ? item._target_count : 0,
+});
 export const presentOutdialTarget = presenter(OutdialTarget);
 export const presentQueue = presenter(Queue);
 export const presentAgent = presenter(Agent);

