@@ -1,16 +1,19 @@
 /** One campaign: live totals, calls per minute, calls in flight, latest attempts, and its edit forms. */
 import { useMemo, useRef, useState } from 'preact/hooks';
 import { isNil } from '#domain/ids.ts';
-import {
-  addSample,
-  notDialingReasons,
-  percent,
-  perMinute,
-  progressOf,
-  ratesOf,
-  type StatsSample,
-} from '../core/campaign-watch.ts';
-import type { Agent, Campaign, Campaigncall, CampaignStats, Outplan, Page } from '../core/resources.ts';
+import type { ApiClient } from '../core/api-client.ts';
+import { ApiError } from '../core/api-client.ts';
+import { notDialingReasons, percent, progressOf, ratesOf } from '../core/campaign-watch.ts';
+import type {
+  Agent,
+  Campaign,
+  Campaigncall,
+  CampaignDiagnosis,
+  CampaignStats,
+  CampaignTimeseries,
+  Outplan,
+  Page,
+} from '../core/resources.ts';
 import { modeOf, StatusButtons } from './campaigns-view.tsx';
 import { createCensusCache } from './census-cache.ts';
 import { CallsChart } from './chart.tsx';
@@ -20,24 +23,36 @@ import { ErrorNote, Field, fmt, ProgressBar, Section, Select, StaleNote, StatusB
 export const CampaignView = ({ id }: { id: string }) => {
   const api = useApi();
   const censusOf = useMemo(() => createCensusCache(5_000), []);
-  const samples = useRef<StatsSample[]>([]);
+  // Set once the API answers 404 for the diagnosis route (an API without it): not asked again.
+  const noDiagnosis = useRef(false);
   const polled = usePoll(
     async (signal) => {
       const campaign = await api.get<Campaign>(`/campaigns/${id}`, undefined, signal);
-      const [stats, outplan, calls, agents] = await Promise.all([
+      const [stats, outplan, calls, agents, series, diagnosis] = await Promise.all([
         api.get<CampaignStats>(`/campaigns/${id}/stats`, undefined, signal),
         isNil(campaign.outplan_id)
           ? undefined
           : api.get<Outplan>(`/outplans/${campaign.outplan_id}`, undefined, signal),
         api.get<Page<Campaigncall>>(`/campaigns/${id}/campaigncalls`, { page_size: 100 }, signal),
         isNil(campaign.queue_id) ? undefined : api.get<Page<Agent>>('/agents', { page_size: 100 }, signal),
+        api.get<CampaignTimeseries>(`/campaigns/${id}/timeseries`, undefined, signal),
+        noDiagnosis.current ? undefined : diagnosisOf(api, id, signal, noDiagnosis),
       ]);
       const census = isNil(campaign.outdial_id)
         ? undefined
         : await censusOf(api, campaign.outdial_id, outplan, signal);
       const now = Date.now();
-      samples.current = addSample(samples.current, stats, now);
-      return { campaign, stats, outplan, calls: calls.result, agents: agents?.result, census, now };
+      return {
+        campaign,
+        stats,
+        outplan,
+        calls: calls.result,
+        agents: agents?.result,
+        census,
+        now,
+        minutes: series.minutes,
+        diagnosis,
+      };
     },
     [id],
   );
@@ -54,7 +69,10 @@ export const CampaignView = ({ id }: { id: string }) => {
   const p = progressOf(census);
   const r = ratesOf(s);
   const available = d.agents?.filter((a) => a.status === 'available').length;
-  const reasons = notDialingReasons(c, s, census, d.now, available);
+  // The engine's own account when the API has one; else what the stats and the list say.
+  const reasons = d.diagnosis
+    ? d.diagnosis.reasons.map((x) => (x.until ? `${x.message} (until ${time(x.until)})` : x.message))
+    : notDialingReasons(c, s, census, d.now, available);
   const inFlight = d.calls.filter((x) => x.status !== 'done');
   return (
     <>
@@ -98,7 +116,9 @@ export const CampaignView = ({ id }: { id: string }) => {
         </p>
         {reasons.length ? (
           <div class="reasons" role="status">
-            <strong>Not dialing because:</strong>
+            <strong>
+              Not dialing because{d.diagnosis ? ' (the engine’s last decision)' : ' (read from the stats)'}:
+            </strong>
             <ul>
               {reasons.map((x) => (
                 <li key={x}>{x}</li>
@@ -108,7 +128,7 @@ export const CampaignView = ({ id }: { id: string }) => {
         ) : null}
       </Section>
       <Section title="Calls per minute">
-        <CallsChart points={perMinute(samples.current)} />
+        <CallsChart minutes={d.minutes} />
       </Section>
       <div class="two-col">
         <Section title={`Calls in flight (${inFlight.length})`}>
@@ -336,4 +356,22 @@ const OutplanForm = ({ outplan: o, after }: { outplan: Outplan; after: () => unk
       </form>
     </Section>
   );
+};
+
+/** The diagnosis, or undefined when the API has no such route (404): then `missing` is set. */
+const diagnosisOf = async (
+  api: ApiClient,
+  id: string,
+  signal: AbortSignal,
+  missing: { current: boolean },
+): Promise<CampaignDiagnosis | undefined> => {
+  try {
+    return await api.get<CampaignDiagnosis>(`/campaigns/${id}/diagnosis`, undefined, signal);
+  } catch (err) {
+    if (err instanceof ApiError && err.httpStatus === 404) {
+      missing.current = true;
+      return undefined;
+    }
+    throw err;
+  }
 };

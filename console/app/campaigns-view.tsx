@@ -2,7 +2,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import { isNil } from '#domain/ids.ts';
 import { percent, progressOf, ratesOf, type TargetCensus } from '../core/campaign-watch.ts';
-import type { Campaign, CampaignStats, Outdial, Outplan, Queue } from '../core/resources.ts';
+import type { Campaign, CampaignStats, Outdial, Outplan, Page, Queue } from '../core/resources.ts';
 import { allPages } from '../core/resources.ts';
 import { createCensusCache } from './census-cache.ts';
 import { useAction, useApi, usePoll } from './hooks.ts';
@@ -11,6 +11,7 @@ import {
   ErrorNote,
   Field,
   fmt,
+  Pager,
   ProgressBar,
   Section,
   Select,
@@ -79,29 +80,40 @@ export const StatusButtons = ({ campaign, after }: { campaign: Campaign; after: 
 export const CampaignsView = () => {
   const api = useApi();
   const censusOf = useMemo(() => createCensusCache(10_000), []);
-  const polled = usePoll(async (signal) => {
-    const [campaigns, outplans, outdials, queues] = await Promise.all([
-      allPages<Campaign>(api, '/campaigns', 10, signal),
-      allPages<Outplan>(api, '/outplans', 10, signal),
-      allPages<Outdial>(api, '/outdials', 10, signal),
-      allPages<Queue>(api, '/queues', 10, signal),
-    ]);
-    const plans = new Map(outplans.items.map((p) => [p.id, p]));
-    const rows: CampaignRow[] = await Promise.all(
-      campaigns.items.map(async (campaign) => ({
-        campaign,
-        stats: await api
-          .get<CampaignStats>(`/campaigns/${campaign.id}/stats`, undefined, signal)
-          .catch(() => undefined),
-        census: isNil(campaign.outdial_id)
-          ? undefined
-          : await censusOf(api, campaign.outdial_id, plans.get(campaign.outplan_id), signal).catch(
-              () => undefined,
-            ),
-      })),
-    );
-    return { rows, outplans: outplans.items, outdials: outdials.items, queues: queues.items };
-  }, []);
+  const [tokens, setTokens] = useState<string[]>(['']);
+  const token = tokens[tokens.length - 1] ?? '';
+  const polled = usePoll(
+    async (signal) => {
+      const [campaigns, outplans, outdials, queues] = await Promise.all([
+        api.get<Page<Campaign>>('/campaigns', { page_size: 20, page_token: token || undefined }, signal),
+        allPages<Outplan>(api, '/outplans', 10, signal),
+        allPages<Outdial>(api, '/outdials', 10, signal),
+        allPages<Queue>(api, '/queues', 10, signal),
+      ]);
+      const plans = new Map(outplans.items.map((p) => [p.id, p]));
+      const rows: CampaignRow[] = await Promise.all(
+        campaigns.result.map(async (campaign) => ({
+          campaign,
+          stats: await api
+            .get<CampaignStats>(`/campaigns/${campaign.id}/stats`, undefined, signal)
+            .catch(() => undefined),
+          census: isNil(campaign.outdial_id)
+            ? undefined
+            : await censusOf(api, campaign.outdial_id, plans.get(campaign.outplan_id), signal).catch(
+                () => undefined,
+              ),
+        })),
+      );
+      return {
+        rows,
+        next: campaigns.next_page_token,
+        outplans: outplans.items,
+        outdials: outdials.items,
+        queues: queues.items,
+      };
+    },
+    [token],
+  );
   const d = polled.data;
   return (
     <>
@@ -109,7 +121,7 @@ export const CampaignsView = () => {
         <StaleNote error={polled.error} />
         {!d ? (
           <p class="muted">Loading campaigns…</p>
-        ) : d.rows.length === 0 ? (
+        ) : d.rows.length === 0 && tokens.length === 1 ? (
           <p>No campaign yet. Create one below: it needs an outplan (how to dial) and a list.</p>
         ) : (
           <div class="table-wrap">
@@ -165,6 +177,7 @@ export const CampaignsView = () => {
             </table>
           </div>
         )}
+        <Pager tokens={tokens} setTokens={setTokens} next={d?.next} />
       </Section>
       {d ? (
         <div class="two-col">

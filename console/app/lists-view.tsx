@@ -1,27 +1,20 @@
 /** Lists (outdials): their target counts, one list's targets with paging and search, and CSV import. */
-import { useMemo, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { Outdial, OutdialTarget, Page } from '../core/resources.ts';
-import { allPages } from '../core/resources.ts';
-import { createCensusCache } from './census-cache.ts';
 import { useAction, useApi, usePoll } from './hooks.ts';
 import { ImportPanel } from './import-panel.tsx';
-import { ErrorNote, Field, fmt, Section, StaleNote, time } from './ui.tsx';
-
-/** Lists are counted up to this many pages of 100 in the overview. */
-const OVERVIEW_PAGES = 50;
+import { ErrorNote, Field, fmt, Pager, Section, StaleNote, time } from './ui.tsx';
 
 export const ListsView = () => {
   const api = useApi();
-  const censusOf = useMemo(() => createCensusCache(15_000), []);
-  const polled = usePoll(async (signal) => {
-    const outdials = await allPages<Outdial>(api, '/outdials', 10, signal);
-    return Promise.all(
-      outdials.items.map(async (o) => ({
-        outdial: o,
-        census: await censusOf(api, o.id, undefined, signal, OVERVIEW_PAGES).catch(() => undefined),
-      })),
-    );
-  }, []);
+  const [tokens, setTokens] = useState<string[]>(['']);
+  const token = tokens[tokens.length - 1] ?? '';
+  // One page of lists; each carries its target count, so no list is read to count it.
+  const polled = usePoll(
+    (signal) =>
+      api.get<Page<Outdial>>('/outdials', { page_size: PAGE_SIZE, page_token: token || undefined }, signal),
+    [token],
+  );
   const [name, setName] = useState('');
   const create = useAction(async () => {
     const o = await api.post<Outdial>('/outdials', { name, detail: '', data: '' });
@@ -35,7 +28,7 @@ export const ListsView = () => {
         <StaleNote error={polled.error} />
         {!polled.data ? (
           <p class="muted">Loading lists…</p>
-        ) : polled.data.length === 0 ? (
+        ) : polled.data.result.length === 0 && tokens.length === 1 ? (
           <p>No list yet. Create one, then import a CSV file into it.</p>
         ) : (
           <div class="table-wrap">
@@ -46,20 +39,16 @@ export const ListsView = () => {
                   <th scope="col" class="num">
                     Targets
                   </th>
-                  <th scope="col" class="num">
-                    Reached
-                  </th>
                   <th scope="col">Created</th>
                 </tr>
               </thead>
               <tbody>
-                {polled.data.map(({ outdial, census }) => (
+                {polled.data.result.map((outdial) => (
                   <tr key={outdial.id}>
                     <td>
                       <a href={`#/lists/${outdial.id}`}>{outdial.name}</a>
                     </td>
-                    <td class="num">{census ? `${fmt(census.total)}${census.complete ? '' : '+'}` : '–'}</td>
-                    <td class="num">{fmt(census?.reached)}</td>
+                    <td class="num">{fmt(outdial.target_count)}</td>
                     <td>{new Date(outdial.tm_create).toLocaleDateString('en-GB')}</td>
                   </tr>
                 ))}
@@ -67,6 +56,7 @@ export const ListsView = () => {
             </table>
           </div>
         )}
+        <Pager tokens={tokens} setTokens={setTokens} next={polled.data?.next_page_token} />
       </Section>
       <Section title="New list">
         <form
@@ -87,91 +77,77 @@ export const ListsView = () => {
   );
 };
 
-/** Pages read while searching a list for a number (the API has no search by number). */
-const SEARCH_PAGES = 200;
+const PAGE_SIZE = 50;
 
 export const ListView = ({ id }: { id: string }) => {
   const api = useApi();
   const [tokens, setTokens] = useState<string[]>(['']);
   const [query, setQuery] = useState('');
-  const [search, setSearch] = useState<{ q: string; hits: OutdialTarget[]; complete: boolean } | undefined>();
+  // The number searched for (the API compares it in E.164); empty: the whole list.
+  const [number, setNumber] = useState('');
   const token = tokens[tokens.length - 1] ?? '';
   const outdial = usePoll((signal) => api.get<Outdial>(`/outdials/${id}`, undefined, signal), [id], 15_000);
   const page = usePoll(
     (signal) =>
       api.get<Page<OutdialTarget>>(
         `/outdials/${id}/targets`,
-        { page_size: 50, page_token: token || undefined },
+        { page_size: PAGE_SIZE, page_token: token || undefined, number: number || undefined },
         signal,
       ),
-    [id, token],
+    [id, token, number],
   );
-  const find = useAction(async () => {
-    const digits = query.replace(/\D/g, '');
-    if (!digits) {
-      setSearch(undefined);
-      return undefined;
-    }
-    const all = await allPages<OutdialTarget>(api, `/outdials/${id}/targets`, SEARCH_PAGES);
-    const hits = all.items.filter((t) =>
-      [t.destination_0, t.destination_1, t.destination_2, t.destination_3, t.destination_4].some((d) =>
-        d?.target.replace(/\D/g, '').includes(digits),
-      ),
-    );
-    setSearch({ q: query, hits, complete: all.complete });
-    return `${hits.length} target${hits.length === 1 ? '' : 's'} found with “${query}”.`;
-  });
-  const shown = search ? search.hits : (page.data?.result ?? []);
+  const searchFor = (q: string) => {
+    setNumber(q.trim());
+    setTokens(['']);
+  };
+  const count = outdial.data?.target_count;
   return (
     <>
       <p>
         <a href="#/lists">← All lists</a>
       </p>
-      <Section title={`List “${outdial.data?.name ?? '…'}”`}>
-        <StaleNote error={page.error ?? outdial.error} />
+      <Section
+        title={`List “${outdial.data?.name ?? '…'}”${count === undefined ? '' : ` · ${fmt(count)} targets`}`}
+      >
+        <StaleNote error={number ? undefined : (page.error ?? outdial.error)} />
         <form
           class="row-form"
           onSubmit={(e) => {
             e.preventDefault();
-            void find.act();
+            searchFor(query);
           }}
         >
-          <Field label="Search by number" value={query} onInput={setQuery} placeholder="e.g. 555123" />
-          <button type="submit" disabled={find.busy}>
-            Search
-          </button>
-          {search ? (
+          <Field
+            label="Search by number"
+            value={query}
+            onInput={setQuery}
+            placeholder="e.g. +1 555 123 4567"
+          />
+          <button type="submit">Search</button>
+          {number ? (
             <button
               type="button"
               onClick={() => {
-                setSearch(undefined);
                 setQuery('');
+                searchFor('');
               }}
             >
               Clear search
             </button>
           ) : null}
         </form>
-        <ErrorNote error={find.error} />
-        {search && !search.complete ? (
-          <p class="muted">Searched the first {fmt(SEARCH_PAGES * 100)} targets.</p>
+        {number ? (
+          page.error ? (
+            <ErrorNote error={page.error} />
+          ) : (
+            <p class="muted" role="status">
+              Targets with the number {number}
+              {page.data ? `: ${page.data.result.length} on this page` : ''}.
+            </p>
+          )
         ) : null}
-        <TargetsTable targets={shown} />
-        {search ? null : (
-          <div class="pager">
-            <button type="button" disabled={tokens.length < 2} onClick={() => setTokens(tokens.slice(0, -1))}>
-              ← Newer
-            </button>
-            <span class="muted">Page {tokens.length}</span>
-            <button
-              type="button"
-              disabled={!page.data?.next_page_token}
-              onClick={() => page.data && setTokens([...tokens, page.data.next_page_token])}
-            >
-              Older →
-            </button>
-          </div>
-        )}
+        <TargetsTable targets={page.data?.result ?? []} />
+        <Pager tokens={tokens} setTokens={setTokens} next={page.data?.next_page_token} />
       </Section>
       <ImportPanel outdialId={id} after={page.refresh} />
     </>

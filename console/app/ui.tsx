@@ -178,3 +178,24 @@ export const Section = ({
     {children}
   </section>
 );
+
+/** Newer / older pages of a newest-first list: the tokens of the pages seen so far. */
+export const Pager = ({
+  tokens,
+  setTokens,
+  next,
+}: {
+  tokens: string[];
+  setTokens: (t: string[]) => void;
+  next: string | undefined;
+}) => (
+  <div class="pager">
+    <button type="button" disabled={tokens.length < 2} onClick={() => setTokens(tokens.slice(0, -1))}>
+      ← Newer
+    </button>
+    <span class="muted">Page {tokens.length}</span>
+    <button type="button" disabled={!next} onClick={() => next && setTokens([...tokens, next])}>
+      Older →
+    </button>
+  </div>
+);

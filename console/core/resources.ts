@@ -9,6 +9,10 @@ import type {
   CampaignStats as CampaignStatsSchema,
 } from '#schemas/campaign.ts';
 import type {
+  CallMinute as CallMinuteSchema,
+  CampaignTimeseries as CampaignTimeseriesSchema,
+} from '#schemas/campaign-timeseries.ts';
+import type {
   CreateTarget as CreateTargetSchema,
   Outdial as OutdialSchema,
   OutdialTarget as OutdialTargetSchema,
@@ -25,6 +29,15 @@ export type OutdialTarget = z.output<typeof OutdialTargetSchema>;
 export type Outplan = z.output<typeof OutplanSchema>;
 export type Queue = z.output<typeof QueueSchema>;
 export type Agent = z.output<typeof AgentSchema>;
+export type CallMinute = z.output<typeof CallMinuteSchema>;
+export type CampaignTimeseries = z.output<typeof CampaignTimeseriesSchema>;
+
+/** What the engine last decided about a campaign (`GET /campaigns/{id}/diagnosis`, where it exists). */
+export interface CampaignDiagnosis {
+  dialing: boolean;
+  reasons: { code: string; message: string; until?: string }[];
+  decided_at: string | null;
+}
 /** A target as POST …/targets takes it (before the API's defaults). */
 export type TargetInput = z.input<typeof CreateTargetSchema>;
 

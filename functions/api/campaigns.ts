@@ -3,6 +3,7 @@ import { routesFor } from '#http/route.ts';
 import { campaignRoutes } from '#http/specs/campaigns.ts';
 import { getCampaignDiagnosis } from '#services/campaign-diagnosis.ts';
 import { getCampaignForecast } from '#services/campaign-forecast.ts';
+import { getCampaignTimeseries } from '#services/campaign-timeseries.ts';
 import {
   changeCampaignStatus,
   createCampaign,
@@ -24,6 +25,7 @@ export const routes: RouteFactory = (deps) =>
     stats: ({ customerId, params }) => getCampaignStats(deps, customerId, params.id),
     diagnosis: ({ customerId, params }) => getCampaignDiagnosis(deps, customerId, params.id),
     forecast: ({ customerId, params }) => getCampaignForecast(deps, customerId, params.id),
+    timeseries: ({ customerId, params, query }) => getCampaignTimeseries(deps, customerId, params.id, query),
     update: ({ customerId, params, body }) => updateCampaign(deps, customerId, params.id, body),
     status: ({ customerId, params, body }) =>
       changeCampaignStatus(deps, customerId, params.id, body.status, { force: body.force ?? false }),

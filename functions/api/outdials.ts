@@ -13,6 +13,7 @@ import {
   listTargets,
   updateOutdial,
 } from '#services/outdials.ts';
+import { searchTargetsByNumber } from '#services/target-search.ts';
 import { collectionHandlers } from './collection-handlers.ts';
 import { lambdaHandler, type RouteFactory } from './lambda.ts';
 
@@ -24,7 +25,10 @@ export const routes: RouteFactory = (deps) =>
     data: ({ customerId, params, body }) => updateOutdial(deps, customerId, params.id, body),
     createTarget: ({ customerId, params, body }) => createTarget(deps, customerId, params.id, body),
     createTargets: ({ customerId, params, body }) => createTargets(deps, customerId, params.id, body.targets),
-    listTargets: ({ customerId, params, query }) => listTargets(deps, customerId, params.id, query),
+    listTargets: ({ customerId, params, query: { number, ...page } }) =>
+      number === undefined
+        ? listTargets(deps, customerId, params.id, page)
+        : searchTargetsByNumber(deps, customerId, params.id, { ...page, number }),
     getTarget: ({ customerId, params }) => getTarget(deps, customerId, params.id, params.target_id),
     deleteTarget: ({ customerId, params }) => deleteTarget(deps, customerId, params.id, params.target_id),
   });

@@ -1,5 +1,8 @@
 /**
- * Table stream (NEW_AND_OLD_IMAGES) → webhook delivery jobs, and call metrics. Records are handled in
+ * Table stream (NEW_AND_OLD_IMAGES) → campaigns' calls per minute, outdials' target counts and targets
+ * by number, webhook delivery jobs, and call metrics. The minutes and the target index are written
+ * first and idempotently: when that fails the whole batch comes back (nothing of it was enqueued yet),
+ * and writing its changes again moves no count. Records are handled in
  * order; on a failure the first record not fully enqueued is reported, so it and the ones after it come
  * back (partial batch response) and nothing is lost between a write and its webhook. Metrics count only
  * the records before that one, so a retried record is counted once. A record that cannot even be read
@@ -13,9 +16,15 @@ import { sqsClient } from '#adapters/aws/clients/sqs.ts';
 import { oncePerContainer } from '#adapters/aws/once-per-container.ts';
 import { cryptoIds } from '#adapters/crypto-ids.ts';
 import { DynamoAccesskeyStore } from '#adapters/dynamodb/accesskey-store.ts';
+import { DynamoCallTimeseriesStore } from '#adapters/dynamodb/call-timeseries-store.ts';
+import { DynamoTargetIndexStore } from '#adapters/dynamodb/target-index-store.ts';
 import { SqsWebhookQueue } from '#adapters/sqs/webhook-queue.ts';
+import type { CallTimeseriesStore } from '#ports/call-timeseries-store.ts';
+import type { TargetIndexStore } from '#ports/target-index-store.ts';
 import { type CallCounts, callCounts, isEmpty } from '#services/events/call-metrics.ts';
+import { minuteEventsOf } from '#services/events/call-timeseries.ts';
 import { type EnqueueDeps, enqueueDeliveries, type ItemChange } from '#services/events/enqueue-deliveries.ts';
+import { targetIndexChangesOf } from '#services/events/target-index.ts';
 import { config } from '#shared/config.ts';
 import { logger, publishCallCounts } from '#shared/observability.ts';
 import { imageToItem } from './stream-images.ts';
@@ -23,6 +32,10 @@ import { imageToItem } from './stream-images.ts';
 export type StreamHandlerDeps = EnqueueDeps & {
   /** Where the batch's call counts go. @default - not counted (the local runtime) */
   publishCalls?: (counts: CallCounts) => void;
+  /** Where campaigns' calls per minute are kept. @default - not kept */
+  timeseries?: Pick<CallTimeseriesStore, 'record'>;
+  /** Where outdials' target counts and targets by number are kept. @default - not kept */
+  targets?: Pick<TargetIndexStore, 'record'>;
 };
 
 type Image = NonNullable<NonNullable<DynamoDBRecord['dynamodb']>['NewImage']>;
@@ -60,6 +73,18 @@ export const buildStreamHandler =
         break;
       }
     }
+    if (deps.timeseries || deps.targets) {
+      try {
+        await deps.timeseries?.record(minuteEventsOf(changes));
+        await deps.targets?.record(targetIndexChangesOf(changes));
+      } catch (err) {
+        logger.warn('calls per minute or target index not written; stream batch will be retried', {
+          error: err as Error,
+        });
+        const first = records[0]?.dynamodb?.SequenceNumber;
+        return { batchItemFailures: first ? [{ itemIdentifier: first }] : [] };
+      }
+    }
     try {
       const result = await enqueueDeliveries(deps, changes);
       failedAt = result.failedAt ?? failedAt;
@@ -90,6 +115,8 @@ const build = () => {
     ids: cryptoIds,
     sink: new SqsWebhookQueue(sqsClient(), cfg.webhookQueueUrl),
     publishCalls: publishCallCounts,
+    timeseries: new DynamoCallTimeseriesStore(documentClient(), cfg.tableName),
+    targets: new DynamoTargetIndexStore(documentClient(), cfg.tableName),
   });
 };
 

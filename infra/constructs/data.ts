@@ -31,7 +31,9 @@ export type ItemAction =
   | 'DeleteItem'
   | 'ConditionCheckItem'
   | 'BatchGetItem'
-  | 'BatchWriteItem';
+  | 'BatchWriteItem'
+  // Query on the table itself (not an index): a campaign's minutes are a range of one partition.
+  | 'Query';
 
 export type IndexName = keyof typeof indexes;
 

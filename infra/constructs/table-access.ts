@@ -12,16 +12,18 @@ export const apiTableAccess: Readonly<Record<string, TableAccess>> = {
   // create/run/resource_info/delete: transactions of Put + Update + ConditionCheck over the campaign
   // and the resources it references (release reads the outdial first); stop/update: UpdateItem.
   // Lists: campaigns of a customer (byList), campaigncalls of a campaign (byParent).
+  // Calls per minute: a Query of the table (a campaign's minute partitions).
   campaigns: {
-    items: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'ConditionCheckItem'],
+    items: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'ConditionCheckItem', 'Query'],
     queries: ['byList', 'byParent'],
   },
   // Read-only attempts, plus soft delete (a conditional update) of a finished one.
   campaigncalls: { items: ['GetItem', 'BatchGetItem', 'UpdateItem'], queries: ['byList'] },
   // Create, conditional update and soft delete; lists of a customer.
   outplans: { items: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'], queries: ['byList'] },
-  // Outdials and their targets: lists of a customer and targets of an outdial, both in byList.
-  outdials: { items: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'], queries: ['byList'] },
+  // Outdials and their targets: lists of a customer and targets of an outdial, both in byList;
+  // targets by number: a Query of the table (the customer's number partition).
+  outdials: { items: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'Query'], queries: ['byList'] },
   queues: { items: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'], queries: ['byList'] },
   // Status changes move the agent in and out of byParent, but only as attributes of UpdateItem.
   agents: { items: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'], queries: ['byList'] },
@@ -82,13 +84,20 @@ export const engineTableAccess = {
 export type EngineFunctionName = keyof typeof engineTableAccess;
 
 /**
- * The customer webhook pipeline (functions/events). Both read one customer item by key and nothing
- * else: the stream handler to know whether the customer has a webhook_uri (enqueueDeliveries →
- * getCustomer), the deliverer for the address and signing secret at send time (getWebhookSettings).
- * The changes themselves come from the stream, not the table.
+ * The customer webhook pipeline (functions/events). Both read one customer item by key: the stream
+ * handler to know whether the customer has a webhook_uri (enqueueDeliveries → getCustomer), the
+ * deliverer for the address and signing secret at send time (getWebhookSettings). The changes
+ * themselves come from the stream, not the table; the stream handler writes only the campaigns'
+ * minute items (calls per minute).
  */
 export const eventsTableAccess = {
-  'webhook-stream': { items: ['GetItem'], queries: [] },
+  // And the campaigns' calls per minute (an UpdateItem per minute item, set ADDs), outdials' target
+  // counts (transactions: Put/Delete of a target's marker + Update of the outdial) and targets by
+  // number (BatchWriteItem of their entries).
+  'webhook-stream': {
+    items: ['GetItem', 'UpdateItem', 'PutItem', 'DeleteItem', 'BatchWriteItem'],
+    queries: [],
+  },
   'webhook-delivery': { items: ['GetItem'], queries: [] },
 } as const satisfies Readonly<Record<string, TableAccess>>;
 

@@ -35,7 +35,9 @@ import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { type FauxqsServer, startFauxqs } from 'fauxqs';
 import { cryptoIds } from '#adapters/crypto-ids.ts';
 import { DynamoAccesskeyStore } from '#adapters/dynamodb/accesskey-store.ts';
+import { DynamoCallTimeseriesStore } from '#adapters/dynamodb/call-timeseries-store.ts';
 import { streamSpecification } from '#adapters/dynamodb/table.ts';
+import { DynamoTargetIndexStore } from '#adapters/dynamodb/target-index-store.ts';
 import { HttpWebhookSender, hmacSigner } from '#adapters/http/webhook-sender.ts';
 import { SqsWebhookQueue } from '#adapters/sqs/webhook-queue.ts';
 import { defaultRetryPolicy, type RetryPolicy } from '#domain/events.ts';
@@ -241,6 +243,8 @@ export class LocalEvents {
       accesskeys: this.lookups,
       ids: options.ids ?? cryptoIds,
       sink: options.sink ? options.sink(sink) : sink,
+      timeseries: new DynamoCallTimeseriesStore(options.ddb, options.tableName),
+      targets: new DynamoTargetIndexStore(options.ddb, options.tableName),
     });
   }
 

@@ -10,6 +10,7 @@ import {
   Detail,
   Name,
   OptionalName,
+  PageQuery,
   perSlot,
   ReferenceId,
   strings,
@@ -102,7 +103,13 @@ export const TargetHold = z
   .apply(withMeta, { id: 'TargetHold' });
 
 export const Outdial = z
-  .object({ ...strings('id', 'customer_id', 'campaign_id', 'name', 'detail', 'data'), ...Timestamps })
+  .object({
+    ...strings('id', 'customer_id', 'campaign_id', 'name', 'detail', 'data'),
+    target_count: z.number().apply(withMeta, {
+      description: 'live targets (our addition; kept from the change stream, a moment behind a write)',
+    }),
+    ...Timestamps,
+  })
   .apply(withMeta, { id: 'Outdial' });
 
 export const OutdialTarget = z
@@ -120,3 +127,11 @@ export const OutdialTarget = z
 export const OutdialTargetBatch = z
   .object({ result: z.array(OutdialTarget) })
   .apply(withMeta, { id: 'OutdialTargetBatch' });
+
+/** A target list page, or with `number` the targets having that number (our addition). */
+export const TargetListQuery = z.strictObject({
+  ...PageQuery.shape,
+  number: z
+    .optional(z.string().check(z.minLength(1), z.maxLength(40)))
+    .apply(withMeta, { description: 'only targets with this phone number (any form; compared in E.164)' }),
+});

@@ -63,7 +63,12 @@ const campaigncallFields = presenter(Campaigncall);
 export const presentCampaigncall = (item: StoredItem) =>
   campaigncallFields({ ...item, compliance: decodeCompliance(item._cmp, item._tracked === true) });
 export const presentOutplan = presenter(Outplan);
-export const presentOutdial = presenter(Outdial);
+const outdialFields = presenter(Outdial);
+/** The count is the internal `_target_count` the stream keeps (none yet: 0). */
+export const presentOutdial = (item: StoredItem) => ({
+  ...outdialFields(item),
+  target_count: typeof item._target_count === 'number' ? item._target_count : 0,
+});
 const presentTargetFields = presenter(OutdialTarget);
 /** A target with the hold in force on it (target-hold.ts), worked out from its stored hold. */
 export const presentOutdialTarget = (item: StoredItem): z.output<typeof OutdialTarget> => ({

@@ -145,6 +145,32 @@ describe('PUT /agents/{id}', () => {
     expect((await alice.get(`/agents/${agent.id}`)).body.status).toBe('offline');
   });
 
+  it('answers 400 naming each field when string fields are objects, even ones no string conversion survives', async () => {
+    const alice = await api.newCustomer();
+    const agent = await createAgent(alice);
+    // `{"toString":{},"valueOf":{}}` throws "Cannot convert object to primitive value" wherever it is
+    // turned into a string; a body of them must still be a 400, never a 500.
+    const unprintable = '{"toString":{},"valueOf":{}}';
+    for (const raw of [
+      `{"name":{},"detail":{},"tag_ids":[{}]}`,
+      `{"name":${unprintable},"detail":${unprintable},"tag_ids":[${unprintable}]}`,
+      `{"name":"x","detail":"y","tag_ids":${unprintable}}`,
+      `{"name":"x","detail":"y","tag_ids":[],"toString":{},"valueOf":{}}`,
+      `{"__proto__":${unprintable},"name":"x","detail":"y","tag_ids":[]}`,
+    ]) {
+      for (const [method, path] of [
+        ['PUT', `/agents/${agent.id}`],
+        ['POST', '/agents'],
+      ] as const) {
+        const res = await alice.request(method, path, undefined, { raw });
+        expect(res.status, `${method} ${raw}`).toBe(400);
+        expect(res.body.error.reason).toBe('INVALID_ARGUMENT');
+        expect(res.body.error.details.length).toBeGreaterThan(0);
+      }
+    }
+    expect((await alice.get(`/agents/${agent.id}`)).body).toEqual(agent);
+  });
+
   it("answers 403 for another customer's agent and leaves it unchanged", async () => {
     const alice = await api.newCustomer();
     const bob = await api.newCustomer();

@@ -155,6 +155,22 @@ describe('the console', () => {
     expect(report).toMatch(/^999,"time zone ""Mars\/Olympus"" is not an IANA time zone/m);
     await page.getByRole('row', { name: /Person 1000/ }).waitFor();
 
+    // The list's size comes from the API (kept from the stream), and a number finds its target
+    // however it is typed; clearing the search pages the whole list again.
+    await page.getByRole('heading', { name: 'List “autumn” · 997 targets' }).waitFor();
+    await page.getByLabel('Search by number').fill('+1 555 000 0011');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.getByRole('row', { name: /Person 1 .*idle/ }).waitFor();
+    // The list's rows (the import preview's have no status): only that target.
+    await eventually(() => page.getByRole('row', { name: /\bidle\b/ }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Clear search' }).click();
+    await page.getByRole('row', { name: /Person 1000/ }).waitFor();
+    await page.getByRole('button', { name: 'Older →' }).click();
+    await page.getByText('Page 2').waitFor();
+    await page.getByRole('link', { name: 'All lists' }).click();
+    await page.getByRole('row', { name: /autumn\s+997/ }).waitFor();
+    await expectAccessible(page, 'lists');
+
     // A campaign on that list, run, stopped, run, force-stopped, then run to the end.
     await page.getByRole('link', { name: 'Campaigns' }).click();
     await page.getByLabel('Name', { exact: true }).fill('autumn calls');
@@ -183,6 +199,9 @@ describe('the console', () => {
     await eventually(() => bar.getAttribute('aria-valuetext'), 300_000).toBe('100 % (997 of 997)');
     await eventually(() => statusOf(page), 60_000).toBe('stop');
     await eventually(() => page.locator('.chart svg').count()).toBe(1);
+    // The chart reads the API's calls per minute; the panel says why nothing is dialed now.
+    expect(await page.locator('.chart svg').getAttribute('aria-label')).toMatch(/: [1-9]\d* dialed/);
+    await eventually(() => page.locator('.reasons').textContent()).toContain('Not dialing because');
     await expectAccessible(page, 'campaign');
     await page.screenshot({ path: join(OUTPUT, 'campaign-view.png'), fullPage: true });
 

@@ -178,12 +178,24 @@ describe('least privilege', () => {
     expect(grant.Resource).toEqual({ 'Fn::GetAtt': [tableId(), 'StreamArn'] });
   });
 
-  it('lets both functions only GetItem the table (the customer lookup), nothing else', () => {
-    for (const name of ['webhook-stream', 'webhook-delivery'] as const) {
+  it('lets both functions GetItem the table (the customer lookup), and only the stream function UpdateItem (calls per minute)', () => {
+    for (const [name, actions] of [
+      [
+        'webhook-stream',
+        [
+          'dynamodb:GetItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:PutItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:BatchWriteItem',
+        ],
+      ],
+      ['webhook-delivery', 'dynamodb:GetItem'],
+    ] as const) {
       const table = statementsOf(name).filter((s) =>
         asList(s.Action).some((a: string) => a.startsWith('dynamodb:') && !streamActions.includes(a)),
       );
-      expect(table.map((s) => s.Action)).toEqual(['dynamodb:GetItem']);
+      expect(table.map((s) => s.Action)).toEqual([actions]);
       expect(table[0].Resource).toEqual({ 'Fn::GetAtt': [tableId(), 'Arn'] });
     }
   });

@@ -5,12 +5,14 @@ import type { EngineStoreDeps } from '#services/engine/engine-deps.ts';
 import { cryptoIds } from '../crypto-ids.ts';
 import { DynamoAccesskeyStore } from './accesskey-store.ts';
 import { DynamoAgentStore } from './agent-store.ts';
+import { DynamoCallTimeseriesStore } from './call-timeseries-store.ts';
 import { DynamoCampaignStore } from './campaign-store.ts';
 import { DynamoContactPolicyStore } from './contact-policy-store.ts';
 import { DynamoIdempotencyStore } from './idempotency-store.ts';
 import { DynamoReplayGuard } from './replay-guard.ts';
 import { DynamoResourceStore } from './resource-store.ts';
 import { DynamoSuppressionStore } from './suppression-store.ts';
+import { DynamoTargetIndexStore } from './target-index-store.ts';
 
 /** The stores an engine function needs (the tick, dialer and provider callbacks build no others). */
 export const dynamoEngineStores = (
@@ -41,6 +43,8 @@ export const dynamoDeps = (
   ...dynamoEngineStores(ddb, tableName),
   accesskeys: new DynamoAccesskeyStore(ddb, tableName),
   idempotency: new DynamoIdempotencyStore(ddb, tableName),
+  timeseries: new DynamoCallTimeseriesStore(ddb, tableName),
+  targetIndex: new DynamoTargetIndexStore(ddb, tableName),
   runtime: 'aws',
   ...overrides,
 });

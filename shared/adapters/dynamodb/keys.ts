@@ -276,3 +276,38 @@ export const contactPolicyKey = (customerId: string) => ({
   pk: `policy#${customerId}`,
   sk: 'contact_policy',
 });
+
+/**
+ * A campaign's calls of one minute (call-timeseries-requests.ts), in no index: the minute is the sort
+ * key, so a range of minutes is one Query per shard. Each minute is split into MINUTE_SHARDS items by
+ * attempt, so one item holds the attempts of a quarter of the minute and stays well under DynamoDB's
+ * 400 KB item limit up to about 250 attempts a second per campaign.
+ */
+export const MINUTE_SHARDS = 4;
+
+export const callMinutesKey = (campaignId: string, shard: number) =>
+  `campaign#${campaignId}#minutes#${shard}`;
+
+export const callMinuteKey = (campaignId: string, shard: number, minute: string) => ({
+  pk: callMinutesKey(campaignId, shard),
+  sk: minute,
+});
+
+/**
+ * Targets by number (target-index-requests.ts): one small item per tel destination of a live target,
+ * written from the table's stream, in no index. The partition is the customer's number, the sort key
+ * `<outdial id>#<tm_create>#<target id>`, so the targets of one list with one number are a range of
+ * one partition, newest first, and the read never grows with the list.
+ */
+export const targetNumberPartition = (customerId: string, e164: string) => `t#${customerId}#number#${e164}`;
+
+export const targetNumberKey = (customerId: string, e164: string, outdialId: string, sortKey: string) => ({
+  pk: targetNumberPartition(customerId, e164),
+  sk: `${outdialId}#${sortKey}`,
+});
+
+/**
+ * A target counted in its outdial's `_target_count`: present from the count's increment to its
+ * decrement, in the same transactions, so a stream record handled twice counts once.
+ */
+export const targetCountedKey = (targetId: string) => ({ pk: `outdialtarget#${targetId}`, sk: 'counted' });

@@ -13,6 +13,7 @@ import {
   UpdateResourceInfo,
   UpdateServiceLevel,
 } from '#schemas/campaign.ts';
+import { CampaignTimeseries, TimeseriesQuery } from '#schemas/campaign-timeseries.ts';
 import { PageQuery, pageOf } from '#schemas/common.ts';
 import type { RouteSpecs } from '../route.ts';
 import { collectionRoutes } from './collection.ts';
@@ -56,6 +57,14 @@ export const campaignRoutes = {
     path: '/v1.0/campaigns/{id}/forecast',
     summary: 'Targets and attempts left, and when the list should be done',
     response: CampaignForecast,
+  },
+  timeseries: {
+    ...one,
+    method: 'GET',
+    path: '/v1.0/campaigns/{id}/timeseries',
+    summary: 'Calls per minute: dialed, answered, outcomes by reason (our addition)',
+    query: TimeseriesQuery,
+    response: CampaignTimeseries,
   },
   delete: campaigns.delete,
   update: {

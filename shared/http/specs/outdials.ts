@@ -1,5 +1,5 @@
 /** Routes of /v1.0/outdials and their targets: what each takes and answers. */
-import { PageQuery, pageOf } from '#schemas/common.ts';
+import { pageOf } from '#schemas/common.ts';
 import {
   CreateOutdial,
   CreateTarget,
@@ -7,6 +7,7 @@ import {
   Outdial,
   OutdialTarget,
   OutdialTargetBatch,
+  TargetListQuery,
   TargetParams,
   UpdateOutdial,
   UpdateOutdialCampaign,
@@ -77,8 +78,8 @@ export const outdialRoutes = {
     ...one,
     method: 'GET',
     path: '/v1.0/outdials/{id}/targets',
-    summary: "List an outdial's targets",
-    query: PageQuery,
+    summary: "List an outdial's targets, or (with number) those with one phone number",
+    query: TargetListQuery,
     response: pageOf(OutdialTarget, 'OutdialTargetList'),
   },
   getTarget: {

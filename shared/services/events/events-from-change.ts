@@ -28,8 +28,11 @@ const presenters: Record<EventKind, Presenter> = {
   suppression: presentSuppression,
 };
 
-/** Fields whose change alone is not an update: the time of the write, and deletion (its own event). */
-const NOT_AN_UPDATE = new Set(['tm_update', 'tm_delete']);
+/**
+ * Fields whose change alone is not an update: the time of the write, deletion (its own event), and an
+ * outdial's target count (each target added or deleted has its own event).
+ */
+const NOT_AN_UPDATE = new Set(['tm_update', 'tm_delete', 'target_count']);
 
 const isSet = (v: unknown) => v !== undefined && v !== null;
 

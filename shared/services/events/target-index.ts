@@ -1,0 +1,41 @@
+/**
+ * Use case: committed target changes → the target index (counts per outdial, targets by number). A new
+ * target is added; a soft delete (tm_delete set) or a removed item is removed. Nothing else about a
+ * target changes what the index holds: its numbers are set at create and never edited.
+ */
+import type { IndexedTarget, TargetIndexChange } from '#ports/target-index-store.ts';
+import type { ItemChange } from './enqueue-deliveries.ts';
+
+type Image = Record<string, unknown>;
+
+const isTarget = (image: Image | undefined): image is Image => image?.et === 'outdialtarget';
+const isSet = (v: unknown) => v !== undefined && v !== null;
+
+const numbersOf = (image: Image) => {
+  const out = new Set<string>();
+  for (let slot = 0; slot < 5; slot++) {
+    const d = image[`destination_${slot}`] as { type?: unknown; target?: unknown } | null | undefined;
+    if (d?.type === 'tel' && typeof d.target === 'string' && d.target) out.add(d.target);
+  }
+  return [...out];
+};
+
+const indexed = (image: Image): IndexedTarget => ({
+  id: String(image.id),
+  customerId: String(image.customer_id),
+  outdialId: String(image.outdial_id),
+  tmCreate: String(image.tm_create),
+  numbers: numbersOf(image),
+});
+
+export const targetIndexChangesOf = (changes: readonly ItemChange[]): TargetIndexChange[] => {
+  const out: TargetIndexChange[] = [];
+  for (const { oldImage, newImage } of changes) {
+    if (!isTarget(newImage) && !isTarget(oldImage)) continue;
+    const wasLive = isTarget(oldImage) && !isSet(oldImage.tm_delete);
+    const isLive = isTarget(newImage) && !isSet(newImage.tm_delete);
+    if (!oldImage && isLive) out.push({ kind: 'added', target: indexed(newImage) });
+    else if (wasLive && !isLive) out.push({ kind: 'removed', target: indexed(oldImage) });
+  }
+  return out;
+};
