@@ -14,11 +14,13 @@ import type {
   Outplan,
   Page,
 } from '../core/resources.ts';
+import { ActionForm } from './action-form.tsx';
 import { modeOf, StatusButtons } from './campaigns-view.tsx';
 import { createCensusCache } from './census-cache.ts';
 import { CallsChart } from './chart.tsx';
+import { CallsAtOnceField, DialTimingFields } from './dial-fields.tsx';
 import { useAction, useApi, usePoll } from './hooks.ts';
-import { ErrorNote, Field, fmt, ProgressBar, Section, Select, StaleNote, StatusBadge, time } from './ui.tsx';
+import { Field, fmt, ProgressBar, Section, Select, StaleNote, StatusBadge, time } from './ui.tsx';
 
 export const CampaignView = ({ id }: { id: string }) => {
   const api = useApi();
@@ -211,12 +213,7 @@ const CampaignForm = ({ campaign: c, after }: { campaign: Campaign; after: () =>
   }, after);
   return (
     <Section title="Edit campaign">
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void save.act();
-        }}
-      >
+      <ActionForm action={save} submitLabel="Save campaign">
         <Field label="Name" value={name} onInput={setName} required />
         <Field label="Detail" value={detail} onInput={setDetail} />
         <Field
@@ -228,14 +225,7 @@ const CampaignForm = ({ campaign: c, after }: { campaign: Campaign; after: () =>
           onInput={setLevel}
           hint="With a queue: calls ringing at once per available agent × this %."
         />
-        <Field
-          label="Calls at once (without a queue)"
-          type="number"
-          min={1}
-          max={1000}
-          value={max}
-          onInput={setMax}
-        />
+        <CallsAtOnceField value={max} onInput={setMax} />
         <Select
           label="When the list is finished"
           value={endHandle}
@@ -287,11 +277,7 @@ const CampaignForm = ({ campaign: c, after }: { campaign: Campaign; after: () =>
             </>
           ) : null}
         </fieldset>
-        <button type="submit" class="primary" disabled={save.busy}>
-          Save campaign
-        </button>
-        <ErrorNote error={save.error} />
-      </form>
+      </ActionForm>
     </Section>
   );
 };
@@ -318,24 +304,11 @@ const OutplanForm = ({ outplan: o, after }: { outplan: Outplan; after: () => unk
   }, after);
   return (
     <Section title={`Edit outplan “${o.name}”`}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void save.act();
-        }}
-      >
+      <ActionForm action={save} submitLabel="Save outplan">
         <Field label="Outplan name" value={name} onInput={setName} required />
         <Field label="Outplan detail" value={detail} onInput={setDetail} />
         <Field label="Caller id" value={source} onInput={setSource} />
-        <Field
-          label="Ring timeout (seconds)"
-          type="number"
-          min={1}
-          max={600}
-          value={ring}
-          onInput={setRing}
-        />
-        <Field label="Seconds between tries" type="number" min={0} value={gap} onInput={setGap} />
+        <DialTimingFields ring={ring} onRing={setRing} gap={gap} onGap={setGap} />
         <div class="tries">
           {tries.map((t, n) => (
             <Field
@@ -349,11 +322,7 @@ const OutplanForm = ({ outplan: o, after }: { outplan: Outplan; after: () => unk
             />
           ))}
         </div>
-        <button type="submit" class="primary" disabled={save.busy}>
-          Save outplan
-        </button>
-        <ErrorNote error={save.error} />
-      </form>
+      </ActionForm>
     </Section>
   );
 };

@@ -4,7 +4,9 @@ import { isNil } from '#domain/ids.ts';
 import { percent, progressOf, ratesOf, type TargetCensus } from '../core/campaign-watch.ts';
 import type { Campaign, CampaignStats, Outdial, Outplan, Page, Queue } from '../core/resources.ts';
 import { allPages } from '../core/resources.ts';
+import { ActionForm } from './action-form.tsx';
 import { createCensusCache } from './census-cache.ts';
+import { CallsAtOnceField, DialTimingFields } from './dial-fields.tsx';
 import { useAction, useApi, usePoll } from './hooks.ts';
 import {
   ConfirmButton,
@@ -220,12 +222,7 @@ const NewCampaign = (props: {
   }, props.after);
   return (
     <Section title="New campaign">
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void create.act();
-        }}
-      >
+      <ActionForm action={create} submitLabel="Create campaign">
         <Field label="Name" value={name} onInput={setName} required />
         <Select
           label="Outplan (how to dial)"
@@ -248,25 +245,14 @@ const NewCampaign = (props: {
             ...props.queues.map((q) => ({ value: q.id, label: q.name })),
           ]}
         />
-        <Field
-          label="Calls at once (without a queue)"
-          type="number"
-          min={1}
-          max={1000}
-          value={max}
-          onInput={setMax}
-        />
+        <CallsAtOnceField value={max} onInput={setMax} />
         <Field
           label="Message on answer"
           value={greeting}
           onInput={setGreeting}
           hint="Spoken when the person answers (optional)."
         />
-        <button type="submit" class="primary" disabled={create.busy}>
-          Create campaign
-        </button>
-        <ErrorNote error={create.error} />
-      </form>
+      </ActionForm>
     </Section>
   );
 };
@@ -313,12 +299,7 @@ const Outplans = ({ outplans, after }: { outplans: Outplan[]; after: () => unkno
       ) : (
         <p class="muted">No outplan yet.</p>
       )}
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void create.act();
-        }}
-      >
+      <ActionForm action={create} submitLabel="Create outplan">
         <Field label="Outplan name" value={name} onInput={setName} required />
         <Field
           label="Caller id"
@@ -326,15 +307,7 @@ const Outplans = ({ outplans, after }: { outplans: Outplan[]; after: () => unkno
           onInput={setSource}
           hint="The number people see, e.g. +15550000001."
         />
-        <Field
-          label="Ring timeout (seconds)"
-          type="number"
-          min={1}
-          max={600}
-          value={ring}
-          onInput={setRing}
-        />
-        <Field label="Seconds between tries" type="number" min={0} value={gap} onInput={setGap} />
+        <DialTimingFields ring={ring} onRing={setRing} gap={gap} onGap={setGap} />
         <Field label="Tries on number 1" type="number" min={0} max={100} value={tries0} onInput={setTries0} />
         <Field
           label="Tries on each other number"
@@ -344,11 +317,7 @@ const Outplans = ({ outplans, after }: { outplans: Outplan[]; after: () => unkno
           value={triesOther}
           onInput={setTriesOther}
         />
-        <button type="submit" class="primary" disabled={create.busy}>
-          Create outplan
-        </button>
-        <ErrorNote error={create.error} />
-      </form>
+      </ActionForm>
     </Section>
   );
 };
