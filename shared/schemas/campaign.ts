@@ -278,6 +278,13 @@ export const Campaigncall = z
             'what the compliance checks saw when the attempt was claimed (our addition); null on attempts opened before them',
         }),
     ),
+    opt_out: z.nullable(
+      z.object({ digit: z.string(), at: z.string() }).apply(withMeta, {
+        id: 'CampaigncallOptOut',
+        description:
+          'our addition: the opt-out key the person pressed during this call and when (the number was then suppressed); null otherwise',
+      }),
+    ),
     ...Timestamps,
   })
   .apply(withMeta, { id: 'Campaigncall' });
