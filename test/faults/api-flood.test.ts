@@ -39,13 +39,15 @@ const newCustomer = () => api.newCustomer('flood case');
 /**
  * 30 tight loops of GET /queues from another thread, counting replies by status. 'pause' abandons the
  * requests in flight (most are refusals the server is holding) and parks every loop, answering 'paused'
- * once none is left; 'resume' sets them going again; 'stop' ends them and answers the counts.
+ * once none is left; 'run' sets them going again, answering 'refused' at the first 429 after; 'stop'
+ * ends them and answers the counts.
  */
 const FLOOD = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { url, key, clients } = workerData;
 let state = 'run';
 let inFlight = 0;
+let awaitingRefusal = false;
 let wake = [];
 let abort = new AbortController();
 const counts = {};
@@ -53,7 +55,7 @@ const parked = () => { if (state === 'pause' && inFlight === 0) parentPort.postM
 parentPort.on('message', (m) => {
   state = m;
   if (m === 'pause') { abort.abort(); abort = new AbortController(); parked(); }
-  else { const w = wake; wake = []; for (const f of w) f(); }
+  else { awaitingRefusal = m === 'run'; const w = wake; wake = []; for (const f of w) f(); }
 });
 const loop = async () => {
   for (;;) {
@@ -64,6 +66,7 @@ const loop = async () => {
       const res = await fetch(url, { headers: { authorization: 'Bearer ' + key }, signal: abort.signal });
       await res.arrayBuffer();
       counts[res.status] = (counts[res.status] ?? 0) + 1;
+      if (res.status === 429 && awaitingRefusal) { awaitingRefusal = false; parentPort.postMessage('refused'); }
     } catch (e) {
       if (e.name !== 'AbortError') counts.error = (counts.error ?? 0) + 1;
     }
@@ -90,7 +93,8 @@ const startFlood = (key: string) => {
       // An abandoned request the server had admitted still finishes there: a moment for it to.
       await new Promise((r) => setTimeout(r, 200));
     },
-    resume: () => worker.postMessage('resume'),
+    /** Sets the flood going again; resolves once it is being refused (its burst spent). */
+    resume: () => reply<string>('run'),
     stop: async () => {
       const counts = await reply<Record<string, number>>('stop');
       await worker.terminate();
@@ -143,8 +147,9 @@ describe('fault: API flood beside a normal customer', () => {
     await flood.pause();
     for (let w = 0; w < WINDOWS; w++) {
       alone.push(await work(healthy, SAMPLES_PER_WINDOW));
-      flood.resume();
-      await new Promise((r) => setTimeout(r, 300)); // the flood at full strength before sampling
+      // Sampled once the flood is being refused: its bucket refills while it is paused (a real flooder
+      // never pauses), and the burst it then spends is its own allowance, not the flood of refusals.
+      await flood.resume();
       beside.push(await work(healthy, SAMPLES_PER_WINDOW));
       if (w < WINDOWS - 1) await flood.pause();
     }
