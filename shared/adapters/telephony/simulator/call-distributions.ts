@@ -31,6 +31,13 @@ export interface SampledCall {
   talkMs: number;
 }
 
+/** Who answers, set by SIM_LIVE_ANSWER_RATE and SIM_MACHINE_RATE; the rest of the calls ring out. */
+export type AnswerRates = Pick<CallDistributions, 'liveAnswerRate' | 'machineRate'>;
+
+/** A fixed time as a range. */
+export const msRange = (ms: number | MsRange): MsRange =>
+  typeof ms === 'number' ? { min: ms, max: ms } : ms;
+
 /** Realistic defaults once distributions are on: a 5–25 s ring, a 90–180 s conversation. */
 export const DEFAULT_DISTRIBUTIONS: CallDistributions = {
   liveAnswerRate: 0.35,
