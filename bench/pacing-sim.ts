@@ -22,7 +22,12 @@ import {
   sampleCall,
 } from '#adapters/telephony/simulator/call-distributions.ts';
 import { pacingBound } from '#domain/dialing.ts';
-import { type MeasuredRates, predictivePacing } from '#domain/predictive-pacing.ts';
+import {
+  type MeasuredRates,
+  type PredictiveDecision,
+  type PredictiveInput,
+  predictivePacing,
+} from '#domain/predictive-pacing.ts';
 
 export type SimMode = 'service_level' | 'progressive' | 'predictive';
 
@@ -51,6 +56,8 @@ export interface PacingSimOptions {
   ratesLagMs?: number;
   /** @default 1_000 */
   tickMs?: number;
+  /** Called on each predictive tick with what pacing was given and decided (for looking into a run). */
+  trace?: (nowMs: number, input: PredictiveInput, decision: PredictiveDecision, ringing: number) => void;
 }
 
 export interface PacingSimResult {
@@ -236,7 +243,7 @@ export const simulatePacing = (o: PacingSimOptions): PacingSimResult => {
         maxConcurrentCalls,
       }).bound;
     }
-    const d = predictivePacing({
+    const input: PredictiveInput = {
       availableAgents: count.available,
       busyAgents: count.busy,
       wrapupAgents: count.wrapup,
@@ -245,7 +252,9 @@ export const simulatePacing = (o: PacingSimOptions): PacingSimResult => {
       maxAbandonRate,
       waitingCallers: waiting.length,
       rates: rates.at(now),
-    });
+    };
+    const d = predictivePacing(input);
+    o.trace?.(now, input, d, ringing);
     if (measured(now)) {
       predictiveTicks++;
       if (d.governor === 'engaged') engagedTicks++;

@@ -81,7 +81,8 @@ const MARGIN_SIGMAS = 1.2;
 /** How much the margin grows as the measured abandon rate nears the engage point (×1.5 there). */
 const GOVERNOR_GAIN = 0.5;
 /** z of the upper confidence bound on the answer rate (Wilson's interval). */
-const ANSWER_RATE_Z = 1.5;
+
+const ANSWER_RATE_Z = 3;
 
 const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
 const whole = (x: number) => Math.max(0, Math.floor(Number.isFinite(x) ? x : 0));
