@@ -19,6 +19,7 @@ import { consoleSite } from './console-site.ts';
 import { ensureTable, JavaNotFound, startDynamoLocal } from './dynamodb-local.ts';
 import { LocalEngine, timerScheduler } from './engine-runtime.ts';
 import { LocalEvents } from './events-runtime.ts';
+import { ensureSimulatedAgents } from './simulated-agents.ts';
 
 const env = process.env;
 const port = Number(env.PORT ?? 3000);
@@ -82,11 +83,13 @@ const main = async () => {
     });
     const ddb = createDocumentClient(dynamo.endpoint);
     const deps = dynamoDeps(ddb, tableName, { runtime: 'local' });
-    await ensureCustomerWithKey(deps, 'dev', keys.devAccesskey);
+    const devCustomerId = await ensureCustomerWithKey(deps, 'dev', keys.devAccesskey);
     // TELEPHONY_PROVIDER=twilio: real calls with the TWILIO_* env; Twilio must reach PUBLIC_BASE_URL.
     const cfg = config();
     const sim = cfg.simulator;
     const simulatorSeed = sim.seed ?? Math.floor(Math.random() * 2 ** 31);
+    const simulated =
+      sim.agents !== undefined ? await ensureSimulatedAgents(deps, devCustomerId, sim.agents) : undefined;
     const twilio =
       cfg.telephonyProvider === 'twilio'
         ? buildTwilioProvider({
@@ -168,6 +171,10 @@ const main = async () => {
       );
     }
     if (!twilio) console.log(`  simulator:                   ${describeSimulator(sim, simulatorSeed)}`);
+    if (simulated)
+      console.log(
+        `  simulated agents:            ${simulated.agents} on queue ${simulated.queueId} (SIM_AGENTS; set it as a campaign's queue_id)`,
+      );
     console.log('Press Ctrl-C to stop.');
     console.log(`API:     http://localhost:${api.port}/v1.0`);
     // The key rides in the fragment, which the browser never sends; the console moves it to the tab's
