@@ -36,6 +36,7 @@ export class DynamoAgentStore implements AgentStore {
           ...itemKey('agent', agent.id),
           ...listKeys('agent', agent),
           ...(agent.status === 'available' ? availableAgentKeys(agent.customer_id, agent.id) : {}),
+          ...(agent.status === 'busy' ? busyAgentKeys(agent.customer_id, agent.id) : {}),
           et: 'agent',
           ...withoutUnsetDelete(agent),
         },

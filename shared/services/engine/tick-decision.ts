@@ -71,8 +71,8 @@ const reason = (code: DiagnosisReason['code'], message: string, untilMs?: number
 const pacingReasons = (p: PacingFacts, claimed: number): DiagnosisReason[] => {
   if (p.allowed > claimed) return [];
   if (p.queueMissing) return [reason('no_queue', 'the campaign’s queue no longer exists')];
-  if (p.mode === 'progressive' && !p.hasQueue)
-    return [reason('no_queue', 'progressive dialing needs a queue whose agents take the answered calls')];
+  if ((p.mode === 'progressive' || p.mode === 'predictive') && !p.hasQueue)
+    return [reason('no_queue', `${p.mode} dialing needs a queue whose agents take the answered calls`)];
   if (p.counter === 'inflight')
     return [reason('max_concurrent_calls', `${p.maxConcurrentCalls} calls open: at max_concurrent_calls`)];
   if (p.predictive) return predictiveReasons(p, p.predictive);
