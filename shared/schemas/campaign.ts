@@ -225,12 +225,10 @@ export const CampaignStats = z
         description:
           "destinations skipped or held back when their turn came (no try spent): suppressed, outside the callee's calling hours, capped by the contact policy",
       }),
-    rates: z
-      .object({ last_24h: CallRates, last_30d: CallRates })
-      .apply(withMeta, {
-        description:
-          'our addition: rates over the last 24 hours (this hour and the 23 before) and 30 days (today and the 29 before, UTC)',
-      }),
+    rates: z.object({ last_24h: CallRates, last_30d: CallRates }).apply(withMeta, {
+      description:
+        'our addition: rates over the last 24 hours (this hour and the 23 before) and 30 days (today and the 29 before, UTC)',
+    }),
   })
   .apply(withMeta, { id: 'CampaignStats' });
 

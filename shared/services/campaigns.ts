@@ -1,8 +1,8 @@
 /** Use cases of campaigns: CRUD, references to outplan/outdial/queue/next campaign, and run/stop
  * (see docs/behaviour.md, "Campaign status changes" and "References between resources"). */
 import type * as z from 'zod';
-import type { Campaign } from '#domain/campaign.ts';
 import { DAY_MS, dayStartOf, HOUR_MS, hourStartOf, ratesOf } from '#domain/call-timeseries.ts';
+import type { Campaign } from '#domain/campaign.ts';
 import { statsOf } from '#domain/campaign-stats.ts';
 import { DEFAULT_MAX_ABANDON_RATE } from '#domain/dialing.ts';
 import { Conflict, ValidationFailed } from '#domain/errors.ts';
