@@ -79,13 +79,16 @@ const aPredictiveCampaign = async (o: { available: number; busy: number; maxAban
 const dialingNow = async (h: CampaignHandle) =>
   (await steps.read.calls(h.id)).filter((c: { status: string }) => c.status === 'dialing').length;
 
-const expectedBound = async (h: CampaignHandle, agents: { available: number; busy: number }) => {
+const expectedBound = async (
+  h: CampaignHandle,
+  agents: { available: number; busy: number; wrapup?: number; wrapupMs?: number },
+) => {
   const rates = await sys.engine.deps.timeseries.recentRates(h.id, sys.clock.now());
   const input: PredictiveInput = {
     availableAgents: agents.available,
     busyAgents: agents.busy,
-    wrapupAgents: 0,
-    wrapupMs: 0,
+    wrapupAgents: agents.wrapup ?? 0,
+    wrapupMs: agents.wrapupMs ?? 0,
     maxConcurrentCalls: 40,
     maxAbandonRate: 0.03,
     rates,
@@ -146,6 +149,31 @@ describe('predictive dialing', () => {
     expect(d.reasons.map((r) => r.code)).toEqual(['abandon_governor']);
     expect(d.reasons[0]!.message).toContain('5 % measured');
     expect(d.reasons[0]!.message).toContain('max_abandon_rate 3 %');
+  });
+
+  it('counts agents in wrap-up, with the queue’s wrap-up time, as about to be free', async () => {
+    const h = await aPredictiveCampaign({ available: 2, busy: 4 });
+    const queue = (await sys.customer.get(`/queues/${h.queueId}`)).body;
+    const put = await sys.customer.put(`/queues/${h.queueId}`, {
+      name: queue.name,
+      detail: queue.detail,
+      tag_ids: queue.tag_ids,
+      wrapup_ms: 30_000,
+    });
+    expect(put.status).toBe(200);
+    await seedRates(h.id, { humans: 30, abandoned: 0, unanswered: 70, ringMs: 20_000, talkMs: 60_000 });
+    await steps.when.statusIsSet(h.id, 'run');
+    // Three agents of the queue finishing their wrap-up, as the tick's wrap-up read finds them.
+    const store = sys.engine.deps.engine;
+    store.endWrapUps = async () => ({ ended: 0, wrappingUp: 3 });
+    const agents = { available: 2, busy: 4, wrapup: 3, wrapupMs: 30_000 };
+    const { decision } = await expectedBound(h, agents);
+    const { decision: without } = await expectedBound(h, { ...agents, wrapup: 0 });
+    expect(decision.bound).toBeGreaterThan(without.bound);
+
+    await steps.when.theTickRuns();
+    await steps.when.theDialerRuns();
+    expect(await dialingNow(h)).toBe(decision.bound);
   });
 
   it('never rings more than the bound when ticks overlap with no lease between them', async () => {
