@@ -167,7 +167,7 @@ const openAt = (h: CallingHours, zone: string, at: number) => {
  * clock may keep letting jobs wait past the close of a short window forever, which is correct
  * behaviour, but no run would end.
  */
-const DRAWN_ROUNDS = 12;
+const DRAWN_ROUNDS = 8;
 /** Enough for the worst case drawn: one person in up to 6 slots × 2 tries, 1 call a day, waits for windows. */
 const ROUNDS = 60;
 
