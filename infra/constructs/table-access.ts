@@ -67,7 +67,8 @@ export const engineTableAccess = {
   // Sends tick messages only.
   'tick-fanout': { items: [], queries: [] },
   // placeCall: the placement marker (Put, Delete on a definite reject), attempt updates, finishAttempt
-  // (Updates), Gets of the attempt, outplan, campaign and target; a stopping campaign's runtime shards
+  // (Updates), Gets of the attempt, outplan, campaign and target, and of the person (suppression) and the
+  // customer's contact policy (calling hours) re-checked before placing; a stopping campaign's runtime shards
   // (BatchGet) to stop it after its last call. No queries.
   dialer: { items: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queries: [] },
   // recordCallEvent: answer/finish (Updates), joinQueue (free agents of a queue: byParent), Gets.

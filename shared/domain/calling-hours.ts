@@ -90,6 +90,17 @@ export const localTime = (timeZone: string, atMs: number) => {
 };
 
 /**
+ * The local date and time at `atMs` in `timeZone` to the minute, with the zone's offset then
+ * (`2026-12-07T09:05-05:00`): what a person in that zone saw on the clock, provable afterwards.
+ */
+export const localTimestamp = (timeZone: string, atMs: number) => {
+  const offset = offsetMinutes(timeZone, atMs);
+  const abs = Math.abs(offset);
+  const hhmm = `${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+  return `${new Date(wallClock(timeZone, atMs)).toISOString().slice(0, 16)}${offset < 0 ? '-' : '+'}${hhmm}`;
+};
+
+/**
  * The first instant that shows the wall-clock time `wallMs` in `timeZone`. When the clocks go back
  * it shows twice and the first is taken; when they go forward past it, it never shows, and the instant
  * of the jump (the first one later on the wall clock) is taken.
@@ -152,6 +163,9 @@ export const hoursInForce = (
 
 /** Whether any window is in the callee's own time, so each destination has to be placed. */
 export const inCalleeTime = (hours: HoursInForce) => hours.some((h) => h.timezone === CALLEE_TIME_ZONE);
+
+/** The windows in a fixed zone: they open and close for the whole campaign at once. */
+export const fixedWindows = (hours: HoursInForce) => hours.filter((h) => h.timezone !== CALLEE_TIME_ZONE);
 
 /** Each window with each zone it holds in: its own zone, or every one of the callee's. */
 const windowsByZone = (hours: HoursInForce, calleeZones: readonly string[]) =>

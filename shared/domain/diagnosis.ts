@@ -3,8 +3,6 @@
  * started no call, or no more calls, as the tick itself decided them. The tick keeps its last decision
  * on the campaign, written with the lease it lets go anyway and only when it changed.
  */
-import { type CallingHours, withinCallingHours } from './calling-hours.ts';
-
 export const diagnosisCodes = [
   'stopped',
   'stopping',
@@ -57,27 +55,3 @@ export const sameDecision = (a: TickDecision | undefined, b: TickDecision) =>
   a.carrier_failed === b.carrier_failed &&
   a.carrier_error_at === b.carrier_error_at &&
   JSON.stringify(a.reasons) === JSON.stringify(b.reasons);
-
-const MINUTE = 60_000;
-/** Calling hours are whole minutes on weekdays: a week ahead holds the next opening, if any. */
-const WEEK = 7 * 24 * 60 * MINUTE;
-
-/**
- * When calling hours next open after `nowMs` (ms), to the minute; undefined when they never do. A
- * coarse pass in quarter hours finds the quarter, a fine pass its minute.
- */
-export const nextOpening = (hours: CallingHours | null, nowMs: number): number | undefined => {
-  if (hours === null) return undefined;
-  const start = Math.ceil(nowMs / MINUTE) * MINUTE;
-  const open = (t: number) => withinCallingHours(hours, t);
-  const QUARTER = 15 * MINUTE;
-  let before = start;
-  for (let t = start; t <= start + WEEK + QUARTER; t += QUARTER) {
-    if (open(t)) {
-      for (let m = before; m <= t; m += MINUTE) if (open(m)) return m;
-      return t;
-    }
-    before = t;
-  }
-  return undefined;
-};

@@ -19,7 +19,12 @@ export type HangupReason =
   /** Ours, not a provider's: answered, but the caller hung up while waiting for an agent. */
   | 'abandoned'
   /** Ours: the number was suppressed while its dial job waited; no call was placed, no try spent. */
-  | 'suppressed';
+  | 'suppressed'
+  /**
+   * Ours: the callee's calling hours closed while the dial job waited (or the hours changed); no call
+   * was placed, no try spent, and the target is held until the window opens again.
+   */
+  | 'outside_hours';
 
 type TargetSlots = Pick<
   OutdialTarget,

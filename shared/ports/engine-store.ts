@@ -80,6 +80,8 @@ export interface EngineCampaigncall extends Campaigncall {
   _parked?: boolean;
   /** Set by the close of an answered (progressing) attempt: its shard counted it answered. */
   _answered?: boolean;
+  /** Set by a close outside the callee's hours: where its target waits (a repair of the close reads it). */
+  _held?: HeldUntilOpening;
   /** Digests of the provider requests applied to this attempt: the same request again is a replay. */
   _seen?: ReadonlySet<string>;
 }
@@ -121,6 +123,17 @@ export interface Finish {
   targetPartition?: 'retry' | 'exhausted';
   /** The carrier's own error code for a refused placement, kept on the attempt as `_provider_code`. */
   providerCode?: string;
+  /** For `outside_hours`: the target's hold (see HeldUntilOpening), kept on the attempt as `_held`. */
+  hold?: HeldUntilOpening;
+}
+
+/**
+ * Where a target whose attempt was cancelled outside its calling hours waits: `until` its window opens
+ * (null: not known), sorted among the retries at `due` (the retry partition's sort time).
+ */
+export interface HeldUntilOpening {
+  until: string | null;
+  due: string;
 }
 
 export type FinishResult = 'finished' | 'already-done' | 'missing';

@@ -307,6 +307,26 @@ export const Campaigncall = z
             }),
           ),
           attempts_in_window: z.nullable(z.number()),
+          callee: z.nullable(
+            z
+              .object({
+                zones: z.array(z.string()).apply(withMeta, {
+                  description: 'the first few (at most 3) zones the destination was checked in',
+                }),
+                zone_count: z.number().apply(withMeta, {
+                  description: 'how many zones were checked (0: none known, so the window never opens)',
+                }),
+                local_time: z.nullable(z.string()).apply(withMeta, {
+                  description:
+                    "the person's local date and time with its offset (`2026-12-07T09:05-05:00`) when one zone was checked; null with several",
+                }),
+              })
+              .apply(withMeta, {
+                id: 'CampaigncallCallee',
+                description:
+                  "what the calling-hours check saw of the called person, when a window in the callee's time was in force (our addition); null otherwise",
+              }),
+          ),
         })
         .apply(withMeta, {
           id: 'CampaigncallCompliance',

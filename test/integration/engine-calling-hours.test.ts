@@ -3,7 +3,8 @@
  * zone; a call in flight when the window closes finishes; dialing resumes when it opens again.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { engineSteps, phone } from '../support/engine-steps.ts';
+import { placeCall } from '#services/engine/place-call.ts';
+import { countPlacements, engineSteps, phone } from '../support/engine-steps.ts';
 import { startTestSystem, type TestSystem } from '../support/system.ts';
 
 const HOUR = 3600_000;
@@ -153,5 +154,138 @@ describe('calling hours in the callee’s time', () => {
     sys.clock.set(midnight + 23 * HOUR);
     await when.runsToTheEnd(h.id);
     expect((await read.calls(h.id)).map((c) => c.result)).toEqual(['success']);
+  });
+  it('cancels a call whose callee’s window closed while its dial job waited: no call, the try given back, held until the opening, counted once', async () => {
+    const { given, when, read } = steps;
+    const placements = countPlacements(sys);
+    const midnight = Math.ceil(sys.clock.peek() / DAY) * DAY + DAY;
+    // 03:59:30 UTC: 20:59:30 in Phoenix, half a minute before its window closes at 21:00.
+    sys.clock.set(midnight + 4 * HOUR - 30_000);
+    const h = await given.campaign({ targets: [PHOENIX], campaign: { calling_hours: TCPA } });
+    const targetId = h.targets[0]!.id;
+    await when.theTickRuns(); // claimed in hours, its dial job queued
+    const [queued] = await read.calls(h.id);
+    expect(queued).toMatchObject({ status: 'dialing', try_count: 1 });
+    expect(queued.compliance.callee).toEqual({
+      zones: ['America/Phoenix'],
+      zone_count: 1,
+      local_time: new Date(midnight - 3 * 3600_000 - 30_000).toISOString().slice(0, 16).concat('-07:00'),
+    });
+
+    // The job waits past 21:00 in Phoenix, and is delivered twice.
+    sys.clock.set(midnight + 4 * HOUR + 60_000);
+    await sys.engine.deps.dialQueue.send([{ campaigncallId: queued.id }]);
+    expect(await when.theDialerRuns()).toBe(2);
+
+    expect(placements.requests.get(queued.id)).toBeUndefined();
+    const cancelled = await sys.engine.deps.engine.getCampaigncall(queued.id);
+    expect(cancelled).toMatchObject({ status: 'done', result: 'fail', _reason: 'outside_hours' });
+    const opening = iso(midnight + 15 * HOUR); // 08:00 in Phoenix
+    expect(await read.target(h.outdialId, targetId)).toMatchObject({
+      status: 'idle',
+      try_count_0: 0,
+      hold: { reason: 'outside_hours', until: opening },
+    });
+    expect(await read.lineHolder(tel(PHOENIX))).toBeUndefined();
+    const stats = async () => (await sys.customer.get(`/campaigns/${h.id}/stats`)).body;
+    expect(await stats()).toMatchObject({
+      attempts: 1,
+      failed: 0,
+      in_flight: 0,
+      skipped: { suppressed: 0, outside_hours: 1, capped: 0 },
+    });
+
+    // Held in the due index: ticks before the opening neither claim it nor count it again.
+    for (let i = 0; i < 3; i++) await when.aRound(5_000);
+    sys.clock.set(midnight + 10 * HOUR);
+    for (let i = 0; i < 3; i++) await when.aRound(5_000);
+    expect((await read.calls(h.id)).length).toBe(1);
+    expect((await stats()).skipped.outside_hours).toBe(1);
+
+    // At the opening it is dialled with the try it was given back.
+    sys.clock.set(midnight + 15 * HOUR);
+    await when.runsToTheEnd(h.id);
+    const calls = await read.calls(h.id);
+    // Newest first.
+    expect(calls.map((c) => [c.result, c.try_count])).toEqual([
+      ['success', 1],
+      ['fail', 1],
+    ]);
+    expect(await read.target(h.outdialId, targetId)).toMatchObject({
+      status: 'done',
+      try_count_0: 1,
+      hold: null,
+    });
+    expect(await stats()).toMatchObject({ attempts: 2, succeeded: 1, failed: 0 });
+    expect((await stats()).skipped.outside_hours).toBe(1);
+  });
+
+  it('cancels a queued call when the customer’s default hours are narrowed before it is placed', async () => {
+    const { given, when, read } = steps;
+    const placements = countPlacements(sys);
+    const midnight = Math.ceil(sys.clock.peek() / DAY) * DAY + DAY;
+    sys.clock.set(midnight + 10 * HOUR);
+    const h = await given.campaign({ targets: [phone('answer')] });
+    await when.theTickRuns();
+    const [queued] = await read.calls(h.id);
+    // 10:00 UTC: a fixed window from 12:00 set by the customer while the job waits.
+    const noon = { timezone: 'UTC', days: [1, 2, 3, 4, 5, 6, 7], start: '12:00', end: '18:00' };
+    const policy = { max_attempts: null, per_days: null, rest_after_contact_days: null, calling_hours: noon };
+    expect((await sys.customer.put('/customer/contact_policy', policy)).status).toBe(200);
+    await when.theDialerRuns();
+
+    expect(placements.requests.get(queued.id)).toBeUndefined();
+    expect(await read.target(h.outdialId, h.targets[0]!.id)).toMatchObject({
+      status: 'idle',
+      try_count_0: 0,
+      hold: { reason: 'outside_hours', until: iso(midnight + 12 * HOUR) },
+    });
+    sys.clock.set(midnight + 12 * HOUR);
+    await when.runsToTheEnd(h.id);
+    expect((await read.calls(h.id)).map((c) => c.result)).toEqual(['success', 'fail']);
+  });
+  it('finishes a cancel cut short by a crash: the sweeper holds the target from what the close recorded, counted once', async () => {
+    const { given, when, read } = steps;
+    const placements = countPlacements(sys);
+    const midnight = Math.ceil(sys.clock.peek() / DAY) * DAY + DAY;
+    sys.clock.set(midnight + 4 * HOUR - 30_000); // 20:59:30 in Phoenix
+    const h = await given.campaign({ targets: [PHOENIX], campaign: { calling_hours: TCPA } });
+    const targetId = h.targets[0]!.id;
+    await when.theTickRuns();
+    const [queued] = await read.calls(h.id);
+    sys.clock.set(midnight + 4 * HOUR + 60_000);
+
+    // The dialer dies right after the close's commit, before the target is released.
+    const send = sys.ddb.send.bind(sys.ddb);
+    let crashed = false;
+    sys.ddb.send = (async (command: { input?: { Key?: { pk?: string } } }) => {
+      const write = command.constructor.name === 'UpdateCommand';
+      if (!crashed && write && command.input?.Key?.pk === `outdialtarget#${targetId}`) {
+        crashed = true;
+        throw new Error('crash');
+      }
+      return send(command as never);
+    }) as typeof sys.ddb.send;
+    try {
+      await expect(placeCall(sys.engine.deps, { campaigncallId: queued.id })).rejects.toThrow('crash');
+    } finally {
+      sys.ddb.send = send;
+    }
+    expect(crashed).toBe(true);
+    expect(await read.target(h.outdialId, targetId)).toMatchObject({ status: 'progressing' });
+    // Delivered again: the attempt is closed, so nothing is placed and nothing counted twice.
+    expect(await placeCall(sys.engine.deps, { campaigncallId: queued.id })).toBe('skipped');
+
+    // The sweeper finds the closed attempt still open on its shard and makes the writes it missed.
+    for (let i = 0; i < 6; i++) await when.aRound(30_000);
+    expect(placements.requests.get(queued.id)).toBeUndefined();
+    expect(await read.target(h.outdialId, targetId)).toMatchObject({
+      status: 'idle',
+      try_count_0: 0,
+      hold: { reason: 'outside_hours', until: iso(midnight + 15 * HOUR) },
+    });
+    const stats = (await sys.customer.get(`/campaigns/${h.id}/stats`)).body;
+    expect(stats).toMatchObject({ in_flight: 0, failed: 0, skipped: { outside_hours: 1 } });
+    expect((await read.calls(h.id)).length).toBe(1);
   });
 });

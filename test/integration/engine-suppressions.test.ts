@@ -179,6 +179,7 @@ it('rests a person after an attempt that reached them, then calls again once the
     suppressed: false,
     policy: { max_attempts: null, per_days: null, rest_after_contact_days: 1 },
     attempts_in_window: null,
+    callee: null,
   });
   const contact = await sys.customer.get(`/contacts/${encodeURIComponent(person)}`);
   expect(contact.body).toMatchObject({ number: person, on_call: false, reason: 'capped' });

@@ -426,6 +426,24 @@ describe('finish requests', () => {
     });
   });
 
+  it('gives back the try of an attempt cancelled outside its hours, keeps its slot, and holds it among the retries until the opening', () => {
+    const call = anAttempt(aTarget(), { destination_index: 1 });
+    const held = { until: '2026-01-16T15:00:00.000000Z', due: '2026-01-16T14:59:00.000000Z' };
+    const release = releaseTargetUpdate(TABLE, call, 'retry', T1, false, held);
+    expect(release.UpdateExpression).toContain('#slot = #slot - :one');
+    expect(release.UpdateExpression).not.toContain('#skip');
+    expect(release.ExpressionAttributeNames).toMatchObject({ '#slot': 'try_count_1', '#hold': '_hold' });
+    expect(release.ExpressionAttributeValues).toMatchObject({
+      ':status': 'idle',
+      ':sk': dueKeys(call.outdial_id, 'retry', held.due, call.outdial_target_id).gsi3sk,
+      ':hold': { reason: 'outside_hours', until: held.until, at: T1 },
+    });
+    // The close keeps the hold, so a repair after a crash releases the target the same way.
+    const close = closeCallUpdate(TABLE, call, { ...hangup, reason: 'outside_hours', hold: held }, T1);
+    expect(close.ExpressionAttributeValues[':held']).toEqual(held);
+    expect(close.ExpressionAttributeNames['#held']).toBe('_held');
+  });
+
   it('keeps the provider code only when there is one', () => {
     const call = anAttempt(aTarget());
     expect(closeCallUpdate(TABLE, call, hangup, T1).UpdateExpression).not.toContain('#code');

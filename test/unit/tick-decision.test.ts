@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { nextOpening } from '#domain/diagnosis.ts';
+import { type CallingHours, hoursInForce } from '#domain/calling-hours.ts';
+import { gateFor } from '#services/engine/calling-hours-gate.ts';
 import { decideTick, type PacingFacts } from '#services/engine/tick-decision.ts';
 
 const T0 = Date.parse('2026-01-15T09:30:00.000Z'); // a Thursday
@@ -65,6 +66,9 @@ describe('the decision a tick keeps', () => {
 
 describe('when calling hours open next', () => {
   const hours = { timezone: 'UTC', days: [1, 2, 3, 4, 5], start: '09:00', end: '17:00' };
+  /** What the diagnosis names: the next opening of the windows in a fixed zone. */
+  const nextOpening = (h: CallingHours | null, nowMs: number, customerDefault: CallingHours | null = null) =>
+    gateFor(hoursInForce(customerDefault, h), nowMs).opensAt();
   it('finds the minute the window opens, across a weekend', () => {
     expect(nextOpening(hours, Date.parse('2026-01-15T17:30:00.000Z'))).toBe(
       Date.parse('2026-01-16T09:00:00.000Z'),
@@ -76,7 +80,14 @@ describe('when calling hours open next', () => {
       Date.parse('2026-01-15T09:07:00.000Z'),
     );
   });
-  it('has none without calling hours, or in the callee’s time (known only per destination)', () => {
+  it('counts the customer’s default hours: the opening is when both windows are open', () => {
+    const afternoons = { timezone: 'UTC', days: [1, 2, 3, 4, 5, 6, 7], start: '13:00', end: '23:00' };
+    expect(nextOpening(hours, Date.parse('2026-01-15T06:00:00.000Z'), afternoons)).toBe(
+      Date.parse('2026-01-15T13:00:00.000Z'),
+    );
+  });
+  it('has none while open, without calling hours, or in the callee’s time (known only per destination)', () => {
+    expect(nextOpening(hours, Date.parse('2026-01-15T10:00:00.000Z'))).toBeUndefined();
     expect(nextOpening(null, T0)).toBeUndefined();
     expect(nextOpening({ ...hours, timezone: 'callee' }, T0)).toBeUndefined();
   });

@@ -17,7 +17,14 @@ import { failureCounter } from '#domain/campaign-stats.ts';
 import type { Campaigncall } from '#domain/campaigncall.ts';
 import type { DestinationChoice } from '#domain/dialing.ts';
 import { skippedCounter } from '#domain/holds.ts';
-import type { ClaimLimit, EngineCampaigncall, EngineTarget, Finish } from '#ports/engine-store.ts';
+import type { StoredHold } from '#domain/target-hold.ts';
+import type {
+  ClaimLimit,
+  EngineCampaigncall,
+  EngineTarget,
+  Finish,
+  HeldUntilOpening,
+} from '#ports/engine-store.ts';
 import { OPEN_SET, openMember, RINGING_SET } from './campaign-runtime.ts';
 import { compactCampaigncall } from './campaigncall-item.ts';
 import { pageQuery } from './engine-reads.ts';
@@ -302,7 +309,11 @@ export const closeCallUpdate = (
     (targetAfter(outcome) === 'exhausted' ||
       (outcome.reason === 'suppressed' && targetAfter(outcome) === 'done'));
   const answered = call._tracked === true && call.status === 'progressing';
-  const flags = [...(parked ? ['#parked = :true'] : []), ...(answered ? ['#answered = :true'] : [])];
+  const flags = [
+    ...(parked ? ['#parked = :true'] : []),
+    ...(answered ? ['#answered = :true'] : []),
+    ...(outcome.hold ? ['#held = :held'] : []),
+  ];
   return {
     TableName: tableName,
     Key: itemKey('campaigncall', call.id),
@@ -317,6 +328,7 @@ export const closeCallUpdate = (
       ...(outcome.providerCode ? { '#code': '_provider_code' } : {}),
       ...(parked ? { '#parked': '_parked' } : {}),
       ...(answered ? { '#answered': '_answered' } : {}),
+      ...(outcome.hold ? { '#held': '_held' } : {}),
       ...s.names,
     },
     ExpressionAttributeValues: {
@@ -326,7 +338,8 @@ export const closeCallUpdate = (
       ':now': now,
       ':was': call.status,
       ...(outcome.providerCode ? { ':code': outcome.providerCode } : {}),
-      ...(flags.length ? { ':true': true } : {}),
+      ...(parked || answered ? { ':true': true } : {}),
+      ...(outcome.hold ? { ':held': outcome.hold } : {}),
       ...s.values,
     },
   };
@@ -336,6 +349,8 @@ export const closeCallUpdate = (
  * The target back in line (retry or parked) or done; only while it still points at this attempt. An
  * attempt cancelled because its number was suppressed (`suppressed`) spent no try: its slot's try is
  * given back and the slot skipped for good; a target with nothing left to dial ends done, showing why.
+ * One cancelled outside the callee's hours (`held`) spent none either: its slot's try is given back and
+ * the target waits among the retries, sorted at `held.due`, showing its hold.
  */
 export const releaseTargetUpdate = (
   tableName: string,
@@ -344,11 +359,23 @@ export const releaseTargetUpdate = (
   then: TargetAfter,
   now: string,
   suppressed = false,
+  held?: HeldUntilOpening,
 ) => {
   const partition = then === 'done' ? undefined : then;
-  const due = partition ? duePrefixed(dueKeys(call.outdial_id, partition, now, call.outdial_target_id)) : {};
-  const skip = suppressed && call.destination_index !== undefined;
-  const extraSet = skip ? `, #slot = #slot - :one${partition ? '' : ', #hold = :hold'}` : '';
+  const due = partition
+    ? duePrefixed(dueKeys(call.outdial_id, partition, held?.due ?? now, call.outdial_target_id))
+    : {};
+  const slot = call.destination_index !== undefined;
+  const skip = suppressed && slot;
+  const giveBack = (skip || !!held) && slot;
+  // A suppressed close that ends the target shows why; a close outside the hours shows the wait.
+  const hold: StoredHold | undefined =
+    skip && !partition
+      ? { reason: 'suppressed', until: null, at: now }
+      : held
+        ? { reason: 'outside_hours', until: held.until, at: now }
+        : undefined;
+  const extraSet = `${giveBack ? ', #slot = #slot - :one' : ''}${hold ? ', #hold = :hold' : ''}`;
   return {
     TableName: tableName,
     Key: itemKey('outdialtarget', call.outdial_target_id),
@@ -361,27 +388,19 @@ export const releaseTargetUpdate = (
     ExpressionAttributeNames: {
       '#status': 'status',
       '#open': '_open_cc',
-      ...(skip
-        ? {
-            '#slot': `try_count_${call.destination_index}`,
-            '#skip': '_skip',
-            ...(partition ? {} : { '#hold': '_hold' }),
-          }
-        : {}),
-    },
+      ...(giveBack ? { '#slot': `try_count_${call.destination_index}` } : {}),
+      ...(skip ? { '#skip': '_skip' } : {}),
+      ...(hold ? { '#hold': '_hold' } : {}),
+    } as Record<string, string>,
     ExpressionAttributeValues: {
       ':status': partition ? 'idle' : 'done',
       ':now': now,
       ':cc': call.id,
       ...due,
-      ...(skip
-        ? {
-            ':one': 1,
-            ':skip': new Set([call.destination_index]),
-            ...(partition ? {} : { ':hold': { reason: 'suppressed', until: null, at: now } }),
-          }
-        : {}),
-    },
+      ...(giveBack ? { ':one': 1 } : {}),
+      ...(skip ? { ':skip': new Set([call.destination_index]) } : {}),
+      ...(hold ? { ':hold': hold } : {}),
+    } as Record<string, unknown>,
   };
 };
 
@@ -414,13 +433,14 @@ export const reachedPerson = (closedFrom: string, reason: string) =>
 
 /**
  * The shard's counter of a closed attempt's result: `_succeeded`, `_failed_<reason>`, or, for an
- * attempt cancelled because its number was suppressed meanwhile, the suppressed skips (no call was made).
+ * attempt the dialer cancelled (its number suppressed, or its callee's window closed, while its job
+ * waited), the skips for that reason: no call was made.
  */
 const outcomeCounter = (outcome: Pick<Finish, 'result' | 'reason'>) =>
   outcome.result === 'success'
     ? '_succeeded'
-    : outcome.reason === 'suppressed'
-      ? skippedCounter('suppressed')
+    : outcome.reason === 'suppressed' || outcome.reason === 'outside_hours'
+      ? skippedCounter(outcome.reason)
       : failureCounter(outcome.reason);
 
 /**
@@ -507,6 +527,7 @@ export const legacyFinishSteps = (
               targetAfter(outcome),
               now,
               outcome.reason === 'suppressed',
+              outcome.hold,
             ),
           },
           refused: 'target-moved' as const,

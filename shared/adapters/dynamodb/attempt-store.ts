@@ -83,6 +83,7 @@ const complianceOf = (contact: ContactLimits, guard: ClaimGuard): ComplianceReco
         }
       : null,
   attempts_in_window: guard.cap ? guard.cap.recent.length + 1 : null,
+  callee: null,
 });
 
 /** When the person may be called again under the policy, from the person item; undefined: now. */
@@ -117,7 +118,11 @@ export class DynamoAttemptStore implements AttemptStore {
     if (limit.below - (counted ?? 0) <= 0) return 'campaign-refused';
     const guard = await this.claimGuard(call, contact);
     if ('held' in guard) return guard;
-    call = { ...call, compliance: complianceOf(contact, guard) };
+    // The tick records what its calling-hours check saw; the claim adds what its own checks see.
+    call = {
+      ...call,
+      compliance: { ...complianceOf(contact, guard), callee: call.compliance?.callee ?? null },
+    };
     const refusal = await runStepsReadingRefusal(
       this.ddb,
       claimSteps(this.tableName, campaign.id, target, choice, call, limit, counted ?? 0, guard),
@@ -329,7 +334,7 @@ export class DynamoAttemptStore implements AttemptStore {
   private async afterClose(
     call: EngineCampaigncall,
     closedFrom: string,
-    outcome: Pick<Finish, 'result' | 'reason'> & { target: TargetAfter },
+    outcome: Pick<Finish, 'result' | 'reason' | 'hold'> & { target: TargetAfter },
     now: string,
     answerPending?: boolean,
   ) {
@@ -339,7 +344,9 @@ export class DynamoAttemptStore implements AttemptStore {
       // Refused: released already (a repair that ran meanwhile), or the target moved on.
       unlessRefused(
         this.ddb.send(
-          new UpdateCommand(releaseTargetUpdate(this.tableName, call, outcome.target, now, suppressed)),
+          new UpdateCommand(
+            releaseTargetUpdate(this.tableName, call, outcome.target, now, suppressed, outcome.hold),
+          ),
         ),
       ),
       // Refused: another attempt holds the line now (or none: freed already).
@@ -392,7 +399,12 @@ export class DynamoAttemptStore implements AttemptStore {
     await this.afterClose(
       call,
       closedFrom,
-      { result: call.result === 'success' ? 'success' : 'fail', reason: call._reason ?? 'failed', target },
+      {
+        result: call.result === 'success' ? 'success' : 'fail',
+        reason: call._reason ?? 'failed',
+        target,
+        ...(call._held ? { hold: call._held } : {}),
+      },
       call.tm_update ?? call.tm_create,
       closedFrom === 'progressing' && ringing,
     );

@@ -8,16 +8,17 @@
 
 import type { Address } from '#domain/address.ts';
 import {
-  CALLEE_TIME_ZONE,
+  fixedWindows,
   type HoursInForce,
   hoursInForce,
   inCalleeTime,
   nextOpening,
   withinCallingHours,
 } from '#domain/calling-hours.ts';
+import { type CalleeFacts, calleeFactsOf } from '#domain/holds.ts';
 import { zonesOfNumber } from '#domain/phone-zones.ts';
 import { formatTimestamp } from '#domain/time.ts';
-import type { EngineCampaign, EngineTarget } from '#ports/engine-store.ts';
+import type { EngineCampaign, EngineCampaigncall, EngineTarget } from '#ports/engine-store.ts';
 import type { EngineDeps } from './engine-deps.ts';
 
 /** Customers' contact policies, read at most once per tick whatever the number of their campaigns. */
@@ -51,6 +52,13 @@ export interface CallingHoursGate {
   perDestination: boolean;
   /** For a window in the callee's time: whether this destination must wait, and until when. */
   wait(target: Pick<EngineTarget, 'timezone'>, destination: Address): OutsideHours | undefined;
+  /** When the windows in a fixed zone open next (ms), when they are closed now and that is known. */
+  opensAt(): number | undefined;
+  /**
+   * What the check of a window in the callee's time saw for this destination, for the attempt's
+   * compliance record; undefined when no such window is in force (no callee zone was looked at).
+   */
+  callee(target: Pick<EngineTarget, 'timezone'>, destination: Address): CalleeFacts | undefined;
 }
 
 /** The zones a destination is called in: the target's own zone when it has one, else its number's. */
@@ -72,11 +80,16 @@ export const callingHoursGate = async (
 
 /** The gate of windows already known (pure; many targets share zones, so answers are memoised). */
 export const gateFor = (hours: HoursInForce, nowMs: number): CallingHoursGate => {
-  const fixed = hours.filter((h) => h.timezone !== CALLEE_TIME_ZONE);
+  const fixed = fixedWindows(hours);
   const memo = new Map<string, OutsideHours | undefined>();
+  const open = withinCallingHours(fixed, nowMs);
+  const perDestination = inCalleeTime(hours);
   return {
-    open: withinCallingHours(fixed, nowMs),
-    perDestination: inCalleeTime(hours),
+    open,
+    perDestination,
+    opensAt: () => (open ? undefined : nextOpening(fixed, nowMs)),
+    callee: (target, destination) =>
+      perDestination ? calleeFactsOf(calleeZones(target.timezone, destination), nowMs) : undefined,
     wait(target, destination) {
       const zones = calleeZones(target.timezone, destination);
       const key = zones.join(' ');
@@ -91,9 +104,48 @@ export const gateFor = (hours: HoursInForce, nowMs: number): CallingHoursGate =>
   };
 };
 
+/**
+ * The dialer's last look at the calling hours, just before it places an attempt's call: the same
+ * windows the claim checked (the customer's default and the campaign's own, each destination in its
+ * own zones), read again, since the job may have waited past the window's close or the hours may have
+ * changed. Undefined when the call may start now. A few small reads per job (the campaign, the policy,
+ * and the target only when a window is in the callee's time), nothing that grows with the list.
+ */
+export const hoursAtPlacement = async (
+  deps: EngineDeps,
+  call: Pick<EngineCampaigncall, 'campaign_id' | 'customer_id' | 'outdial_target_id' | 'destination'>,
+  nowMs: number,
+): Promise<OutsideHours | undefined> => {
+  const [campaign, policy] = await Promise.all([
+    deps.engine.getCampaign(call.campaign_id),
+    deps.contactPolicies.get(call.customer_id),
+  ]);
+  const gate = gateFor(hoursInForce(policy?.calling_hours, campaign?.calling_hours), nowMs);
+  // A window in the callee's time is checked with the fixed ones, in the destination's zones.
+  if (gate.perDestination) {
+    const target = await deps.engine.getTarget(call.outdial_target_id);
+    return gate.wait({ timezone: target?.timezone }, call.destination);
+  }
+  return gate.open ? undefined : { opensAt: gate.opensAt() };
+};
+
 /** Where a held target sorts among the retries, so that the retry query finds it as its window opens. */
 export const heldDueAt = (wait: OutsideHours, nowMs: number, tryIntervalMs: number) =>
   formatTimestamp((wait.opensAt ?? nowMs + RECHECK_UNKNOWN_MS) - tryIntervalMs);
+
+/**
+ * The hold of a target whose attempt the dialer cancelled outside its hours: shown `until` the
+ * opening, and sorted among the retries so that it is due then, but never before the retry interval
+ * since this attempt has passed (the tick waits that long after any attempt; see isDue).
+ */
+export const heldUntilOpening = (wait: OutsideHours, nowMs: number, tryIntervalMs: number) => {
+  const due = heldDueAt(wait, nowMs, tryIntervalMs);
+  const now = formatTimestamp(nowMs);
+  return {
+    until: wait.opensAt === undefined ? null : formatTimestamp(wait.opensAt),
+    due: due > now ? due : now,
+  };
+};
 
 /** The runtime shard that counts a batch of holds: spread by target id, like the attempts. */
 export const holdShard = (targetId: string, shards: number) =>

@@ -2,7 +2,8 @@
 import { chooseDestination, type HangupReason, resultOf, targetStatusAfter } from '#domain/dialing.ts';
 import { wrapUpEndsAt } from '#domain/queue.ts';
 import { formatTimestamp } from '#domain/time.ts';
-import type { EngineCampaigncall, FinishResult } from '#ports/engine-store.ts';
+import type { EngineCampaigncall, Finish, FinishResult } from '#ports/engine-store.ts';
+import { heldUntilOpening, type OutsideHours } from './calling-hours-gate.ts';
 import type { EngineDeps } from './engine-deps.ts';
 
 export const finishAttempt = async (
@@ -12,6 +13,8 @@ export const finishAttempt = async (
   providerCode?: string,
   /** The digest of the provider request reporting the end, kept on the attempt by the close. */
   seen?: string,
+  /** For `outside_hours`: when the callee's window opens next, as the dialer found it. */
+  outsideHours?: OutsideHours,
 ): Promise<FinishResult> => {
   const nowMs = deps.clock.now();
   const now = formatTimestamp(nowMs);
@@ -25,6 +28,7 @@ export const finishAttempt = async (
   const result = resultOf(reason);
   let targetStatus = targetStatusAfter(result);
   let targetPartition: 'retry' | 'exhausted' | undefined;
+  let hold: Finish['hold'];
   if (targetStatus === 'idle') {
     const [target, outplan] = await Promise.all([
       deps.engine.getTarget(call.outdial_target_id),
@@ -36,10 +40,23 @@ export const finishAttempt = async (
     const next = target && outplan ? chooseDestination(target, outplan, skip) : undefined;
     if (reason === 'suppressed' && !next) targetStatus = 'done';
     else targetPartition = next ? 'retry' : 'exhausted';
+    // Outside the callee's hours: the try is given back, so the same destination waits among the
+    // retries until its window opens (held like the tick holds it).
+    if (reason === 'outside_hours') {
+      targetPartition = 'retry';
+      hold = heldUntilOpening(outsideHours ?? { opensAt: undefined }, nowMs, outplan?.try_interval ?? 0);
+    }
   }
   const finished = await deps.engine.finish(
     call,
-    { result, reason, targetStatus, targetPartition, ...(providerCode ? { providerCode } : {}) },
+    {
+      result,
+      reason,
+      targetStatus,
+      targetPartition,
+      ...(providerCode ? { providerCode } : {}),
+      ...(hold ? { hold } : {}),
+    },
     now,
     seen,
   );

@@ -5,8 +5,13 @@
  */
 import { formatTimestamp } from '#domain/time.ts';
 import type { DialJob } from '#ports/dial-queue.ts';
+import { hoursAtPlacement } from './calling-hours-gate.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { finishAttempt } from './finish-attempt.ts';
+
+/** No delivery of this job has started placing its call (read only when about to cancel it). */
+const notPlacing = async (deps: EngineDeps, campaigncallId: string) =>
+  (await deps.engine.placementState(campaigncallId)) === undefined;
 
 /** Thrown so the queue redelivers the job later (carrier throttling). */
 export class RetryLater extends Error {
@@ -22,20 +27,32 @@ export type PlaceOutcome =
   | 'skipped'
   | 'duplicate'
   | 'flow-done'
-  | 'suppressed';
+  | 'suppressed'
+  | 'outside_hours';
 
 export const placeCall = async (deps: EngineDeps, job: DialJob): Promise<PlaceOutcome> => {
   const call = await deps.engine.getCampaigncall(job.campaigncallId);
   if (call?.status !== 'dialing') return 'skipped';
-  // The claim checked the number; it may have been suppressed while the job waited in the queue. Checked
-  // before the placement guard, so a job delivered again after a crash here checks again; the close is
-  // once-only, gives the try back and moves the target to its next destination (or ends it).
-  if (
-    call.reference_type !== 'flow' &&
-    (await deps.engine.isSuppressed(call.customer_id, call.destination, formatTimestamp(deps.clock.now())))
-  ) {
-    await finishAttempt(deps, call, 'suppressed');
-    return 'suppressed';
+  // The claim checked the number and the calling hours; the number may have been suppressed, or the
+  // window closed, while the job waited in the queue. Checked before the placement guard, so a job
+  // delivered again after a crash here checks again; the close is once-only, gives the try back and
+  // moves the target on (a suppressed destination to its next one, or ends it; one outside its hours
+  // waits among the retries until its window opens). A call someone else's delivery already started
+  // placing is never cancelled: the guard below answers that delivery as a duplicate.
+  if (call.reference_type !== 'flow') {
+    const nowMs = deps.clock.now();
+    const [suppressed, wait] = await Promise.all([
+      deps.engine.isSuppressed(call.customer_id, call.destination, formatTimestamp(nowMs)),
+      hoursAtPlacement(deps, call, nowMs),
+    ]);
+    if (suppressed && (await notPlacing(deps, call.id))) {
+      await finishAttempt(deps, call, 'suppressed');
+      return 'suppressed';
+    }
+    if (!suppressed && wait && (await notPlacing(deps, call.id))) {
+      await finishAttempt(deps, call, 'outside_hours', undefined, undefined, wait);
+      return 'outside_hours';
+    }
   }
   if (!(await deps.engine.startPlacement(call.id))) return 'duplicate';
 

@@ -5,9 +5,10 @@
  * due targets and enqueue one dial job per claimed attempt; end the campaign when its list is done.
  */
 
+import { hoursInForce } from '#domain/calling-hours.ts';
 import { failureCounter } from '#domain/campaign-stats.ts';
 import type { Campaigncall } from '#domain/campaigncall.ts';
-import { nextOpening, type TickDecision } from '#domain/diagnosis.ts';
+import type { TickDecision } from '#domain/diagnosis.ts';
 import {
   chooseDestination,
   DEFAULT_MAX_CONCURRENT_CALLS,
@@ -18,6 +19,7 @@ import {
   pacingBound,
   usesQueue,
 } from '#domain/dialing.ts';
+import { calleeRecord } from '#domain/holds.ts';
 import { isNil, NIL_UUID } from '#domain/ids.ts';
 import type { Outplan } from '#domain/outplan.ts';
 import { predictivePacing } from '#domain/predictive-pacing.ts';
@@ -28,7 +30,9 @@ import type { DialJob } from '#ports/dial-queue.ts';
 import type { ClaimResult, EngineCampaign, EngineTarget } from '#ports/engine-store.ts';
 import { changeCampaignStatus } from '../campaign-status.ts';
 import {
+  type CallingHoursGate,
   callingHoursGate,
+  gateFor,
   HOLD_LOOKAHEAD,
   holdOutsideHours,
   type OutsideHours,
@@ -140,7 +144,10 @@ const screenedDecision = (
   if (outcome === 'not-running') return undefined;
   const previous = campaign._decision;
   const inHours = outcome !== 'outside-hours';
-  const opens = inHours ? undefined : openingAfter(campaign, nowMs);
+  // The screen knows only the campaign's own window (see screenCampaign).
+  const opens = inHours
+    ? undefined
+    : openingAfter(campaign, nowMs, gateFor(hoursInForce(null, campaign.calling_hours), nowMs));
   const cap = campaign.max_concurrent_calls ?? DEFAULT_MAX_CONCURRENT_CALLS;
   const decision = decideTick({
     nowMs,
@@ -289,7 +296,7 @@ const step = async (
   const inHours = hours.open;
   facts.inHours = inHours;
   if (!inHours) {
-    const opens = openingAfter(campaign, nowMs);
+    const opens = openingAfter(campaign, nowMs, hours);
     if (opens !== undefined) facts.opensAtMs = opens;
   }
   const pace = inHours ? await pacing(deps, campaign, nowMs, wrappingUp) : NO_CLAIMS;
@@ -334,6 +341,8 @@ const step = async (
         const [shard] = free.splice(slot, 1) as [number];
         inWave.add(shard);
         const call = newAttempt(deps, campaign, outplan, target.id, choice, now);
+        const callee = hours.callee(target, choice.destination);
+        if (callee) call.compliance = calleeRecord(callee);
         const limit = shardLimit(pace.bound, shard, campaign._runtime?.length ?? 1);
         wave.push(
           (async () => {
@@ -448,11 +457,14 @@ const listFacts = async (
     : { idleLeft: true, nextRetryAtMs: Date.parse(left.oldestRetry) + outplan.try_interval };
 };
 
-/** When the campaign's calling hours open next, as the last decision named it or worked out anew. */
-const openingAfter = (campaign: EngineCampaign, nowMs: number) => {
+/**
+ * When the windows in a fixed zone (the customer's default and the campaign's own) open next, as the
+ * last decision named it or worked out anew.
+ */
+const openingAfter = (campaign: EngineCampaign, nowMs: number, hours: Pick<CallingHoursGate, 'opensAt'>) => {
   const known = campaign._decision?.reasons.find((r) => r.code === 'outside_calling_hours');
   if (known?.until && Date.parse(known.until) > nowMs) return Date.parse(known.until);
-  return nextOpening(campaign.calling_hours, nowMs);
+  return hours.opensAt();
 };
 
 /** Open attempts one tick ends for a forced stop; the rest wait for the next tick (5 s later). */
