@@ -13,6 +13,7 @@ import {
 } from '#domain/dialing.ts';
 import { HOLD_REASONS, type HoldReason } from '#domain/holds.ts';
 import { Action, ActionInput, Address, Detail, Name, ReferenceId, strings, Timestamps } from './common.ts';
+import { TargetsByState } from './outdial.ts';
 import { storedSizeOf } from './storable-json.ts';
 import { withMeta } from './with-meta.ts';
 
@@ -193,6 +194,10 @@ export const CampaignStats = z
         description:
           "destinations skipped or held back when their turn came (no try spent): suppressed, outside the callee's calling hours, capped by the contact policy",
       }),
+    targets: z.nullable(TargetsByState).apply(withMeta, {
+      description:
+        "the campaign's list now, by target state (its outdial's targets_by_state): progress is done of total; null without a list, or for a list from before these counts until the backfill",
+    }),
   })
   .apply(withMeta, { id: 'CampaignStats' });
 

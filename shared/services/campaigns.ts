@@ -5,6 +5,7 @@ import type { Campaign } from '#domain/campaign.ts';
 import { statsOf } from '#domain/campaign-stats.ts';
 import { Conflict } from '#domain/errors.ts';
 import { isNil } from '#domain/ids.ts';
+import { targetsByStateOf } from '#domain/outdial.ts';
 import type {
   CreateCampaign,
   UpdateActions,
@@ -85,10 +86,22 @@ export const changeCampaignStatus = async (
   options: { force?: boolean } = {},
 ) => show((await changeStatus(deps, customerId, id, requested, options)) as never);
 
-/** The campaign's running totals (Outbound's addition), kept by the engine on its runtime shards. */
+/**
+ * The campaign's running totals (Outbound's addition), kept by the engine on its runtime shards, and
+ * its list's targets by state, kept on the outdial by the stream (one read of the outdial).
+ */
 export const getCampaignStats = async (deps: Deps, customerId: string, id: string) => {
   const campaign = await loadOwned(deps, 'campaign', customerId, id);
-  return statsOf({ id: campaign.id, ...(await deps.campaigns.runtimeTotals(campaign.id)) });
+  const outdialId = String(campaign.outdial_id ?? '');
+  const [totals, outdial] = await Promise.all([
+    deps.campaigns.runtimeTotals(campaign.id),
+    outdialId && !isNil(outdialId) ? deps.resources.get('outdial', outdialId) : undefined,
+  ]);
+  const owned = outdial && outdial.customer_id === customerId ? outdial : undefined;
+  return {
+    ...statsOf({ id: campaign.id, ...totals }),
+    targets: owned ? targetsByStateOf(owned) : null,
+  };
 };
 
 /** Only a stopped campaign can be deleted (409 CAMPAIGN_NOT_STOPPED); it releases what it used. */

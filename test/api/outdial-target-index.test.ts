@@ -96,6 +96,7 @@ describe('target_count of an outdial', () => {
       outdialId,
       tmCreate: t.tm_create,
       numbers: ['+15554440001'],
+      state: 'idle' as const,
     };
     // The add again (alone, and in a group with a new one), then the remove twice.
     await store.record([{ kind: 'added', target }]);

@@ -1,8 +1,9 @@
 /**
- * Use case: committed target changes → the target index (counts per outdial, targets by number). A new
- * target is added; a soft delete (tm_delete set) or a removed item is removed. Nothing else about a
- * target changes what the index holds: its numbers are set at create and never edited.
+ * Use case: committed target changes → the target index (counts per outdial, by state, and targets by
+ * number). A new target is added; a soft delete (tm_delete set) or a removed item is removed; a live
+ * target whose state (targetStateOf) changed is moved. Its numbers are set at create and never edited.
  */
+import { targetStateOf } from '#domain/outdial.ts';
 import type { IndexedTarget, TargetIndexChange } from '#ports/target-index-store.ts';
 import type { ItemChange } from './enqueue-deliveries.ts';
 
@@ -26,6 +27,7 @@ const indexed = (image: Image): IndexedTarget => ({
   outdialId: String(image.outdial_id),
   tmCreate: String(image.tm_create),
   numbers: numbersOf(image),
+  state: targetStateOf(image),
 });
 
 export const targetIndexChangesOf = (changes: readonly ItemChange[]): TargetIndexChange[] => {
@@ -36,6 +38,11 @@ export const targetIndexChangesOf = (changes: readonly ItemChange[]): TargetInde
     const isLive = isTarget(newImage) && !isSet(newImage.tm_delete);
     if (!oldImage && isLive) out.push({ kind: 'added', target: indexed(newImage) });
     else if (wasLive && !isLive) out.push({ kind: 'removed', target: indexed(oldImage) });
+    else if (wasLive && isLive) {
+      const from = targetStateOf(oldImage);
+      const target = indexed(newImage);
+      if (from !== target.state) out.push({ kind: 'moved', target, from });
+    }
   }
   return out;
 };
