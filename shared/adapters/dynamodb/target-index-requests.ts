@@ -6,7 +6,7 @@
  * themselves.
  */
 
-import { type TargetState, targetStateCounter } from '#domain/outdial.ts';
+import { COUNTED_BY_STATE, type TargetState, targetStateCounter, targetStateOf } from '#domain/outdial.ts';
 import type { Cursor } from '#domain/pagination.ts';
 import type { IndexedTarget, TargetIndexChange } from '#ports/target-index-store.ts';
 import {
@@ -196,4 +196,101 @@ export const byNumberQuery = (
   ScanIndexForward: false,
   // One more: the cursor's own entry may be the first.
   Limit: q.limit + 1,
+});
+
+/** What decides a target's state (targetStateOf) and whether it is live, as a backfill read it. */
+const STATE_ATTRIBUTES = [
+  'status',
+  'tm_create',
+  'tm_update',
+  'tm_delete',
+  ...[0, 1, 2, 3, 4].map((s) => `try_count_${s}`),
+];
+
+/**
+ * The target as the backfill read it: every attribute its state depends on is as read (its hold by
+ * when it was set). Refused, the target has changed since: the backfill reads it again.
+ */
+export const targetUnchanged = (tableName: string, target: Record<string, unknown>): TransactItem => {
+  const names: Record<string, string> = { '#hold': '_hold' };
+  const values: Record<string, unknown> = {};
+  const parts: string[] = [];
+  STATE_ATTRIBUTES.forEach((attribute, i) => {
+    names[`#a${i}`] = attribute;
+    const v = target[attribute];
+    if (v === undefined) parts.push(`attribute_not_exists(#a${i})`);
+    else if (v === null) {
+      parts.push(`attribute_type(#a${i}, :null)`);
+      values[':null'] = 'NULL';
+    } else {
+      parts.push(`#a${i} = :v${i}`);
+      values[`:v${i}`] = v;
+    }
+  });
+  const hold = target._hold as { at?: unknown } | undefined;
+  if (hold && typeof hold.at === 'string') {
+    names['#at'] = 'at';
+    parts.push('#hold.#at = :holdAt');
+    values[':holdAt'] = hold.at;
+  } else parts.push('attribute_not_exists(#hold)');
+  return {
+    ConditionCheck: {
+      TableName: tableName,
+      Key: itemKey('outdialtarget', String(target.id)),
+      ConditionExpression: parts.join(' AND '),
+      ExpressionAttributeNames: names,
+      ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+    },
+  };
+};
+
+/**
+ * The backfill's count of one live target the stream has not counted by state: with no marker, counted
+ * in (total and state); with a marker from before states (counted in the total), its state only. Both
+ * only while the target is as read and the marker as found, so the stream's own moves, which need a
+ * marker holding a state, can never count it twice.
+ */
+export const backfillCount = (
+  tableName: string,
+  target: Record<string, unknown>,
+  marker: 'absent' | 'without-state',
+): TransactItem[] => {
+  const state = targetStateOf(target);
+  const outdialId = String(target.outdial_id);
+  const Key = targetCountedKey(String(target.id));
+  return [
+    targetUnchanged(tableName, target),
+    marker === 'absent'
+      ? {
+          Put: {
+            TableName: tableName,
+            Item: { ...Key, et: 'targetcounted', outdial_id: outdialId, state },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        }
+      : {
+          Update: {
+            TableName: tableName,
+            Key,
+            UpdateExpression: 'SET #state = :state',
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#state)',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: { ':state': state },
+          },
+        },
+    countUpdate(tableName, outdialId, {
+      ...(marker === 'absent' ? { [TARGET_COUNT]: 1 } : {}),
+      [targetStateCounter(state)]: 1,
+    }),
+  ];
+};
+
+/** The backfill's last write: the outdial's counts by state are complete from now on. */
+export const countedByState = (tableName: string, outdialId: string) => ({
+  TableName: tableName,
+  Key: itemKey('outdial', outdialId),
+  UpdateExpression: 'SET #counted = :yes',
+  ConditionExpression: 'attribute_exists(pk)',
+  ExpressionAttributeNames: { '#counted': COUNTED_BY_STATE },
+  ExpressionAttributeValues: { ':yes': true },
 });
