@@ -17,6 +17,7 @@ import { oncePerContainer } from '#adapters/aws/once-per-container.ts';
 import { cryptoIds } from '#adapters/crypto-ids.ts';
 import { DynamoAccesskeyStore } from '#adapters/dynamodb/accesskey-store.ts';
 import { DynamoCallTimeseriesStore } from '#adapters/dynamodb/call-timeseries-store.ts';
+import { isExhaustedTarget } from '#adapters/dynamodb/keys.ts';
 import { DynamoTargetIndexStore } from '#adapters/dynamodb/target-index-store.ts';
 import { SqsWebhookQueue } from '#adapters/sqs/webhook-queue.ts';
 import type { CallTimeseriesStore } from '#ports/call-timeseries-store.ts';
@@ -76,7 +77,7 @@ export const buildStreamHandler =
     if (deps.timeseries || deps.targets) {
       try {
         await deps.timeseries?.record(minuteEventsOf(changes));
-        await deps.targets?.record(targetIndexChangesOf(changes));
+        await deps.targets?.record(targetIndexChangesOf(changes, isExhaustedTarget));
       } catch (err) {
         logger.warn('calls per minute or target index not written; stream batch will be retried', {
           error: err as Error,

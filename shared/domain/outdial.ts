@@ -35,8 +35,9 @@ export interface OutdialTarget extends Timestamps {
 
 /**
  * Where a target stands, as its outdial counts it (our addition): `in_flight` while an attempt is open,
- * `done` when finished, `held` while a hold keeps it back, `waiting_retry` when idle with a try spent,
- * `idle` when never tried. A pure function of the target's item, so the stream can count each change.
+ * `done` when finished (reached, or `exhausted`: idle with no try left, which the caller tells from the
+ * item's keys), `held` while a hold keeps it back, `waiting_retry` when idle with a try spent, `idle`
+ * when never tried. A pure function of the target's item, so the stream can count each change.
  */
 export const targetStates = ['idle', 'waiting_retry', 'in_flight', 'done', 'held'] as const;
 export type TargetState = (typeof targetStates)[number];
@@ -44,10 +45,11 @@ export type TargetState = (typeof targetStates)[number];
 /** An outdial's live targets in total and by state. */
 export type TargetsByState = { total: number } & Record<TargetState, number>;
 
-export const targetStateOf = (item: Record<string, unknown>): TargetState => {
+export const targetStateOf = (item: Record<string, unknown>, exhausted = false): TargetState => {
   if (item.status === 'done') return 'done';
   if (item.status !== 'idle') return 'in_flight';
   if (holdOf(item)) return 'held';
+  if (exhausted) return 'done';
   for (let slot = 0; slot < 5; slot++) {
     const tries = item[`try_count_${slot}`];
     if (typeof tries === 'number' && tries > 0) return 'waiting_retry';

@@ -116,7 +116,7 @@ export const TargetsByState = z
   .apply(withMeta, {
     id: 'TargetsByState',
     description:
-      'live targets by state: idle (never tried), waiting_retry (idle with a try spent), in_flight (an attempt open), done, held (kept back by a hold)',
+      'live targets by state: idle (never tried), waiting_retry (idle with a try spent and tries left), in_flight (an attempt open), done (reached, or out of tries), held (kept back by a hold)',
   });
 
 export const Outdial = z

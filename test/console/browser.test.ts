@@ -196,7 +196,10 @@ describe('the console', () => {
     await confirm(page, 'Run', 'Yes, run');
     const bar = page.getByRole('progressbar', { name: 'Targets finished' });
     // The sweeper settles a call the simulator lost after dial_timeout + 60 s: allow for one round of it.
+    // From the list's counts by state (stats.targets): done (reached or out of tries) of all 997.
     await eventually(() => bar.getAttribute('aria-valuetext'), 300_000).toBe('100 % (997 of 997)');
+    await eventually(() => page.locator('dt:text-is("Targets done") + dd').textContent()).toBe('997');
+    expect(await page.locator('.progress-detail').first().textContent()).toBe('997 of 997 done');
     await eventually(() => statusOf(page), 60_000).toBe('stop');
     await eventually(() => page.locator('.chart svg').count()).toBe(1);
     // The chart reads the API's calls per minute; the panel says why nothing is dialed now.

@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { itemKey, targetCountedKey } from '#adapters/dynamodb/keys.ts';
+import { isExhaustedTarget, itemKey, targetCountedKey } from '#adapters/dynamodb/keys.ts';
 import { DynamoTargetIndexStore } from '#adapters/dynamodb/target-index-store.ts';
 import { type TargetState, targetStateCounter, targetStateOf, targetStates } from '#domain/outdial.ts';
 import { toItemChange } from '#functions/events/stream-handler.ts';
@@ -42,7 +42,7 @@ const truthOf = async (h: CampaignHandle): Promise<Counts> => {
     const item = await sys.engine.deps.resources.get('outdialtarget', t.id);
     if (!item || (item.tm_delete !== undefined && item.tm_delete !== null)) continue;
     counts.total++;
-    counts[targetStateOf(item)]++;
+    counts[targetStateOf(item, isExhaustedTarget(item))]++;
   }
   return counts;
 };
@@ -113,10 +113,10 @@ const redeliver = async (changes: ItemChange[], random: () => number) => {
   for (let at = 0; at < changes.length; ) {
     const size = 1 + Math.floor(random() * 12);
     const batch = changes.slice(at, at + size);
-    await store.record(targetIndexChangesOf(batch));
+    await store.record(targetIndexChangesOf(batch, isExhaustedTarget));
     if (random() < 0.5) {
       const from = Math.floor(random() * batch.length);
-      await store.record(targetIndexChangesOf(batch.slice(from)));
+      await store.record(targetIndexChangesOf(batch.slice(from), isExhaustedTarget));
       redelivered += batch.length - from;
     }
     at += size;

@@ -5,7 +5,7 @@
  */
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { itemKey, targetCountedKey } from '#adapters/dynamodb/keys.ts';
+import { isExhaustedTarget, itemKey, targetCountedKey } from '#adapters/dynamodb/keys.ts';
 import { backfillTargetCounts } from '#adapters/dynamodb/target-count-backfill.ts';
 import { type TargetState, targetStateCounter, targetStateOf, targetStates } from '#domain/outdial.ts';
 import type { LocalEvents } from '../../infra/local/events-runtime.ts';
@@ -30,7 +30,7 @@ const truthOf = async (h: CampaignHandle) => {
     const item = await sys.engine.deps.resources.get('outdialtarget', t.id);
     if (!item || (item.tm_delete !== undefined && item.tm_delete !== null)) continue;
     counts.total++;
-    counts[targetStateOf(item)]++;
+    counts[targetStateOf(item, isExhaustedTarget(item))]++;
   }
   return counts;
 };

@@ -3,6 +3,7 @@
  * counts (pure; the stream's use of them is tested on DynamoDB Local in engine-target-states.test.ts).
  */
 import { describe, expect, it } from 'vitest';
+import { isExhaustedTarget } from '#adapters/dynamodb/keys.ts';
 import { countDeltas, markerWrite, netMoves } from '#adapters/dynamodb/target-index-requests.ts';
 import { targetCountOf, targetStateOf, targetsByStateOf } from '#domain/outdial.ts';
 import type { IndexedTarget } from '#ports/target-index-store.ts';
@@ -17,6 +18,11 @@ describe('targetStateOf', () => {
     expect(targetStateOf({ ...idle, try_count_1: 1 })).toBe('waiting_retry');
     expect(targetStateOf({ ...idle, status: 'progressing' })).toBe('in_flight');
     expect(targetStateOf({ ...idle, status: 'done', try_count_0: 2 })).toBe('done');
+    // Idle with no try left (parked among the exhausted): finished, so done.
+    const parked = { ...idle, try_count_0: 1, gsi3pk: 'outdial#o#due#exhausted#2' };
+    expect(isExhaustedTarget(parked)).toBe(true);
+    expect(targetStateOf(parked, isExhaustedTarget(parked))).toBe('done');
+    expect(isExhaustedTarget({ ...parked, gsi3pk: 'outdial#o#due#retry#2' })).toBe(false);
     const hold = { reason: 'capped', until: later, at: later };
     expect(targetStateOf({ ...idle, try_count_0: 1, tm_update: at, _hold: hold })).toBe('held');
     // A hold an attempt's end has superseded no longer holds the target.

@@ -10,6 +10,7 @@ import { COUNTED_BY_STATE, type TargetState, targetStateCounter, targetStateOf }
 import type { Cursor } from '#domain/pagination.ts';
 import type { IndexedTarget, TargetIndexChange } from '#ports/target-index-store.ts';
 import {
+  isExhaustedTarget,
   itemKey,
   listSortKey,
   listSortKeyBefore,
@@ -255,7 +256,7 @@ export const backfillCount = (
   target: Record<string, unknown>,
   marker: 'absent' | 'without-state',
 ): TransactItem[] => {
-  const state = targetStateOf(target);
+  const state = targetStateOf(target, isExhaustedTarget(target));
   const outdialId = String(target.outdial_id);
   const Key = targetCountedKey(String(target.id));
   return [
