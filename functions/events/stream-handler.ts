@@ -1,6 +1,6 @@
 /**
- * Table stream (NEW_AND_OLD_IMAGES) → campaigns' calls per minute, outdials' target counts and targets
- * by number, webhook delivery jobs, and call metrics. The minutes and the target index are written
+ * Table stream (NEW_AND_OLD_IMAGES) → campaigns' calls per minute, outdials' target counts (in total and
+ * by state) and targets by number, webhook delivery jobs, and call metrics. The minutes and the target index are written
  * first and idempotently: when that fails the whole batch comes back (nothing of it was enqueued yet),
  * and writing its changes again moves no count. Records are handled in
  * order; on a failure the first record not fully enqueued is reported, so it and the ones after it come
@@ -35,7 +35,7 @@ export type StreamHandlerDeps = EnqueueDeps & {
   publishCalls?: (counts: CallCounts) => void;
   /** Where campaigns' calls per minute are kept. @default - not kept */
   timeseries?: Pick<CallTimeseriesStore, 'record'>;
-  /** Where outdials' target counts and targets by number are kept. @default - not kept */
+  /** Where outdials' target counts (total, by state) and targets by number are kept. @default - not kept */
   targets?: Pick<TargetIndexStore, 'record'>;
 };
 
