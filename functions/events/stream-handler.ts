@@ -2,8 +2,9 @@
  * Table stream (NEW_AND_OLD_IMAGES) → campaigns' calls per minute, outdials' target counts (in total
  * and by state) and targets by number, webhook delivery jobs, and call metrics. The minutes and the
  * target index are written first and idempotently: when that fails the whole batch comes back (nothing
- * of it was enqueued yet), and writing its changes again moves no count. Records are handled in order; on a failure the first record not fully enqueued is reported, so it and the ones after it come
- * back (partial batch response) and nothing is lost between a write and its webhook. Metrics count only
+ * of it was enqueued yet), and writing its changes again moves no count. Records are handled in order;
+ * on a failure the first record not fully enqueued is reported, so it and the ones after it come back
+ * (partial batch response) and nothing is lost between a write and its webhook. Metrics count only
  * the records before that one, so a retried record is counted once. A record that cannot even be read
  * is reported the same way and nothing after it is lost: the event source mapping (bisecting, bounded
  * retries, then its dead-letter queue) or the local runtime (bounded retries, then its dead-letter
