@@ -12,7 +12,7 @@ import {
   GetShardIteratorCommand,
   type _Record as StreamRecord,
 } from '@aws-sdk/client-dynamodb-streams';
-import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { isExhaustedTarget, itemKey, targetCountedKey } from '#adapters/dynamodb/keys.ts';
 import { DynamoTargetIndexStore } from '#adapters/dynamodb/target-index-store.ts';
@@ -39,7 +39,16 @@ type Counts = { total: number } & Record<TargetState, number>;
 const truthOf = async (h: CampaignHandle): Promise<Counts> => {
   const counts = { total: 0, ...Object.fromEntries(targetStates.map((s) => [s, 0])) } as Counts;
   for (const t of h.targets) {
-    const item = await sys.engine.deps.resources.get('outdialtarget', t.id);
+    // The item as stored, keys included: its due partition tells a target out of tries.
+    const item = (
+      await sys.ddb.send(
+        new GetCommand({
+          TableName: sys.tableName,
+          Key: itemKey('outdialtarget', t.id),
+          ConsistentRead: true,
+        }),
+      )
+    ).Item;
     if (!item || (item.tm_delete !== undefined && item.tm_delete !== null)) continue;
     counts.total++;
     counts[targetStateOf(item, isExhaustedTarget(item))]++;
