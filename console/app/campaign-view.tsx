@@ -151,7 +151,12 @@ export const CampaignView = ({ id }: { id: string }) => {
         <CallsChart minutes={d.minutes} />
       </Section>
       <div class="two-col">
-        <Section title={`Calls in flight (${inFlight.length})`}>
+        <Section title={`Calls in flight (${fmt(Math.max(s.in_flight, inFlight.length))})`}>
+          {s.in_flight > inFlight.length ? (
+            <p class="muted small">
+              The {fmt(inFlight.length)} among the latest 100 attempts; the count is the engine’s own.
+            </p>
+          ) : null}
           <CallsTable calls={inFlight} empty="No call in flight." />
         </Section>
         <Section title="Latest attempts">
