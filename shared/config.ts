@@ -1,4 +1,18 @@
 import * as z from 'zod/mini';
+import {
+  type AnswerRates,
+  DEFAULT_DISTRIBUTIONS,
+  type MsRange,
+  parseMsRange,
+} from '#adapters/telephony/simulator/call-distributions.ts';
+
+/** A simulator time: `2000` (fixed) or `5000-25000` (drawn uniformly per call), milliseconds. */
+const msRangeText = z.optional(
+  z
+    .string()
+    .check(z.refine((t) => parseMsRange(t) !== undefined, 'a number of ms, or a range like 5000-25000')),
+);
+const share = z.optional(z.coerce.number().check(z.minimum(0), z.maximum(1)));
 
 /** A Secrets Manager ARN, when set. */
 const arn = z.optional(z.string().check(z.startsWith('arn:')));
@@ -55,10 +69,27 @@ const schema = z
     SIMULATOR_SECRET_ARN: arn,
     /** Where the queued simulator puts its delayed call events. */
     SIM_EVENTS_QUEUE_URL: z.optional(z.url()),
+    /** Local simulator (`npm start`): seeds its drawn outcomes and times; unset: a random seed, printed. */
+    SIM_SEED: z.optional(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(2 ** 32 - 1))),
+    /** Share of calls a person answers; set (or SIM_MACHINE_RATE): outcomes drawn, not by last digit. */
+    SIM_LIVE_ANSWER_RATE: share,
+    /** Share of calls an answering machine answers. */
+    SIM_MACHINE_RATE: share,
+    /** Ring time before an answer. @default 2000, or 5000-25000 with answer rates set */
+    SIM_RING_MS: msRangeText,
+    /** Talk time of a person. @default 5000, or 90000-180000 with answer rates set */
+    SIM_TALK_MS: msRangeText,
+    /** `auto` or a number: `npm start` keeps that many simulated agents (auto: 20) available. */
+    SIM_AGENTS: z.optional(
+      z.union([z.literal('auto'), z.coerce.number().check(z.int(), z.minimum(0), z.maximum(1000))]),
+    ),
   })
   .check(
     z.refine((env) => !(env.OUTBOUND_ADMIN_KEY && env.OUTBOUND_ADMIN_KEY_SECRET_ARN), {
       message: 'Set OUTBOUND_ADMIN_KEY or OUTBOUND_ADMIN_KEY_SECRET_ARN, not both',
+    }),
+    z.refine((env) => (env.SIM_LIVE_ANSWER_RATE ?? 0) + (env.SIM_MACHINE_RATE ?? 0) <= 1, {
+      message: 'SIM_LIVE_ANSWER_RATE and SIM_MACHINE_RATE add up to more than 1',
     }),
     z.refine((env) => !env.TWILIO_API_KEY_SID === !env.TWILIO_API_KEY_SECRET, {
       message: 'Set TWILIO_API_KEY_SID and TWILIO_API_KEY_SECRET together',
@@ -85,6 +116,21 @@ export interface TwilioConfig {
   secretArn: string | undefined;
 }
 
+/** The local call simulator's settings (see docs/behaviour.md, Simulator). */
+export interface SimulatorConfig {
+  /** Unset: the caller picks one and prints it. */
+  seed: number | undefined;
+  /** Set: outcomes drawn at these rates; unset: the last-digit rules. */
+  answerRates: AnswerRates | undefined;
+  ringMs: MsRange;
+  talkMs: MsRange;
+  /** Simulated agents `npm start` keeps available; undefined: none. */
+  agents: number | undefined;
+}
+
+/** Simulated agents when SIM_AGENTS=auto: enough for a call centre's floor, few enough for a laptop. */
+export const AUTO_SIM_AGENTS = 20;
+
 export interface Config {
   tableName: string;
   dynamodbEndpoint: string | undefined;
@@ -104,7 +150,31 @@ export interface Config {
   twilio: TwilioConfig;
   simulatorSecretArn: string | undefined;
   simEventsQueueUrl: string | undefined;
+  simulator: SimulatorConfig;
 }
+
+const simulatorConfig = (env: z.infer<typeof schema>): SimulatorConfig => {
+  const drawn = env.SIM_LIVE_ANSWER_RATE !== undefined || env.SIM_MACHINE_RATE !== undefined;
+  const answerRates = drawn
+    ? {
+        liveAnswerRate:
+          env.SIM_LIVE_ANSWER_RATE ??
+          Math.min(DEFAULT_DISTRIBUTIONS.liveAnswerRate, 1 - (env.SIM_MACHINE_RATE ?? 0)),
+        machineRate:
+          env.SIM_MACHINE_RATE ??
+          Math.min(DEFAULT_DISTRIBUTIONS.machineRate, 1 - (env.SIM_LIVE_ANSWER_RATE ?? 0)),
+      }
+    : undefined;
+  const range = (text: string | undefined, plain: number, realistic: MsRange) =>
+    (text !== undefined ? parseMsRange(text) : undefined) ?? (drawn ? realistic : { min: plain, max: plain });
+  return {
+    seed: env.SIM_SEED,
+    answerRates,
+    ringMs: range(env.SIM_RING_MS, 2000, DEFAULT_DISTRIBUTIONS.ringMs),
+    talkMs: range(env.SIM_TALK_MS, 5000, DEFAULT_DISTRIBUTIONS.talkMs),
+    agents: env.SIM_AGENTS === 'auto' ? AUTO_SIM_AGENTS : env.SIM_AGENTS,
+  };
+};
 
 let cached: Config | undefined;
 
@@ -137,6 +207,7 @@ export const config = (): Config => {
     },
     simulatorSecretArn: env.SIMULATOR_SECRET_ARN,
     simEventsQueueUrl: env.SIM_EVENTS_QUEUE_URL,
+    simulator: simulatorConfig(env),
   };
   return cached;
 };

@@ -8,6 +8,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startFauxqs } from 'fauxqs';
 import { DynamoEngineStore } from '#adapters/dynamodb/engine-store.ts';
 import { SqsDialQueue } from '#adapters/sqs/dial-queue.ts';
+import type { AnswerRates, MsRange } from '#adapters/telephony/simulator/call-distributions.ts';
 import { campaignOptOutKey, SimulatorProvider } from '#adapters/telephony/simulator/simulator-provider.ts';
 import { buildDialerHandler } from '#functions/engine/dialer-handler.ts';
 import {
@@ -42,8 +43,12 @@ export interface LocalEngineOptions {
   simulatorSecret: string;
   /** Base URL the simulator calls back; set once the API server listens. */
   publicBaseUrl: string;
-  ringMs?: number;
-  talkMs?: number;
+  ringMs?: number | MsRange;
+  talkMs?: number | MsRange;
+  /** The simulator draws outcomes at these rates (SIM_LIVE_ANSWER_RATE, SIM_MACHINE_RATE). */
+  answerRates?: AnswerRates;
+  /** Seeds the simulator's drawn outcomes and times (SIM_SEED). */
+  simulatorSeed?: number;
   /** Replaces the simulator (tests of a carrier adapter). */
   provider?: TelephonyProvider;
   deliver?: (req: WebhookRequest) => Promise<void>;
@@ -81,6 +86,8 @@ export class LocalEngine {
         deliver: options.deliver ?? httpDeliver,
         ...(options.ringMs !== undefined ? { ringMs: options.ringMs } : {}),
         ...(options.talkMs !== undefined ? { talkMs: options.talkMs } : {}),
+        ...(options.answerRates ? { answerRates: options.answerRates } : {}),
+        ...(options.simulatorSeed !== undefined ? { seed: options.simulatorSeed } : {}),
       });
     this.deps = {
       ...options.deps,

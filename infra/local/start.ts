@@ -12,13 +12,14 @@ import { DynamoEngineStore } from '#adapters/dynamodb/engine-store.ts';
 import { buildTwilioProvider, credentialsFromEnv } from '#adapters/telephony/twilio/build-twilio-provider.ts';
 import { ensureCustomerWithKey } from '#services/customers.ts';
 import { claimsPerTickFor } from '#services/engine/engine-deps.ts';
-import { config } from '#shared/config.ts';
+import { config, type SimulatorConfig } from '#shared/config.ts';
 import { buildConsole } from '../../console/build.ts';
 import { startApiServer } from './api-server.ts';
 import { consoleSite } from './console-site.ts';
 import { ensureTable, JavaNotFound, startDynamoLocal } from './dynamodb-local.ts';
 import { LocalEngine, timerScheduler } from './engine-runtime.ts';
 import { LocalEvents } from './events-runtime.ts';
+import { ensureSimulatedAgents } from './simulated-agents.ts';
 
 const env = process.env;
 const port = Number(env.PORT ?? 3000);
@@ -26,8 +27,14 @@ const inMemory = env.OUTBOUND_IN_MEMORY === '1';
 const dataDir = resolve(env.OUTBOUND_DATA_DIR ?? '.data');
 const tableName = env.TABLE_NAME ?? 'outbound';
 const tickIntervalMs = Number(env.TICK_INTERVAL_MS ?? 1000);
-const ringMs = Number(env.SIM_RING_MS ?? 2000);
-const talkMs = Number(env.SIM_TALK_MS ?? 5000);
+
+const span = (r: { min: number; max: number }) => (r.min === r.max ? `${r.min}` : `${r.min}-${r.max}`);
+const describeSimulator = (sim: SimulatorConfig, seed: number) => {
+  const outcomes = sim.answerRates
+    ? `${sim.answerRates.liveAnswerRate * 100}% people, ${sim.answerRates.machineRate * 100}% machines`
+    : 'by last digit';
+  return `${outcomes}, ring ${span(sim.ringMs)} ms, talk ${span(sim.talkMs)} ms, seed ${seed} (SIM_SEED)`;
+};
 
 interface SavedKeys {
   devAccesskey: string;
@@ -76,9 +83,13 @@ const main = async () => {
     });
     const ddb = createDocumentClient(dynamo.endpoint);
     const deps = dynamoDeps(ddb, tableName, { runtime: 'local' });
-    await ensureCustomerWithKey(deps, 'dev', keys.devAccesskey);
+    const devCustomerId = await ensureCustomerWithKey(deps, 'dev', keys.devAccesskey);
     // TELEPHONY_PROVIDER=twilio: real calls with the TWILIO_* env; Twilio must reach PUBLIC_BASE_URL.
     const cfg = config();
+    const sim = cfg.simulator;
+    const simulatorSeed = sim.seed ?? Math.floor(Math.random() * 2 ** 31);
+    const simulated =
+      sim.agents !== undefined ? await ensureSimulatedAgents(deps, devCustomerId, sim.agents) : undefined;
     const twilio =
       cfg.telephonyProvider === 'twilio'
         ? buildTwilioProvider({
@@ -98,8 +109,10 @@ const main = async () => {
       scheduler: timerScheduler,
       simulatorSecret: cryptoIds.token(),
       publicBaseUrl: cfg.publicBaseUrl ?? `http://127.0.0.1:${port}`,
-      ringMs,
-      talkMs,
+      ringMs: sim.ringMs,
+      talkMs: sim.talkMs,
+      simulatorSeed,
+      ...(sim.answerRates ? { answerRates: sim.answerRates } : {}),
       ...(twilio ? { provider: twilio } : {}),
       ...(inMemory ? {} : { queueDir: resolve(dataDir, 'dial-queue') }),
     });
@@ -157,6 +170,11 @@ const main = async () => {
         `  Twilio status callbacks:     ${engine.deps.settings.publicBaseUrl}/v1.0/providers/twilio/events`,
       );
     }
+    if (!twilio) console.log(`  simulator:                   ${describeSimulator(sim, simulatorSeed)}`);
+    if (simulated)
+      console.log(
+        `  simulated agents:            ${simulated.agents} on queue ${simulated.queueId} (SIM_AGENTS; set it as a campaign's queue_id)`,
+      );
     console.log('Press Ctrl-C to stop.');
     console.log(`API:     http://localhost:${api.port}/v1.0`);
     // The key rides in the fragment, which the browser never sends; the console moves it to the tab's

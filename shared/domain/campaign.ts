@@ -31,6 +31,8 @@ export interface Campaign extends OwnedResource, CampaignBasicInfo, CampaignReso
   max_concurrent_calls: number;
   /** How new calls are paced (our addition; absent on campaigns written before it: `service_level`). */
   dialing_mode?: DialingMode;
+  /** Predictive: bound on abandoned / answered by a person (our addition; absent: the default 0.03). */
+  max_abandon_rate?: number;
   /** When new calls may start; null: any time (Outbound's addition). */
   calling_hours: CallingHours | null;
   actions: Action[];

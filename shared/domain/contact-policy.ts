@@ -14,6 +14,8 @@ export interface ContactPolicy {
   rest_after_contact_days: number | null;
   /** Hours every campaign of the customer stays within (a campaign's own hours narrow them); null: any. */
   calling_hours: CallingHours | null;
+  /** The most a predictive campaign's max_abandon_rate may be; absent: DEFAULT_MAX_ABANDON_RATE. */
+  max_abandon_rate_ceiling?: number;
 }
 
 /** Until a customer sets a policy: no limits, as before policies existed. */

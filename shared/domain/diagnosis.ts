@@ -21,6 +21,9 @@ export const diagnosisCodes = [
   'max_concurrent_calls',
   'cps_budget',
   'carrier_errors',
+  'abandon_governor',
+  'held_by_contact_policy',
+  'held_suppressed',
 ] as const;
 export type DiagnosisCode = (typeof diagnosisCodes)[number];
 

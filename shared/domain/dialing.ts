@@ -104,13 +104,23 @@ export const DEFAULT_MAX_CONCURRENT_CALLS = 10;
  * - `service_level`: VoIPBIN's rule, the default, so existing clients see no difference;
  * - `progressive`: one ringing call per available agent of the queue, never more;
  * - `agentless`: no queue (answered calls never join one); open attempts under `max_concurrent_calls`;
- * - `predictive`: over-dials from measured rates; named here, refused by the API until it is built.
+ * - `predictive`: over-dials from measured rates, under `max_abandon_rate` (predictive-pacing.ts); like
+ *   `progressive`, it needs a queue (none: nothing dials, and the diagnosis says why).
  */
 export const dialingModes = ['service_level', 'progressive', 'agentless', 'predictive'] as const;
 export type DialingMode = (typeof dialingModes)[number];
 /** The modes a campaign may be set to today. */
-export const availableDialingModes = ['service_level', 'progressive', 'agentless'] as const;
+export const availableDialingModes = ['service_level', 'progressive', 'agentless', 'predictive'] as const;
 export const DEFAULT_DIALING_MODE = 'service_level' as const;
+
+/** A predictive campaign's bound on abandoned / answered by a person, unless it sets its own. */
+export const DEFAULT_MAX_ABANDON_RATE = 0.03;
+/** The most a customer's contact policy may let a campaign set max_abandon_rate to. */
+export const MAX_ABANDON_RATE_CEILING = 0.1;
+
+/** A stored campaign's max_abandon_rate: campaigns written before it existed have the default. */
+export const maxAbandonRateOf = (c: { max_abandon_rate?: number | null }) =>
+  c.max_abandon_rate ?? DEFAULT_MAX_ABANDON_RATE;
 
 /** A stored campaign's mode: campaigns written before modes existed pace as they always did. */
 export const dialingModeOf = (c: { dialing_mode?: DialingMode | null }): DialingMode =>
@@ -152,6 +162,8 @@ export const pacingBound = (p: Omit<PacingInput, 'dialing' | 'inFlight'>): Pacin
   const mode = p.mode ?? DEFAULT_DIALING_MODE;
   const agents = Math.max(0, Math.floor(p.availableAgents));
   if (mode === 'progressive') return { counter: 'dialing', bound: p.hasQueue ? agents : 0 };
+  // The tick paces a predictive campaign with a queue by predictivePacing; without one, nothing rings.
+  if (mode === 'predictive' && !p.hasQueue) return { counter: 'dialing', bound: 0 };
   if (usesQueue(mode, p.hasQueue))
     return { counter: 'dialing', bound: Math.floor((agents * p.serviceLevel) / 100) };
   return { counter: 'inflight', bound: p.maxConcurrentCalls };

@@ -14,4 +14,9 @@ export interface AgentStore {
   remove(id: string, expect: Expectation, now: string): Promise<Agent>;
   /** Available agents of the customer serving a queue with these tags; reads every page, no cap. */
   countAvailable(customerId: string, queueTagIds: readonly string[]): Promise<number>;
+  /**
+   * Busy agents (on a call, or set busy) of the customer serving a queue with these tags, from their
+   * own sparse partition as countAvailable (agents in wrap-up are counted by the engine's wrap-up read).
+   */
+  countBusy(customerId: string, queueTagIds: readonly string[]): Promise<number>;
 }

@@ -8,8 +8,10 @@ import { diagnosisCodes } from '#domain/diagnosis.ts';
 import {
   availableDialingModes,
   DEFAULT_DIALING_MODE,
+  DEFAULT_MAX_ABANDON_RATE,
   DEFAULT_MAX_CONCURRENT_CALLS,
   dialingModes,
+  MAX_ABANDON_RATE_CEILING,
 } from '#domain/dialing.ts';
 import { HOLD_REASONS, type HoldReason } from '#domain/holds.ts';
 import { Action, ActionInput, Address, Detail, Name, ReferenceId, strings, Timestamps } from './common.ts';
@@ -47,19 +49,28 @@ const MaxConcurrentCalls = z
     description: `most open attempts at once when the campaign has no queue (default ${DEFAULT_MAX_CONCURRENT_CALLS})`,
   });
 
-/** Outbound's addition: how new calls are paced. `predictive` is named but refused until it is built. */
+/** Outbound's addition: how new calls are paced. */
 const DialingMode = z
   .enum(availableDialingModes, {
-    error: (issue) =>
-      issue.input === 'predictive'
-        ? 'predictive dialing is not available yet: use service_level, progressive or agentless'
-        : 'unsupported dialing_mode: use service_level, progressive or agentless',
+    error: 'unsupported dialing_mode: use service_level, progressive, agentless or predictive',
   })
   .apply(withMeta, {
     description:
       'service_level (default): calls ring while floor(available agents × service_level / 100) exceeds the calls ' +
       'ringing (max_concurrent_calls without a queue); progressive: at most one call ringing per available agent; ' +
-      'agentless: no queue, at most max_concurrent_calls open at once',
+      'agentless: no queue, at most max_concurrent_calls open at once; predictive: calls ring ahead of agents ' +
+      'becoming free, from the measured answer rate, ring and talk times, under max_abandon_rate and ' +
+      'max_concurrent_calls (needs a queue, like progressive)',
+  });
+/** Outbound's addition: predictive dialing's bound on abandoned calls / calls a person answered. */
+const MaxAbandonRate = z
+  .number()
+  .check(z.minimum(0), z.maximum(MAX_ABANDON_RATE_CEILING))
+  .apply(withMeta, {
+    description:
+      `predictive: most abandoned calls (a person answered, no agent in time) per call a person answered; ` +
+      `default ${DEFAULT_MAX_ABANDON_RATE}, at most ${DEFAULT_MAX_ABANDON_RATE} unless the customer's contact ` +
+      `policy raises max_abandon_rate_ceiling (up to ${MAX_ABANDON_RATE_CEILING})`,
   });
 
 const HHMM = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, 24-hour'));
@@ -113,6 +124,7 @@ export const CreateCampaign = z
     max_concurrent_calls: z._default(MaxConcurrentCalls, DEFAULT_MAX_CONCURRENT_CALLS),
     calling_hours: z._default(z.nullable(CallingHours), null),
     dialing_mode: z._default(DialingMode, DEFAULT_DIALING_MODE),
+    max_abandon_rate: z._default(MaxAbandonRate, DEFAULT_MAX_ABANDON_RATE),
   })
   .apply(withMeta, { id: 'CreateCampaign' });
 /** All five are overwritten, as in VoIPBIN, so detail is required here: omitting it must not blank it. */
@@ -123,6 +135,7 @@ export const UpdateCampaign = z
     max_concurrent_calls: z.optional(MaxConcurrentCalls),
     calling_hours: z.optional(z.nullable(CallingHours)),
     dialing_mode: z.optional(DialingMode),
+    max_abandon_rate: z.optional(MaxAbandonRate),
   })
   .apply(withMeta, { id: 'UpdateCampaign' });
 export const UpdateCampaignStatus = z
@@ -166,12 +179,31 @@ export const Campaign = z
     max_concurrent_calls: z.number(),
     calling_hours: z.nullable(CallingHours),
     dialing_mode: z.enum(dialingModes),
+    max_abandon_rate: z.number(),
     ...Timestamps,
   })
   .apply(withMeta, { id: 'Campaign' });
 
 const Count = z.number().check(z.int());
 const counting = (description: string) => Count.apply(withMeta, { description });
+const rate = (description: string) => z.nullable(z.number()).apply(withMeta, { description });
+/** Outbound's addition: a campaign's rates over a window, from its hour and day sums. */
+const CallRates = z
+  .object({
+    answer_rate: rate('attempts a person (not a machine) answered / attempts ended; null before any ended'),
+    abandon_rate: rate(
+      'abandoned (a person answered, no agent in time) / attempts a person answered; null before any answer',
+    ),
+    dials_per_minute: rate('attempts started per minute over the window (since the campaign was created)'),
+    agent_occupancy: rate(
+      "agents' talking time / logged-in time: not measured yet, always null (see docs/behaviour.md, Stats)",
+    ),
+    dialed: counting('attempts started in the window'),
+    ended: counting('attempts ended in the window'),
+    human_answered: counting('attempts ended after a person answered'),
+    abandoned: counting('attempts abandoned'),
+  })
+  .apply(withMeta, { id: 'CampaignRates' });
 /** Outbound's addition: a campaign's running totals, over all its runs. */
 export const CampaignStats = z
   .object({
@@ -194,6 +226,10 @@ export const CampaignStats = z
         description:
           "destinations skipped or held back when their turn came (no try spent): suppressed, outside the callee's calling hours, capped by the contact policy",
       }),
+    rates: z.object({ last_24h: CallRates, last_30d: CallRates }).apply(withMeta, {
+      description:
+        'our addition: rates over the last 24 hours (this hour and the 23 before) and 30 days (today and the 29 before, UTC)',
+    }),
     targets: z.nullable(TargetsByState).apply(withMeta, {
       description:
         "the campaign's list now, by target state (its outdial's targets_by_state): progress is done of total; null without a list, or for a list from before these counts until the backfill",

@@ -1,10 +1,11 @@
 import * as z from 'zod/mini';
+import { DEFAULT_MAX_ABANDON_RATE, MAX_ABANDON_RATE_CEILING } from '#domain/dialing.ts';
 import { CallingHours } from './campaign.ts';
 import { withMeta } from './with-meta.ts';
 
 const Days = z.number().check(z.int(), z.minimum(1), z.maximum(365));
 
-/** All four fields, each null for "no limit": a PUT replaces the policy, so nothing is left implied. */
+/** All four limits, each null for "no limit": a PUT replaces the policy, so nothing is left implied. */
 export const ContactPolicyInput = z
   .strictObject({
     max_attempts: z.nullable(z.number().check(z.int(), z.minimum(1), z.maximum(1000))).apply(withMeta, {
@@ -17,6 +18,11 @@ export const ContactPolicyInput = z
     calling_hours: z.nullable(CallingHours).apply(withMeta, {
       description: "hours every campaign stays within (a campaign's own narrow them); null: any time",
     }),
+    max_abandon_rate_ceiling: z
+      ._default(z.number().check(z.minimum(0), z.maximum(MAX_ABANDON_RATE_CEILING)), DEFAULT_MAX_ABANDON_RATE)
+      .apply(withMeta, {
+        description: `the most a predictive campaign's max_abandon_rate may be (default ${DEFAULT_MAX_ABANDON_RATE}, the FCC's and Ofcom's 3 %; at most ${MAX_ABANDON_RATE_CEILING}): raising it is the customer's explicit choice`,
+      }),
   })
   .check(
     z.refine((p) => p.max_attempts === null || p.per_days !== null, {
@@ -33,6 +39,7 @@ export const ContactPolicy = z
     per_days: z.nullable(z.number()),
     rest_after_contact_days: z.nullable(z.number()),
     calling_hours: z.nullable(CallingHours),
+    max_abandon_rate_ceiling: z.number(),
     tm_update: z.nullable(z.string()),
   })
   .apply(withMeta, { id: 'ContactPolicy' });

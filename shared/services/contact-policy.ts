@@ -1,6 +1,7 @@
 /** Use cases of the customer's contact policy (our addition): read it, replace it, and one person's record. */
 import type * as z from 'zod';
 import { contactLimitsOf, NO_CONTACT_LIMITS, nextAllowedMs } from '#domain/contact-policy.ts';
+import { DEFAULT_MAX_ABANDON_RATE } from '#domain/dialing.ts';
 import { ValidationFailed } from '#domain/errors.ts';
 import { normalisePhoneNumber } from '#domain/phone-number.ts';
 import { isInForce } from '#domain/suppression.ts';
@@ -24,9 +25,16 @@ export const getContactPolicy = async (deps: Deps, customerId: string) =>
 export const putContactPolicy = async (
   deps: Deps,
   customerId: string,
-  input: z.output<typeof ContactPolicyInput>,
+  input: Omit<z.output<typeof ContactPolicyInput>, 'max_abandon_rate_ceiling'> & {
+    max_abandon_rate_ceiling?: number;
+  },
 ) => {
-  const policy: StoredContactPolicy = { customer_id: customerId, ...input, tm_update: now(deps) };
+  const policy: StoredContactPolicy = {
+    customer_id: customerId,
+    max_abandon_rate_ceiling: DEFAULT_MAX_ABANDON_RATE,
+    ...input,
+    tm_update: now(deps),
+  };
   await deps.contactPolicies.put(policy);
   return show(policy);
 };

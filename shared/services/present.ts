@@ -5,7 +5,7 @@
  * The item is not validated again: it was valid when written, and a list page must stay cheap.
  */
 import type * as z from 'zod/mini';
-import { DEFAULT_DIALING_MODE } from '#domain/dialing.ts';
+import { DEFAULT_DIALING_MODE, DEFAULT_MAX_ABANDON_RATE } from '#domain/dialing.ts';
 import { decodeCompliance } from '#domain/holds.ts';
 import { NIL_UUID } from '#domain/ids.ts';
 import { targetCountOf, targetsByStateOf } from '#domain/outdial.ts';
@@ -58,7 +58,11 @@ export const presenter = <S extends ResponseSchema>(schema: S) => {
 const campaignFields = presenter(Campaign);
 /** Campaigns written before dialing modes existed pace by service level, and show it. */
 export const presentCampaign = (item: StoredItem) =>
-  campaignFields({ dialing_mode: DEFAULT_DIALING_MODE, ...item } as StoredItem);
+  campaignFields({
+    dialing_mode: DEFAULT_DIALING_MODE,
+    max_abandon_rate: DEFAULT_MAX_ABANDON_RATE,
+    ...item,
+  } as StoredItem);
 const campaigncallFields = presenter(Campaigncall);
 /** An attempt's compliance record is stored compactly (`_cmp`; see encodeCompliance). */
 export const presentCampaigncall = (item: StoredItem) =>
@@ -90,6 +94,9 @@ const CONTACT_POLICY_FIELDS = Object.keys(ContactPolicy.shape) as (keyof StoredC
 
 /** The contact policy has no id of its own (one per customer): its schema's fields, unset ones null. */
 export const presentContactPolicy = (policy: StoredContactPolicy): z.output<typeof ContactPolicy> =>
-  Object.fromEntries(CONTACT_POLICY_FIELDS.map((f) => [f, policy[f] ?? null])) as z.output<
-    typeof ContactPolicy
-  >;
+  Object.fromEntries(
+    CONTACT_POLICY_FIELDS.map((f) => [
+      f,
+      policy[f] ?? (f === 'max_abandon_rate_ceiling' ? DEFAULT_MAX_ABANDON_RATE : null),
+    ]),
+  ) as z.output<typeof ContactPolicy>;

@@ -49,6 +49,7 @@ describe('POST /campaigns', () => {
       'max_concurrent_calls',
       'calling_hours',
       'dialing_mode',
+      'max_abandon_rate',
       'tm_create',
       'tm_update',
       'tm_delete',
@@ -75,6 +76,7 @@ describe('POST /campaigns', () => {
       max_concurrent_calls: 10,
       calling_hours: null,
       dialing_mode: 'service_level',
+      max_abandon_rate: 0.03,
       tm_create: expect.stringMatching(TIMESTAMP),
       tm_update: null,
       tm_delete: null,
@@ -99,7 +101,7 @@ describe('POST /campaigns', () => {
     }
   });
 
-  it('takes a dialing mode on create and PUT, keeps it when PUT omits it, and refuses predictive for now', async () => {
+  it('takes a dialing mode on create and PUT, predictive included, keeps it when PUT omits it, and refuses an unknown one', async () => {
     const alice = await api.newCustomer();
     const created = await alice.post('/campaigns', aCampaign({ dialing_mode: 'progressive' }));
     expect(created.body.dialing_mode).toBe('progressive');
@@ -112,15 +114,46 @@ describe('POST /campaigns', () => {
     expect((await alice.get(`/campaigns/${id}`)).body.dialing_mode).toBe('agentless');
 
     const predictive = await alice.post('/campaigns', aCampaign({ dialing_mode: 'predictive' }));
-    expect(predictive.status).toBe(400);
-    expect(predictive.body.error.details[0]).toMatchObject({
-      field: 'dialing_mode',
-      issue: expect.stringContaining('predictive dialing is not available yet'),
-    });
+    expect(predictive.status).toBe(200);
+    expect(predictive.body).toMatchObject({ dialing_mode: 'predictive', max_abandon_rate: 0.03 });
     const unknown = await alice.put(`/campaigns/${id}`, { ...basic, dialing_mode: 'preview' });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.details[0].field).toBe('dialing_mode');
     expect((await alice.get(`/campaigns/${id}`)).body.dialing_mode).toBe('agentless');
+  });
+
+  it('takes max_abandon_rate up to 0.03, and above only as far as the contact policy raised the ceiling', async () => {
+    const alice = await api.newCustomer();
+    const bob = await api.newCustomer();
+    const created = await alice.post(
+      '/campaigns',
+      aCampaign({ dialing_mode: 'predictive', max_abandon_rate: 0.01 }),
+    );
+    expect(created.body.max_abandon_rate).toBe(0.01);
+    const id = created.body.id;
+    const basic = { name: 'n', detail: 'd', type: 'call', service_level: 50, end_handle: 'continue' };
+    expect((await alice.put(`/campaigns/${id}`, basic)).body.max_abandon_rate).toBe(0.01);
+    for (const bad of [-0.01, 0.2, '0.02']) {
+      const res = await alice.post('/campaigns', aCampaign({ max_abandon_rate: bad }));
+      expect(res.status).toBe(400);
+      expect(res.body.error.details[0].field).toBe('max_abandon_rate');
+    }
+    // Above 0.03 is refused (naming the field) until the customer's own policy raises the ceiling.
+    const refused = await alice.put(`/campaigns/${id}`, { ...basic, max_abandon_rate: 0.05 });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.details[0]).toMatchObject({
+      field: 'max_abandon_rate',
+      issue: expect.stringContaining('max_abandon_rate_ceiling'),
+    });
+    expect((await alice.get(`/campaigns/${id}`)).body.max_abandon_rate).toBe(0.01);
+    const none = { max_attempts: null, per_days: null, rest_after_contact_days: null, calling_hours: null };
+    await alice.put('/customer/contact_policy', { ...none, max_abandon_rate_ceiling: 0.05 });
+    expect(
+      (await alice.put(`/campaigns/${id}`, { ...basic, max_abandon_rate: 0.05 })).body.max_abandon_rate,
+    ).toBe(0.05);
+    expect((await alice.put(`/campaigns/${id}`, { ...basic, max_abandon_rate: 0.06 })).status).toBe(400);
+    // Another customer's ceiling is its own.
+    expect((await bob.post('/campaigns', aCampaign({ max_abandon_rate: 0.05 }))).status).toBe(400);
   });
 
   it('creates a flow campaign that continues at the end of the list', async () => {

@@ -19,19 +19,22 @@ const strict = {
   calling_hours: { timezone: 'callee', days: [1, 2, 3, 4, 5, 6, 7], start: '08:00', end: '21:00' },
 };
 const none = { max_attempts: null, per_days: null, rest_after_contact_days: null, calling_hours: null };
+/** What a policy shows of fields a PUT may leave out: their defaults. */
+const defaults = { max_abandon_rate_ceiling: 0.03 };
 
 describe('GET /customer/contact_policy', () => {
   it('has no limits until the customer sets some', async () => {
     const alice = await api.newCustomer();
     const res = await alice.get(PATH);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ customer_id: alice.customerId, ...none, tm_update: null });
+    expect(res.body).toEqual({ customer_id: alice.customerId, ...none, ...defaults, tm_update: null });
     expect(Object.keys(res.body)).toEqual([
       'customer_id',
       'max_attempts',
       'per_days',
       'rest_after_contact_days',
       'calling_hours',
+      'max_abandon_rate_ceiling',
       'tm_update',
     ]);
   });
@@ -46,6 +49,7 @@ describe('PUT /customer/contact_policy', () => {
     expect(put.body).toEqual({
       customer_id: alice.customerId,
       ...strict,
+      ...defaults,
       tm_update: asTimestamp(api.clock.now()),
     });
     expect((await alice.get(PATH)).body).toEqual(put.body);
@@ -95,9 +99,29 @@ describe('PUT /customer/contact_policy', () => {
     const alice = await api.newCustomer();
     const bob = await api.newCustomer();
     await alice.put(PATH, strict);
-    expect((await bob.get(PATH)).body).toEqual({ customer_id: bob.customerId, ...none, tm_update: null });
+    expect((await bob.get(PATH)).body).toEqual({
+      customer_id: bob.customerId,
+      ...none,
+      ...defaults,
+      tm_update: null,
+    });
     await bob.put(PATH, { ...none, max_attempts: 1, per_days: 30 });
     expect((await alice.get(PATH)).body).toMatchObject(strict);
+  });
+
+  it("raises the ceiling of predictive campaigns' max_abandon_rate only when asked, up to 0.1", async () => {
+    const alice = await api.newCustomer();
+    const raised = await alice.put(PATH, { ...none, max_abandon_rate_ceiling: 0.05 });
+    expect(raised.body.max_abandon_rate_ceiling).toBe(0.05);
+    for (const bad of [0.11, -0.01, '0.05']) {
+      expectInvalid(
+        await alice.put(PATH, { ...none, max_abandon_rate_ceiling: bad }),
+        'max_abandon_rate_ceiling',
+      );
+    }
+    expect((await alice.get(PATH)).body.max_abandon_rate_ceiling).toBe(0.05);
+    // Left out of a PUT, it is back to the default: a PUT replaces the policy.
+    expect((await alice.put(PATH, none)).body.max_abandon_rate_ceiling).toBe(0.03);
   });
 
   it('needs an access key, and a customer one', async () => {

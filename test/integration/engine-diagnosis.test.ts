@@ -164,4 +164,76 @@ describe('campaign diagnosis', () => {
     await round();
     expect(await codes(h)).not.toContain('carrier_errors');
   });
+  it('names people held by the contact policy’s caps, with the earliest time one may be called', async () => {
+    const policy = {
+      max_attempts: null,
+      per_days: null,
+      rest_after_contact_days: 1,
+      calling_hours: null,
+    };
+    expect((await sys.customer.put('/customer/contact_policy', policy)).status).toBe(200);
+    const person = phone('answer');
+    const first = await steps.given.campaign({ targets: [person] });
+    await steps.when.runsToTheEnd(first.id);
+    const reachedAt = sys.clock.now();
+    const second = await steps.given.campaign({
+      targets: [person],
+      campaign: { end_handle: 'continue' },
+    });
+    await round();
+    const d = await diagnosis(second);
+    expect(d.dialing).toBe(false);
+    const held = d.reasons.find((r) => r.code === 'held_by_contact_policy');
+    expect(held?.message).toContain('1 due person is held');
+    // The rest runs a day from the end of the call that reached the person.
+    const until = Date.parse(held!.until!);
+    expect(until).toBeGreaterThan(reachedAt + 86_400_000 - 60_000);
+    expect(until).toBeLessThanOrEqual(reachedAt + 86_400_000);
+  });
+
+  it('names destinations skipped because their numbers are suppressed', async () => {
+    const blocked = phone('answer');
+    expect(
+      (await sys.customer.post('/suppressions', { number: blocked, reason: 'asked', expire_at: null }))
+        .status,
+    ).toBe(200);
+    const h = await steps.given.campaign({ targets: [blocked], campaign: { end_handle: 'continue' } });
+    await round();
+    expect(await codes(h)).toContain('held_suppressed');
+    expect(await steps.read.calls(h.id)).toEqual([]);
+  });
+
+  it('names the abandon-rate governor of a predictive campaign with the measured rate and the bound', async () => {
+    const tag = randomUUID();
+    await steps.given.agents(2, 'available', [tag]);
+    await steps.given.agents(6, 'busy', [tag]);
+    const h = await steps.given.campaign({
+      targets: answering(10),
+      queueTags: [tag],
+      run: false,
+      campaign: { dialing_mode: 'predictive', max_abandon_rate: 0.02 },
+    });
+    const ids = (n: number) => Array.from({ length: n }, () => randomUUID());
+    const people = ids(50);
+    await sys.engine.deps.timeseries.record([
+      {
+        customerId: sys.customer.customerId,
+        campaignId: h.id,
+        minute: sys.clock.now() - (sys.clock.now() % 60_000),
+        dialed: people,
+        answered: people,
+        outcomes: { success: people.slice(1), abandoned: people.slice(0, 1) },
+        human: people,
+      },
+    ]);
+    await steps.when.statusIsSet(h.id, 'run');
+    await round();
+    await round();
+    const d = await diagnosis(h);
+    expect(d.reasons.map((r) => r.code)).toEqual(['abandon_governor']);
+    // 1 of 50 people abandoned: 2 %, at the campaign's 2 % bound; one call per available agent.
+    expect(d.reasons[0]!.message).toContain('2 % measured over 50 ended calls');
+    expect(d.reasons[0]!.message).toContain('max_abandon_rate 2 %');
+    expect((await steps.read.calls(h.id)).length).toBe(2);
+  });
 });

@@ -92,6 +92,7 @@ describe('events from a committed change', () => {
       'max_concurrent_calls',
       'calling_hours',
       'dialing_mode',
+      'max_abandon_rate',
       'tm_create',
       'tm_update',
       'tm_delete',

@@ -81,3 +81,54 @@ describe('when calling hours open next', () => {
     expect(nextOpening({ ...hours, timezone: 'callee' }, T0)).toBeUndefined();
   });
 });
+
+describe('the decision of a predictive tick', () => {
+  const predictive = (over: Partial<NonNullable<PacingFacts['predictive']>> = {}) =>
+    pacing({
+      mode: 'predictive',
+      agents: 3,
+      bound: 3,
+      predictive: {
+        bound: 3,
+        answerRate: 0.3,
+        expectedFree: 4,
+        governor: 'engaged',
+        busy: 5,
+        maxAbandonRate: 0.03,
+        abandonRate: 0.05,
+        ended: 120,
+        ...over,
+      },
+    });
+
+  it('names the governor with the measured rate and the bound', () => {
+    const d = decideTick({ nowMs: T0, claimed: 0, inHours: true, pacing: predictive(), carrierFailed: 0 });
+    expect(d.reasons).toEqual([
+      {
+        code: 'abandon_governor',
+        message: expect.stringMatching(/5 % measured over 120 ended calls, bound max_abandon_rate 3 %/),
+      },
+    ]);
+  });
+
+  it('names the predictive bound when the governor is open, and nothing while it allowed more', () => {
+    const open = predictive({ governor: 'open', bound: 9, abandonRate: 0 });
+    const d = decideTick({ nowMs: T0, claimed: 0, inHours: true, pacing: open, carrierFailed: 0 });
+    expect(d.reasons.map((r) => r.code)).toEqual(['pacing_bound']);
+    expect(d.reasons[0]!.message).toContain('predictive, 9 calls ringing');
+    const allowed = { ...open, allowed: 4 };
+    expect(
+      decideTick({ nowMs: T0, claimed: 2, inHours: true, pacing: allowed, carrierFailed: 0 }).reasons,
+    ).toEqual([]);
+  });
+
+  it('names holds by the contact policy with the earliest until, and suppressed skips, only when nothing dialled', () => {
+    const held = { suppressed: 2, capped: 1, cappedUntilMs: T0 + 3_600_000 };
+    const d = decideTick({ nowMs: T0, claimed: 0, inHours: true, held, carrierFailed: 0 });
+    expect(d.reasons).toEqual([
+      { code: 'held_by_contact_policy', message: expect.any(String), until: '2026-01-15T10:30:00.000000Z' },
+      { code: 'held_suppressed', message: expect.any(String) },
+    ]);
+    expect(decideTick({ nowMs: T0, claimed: 1, inHours: true, held, carrierFailed: 0 }).reasons).toEqual([]);
+  });
+});

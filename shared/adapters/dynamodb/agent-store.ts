@@ -7,7 +7,14 @@ import {
 import { type Agent, type AgentStatus, agentServesQueue } from '#domain/queue.ts';
 import type { AgentStore } from '#ports/agent-store.ts';
 import type { Expectation } from '#ports/resource-store.ts';
-import { availableAgentKeys, availableAgentsKey, itemKey, listKeys } from './keys.ts';
+import {
+  availableAgentKeys,
+  availableAgentsKey,
+  busyAgentKeys,
+  busyAgentsKey,
+  itemKey,
+  listKeys,
+} from './keys.ts';
 import { conditionalUpdate, type DynamoResourceStore, withoutUnsetDelete } from './resource-store.ts';
 
 /**
@@ -29,6 +36,7 @@ export class DynamoAgentStore implements AgentStore {
           ...itemKey('agent', agent.id),
           ...listKeys('agent', agent),
           ...(agent.status === 'available' ? availableAgentKeys(agent.customer_id, agent.id) : {}),
+          ...(agent.status === 'busy' ? busyAgentKeys(agent.customer_id, agent.id) : {}),
           et: 'agent',
           ...withoutUnsetDelete(agent),
         },
@@ -38,14 +46,19 @@ export class DynamoAgentStore implements AgentStore {
   }
 
   async setStatus(id: string, expect: Expectation, status: AgentStatus, now: string): Promise<Agent> {
-    const available = status === 'available';
+    const index =
+      status === 'available'
+        ? availableAgentKeys(expect.customerId, id)
+        : status === 'busy'
+          ? busyAgentKeys(expect.customerId, id)
+          : undefined;
     const input = conditionalUpdate(
       this.tableName,
       'agent',
       id,
       expect,
-      { status, tm_update: now, ...(available ? availableAgentKeys(expect.customerId, id) : {}) },
-      available ? [] : ['gsi2pk', 'gsi2sk'],
+      { status, tm_update: now, ...index },
+      index ? [] : ['gsi2pk', 'gsi2sk'],
     );
     return (await this.resources.conditional(expect, input)) as unknown as Agent;
   }
@@ -72,16 +85,32 @@ export class DynamoAgentStore implements AgentStore {
       count += 1;
     return count;
   }
+
+  async countBusy(customerId: string, queueTagIds: readonly string[]): Promise<number> {
+    let count = 0;
+    const partition = busyAgentsKey(customerId);
+    for await (const _agent of agentsServing(this.ddb, this.tableName, partition, queueTagIds)) count += 1;
+    return count;
+  }
 }
 
 /**
  * The customer's available agents that serve a queue with these tags, page by page from the
  * sparse available partition: every page is read, so nothing is capped.
  */
-export async function* availableAgentsServing(
+export const availableAgentsServing = (
   ddb: DynamoDBDocumentClient,
   tableName: string,
   customerId: string,
+  queueTagIds: readonly string[],
+  pageSize?: number,
+) => agentsServing(ddb, tableName, availableAgentsKey(customerId), queueTagIds, pageSize);
+
+/** The agents of one sparse status partition (available, busy) that serve a queue with these tags. */
+async function* agentsServing(
+  ddb: DynamoDBDocumentClient,
+  tableName: string,
+  partition: string,
   queueTagIds: readonly string[],
   pageSize?: number,
 ): AsyncGenerator<{ id: string; tag_ids: string[] }> {
@@ -92,7 +121,7 @@ export async function* availableAgentsServing(
         TableName: tableName,
         IndexName: 'byParent',
         KeyConditionExpression: 'gsi2pk = :pk',
-        ExpressionAttributeValues: { ':pk': availableAgentsKey(customerId) },
+        ExpressionAttributeValues: { ':pk': partition },
         ProjectionExpression: 'id, tag_ids',
         ...(pageSize ? { Limit: pageSize } : {}),
         ExclusiveStartKey: startKey,

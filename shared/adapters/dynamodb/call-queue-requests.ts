@@ -6,6 +6,7 @@ import type { EngineCampaigncall } from '#ports/engine-store.ts';
 import { pageQuery } from './engine-reads.ts';
 import {
   availableAgentKeys,
+  busyAgentKeys,
   itemKey,
   waitingCallerKeys,
   waitingCallersKey,
@@ -14,20 +15,31 @@ import {
 } from './keys.ts';
 import type { NamedStep } from './transactions.ts';
 
-/** available → busy with this call, leaving the available index. */
-export const takeAgentUpdate = (tableName: string, agentId: string, campaigncallId: string, now: string) => ({
-  TableName: tableName,
-  Key: itemKey('agent', agentId),
-  UpdateExpression: 'SET #status = :busy, tm_update = :now, #cc = :cc REMOVE gsi2pk, gsi2sk',
-  ConditionExpression: '#status = :available AND attribute_not_exists(tm_delete)',
-  ExpressionAttributeNames: { '#status': 'status', '#cc': '_campaigncall' },
-  ExpressionAttributeValues: {
-    ':busy': 'busy',
-    ':available': 'available',
-    ':now': now,
-    ':cc': campaigncallId,
-  },
-});
+/** available → busy with this call, from the available index into the busy one. */
+export const takeAgentUpdate = (
+  tableName: string,
+  agentId: string,
+  campaigncallId: string,
+  now: string,
+  customerId: string,
+) => {
+  const busy = busyAgentKeys(customerId, agentId);
+  return {
+    TableName: tableName,
+    Key: itemKey('agent', agentId),
+    UpdateExpression: 'SET #status = :busy, tm_update = :now, #cc = :cc, gsi2pk = :pk, gsi2sk = :sk',
+    ConditionExpression: '#status = :available AND attribute_not_exists(tm_delete)',
+    ExpressionAttributeNames: { '#status': 'status', '#cc': '_campaigncall' },
+    ExpressionAttributeValues: {
+      ':busy': 'busy',
+      ':available': 'available',
+      ':now': now,
+      ':cc': campaigncallId,
+      ':pk': busy.gsi2pk,
+      ':sk': busy.gsi2sk,
+    },
+  };
+};
 
 /** The answered call records its agent and leaves the waiting line; only once, and only while open. */
 export const giveCallToAgentUpdate = (tableName: string, campaigncallId: string, agentId: string) => ({
@@ -55,7 +67,10 @@ export const assignAgentSteps = (
   agentId: string,
   now: string,
 ): NamedStep<AssignRefusal>[] => [
-  { item: { Update: takeAgentUpdate(tableName, agentId, call.id, now) }, refused: 'agent-taken' },
+  {
+    item: { Update: takeAgentUpdate(tableName, agentId, call.id, now, call.customer_id) },
+    refused: 'agent-taken',
+  },
   { item: { Update: giveCallToAgentUpdate(tableName, call.id, agentId) }, refused: 'call-settled' },
 ];
 

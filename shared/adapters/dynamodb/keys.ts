@@ -94,6 +94,18 @@ export const wrapUpAgentKeys = (customerId: string, until: string, agentId: stri
 
 export const wrapUpAgentsKey = (customerId: string) => `t#${customerId}#agent#wrapup`;
 
+/**
+ * Sparse membership of a busy agent (on a call, or set busy) in its customer's "busy" partition, so
+ * predictive pacing counts agents about to be free without reading the agent list. Agents busy since
+ * before this partition existed join it at their next status change.
+ */
+export const busyAgentKeys = (customerId: string, agentId: string) => ({
+  gsi2pk: busyAgentsKey(customerId),
+  gsi2sk: agentId,
+});
+
+export const busyAgentsKey = (customerId: string) => `t#${customerId}#agent#busy`;
+
 export const accesskeyHashKey = (tokenHash: string) => ({
   pk: `accesskey-hash#${tokenHash}`,
   sk: 'accesskey-hash',
@@ -296,6 +308,16 @@ export const callMinuteKey = (campaignId: string, shard: number, minute: string)
   pk: callMinutesKey(campaignId, shard),
   sk: minute,
 });
+
+/**
+ * A campaign's calls per hour and per day (call-timeseries-requests.ts, rollupUpdates): sums added from
+ * the minute updates, one small item per hour or day, sorted by its start, so 24 hours or 30 days are
+ * one Query each.
+ */
+export const callHoursKey = (campaignId: string) => `campaign#${campaignId}#hours`;
+export const callHourKey = (campaignId: string, hour: string) => ({ pk: callHoursKey(campaignId), sk: hour });
+export const callDaysKey = (campaignId: string) => `campaign#${campaignId}#days`;
+export const callDayKey = (campaignId: string, day: string) => ({ pk: callDaysKey(campaignId), sk: day });
 
 /**
  * Targets by number (target-index-requests.ts): one small item per tel destination of a live target,

@@ -51,13 +51,22 @@ export const defaultEngineSettings = (publicBaseUrl: string): EngineSettings => 
 
 /**
  * What the engine touches of the API's deps: campaigns and resources (chaining starts the next
- * campaign), agents (pacing by free agents), suppressions and contact policies (checks before a call),
+ * campaign), agents (pacing by free agents), call rollups (predictive pacing), suppressions and contact policies (checks before a call),
  * replays (signed callbacks), clock and ids. Never the API's access keys or idempotency answers, so an
  * engine function builds neither.
  */
 export type EngineStoreDeps = Pick<
   Deps,
-  'resources' | 'campaigns' | 'agents' | 'suppressions' | 'contactPolicies' | 'replays' | 'clock' | 'ids'
+  | 'resources'
+  | 'campaigns'
+  | 'agents'
+  | 'suppressions'
+  | 'contactPolicies'
+  | 'replays'
+  | 'clock'
+  | 'ids'
+  /** A predictive campaign's measured rates (its hour and day sums). */
+  | 'timeseries'
 >;
 
 /** The stores the engine shares with the API, plus what only the engine touches. */

@@ -13,16 +13,19 @@ import {
   DEFAULT_MAX_CONCURRENT_CALLS,
   dialingModeOf,
   isDue,
+  maxAbandonRateOf,
   type PacingBound,
   pacingBound,
   usesQueue,
 } from '#domain/dialing.ts';
 import { isNil, NIL_UUID } from '#domain/ids.ts';
 import type { Outplan } from '#domain/outplan.ts';
+import { predictivePacing } from '#domain/predictive-pacing.ts';
+import { DEFAULT_WRAPUP_MS } from '#domain/queue.ts';
 import { roomPerShard, shardLimit, totalCounters } from '#domain/runtime-shards.ts';
 import { formatTimestamp } from '#domain/time.ts';
 import type { DialJob } from '#ports/dial-queue.ts';
-import type { EngineCampaign, EngineTarget } from '#ports/engine-store.ts';
+import type { ClaimResult, EngineCampaign, EngineTarget } from '#ports/engine-store.ts';
 import { changeCampaignStatus } from '../campaign-status.ts';
 import {
   callingHoursGate,
@@ -38,7 +41,7 @@ import { contactLimitsFor, holdBack } from './hold-back.ts';
 import { serveWaitingCallers } from './join-queue.ts';
 import { screenCampaigns, type TickReads } from './screen-campaigns.ts';
 import { ringDeadlineMs, SweepFailed, sweepCampaign, sweepDue } from './sweep.ts';
-import { decideTick, type PacingFacts, type TickFacts } from './tick-decision.ts';
+import { decideTick, type PacingFacts, type PredictiveFacts, type TickFacts } from './tick-decision.ts';
 
 export type TickOutcome =
   | 'leased-elsewhere'
@@ -289,7 +292,7 @@ const step = async (
     const opens = openingAfter(campaign, nowMs);
     if (opens !== undefined) facts.opensAtMs = opens;
   }
-  const pace = inHours ? await pacing(deps, campaign) : NO_CLAIMS;
+  const pace = inHours ? await pacing(deps, campaign, nowMs, wrappingUp) : NO_CLAIMS;
   if (inHours) facts.pacing = { ...pace.facts, wrappingUp };
   const wanted = Math.min(pace.allowed, deps.settings.maxNewCallsPerTick);
   const allowed = budget.take(wanted);
@@ -341,6 +344,7 @@ const step = async (
             }
             if (claimed === 'campaign-refused') return;
             free.push(shard);
+            noteHeld(facts, claimed);
             // Duplicates of a person on a call must not hold up the list behind them.
             if (claimed === 'line-busy') await deps.engine.deferBusy(target, now);
             else await holdBack(deps, campaign, outplan, target, choice, shard, claimed, now);
@@ -519,24 +523,81 @@ interface Pacing {
   facts: PacingFacts;
 }
 
-/** Capacity by the campaign's dialing mode: from available agents, or the campaign's concurrency cap. */
-const pacing = async (deps: EngineDeps, campaign: EngineCampaign): Promise<Pacing> => {
+/** A compliance refusal of this tick's claims, for the decision: how many, and the earliest capped until. */
+const noteHeld = (facts: StepFacts, refused: Exclude<ClaimResult, 'claimed' | 'campaign-refused'>) => {
+  if (refused === 'suppressed') {
+    facts.held = {
+      ...(facts.held ?? { suppressed: 0, capped: 0 }),
+      suppressed: (facts.held?.suppressed ?? 0) + 1,
+    };
+  } else if (typeof refused === 'object') {
+    const held = facts.held ?? { suppressed: 0, capped: 0 };
+    const until = Date.parse(refused.until);
+    const earliest = held.cappedUntilMs === undefined ? until : Math.min(held.cappedUntilMs, until);
+    facts.held = {
+      ...held,
+      capped: held.capped + 1,
+      ...(Number.isFinite(earliest) ? { cappedUntilMs: earliest } : {}),
+    };
+  }
+};
+
+/**
+ * Capacity by the campaign's dialing mode: from available agents, or the campaign's concurrency cap.
+ * A predictive campaign also reads its queue's busy agents (those in wrap-up the tick has counted
+ * already) and its measured rates (one read of its hour and day sums), and gets its bound from
+ * predictivePacing; the bound then goes into every claim as for the other modes.
+ */
+const pacing = async (
+  deps: EngineDeps,
+  campaign: EngineCampaign,
+  nowMs: number,
+  wrappingUp: number,
+): Promise<Pacing> => {
   const mode = dialingModeOf(campaign);
   const hasQueue = !isNil(campaign.queue_id);
   let availableAgents = 0;
+  const maxConcurrentCalls = campaign.max_concurrent_calls ?? DEFAULT_MAX_CONCURRENT_CALLS;
+  let predictive: PredictiveFacts | undefined;
   if (usesQueue(mode, hasQueue)) {
     const queue = await deps.engine.getQueue(campaign.queue_id);
     if (!queue) return { ...NO_CLAIMS, facts: { ...NO_CLAIMS.facts, mode, hasQueue, queueMissing: true } };
-    availableAgents = await deps.agents.countAvailable(campaign.customer_id, queue.tag_ids ?? []);
+    const tags = queue.tag_ids ?? [];
+    if (mode === 'predictive') {
+      const [available, busy, rates] = await Promise.all([
+        deps.agents.countAvailable(campaign.customer_id, tags),
+        deps.agents.countBusy(campaign.customer_id, tags),
+        deps.timeseries.recentRates(campaign.id, nowMs),
+      ]);
+      availableAgents = available;
+      const maxAbandonRate = maxAbandonRateOf(campaign);
+      const decision = predictivePacing({
+        availableAgents: available,
+        busyAgents: busy,
+        wrapupAgents: wrappingUp,
+        wrapupMs: queue.wrapup_ms ?? DEFAULT_WRAPUP_MS,
+        maxConcurrentCalls,
+        maxAbandonRate,
+        rates,
+      });
+      predictive = {
+        ...decision,
+        busy,
+        maxAbandonRate,
+        abandonRate: rates.humanAnswered > 0 ? rates.abandoned / rates.humanAnswered : null,
+        ended: rates.ended,
+      };
+    } else availableAgents = await deps.agents.countAvailable(campaign.customer_id, tags);
   }
-  const maxConcurrentCalls = campaign.max_concurrent_calls ?? DEFAULT_MAX_CONCURRENT_CALLS;
-  const bound = pacingBound({
-    mode,
-    hasQueue,
-    availableAgents,
-    serviceLevel: campaign.service_level,
-    maxConcurrentCalls,
-  });
+  const bound: PacingBound = predictive
+    ? { counter: 'dialing', bound: predictive.bound }
+    : pacingBound({
+        mode,
+        hasQueue,
+        availableAgents,
+        serviceLevel: campaign.service_level,
+        maxConcurrentCalls,
+      });
   // The same shares of the bound go into every claim, so even overlapping ticks never pass it together.
   const room = roomPerShard(campaign._runtime ?? [], bound);
   const allowed = [...room.values()].reduce((a, b) => a + b, 0);
@@ -551,6 +612,7 @@ const pacing = async (deps: EngineDeps, campaign: EngineCampaign): Promise<Pacin
     serviceLevel: campaign.service_level,
     maxConcurrentCalls,
     allowed,
+    ...(predictive ? { predictive } : {}),
   };
   return { allowed, bound, room, facts };
 };

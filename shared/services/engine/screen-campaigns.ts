@@ -26,13 +26,14 @@ const TICK: Screened = { tick: true };
 
 /**
  * Campaigns paced by a queue's agents are always ticked (their bound follows the agents, and waiting
- * callers are served by the tick), and so are progressive ones without a queue (the tick reports
- * why nothing dials). Otherwise the bound is the concurrency cap, and the shards that hold a share of
+ * callers are served by the tick), and so are progressive and predictive ones without a queue (the
+ * tick reports why nothing dials). Otherwise the bound is the concurrency cap, and the shards that hold a share of
  * it are the first `bound` ones: those are read.
  */
 export const screenedShards = (campaign: EngineCampaign): number | undefined => {
   const mode = dialingModeOf(campaign);
-  if (usesQueue(mode, !isNil(campaign.queue_id)) || mode === 'progressive') return undefined;
+  if (usesQueue(mode, !isNil(campaign.queue_id)) || mode === 'progressive' || mode === 'predictive')
+    return undefined;
   return campaign.max_concurrent_calls ?? DEFAULT_MAX_CONCURRENT_CALLS;
 };
 

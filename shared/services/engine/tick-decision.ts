@@ -9,6 +9,7 @@ import {
   type TickDecision,
 } from '#domain/diagnosis.ts';
 import type { DialingMode } from '#domain/dialing.ts';
+import type { PredictiveDecision } from '#domain/predictive-pacing.ts';
 import { formatTimestamp } from '#domain/time.ts';
 
 /** How the tick paced the campaign, when it was within calling hours. */
@@ -26,6 +27,18 @@ export interface PacingFacts {
   maxConcurrentCalls: number;
   /** Calls pacing allowed this tick. */
   allowed: number;
+  /** What predictive pacing used and decided (predictive campaigns with a queue only). */
+  predictive?: PredictiveFacts;
+}
+
+/** A predictive tick's inputs and verdict, beyond the bound itself. */
+export interface PredictiveFacts extends PredictiveDecision {
+  busy: number;
+  maxAbandonRate: number;
+  /** Measured abandoned / answered by a person in the window; null before anyone answered. */
+  abandonRate: number | null;
+  /** Ended attempts the rates were measured on. */
+  ended: number;
 }
 
 export interface TickFacts {
@@ -44,6 +57,11 @@ export interface TickFacts {
   list?: { idleLeft: boolean; nextRetryAtMs?: number };
   /** The campaign's count of carrier refusals so far. */
   carrierFailed: number;
+  /**
+   * Claims of this tick the compliance checks refused: destinations skipped as suppressed, people held
+   * by the contact policy's caps (and the earliest time one of them may be called).
+   */
+  held?: { suppressed: number; capped: number; cappedUntilMs?: number };
   previous?: TickDecision;
 }
 
@@ -53,10 +71,11 @@ const reason = (code: DiagnosisReason['code'], message: string, untilMs?: number
 const pacingReasons = (p: PacingFacts, claimed: number): DiagnosisReason[] => {
   if (p.allowed > claimed) return [];
   if (p.queueMissing) return [reason('no_queue', 'the campaign’s queue no longer exists')];
-  if (p.mode === 'progressive' && !p.hasQueue)
-    return [reason('no_queue', 'progressive dialing needs a queue whose agents take the answered calls')];
+  if ((p.mode === 'progressive' || p.mode === 'predictive') && !p.hasQueue)
+    return [reason('no_queue', `${p.mode} dialing needs a queue whose agents take the answered calls`)];
   if (p.counter === 'inflight')
     return [reason('max_concurrent_calls', `${p.maxConcurrentCalls} calls open: at max_concurrent_calls`)];
+  if (p.predictive) return predictiveReasons(p, p.predictive);
   if (p.agents === 0 && p.wrappingUp > 0)
     return [reason('agents_in_wrapup', `no agent available: ${p.wrappingUp} in wrap-up`)];
   if (p.agents === 0) return [reason('no_agent_available', 'no agent of the queue is available')];
@@ -66,6 +85,55 @@ const pacingReasons = (p: PacingFacts, claimed: number): DiagnosisReason[] => {
       : `floor(${p.agents} available agents × service_level ${p.serviceLevel} / 100) = ${p.bound} calls ringing`;
   return [reason('pacing_bound', `at the pacing bound: ${rule}`)];
 };
+
+const percent = (x: number) => `${(Math.round(x * 1000) / 10).toString()} %`;
+
+/** Why a predictive campaign at its bound starts no more calls. */
+const predictiveReasons = (p: PacingFacts, f: PredictiveFacts): DiagnosisReason[] => {
+  if (f.governor === 'engaged') {
+    const measured = f.abandonRate === null ? 'no answers yet' : `${percent(f.abandonRate)} measured`;
+    return [
+      reason(
+        'abandon_governor',
+        `abandon-rate governor engaged: ${measured} over ${f.ended} ended calls, bound max_abandon_rate ${percent(f.maxAbandonRate)}; one call ringing per available agent (${p.agents}) until it falls`,
+      ),
+    ];
+  }
+  if (f.bound === 0 && p.agents === 0 && p.wrappingUp > 0)
+    return [reason('agents_in_wrapup', `no agent available: ${p.wrappingUp} in wrap-up`)];
+  if (f.bound === 0 && p.agents === 0)
+    return [reason('no_agent_available', 'no agent of the queue is available')];
+  const capped = f.bound >= p.maxConcurrentCalls ? ', at max_concurrent_calls' : '';
+  const cautious = f.governor === 'cautious' ? ', cautious (a small team)' : '';
+  const free = Math.round(f.expectedFree * 10) / 10;
+  return [
+    reason(
+      'pacing_bound',
+      `at the pacing bound: predictive, ${f.bound} calls ringing (answer rate ${percent(f.answerRate)}, ${free} agents expected free as they answer)${cautious}${capped}`,
+    ),
+  ];
+};
+
+/** Claims the compliance checks refused this tick, when no call started. */
+const heldReasons = (held: NonNullable<TickFacts['held']>): DiagnosisReason[] => [
+  ...(held.capped > 0
+    ? [
+        reason(
+          'held_by_contact_policy',
+          `${held.capped} due ${held.capped === 1 ? 'person is' : 'people are'} held by the contact policy's caps`,
+          held.cappedUntilMs,
+        ),
+      ]
+    : []),
+  ...(held.suppressed > 0
+    ? [
+        reason(
+          'held_suppressed',
+          `${held.suppressed} due destination(s) skipped: their numbers are suppressed`,
+        ),
+      ]
+    : []),
+];
 
 /** The decision of one tick, keeping the previous one's time when nothing changed. */
 export const decideTick = (f: TickFacts): TickDecision => {
@@ -79,6 +147,7 @@ export const decideTick = (f: TickFacts): TickDecision => {
   if (running && f.inHours && f.pacing) reasons.push(...pacingReasons(f.pacing, f.claimed));
   if (running && f.budgetCut)
     reasons.push(reason('cps_budget', 'the carrier’s calls-per-second budget is used up this tick'));
+  if (running && f.held && f.claimed === 0) reasons.push(...heldReasons(f.held));
   if (running && f.list && f.claimed === 0) {
     reasons.push(
       f.list.idleLeft

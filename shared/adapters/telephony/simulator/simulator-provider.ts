@@ -1,6 +1,7 @@
 /**
  * The call simulator: a provider that dials nobody. Outcomes follow the destination's last digit
- * (1 busy, 2 no answer, 3 failed, 4 answering machine, else answered then a normal hangup) and its
+ * (1 busy, 2 no answer, 3 failed, 4 answering machine, else answered then a normal hangup), or, with
+ * answer rates set (SIM_LIVE_ANSWER_RATE, SIM_MACHINE_RATE), are drawn per call from a seed; its
  * events reach us through the same signed webhook route a real carrier uses. When the campaign has an
  * opt-out prompt, an answered number ending in 99 presses its key a moment after the answer (before
  * the hangup), posted to the keypress route as a carrier's Gather callback would be.
@@ -21,6 +22,15 @@ import {
   type TelephonyProvider,
   type WebhookRequest,
 } from '#ports/telephony.ts';
+import {
+  type AnswerRates,
+  type MsRange,
+  msRange,
+  randomFor,
+  type SampledCall,
+  sampleCall,
+  sampleMs,
+} from './call-distributions.ts';
 
 export const SIMULATOR_SIGNATURE_HEADER = 'x-simulator-signature';
 
@@ -31,10 +41,17 @@ export interface SimulatorOptions {
   now: () => number;
   /** Posts a signed event to the webhook route. */
   deliver: (req: WebhookRequest) => Promise<void>;
-  /** Ring time before an answer. @default 2000 (SIM_RING_MS) */
-  ringMs?: number;
-  /** Talk time of an answered call. @default 5000 (SIM_TALK_MS) */
-  talkMs?: number;
+  /** Ring time before an answer, fixed or drawn from a range. @default 2000 (SIM_RING_MS) */
+  ringMs?: number | MsRange;
+  /** Talk time of an answered call, fixed or drawn from a range. @default 5000 (SIM_TALK_MS) */
+  talkMs?: number | MsRange;
+  /**
+   * Set: each call is answered by a person or a machine at these rates (or rings out), whatever its
+   * number; unset: the last-digit rules. @default unset
+   */
+  answerRates?: AnswerRates;
+  /** Seeds every drawn time and outcome, with the attempt's id: one seed, one set of calls. @default 0 */
+  seed?: number;
   /** The opt-out key of a placement's campaign, if it has an opt-out prompt. @default none */
   optOutKey?: (req: PlaceCallRequest) => Promise<string | undefined>;
 }
@@ -106,6 +123,29 @@ export const scriptFor = (to: string, ringMs: number, talkMs: number, ringTimeou
   }
 };
 
+/** The script of a call drawn from the distributions (its ring time is the timeout when nobody answers). */
+export const scriptForSampled = (call: SampledCall): Step[] => {
+  switch (call.outcome) {
+    case 'person':
+      return [
+        { atMs: 0, kind: 'ringing' },
+        { atMs: call.ringMs, kind: 'answered' },
+        { atMs: call.ringMs + call.talkMs, kind: 'completed', reason: 'normal' },
+      ];
+    case 'machine':
+      return [
+        { atMs: 0, kind: 'ringing' },
+        { atMs: call.ringMs, kind: 'answered' },
+        { atMs: call.ringMs + 1000, kind: 'completed', reason: 'amd' },
+      ];
+    case 'noanswer':
+      return [
+        { atMs: 0, kind: 'ringing' },
+        { atMs: call.ringMs, kind: 'completed', reason: 'noanswer' },
+      ];
+  }
+};
+
 export const signSimulatorRequest = (secret: string, url: string, body: string) =>
   createHmac('sha256', secret).update(`${url}\n${body}`).digest('hex');
 
@@ -118,20 +158,15 @@ export class SimulatorProvider implements TelephonyProvider {
 
   async placeCall(req: PlaceCallRequest): Promise<PlaceCallOutcome> {
     const callId = `SIM${(++this.counter).toString().padStart(8, '0')}${req.idempotencyKey.replace(/-/g, '').slice(0, 12)}`;
+    const { script, talkMs } = this.scriptOf(req);
     const call: SimCall = {
       state: { callId, phase: 'pending' },
       callbackUrl: req.statusCallbackUrl,
       attemptId: req.idempotencyKey,
       sequence: 0,
-      machine: req.to.trim().at(-1) === '4',
+      machine: script.some((step) => step.reason === 'amd'),
     };
     this.calls.set(callId, call);
-    const script = scriptFor(
-      req.to,
-      this.options.ringMs ?? 2000,
-      this.options.talkMs ?? 5000,
-      req.ringTimeoutSec * 1000,
-    );
     for (const step of script) {
       this.options.scheduler.after(step.atMs, () => this.emit(call, step.kind, step.reason));
     }
@@ -139,10 +174,26 @@ export class SimulatorProvider implements TelephonyProvider {
     const key =
       answeredAt !== undefined && pressesOptOut(req.to) ? await this.options.optOutKey?.(req) : undefined;
     if (answeredAt !== undefined && key) {
-      const delay = answeredAt + keypressDelayMs(this.options.talkMs ?? 5000);
+      const delay = answeredAt + keypressDelayMs(talkMs);
       this.options.scheduler.after(delay, () => this.press(call, key));
     }
     return { ok: true, callId, acceptedAt: new Date(this.options.now()) };
+  }
+
+  /** The call's script: drawn from the answer rates when set, else by the number's last digit. */
+  private scriptOf(req: PlaceCallRequest): { script: Step[]; talkMs: number } {
+    const random = randomFor(this.options.seed ?? 0, req.idempotencyKey);
+    const ringMs = msRange(this.options.ringMs ?? 2000);
+    const talkMs = msRange(this.options.talkMs ?? 5000);
+    const timeoutMs = req.ringTimeoutSec * 1000;
+    const rates = this.options.answerRates;
+    if (rates) {
+      const call = sampleCall(random, { ...rates, ringMs, talkMs }, timeoutMs);
+      return { script: scriptForSampled(call), talkMs: call.talkMs };
+    }
+    const ring = sampleMs(random, ringMs);
+    const talk = sampleMs(random, talkMs);
+    return { script: scriptFor(req.to, ring, talk, timeoutMs), talkMs: talk };
   }
 
   async getCall(callId: string): Promise<CallState | null> {

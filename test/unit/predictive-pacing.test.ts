@@ -1,0 +1,193 @@
+/**
+ * Predictive pacing as a pure function (properties over random agents and measured rates), and on the
+ * seeded pacing simulation (bench/pacing-sim.ts). Randomised: the seed is printed; FC_SEED=<n>
+ * repeats a run (fast-check's properties and the simulation's calls alike).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_DISTRIBUTIONS } from '#adapters/telephony/simulator/call-distributions.ts';
+import { ENGAGE_AT, type PredictiveInput, predictivePacing, SMALL_TEAM } from '#domain/predictive-pacing.ts';
+import { simulatePacing } from '../../bench/pacing-sim.ts';
+
+const seed = Number(process.env.FC_SEED ?? Math.floor(Math.random() * 2 ** 31));
+console.log(`predictive-pacing: seed ${seed} (repeat with FC_SEED=${seed})`);
+const params = { seed, numRuns: 300 };
+
+/** Measured rates that can happen: abandoned ≤ answered by a person ≤ ended. */
+const rates = fc
+  .record({
+    ended: fc.nat(5_000),
+    human: fc.double({ min: 0, max: 1, noNaN: true }),
+    abandonedShare: fc.double({ min: 0, max: 1, noNaN: true }),
+    meanRingMs: fc.option(fc.integer({ min: 1_000, max: 60_000 }), { nil: undefined }),
+    meanTalkMs: fc.option(fc.integer({ min: 1_000, max: 600_000 }), { nil: undefined }),
+  })
+  .map(({ ended, human, abandonedShare, meanRingMs, meanTalkMs }) => {
+    const humanAnswered = Math.floor(ended * human);
+    return {
+      ended,
+      humanAnswered,
+      abandoned: Math.floor(humanAnswered * abandonedShare * 0.1),
+      ...(meanRingMs !== undefined ? { meanRingMs } : {}),
+      ...(meanTalkMs !== undefined ? { meanTalkMs } : {}),
+    };
+  });
+
+const input: fc.Arbitrary<PredictiveInput> = fc.record({
+  availableAgents: fc.nat(200),
+  busyAgents: fc.nat(200),
+  wrapupAgents: fc.nat(50),
+  wrapupMs: fc.integer({ min: 0, max: 120_000 }),
+  waitingCallers: fc.nat(20),
+  maxConcurrentCalls: fc.integer({ min: 0, max: 1_000 }),
+  maxAbandonRate: fc.constantFrom(0, 0.01, 0.03, 0.05, 0.1),
+  rates,
+});
+
+describe('predictive pacing', () => {
+  it('never lets more calls ring than max_concurrent_calls, nor a negative or fractional number', () => {
+    fc.assert(
+      fc.property(input, (p) => {
+        const { bound } = predictivePacing(p);
+        expect(Number.isInteger(bound)).toBe(true);
+        expect(bound).toBeGreaterThanOrEqual(0);
+        expect(bound).toBeLessThanOrEqual(p.maxConcurrentCalls);
+      }),
+      params,
+    );
+  });
+
+  it('never dials fewer than one call per free agent (capped by max_concurrent_calls)', () => {
+    fc.assert(
+      fc.property(input, (p) => {
+        expect(predictivePacing(p).bound).toBeGreaterThanOrEqual(
+          Math.min(p.availableAgents, p.maxConcurrentCalls),
+        );
+      }),
+      params,
+    );
+  });
+
+  it('falls to progressive once the measured abandon rate reaches the engage point', () => {
+    fc.assert(
+      fc.property(
+        input,
+        fc.integer({ min: 10, max: 2_000 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (p, humanAnswered, over) => {
+          const engageAt = ENGAGE_AT * p.maxAbandonRate;
+          const abandoned = Math.min(
+            humanAnswered,
+            Math.ceil(humanAnswered * (engageAt + over * (1 - engageAt))),
+          );
+          const d = predictivePacing({
+            ...p,
+            rates: { ...p.rates, ended: Math.max(p.rates.ended, humanAnswered), humanAnswered, abandoned },
+          });
+          expect(d.governor).toBe('engaged');
+          expect(d.bound).toBe(Math.min(p.availableAgents, p.maxConcurrentCalls));
+        },
+      ),
+      params,
+    );
+  });
+
+  it('dials no more as the measured abandon rate rises, all else equal', () => {
+    fc.assert(
+      fc.property(input, fc.nat(100), fc.nat(100), (p, a, b) => {
+        const [less, more] = [a, b].sort((x, y) => x - y) as [number, number];
+        const at = (abandoned: number) =>
+          predictivePacing({
+            ...p,
+            rates: { ...p.rates, abandoned: Math.min(abandoned, p.rates.humanAnswered) },
+          }).bound;
+        expect(at(more)).toBeLessThanOrEqual(at(less));
+      }),
+      params,
+    );
+  });
+
+  it('over-dials a team that has been answering a third of its calls', () => {
+    const d = predictivePacing({
+      availableAgents: 4,
+      busyAgents: 16,
+      wrapupAgents: 0,
+      wrapupMs: 10_000,
+      maxConcurrentCalls: 100,
+      maxAbandonRate: 0.03,
+      rates: { ended: 1_000, humanAnswered: 350, abandoned: 0, meanRingMs: 23_000, meanTalkMs: 135_000 },
+    });
+    expect(d.governor).toBe('open');
+    expect(d.bound).toBeGreaterThan(4);
+    expect(d.answerRate).toBeGreaterThanOrEqual(0.35);
+  });
+
+  it('dials progressively before it has measured anything: nobody is known not to answer', () => {
+    const d = predictivePacing({
+      availableAgents: 20,
+      busyAgents: 0,
+      wrapupAgents: 0,
+      wrapupMs: 10_000,
+      maxConcurrentCalls: 100,
+      maxAbandonRate: 0.03,
+      rates: { ended: 0, humanAnswered: 0, abandoned: 0 },
+    });
+    expect(d.bound).toBe(20);
+    expect(d.answerRate).toBe(1);
+  });
+
+  it('does not dial ahead for agents who all just took a call: none has been seen finishing one', () => {
+    const d = predictivePacing({
+      availableAgents: 0,
+      busyAgents: 100,
+      wrapupAgents: 0,
+      wrapupMs: 10_000,
+      maxConcurrentCalls: 1_000,
+      maxAbandonRate: 0.03,
+      rates: { ended: 400, humanAnswered: 0, abandoned: 0, meanRingMs: 28_000 },
+    });
+    expect(d.bound).toBe(0);
+  });
+
+  it(`is cautious below ${SMALL_TEAM} agents: a small team over-dials less than the same rates at scale`, () => {
+    const team = (n: number) =>
+      predictivePacing({
+        availableAgents: n,
+        busyAgents: 3 * n,
+        wrapupAgents: 0,
+        wrapupMs: 10_000,
+        maxConcurrentCalls: 1_000,
+        maxAbandonRate: 0.03,
+        rates: { ended: 2_000, humanAnswered: 400, abandoned: 0, meanRingMs: 25_000, meanTalkMs: 120_000 },
+      });
+    expect(team(1).governor).toBe('cautious');
+    expect(team(10).governor).toBe('open');
+    expect(team(1).bound - 1).toBeLessThan((team(10).bound - 10) / 10);
+  });
+});
+
+describe('pacing on the seeded simulation (20 agents, 35 % answer, 20 minutes)', () => {
+  const run = (mode: 'progressive' | 'predictive') =>
+    simulatePacing({
+      mode,
+      agents: 20,
+      seed,
+      distributions: { ...DEFAULT_DISTRIBUTIONS, liveAnswerRate: 0.35 },
+      warmupMs: 0,
+      measureMs: 20 * 60_000,
+    });
+
+  it('keeps predictive abandons under max_abandon_rate, warm-up included', () => {
+    const r = run('predictive');
+    expect(r.humanAnswered).toBeGreaterThan(100);
+    expect(r.abandonRate).toBeLessThanOrEqual(0.03);
+    // It also keeps agents busier than progressive does on the same calls.
+    expect(r.talkMinutesPerAgentHour).toBeGreaterThan(run('progressive').talkMinutesPerAgentHour);
+  });
+
+  it('abandons nobody when progressive', () => {
+    const r = run('progressive');
+    expect(r.humanAnswered).toBeGreaterThan(100);
+    expect(r.abandoned).toBe(0);
+  });
+});
