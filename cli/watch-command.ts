@@ -9,10 +9,9 @@ import {
   progressOf,
   ratesOf,
   type StatsSample,
-  type TargetCensus,
-  targetCensus,
+  stateSummary,
 } from '../console/core/campaign-watch.ts';
-import type { Campaign, Campaigncall, CampaignStats, Outplan, Page } from '../console/core/resources.ts';
+import type { Campaign, Campaigncall, CampaignStats, Page } from '../console/core/resources.ts';
 import type { CliSettings } from './settings.ts';
 import { bar, n } from './terminal.ts';
 
@@ -34,34 +33,30 @@ export const watchCommand = async (
   const api = createApiClient({ base: settings.api, key: settings.key });
   const tty = process.stdout.isTTY;
   let samples: StatsSample[] = [];
-  let census: TargetCensus | undefined;
-  let censusAt = 0;
   while (!signal.aborted) {
     try {
       const c = await api.get<Campaign>(`/campaigns/${campaignId}`);
-      const [s, calls, outplan] = await Promise.all([
+      const [s, calls] = await Promise.all([
         api.get<CampaignStats>(`/campaigns/${campaignId}/stats`),
         api.get<Page<Campaigncall>>(`/campaigns/${campaignId}/campaigncalls`, { page_size: 100 }),
-        isNil(c.outplan_id) ? undefined : api.get<Outplan>(`/outplans/${c.outplan_id}`),
       ]);
-      // Counting the list reads all of it: every 10 s at most.
-      if (!isNil(c.outdial_id) && Date.now() - censusAt > 10_000) {
-        census = await targetCensus(api, c.outdial_id, outplan);
-        censusAt = Date.now();
-      }
       const now = Date.now();
       samples = addSample(samples, s, now);
       const rate = perMinute(samples).at(-1);
-      const p = progressOf(census);
+      const t = s.targets;
+      const p = progressOf(t);
       const r = ratesOf(s);
       const inFlight = calls.result.filter((x) => x.status !== 'done');
       const lines = [
         `Campaign ${c.name}  [${c.status}]   ${new Date(now).toLocaleTimeString('en-GB')}   (Ctrl-C to quit)`,
-        `Progress   ${bar(p.finished, p.total)}  ${n(p.finished)}/${n(p.total)} targets finished`,
+        t === null && !isNil(c.outdial_id)
+          ? 'Progress   (its list is not counted yet: see the backfill in docs/deploy.md)'
+          : `Progress   ${bar(p.finished, p.total)}  ${n(p.finished)} of ${n(p.total)} done`,
+        ...(t && stateSummary(t) ? [`Targets    ${stateSummary(t)}`] : []),
         `Attempts   ${n(s.attempts)}   in flight ${n(s.in_flight)} (ringing ${n(s.ringing)})`,
         `Answered   ${n(s.answered)} (${percent(r.answerRate)})   succeeded ${n(s.succeeded)} (${percent(r.successRate)})   failed ${n(s.failed)}`,
         `Per minute ${rate ? `${rate.started.toFixed(0)} started, ${rate.succeeded.toFixed(0)} succeeded, ${rate.failed.toFixed(0)} failed` : '(after the next reading)'}`,
-        ...notDialingReasons(c, s, census, now).map((x) => `Not dialing: ${x}`),
+        ...notDialingReasons(c, s, t, now).map((x) => `Not dialing: ${x}`),
         '',
         `Calls in flight (${inFlight.length}):`,
         ...inFlight

@@ -1,9 +1,16 @@
 /** One campaign: live totals, calls per minute, calls in flight, latest attempts, and its edit forms. */
-import { useMemo, useRef, useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { isNil } from '#domain/ids.ts';
 import type { ApiClient } from '../core/api-client.ts';
 import { ApiError } from '../core/api-client.ts';
-import { notDialingReasons, percent, progressOf, ratesOf } from '../core/campaign-watch.ts';
+import {
+  notDialingReasons,
+  percent,
+  progressOf,
+  ratesOf,
+  stateParts,
+  stateSummary,
+} from '../core/campaign-watch.ts';
 import type {
   Agent,
   Campaign,
@@ -16,7 +23,6 @@ import type {
 } from '../core/resources.ts';
 import { ActionForm } from './action-form.tsx';
 import { modeOf, StatusButtons } from './campaigns-view.tsx';
-import { createCensusCache } from './census-cache.ts';
 import { CallsChart } from './chart.tsx';
 import { CallsAtOnceField, DialTimingFields } from './dial-fields.tsx';
 import { useAction, useApi, usePoll } from './hooks.ts';
@@ -24,7 +30,6 @@ import { Field, fmt, ProgressBar, Section, Select, StaleNote, StatusBadge, time 
 
 export const CampaignView = ({ id }: { id: string }) => {
   const api = useApi();
-  const censusOf = useMemo(() => createCensusCache(5_000), []);
   // Set once the API answers 404 for the diagnosis route (an API without it): not asked again.
   const noDiagnosis = useRef(false);
   const polled = usePoll(
@@ -40,9 +45,6 @@ export const CampaignView = ({ id }: { id: string }) => {
         api.get<CampaignTimeseries>(`/campaigns/${id}/timeseries`, undefined, signal),
         noDiagnosis.current ? undefined : diagnosisOf(api, id, signal, noDiagnosis),
       ]);
-      const census = isNil(campaign.outdial_id)
-        ? undefined
-        : await censusOf(api, campaign.outdial_id, outplan, signal);
       const now = Date.now();
       return {
         campaign,
@@ -50,7 +52,6 @@ export const CampaignView = ({ id }: { id: string }) => {
         outplan,
         calls: calls.result,
         agents: agents?.result,
-        census,
         now,
         minutes: series.minutes,
         diagnosis,
@@ -67,14 +68,15 @@ export const CampaignView = ({ id }: { id: string }) => {
       </Section>
     );
   }
-  const { campaign: c, stats: s, census } = d;
-  const p = progressOf(census);
+  const { campaign: c, stats: s } = d;
+  const t = s.targets;
+  const p = progressOf(t);
   const r = ratesOf(s);
   const available = d.agents?.filter((a) => a.status === 'available').length;
   // The engine's own account when the API has one; else what the stats and the list say.
   const reasons = d.diagnosis
     ? d.diagnosis.reasons.map((x) => (x.until ? `${x.message} (until ${time(x.until)})` : x.message))
-    : notDialingReasons(c, s, census, d.now, available);
+    : notDialingReasons(c, s, t, d.now, available);
   const inFlight = d.calls.filter((x) => x.status !== 'done');
   return (
     <>
@@ -92,10 +94,24 @@ export const CampaignView = ({ id }: { id: string }) => {
           </div>
           <div class="wide">
             <span class="label">Progress</span>
-            <ProgressBar value={p.finished} max={p.total} label="Targets finished" />
-            {census && !census.complete ? (
-              <small class="muted">counted over the first 20,000 targets</small>
-            ) : null}
+            {t === null && !isNil(c.outdial_id) ? (
+              <small class="muted">
+                Its list is from before the API counted targets by state: not counted until the backfill has
+                run.
+              </small>
+            ) : (
+              <ProgressBar
+                value={p.finished}
+                max={p.total}
+                label="Targets finished"
+                segments={stateParts(t).filter((x) => x.key !== 'idle')}
+                detail={
+                  t
+                    ? `${fmt(p.finished)} of ${fmt(p.total)} done${stateSummary(t) ? ` · ${stateSummary(t)}` : ''}`
+                    : undefined
+                }
+              />
+            )}
           </div>
         </div>
         <dl class="stats">
@@ -105,9 +121,11 @@ export const CampaignView = ({ id }: { id: string }) => {
           <Stat label="Answered" value={`${fmt(s.answered)} (${percent(r.answerRate)})`} />
           <Stat label="Succeeded" value={`${fmt(s.succeeded)} (${percent(r.successRate)})`} />
           <Stat label="Failed" value={fmt(s.failed)} />
-          <Stat label="Reached" value={fmt(census?.reached)} />
-          <Stat label="Out of tries" value={fmt(census?.exhausted)} />
-          <Stat label="Waiting" value={fmt(census?.waiting)} />
+          <Stat label="Targets done" value={fmt(t?.done)} />
+          <Stat label="Targets in flight" value={fmt(t?.in_flight)} />
+          <Stat label="Waiting for a retry" value={fmt(t?.waiting_retry)} />
+          <Stat label="Not tried yet" value={fmt(t?.idle)} />
+          <Stat label="Held" value={fmt(t?.held)} />
         </dl>
         <p class="muted small">
           Failed by reason:{' '}
@@ -133,7 +151,12 @@ export const CampaignView = ({ id }: { id: string }) => {
         <CallsChart minutes={d.minutes} />
       </Section>
       <div class="two-col">
-        <Section title={`Calls in flight (${inFlight.length})`}>
+        <Section title={`Calls in flight (${fmt(Math.max(s.in_flight, inFlight.length))})`}>
+          {s.in_flight > inFlight.length ? (
+            <p class="muted small">
+              The {fmt(inFlight.length)} among the latest 100 attempts; the count is the engine’s own.
+            </p>
+          ) : null}
           <CallsTable calls={inFlight} empty="No call in flight." />
         </Section>
         <Section title="Latest attempts">

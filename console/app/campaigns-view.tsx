@@ -1,11 +1,10 @@
 /** Campaigns: every campaign with its progress and rates, run/stop buttons, and new campaigns and outplans. */
-import { useMemo, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { isNil } from '#domain/ids.ts';
-import { percent, progressOf, ratesOf, type TargetCensus } from '../core/campaign-watch.ts';
+import { percent, progressOf, ratesOf, stateParts, stateSummary } from '../core/campaign-watch.ts';
 import type { Campaign, CampaignStats, Outdial, Outplan, Page, Queue } from '../core/resources.ts';
 import { allPages } from '../core/resources.ts';
 import { ActionForm } from './action-form.tsx';
-import { createCensusCache } from './census-cache.ts';
 import { CallsAtOnceField, DialTimingFields } from './dial-fields.tsx';
 import { useAction, useApi, usePoll } from './hooks.ts';
 import {
@@ -24,7 +23,6 @@ import {
 export interface CampaignRow {
   campaign: Campaign;
   stats: CampaignStats | undefined;
-  census: TargetCensus | undefined;
 }
 
 export const modeOf = (c: Campaign) =>
@@ -81,7 +79,6 @@ export const StatusButtons = ({ campaign, after }: { campaign: Campaign; after: 
 
 export const CampaignsView = () => {
   const api = useApi();
-  const censusOf = useMemo(() => createCensusCache(10_000), []);
   const [tokens, setTokens] = useState<string[]>(['']);
   const token = tokens[tokens.length - 1] ?? '';
   const polled = usePoll(
@@ -92,18 +89,12 @@ export const CampaignsView = () => {
         allPages<Outdial>(api, '/outdials', 10, signal),
         allPages<Queue>(api, '/queues', 10, signal),
       ]);
-      const plans = new Map(outplans.items.map((p) => [p.id, p]));
       const rows: CampaignRow[] = await Promise.all(
         campaigns.result.map(async (campaign) => ({
           campaign,
           stats: await api
             .get<CampaignStats>(`/campaigns/${campaign.id}/stats`, undefined, signal)
             .catch(() => undefined),
-          census: isNil(campaign.outdial_id)
-            ? undefined
-            : await censusOf(api, campaign.outdial_id, plans.get(campaign.outplan_id), signal).catch(
-                () => undefined,
-              ),
         })),
       );
       return {
@@ -147,8 +138,8 @@ export const CampaignsView = () => {
                 </tr>
               </thead>
               <tbody>
-                {d.rows.map(({ campaign, stats, census }) => {
-                  const p = progressOf(census);
+                {d.rows.map(({ campaign, stats }) => {
+                  const p = progressOf(stats?.targets);
                   const r = ratesOf(stats);
                   return (
                     <tr key={campaign.id}>
@@ -160,11 +151,17 @@ export const CampaignsView = () => {
                       </td>
                       <td>{modeOf(campaign)}</td>
                       <td>
-                        <ProgressBar
-                          value={p.finished}
-                          max={p.total}
-                          label={`Progress of ${campaign.name}`}
-                        />
+                        {stats && stats.targets === null && !isNil(campaign.outdial_id) ? (
+                          <span class="muted">not counted yet</span>
+                        ) : (
+                          <ProgressBar
+                            value={p.finished}
+                            max={p.total}
+                            label={`Progress of ${campaign.name}`}
+                            segments={stateParts(stats?.targets).filter((x) => x.key !== 'idle')}
+                            detail={stateSummary(stats?.targets)}
+                          />
+                        )}
                       </td>
                       <td class="num">{fmt(stats?.attempts)}</td>
                       <td class="num">{percent(r.answerRate)}</td>

@@ -107,7 +107,7 @@ export const ListView = ({ id }: { id: string }) => {
         <a href="#/lists">← All lists</a>
       </p>
       <Section
-        title={`List “${outdial.data?.name ?? '…'}”${count === undefined ? '' : ` · ${fmt(count)} targets`}`}
+        title={`List “${outdial.data?.name ?? '…'}”${count === undefined ? '' : count === null ? ' · targets not counted yet' : ` · ${fmt(count)} targets`}`}
       >
         <StaleNote error={number ? undefined : (page.error ?? outdial.error)} />
         <form

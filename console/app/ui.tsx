@@ -2,7 +2,8 @@
 import type { ComponentChildren } from 'preact';
 import { useId, useState } from 'preact/hooks';
 
-export const fmt = (n: number | undefined) => (n === undefined ? '–' : n.toLocaleString('en-US'));
+export const fmt = (n: number | null | undefined) =>
+  n === undefined || n === null ? '–' : n.toLocaleString('en-US');
 
 export const time = (iso: string | null | undefined) =>
   iso
@@ -25,8 +26,25 @@ export const StaleNote = ({ error }: { error: string | undefined }) =>
     </p>
   ) : null;
 
-export const ProgressBar = ({ value, max, label }: { value: number; max: number; label: string }) => {
+/**
+ * A bar of `value` of `max`; `segments` (e.g. targets in flight) are drawn after the fill, each also
+ * said in `detail`, the text beside the bar, and in the tooltip: never by colour alone.
+ */
+export const ProgressBar = ({
+  value,
+  max,
+  label,
+  segments = [],
+  detail,
+}: {
+  value: number;
+  max: number;
+  label: string;
+  segments?: { key: string; n: number }[];
+  detail?: string;
+}) => {
   const pct = max > 0 ? Math.floor((value * 100) / max) : 0;
+  const width = (n: number) => (max > 0 ? `${(n * 100) / max}%` : '0%');
   return (
     <div class="progress">
       <div
@@ -37,8 +55,12 @@ export const ProgressBar = ({ value, max, label }: { value: number; max: number;
         aria-valuemax={max}
         aria-valuenow={value}
         aria-valuetext={`${pct} % (${fmt(value)} of ${fmt(max)})`}
+        title={detail ? `${fmt(value)} of ${fmt(max)} done · ${detail}` : undefined}
       >
-        <div class="progress-fill" style={{ width: `${pct}%` }} />
+        <div class="progress-fill" style={{ width: width(value) }} />
+        {segments.map((s) => (
+          <div key={s.key} class={`progress-part progress-${s.key}`} style={{ width: width(s.n) }} />
+        ))}
       </div>
       <span class="progress-text">
         {pct} %{' '}
@@ -46,6 +68,7 @@ export const ProgressBar = ({ value, max, label }: { value: number; max: number;
           ({fmt(value)}/{fmt(max)})
         </span>
       </span>
+      {detail ? <span class="progress-detail muted">{detail}</span> : null}
     </div>
   );
 };

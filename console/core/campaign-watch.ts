@@ -4,79 +4,36 @@
  * No DOM and no Node API.
  */
 import { withinCallingHours } from '#domain/calling-hours.ts';
-import { chooseDestination } from '#domain/dialing.ts';
 import { isNil } from '#domain/ids.ts';
-import type { ApiClient } from './api-client.ts';
-import {
-  allPages,
-  type Campaign,
-  type CampaignStats,
-  type OutdialTarget,
-  type Outplan,
-} from './resources.ts';
+import type { Campaign, CampaignStats } from './resources.ts';
 
-/** How far a campaign's list is: a target is finished once reached or out of tries. */
-export interface TargetCensus {
-  total: number;
-  /** Reached (a successful call). */
-  reached: number;
-  /** Not reached, with no try left under the outplan. */
-  exhausted: number;
-  /** Being called now. */
-  inProgress: number;
-  /** Waiting for a first or a next try. */
-  waiting: number;
-  /** False when the list is longer than the pages read: the counts are then of the first pages only. */
-  complete: boolean;
-}
+/** A campaign's list by target state, as its stats show it (kept by the API; null: not counted yet). */
+export type TargetCounts = NonNullable<CampaignStats['targets']>;
 
-/**
- * Counts the list page by page. The API keeps no per-list counters yet, so this reads every target
- * (100 a request); `maxPages` bounds the cost on very long lists.
- */
-export const targetCensus = async (
-  api: ApiClient,
-  outdialId: string,
-  outplan: Outplan | undefined,
-  maxPages = 200,
-  signal?: AbortSignal,
-): Promise<TargetCensus> => {
-  const { items, complete } = await allPages<OutdialTarget>(
-    api,
-    `/outdials/${outdialId}/targets`,
-    maxPages,
-    signal,
-  );
-  return censusOf(items, outplan, complete);
+/** How far a campaign's list is: targets done (reached or out of tries) of all its live targets. */
+export const progressOf = (t: TargetCounts | null | undefined) => {
+  if (!t || t.total === 0) return { finished: 0, total: t?.total ?? 0, percent: 0 };
+  const finished = Math.min(t.done, t.total);
+  return { finished, total: t.total, percent: Math.floor((finished * 100) / t.total) };
 };
 
-export const censusOf = (
-  targets: OutdialTarget[],
-  outplan: Outplan | undefined,
-  complete = true,
-): TargetCensus => {
-  const c: TargetCensus = {
-    total: targets.length,
-    reached: 0,
-    exhausted: 0,
-    inProgress: 0,
-    waiting: 0,
-    complete,
-  };
-  for (const t of targets) {
-    if (t.status === 'done') c.reached++;
-    else if (t.status === 'progressing') c.inProgress++;
-    else if (outplan && chooseDestination(t, outplan) === undefined) c.exhausted++;
-    else c.waiting++;
-  }
-  return c;
-};
+/** The states besides done, in words, for the text beside a progress bar (never colour alone). */
+export const stateParts = (t: TargetCounts | null | undefined) =>
+  t
+    ? [
+        { key: 'in_flight', label: 'in flight', n: t.in_flight },
+        { key: 'waiting_retry', label: 'waiting for a retry', n: t.waiting_retry },
+        { key: 'idle', label: 'not tried yet', n: t.idle },
+        { key: 'held', label: 'held', n: t.held },
+      ]
+    : [];
 
-export const progressOf = (c: TargetCensus | undefined) => {
-  if (!c || c.total === 0) return { finished: 0, total: c?.total ?? 0, percent: 0 };
-  const finished = c.reached + c.exhausted;
-  return { finished, total: c.total, percent: Math.floor((finished * 100) / c.total) };
-};
+/** "12 in flight · 40 waiting for a retry · …", leaving out states with none. */
+export const stateSummary = (t: TargetCounts | null | undefined) =>
+  stateParts(t)
+    .filter((p) => p.n > 0)
+    .map((p) => `${p.n.toLocaleString('en-US')} ${p.label}`)
+    .join(' · ');
 
 /** Shares of the attempts started: answered, and succeeded (a normal hangup after answer). */
 export const ratesOf = (s: CampaignStats | undefined) => {
@@ -139,7 +96,7 @@ export const addSample = (samples: StatsSample[], s: CampaignStats, at: number, 
 export const notDialingReasons = (
   c: Campaign,
   s: CampaignStats | undefined,
-  census: TargetCensus | undefined,
+  targets: TargetCounts | null | undefined,
   nowMs: number,
   availableAgents?: number,
 ): string[] => {
@@ -154,9 +111,16 @@ export const notDialingReasons = (
       `Outside its calling hours (${c.calling_hours.start}–${c.calling_hours.end}, ${c.calling_hours.timezone}).`,
     );
   }
-  if (census?.complete && census.total === 0) out.push('Its list has no targets.');
-  else if (census?.complete && census.waiting === 0 && census.inProgress === 0)
+  if (targets && targets.total === 0) out.push('Its list has no targets.');
+  else if (targets && targets.done >= targets.total)
     out.push('Every target is finished: reached or out of tries.');
+  else if (
+    targets &&
+    targets.idle === 0 &&
+    targets.in_flight === 0 &&
+    targets.held === targets.total - targets.done
+  )
+    out.push('Every target left is held (suppressed, outside its calling hours or capped).');
   if (!isNil(c.queue_id) && availableAgents === 0) out.push('No agent of its queue is available.');
   if (isNil(c.queue_id) && s && s.in_flight >= c.max_concurrent_calls) {
     out.push(`It is at its limit of ${c.max_concurrent_calls} calls at once.`);

@@ -1,10 +1,10 @@
 /**
- * Table stream (NEW_AND_OLD_IMAGES) → campaigns' calls per minute, outdials' target counts and targets
- * by number, webhook delivery jobs, and call metrics. The minutes and the target index are written
- * first and idempotently: when that fails the whole batch comes back (nothing of it was enqueued yet),
- * and writing its changes again moves no count. Records are handled in
- * order; on a failure the first record not fully enqueued is reported, so it and the ones after it come
- * back (partial batch response) and nothing is lost between a write and its webhook. Metrics count only
+ * Table stream (NEW_AND_OLD_IMAGES) → campaigns' calls per minute, outdials' target counts (in total
+ * and by state) and targets by number, webhook delivery jobs, and call metrics. The minutes and the
+ * target index are written first and idempotently: when that fails the whole batch comes back (nothing
+ * of it was enqueued yet), and writing its changes again moves no count. Records are handled in order;
+ * on a failure the first record not fully enqueued is reported, so it and the ones after it come back
+ * (partial batch response) and nothing is lost between a write and its webhook. Metrics count only
  * the records before that one, so a retried record is counted once. A record that cannot even be read
  * is reported the same way and nothing after it is lost: the event source mapping (bisecting, bounded
  * retries, then its dead-letter queue) or the local runtime (bounded retries, then its dead-letter
@@ -17,6 +17,7 @@ import { oncePerContainer } from '#adapters/aws/once-per-container.ts';
 import { cryptoIds } from '#adapters/crypto-ids.ts';
 import { DynamoAccesskeyStore } from '#adapters/dynamodb/accesskey-store.ts';
 import { DynamoCallTimeseriesStore } from '#adapters/dynamodb/call-timeseries-store.ts';
+import { isExhaustedTarget } from '#adapters/dynamodb/keys.ts';
 import { DynamoTargetIndexStore } from '#adapters/dynamodb/target-index-store.ts';
 import { SqsWebhookQueue } from '#adapters/sqs/webhook-queue.ts';
 import type { CallTimeseriesStore } from '#ports/call-timeseries-store.ts';
@@ -34,7 +35,7 @@ export type StreamHandlerDeps = EnqueueDeps & {
   publishCalls?: (counts: CallCounts) => void;
   /** Where campaigns' calls per minute are kept. @default - not kept */
   timeseries?: Pick<CallTimeseriesStore, 'record'>;
-  /** Where outdials' target counts and targets by number are kept. @default - not kept */
+  /** Where outdials' target counts (total, by state) and targets by number are kept. @default - not kept */
   targets?: Pick<TargetIndexStore, 'record'>;
 };
 
@@ -76,7 +77,7 @@ export const buildStreamHandler =
     if (deps.timeseries || deps.targets) {
       try {
         await deps.timeseries?.record(minuteEventsOf(changes));
-        await deps.targets?.record(targetIndexChangesOf(changes));
+        await deps.targets?.record(targetIndexChangesOf(changes, isExhaustedTarget));
       } catch (err) {
         logger.warn('calls per minute or target index not written; stream batch will be retried', {
           error: err as Error,

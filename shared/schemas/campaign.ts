@@ -15,6 +15,7 @@ import {
 } from '#domain/dialing.ts';
 import { HOLD_REASONS, type HoldReason } from '#domain/holds.ts';
 import { Action, ActionInput, Address, Detail, Name, ReferenceId, strings, Timestamps } from './common.ts';
+import { TargetsByState } from './outdial.ts';
 import { storedSizeOf } from './storable-json.ts';
 import { withMeta } from './with-meta.ts';
 
@@ -228,6 +229,10 @@ export const CampaignStats = z
     rates: z.object({ last_24h: CallRates, last_30d: CallRates }).apply(withMeta, {
       description:
         'our addition: rates over the last 24 hours (this hour and the 23 before) and 30 days (today and the 29 before, UTC)',
+    }),
+    targets: z.nullable(TargetsByState).apply(withMeta, {
+      description:
+        "the campaign's list now, by target state (its outdial's targets_by_state): progress is done of total; null without a list, or for a list from before these counts until the backfill",
     }),
   })
   .apply(withMeta, { id: 'CampaignStats' });

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { canonicalTimeZone } from '#domain/calling-hours.ts';
 import { HOLD_REASONS } from '#domain/holds.ts';
-import { targetStatuses } from '#domain/outdial.ts';
+import { targetStates, targetStatuses } from '#domain/outdial.ts';
 import { MAX_CREATE_ALL } from '#ports/resource-store.ts';
 import {
   Address,
@@ -102,11 +102,33 @@ export const TargetHold = z
   })
   .apply(withMeta, { id: 'TargetHold' });
 
+const TargetCount = z.number().check(z.int());
+
+/** Our addition: a list's live targets in total and by state, kept from the change stream. */
+export const TargetsByState = z
+  .object({
+    total: TargetCount.apply(withMeta, { description: 'live targets' }),
+    ...(Object.fromEntries(targetStates.map((s) => [s, TargetCount])) as Record<
+      (typeof targetStates)[number],
+      typeof TargetCount
+    >),
+  })
+  .apply(withMeta, {
+    id: 'TargetsByState',
+    description:
+      'live targets by state: idle (never tried), waiting_retry (idle with a try spent and tries left), in_flight (an attempt open), done (reached, or out of tries), held (kept back by a hold)',
+  });
+
 export const Outdial = z
   .object({
     ...strings('id', 'customer_id', 'campaign_id', 'name', 'detail', 'data'),
-    target_count: z.number().apply(withMeta, {
-      description: 'live targets (our addition; kept from the change stream, a moment behind a write)',
+    target_count: z.nullable(TargetCount).apply(withMeta, {
+      description:
+        'live targets (our addition; kept from the change stream, a moment behind a write); null for a list from before the count, until the backfill',
+    }),
+    targets_by_state: z.nullable(TargetsByState).apply(withMeta, {
+      description:
+        'live targets by state (our addition; kept from the change stream, a moment behind a write); null for a list from before these counts, until the backfill',
     }),
     ...Timestamps,
   })

@@ -7,6 +7,7 @@ import { statsOf } from '#domain/campaign-stats.ts';
 import { DEFAULT_MAX_ABANDON_RATE } from '#domain/dialing.ts';
 import { Conflict, ValidationFailed } from '#domain/errors.ts';
 import { isNil } from '#domain/ids.ts';
+import { targetsByStateOf } from '#domain/outdial.ts';
 import type {
   CreateCampaign,
   UpdateActions,
@@ -115,7 +116,8 @@ export const changeCampaignStatus = async (
 /**
  * The campaign's running totals (Outbound's addition), kept by the engine on its runtime shards, and
  * its rates over the last 24 hours and 30 days from its hour and day sums (two Queries, ≤ 24 and ≤ 30
- * small items; see docs/data-model.md, call rollups).
+ * small items; see docs/data-model.md, call rollups), and its list's targets by state, kept on the
+ * outdial by the stream (one read of the outdial).
  */
 export const getCampaignStats = async (deps: Deps, customerId: string, id: string) => {
   const campaign = await loadOwned(deps, 'campaign', customerId, id);
@@ -124,18 +126,22 @@ export const getCampaignStats = async (deps: Deps, customerId: string, id: strin
   const day = dayStartOf(nowMs);
   const from24h = hour - 23 * HOUR_MS;
   const from30d = day - 29 * DAY_MS;
-  const [totals, hours, days] = await Promise.all([
+  const outdialId = String(campaign.outdial_id ?? '');
+  const [totals, hours, days, outdial] = await Promise.all([
     deps.campaigns.runtimeTotals(campaign.id),
     deps.timeseries.rollups(campaign.id, 'hour', from24h, hour),
     deps.timeseries.rollups(campaign.id, 'day', from30d, day),
+    outdialId && !isNil(outdialId) ? deps.resources.get('outdial', outdialId) : undefined,
   ]);
   // Dials per minute over the time the window and the campaign have both run.
   const created = Date.parse(String(campaign.tm_create));
   const minutes = (fromMs: number) =>
     Math.max(1, (nowMs - Math.max(fromMs, Number.isFinite(created) ? created : fromMs)) / 60_000);
+  const owned = outdial && outdial.customer_id === customerId ? outdial : undefined;
   return {
     ...statsOf({ id: campaign.id, ...totals }),
     rates: { last_24h: ratesOf(hours, minutes(from24h)), last_30d: ratesOf(days, minutes(from30d)) },
+    targets: owned ? targetsByStateOf(owned) : null,
   };
 };
 

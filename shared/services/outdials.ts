@@ -9,7 +9,7 @@ import {
   ValidationFailed,
 } from '#domain/errors.ts';
 import { isNil } from '#domain/ids.ts';
-import type { Outdial, OutdialTarget } from '#domain/outdial.ts';
+import { COUNTED_BY_STATE, type Outdial, type OutdialTarget } from '#domain/outdial.ts';
 import { DESTINATION_SLOTS } from '#domain/outplan.ts';
 import { normalisePhoneNumber } from '#domain/phone-number.ts';
 import { isDeleted } from '#domain/resource.ts';
@@ -59,7 +59,8 @@ export const createOutdial = async (
   input: z.output<typeof CreateOutdial>,
 ): Promise<Outdial> => {
   await checkCampaignLink(deps, customerId, input.campaign_id);
-  return createOwned(deps, 'outdial', customerId, input, show);
+  // Counted by state from its first target on (the stream's counts are complete for it).
+  return createOwned(deps, 'outdial', customerId, { ...input, [COUNTED_BY_STATE]: true }, show);
 };
 
 export const listOutdials = (deps: Deps, customerId: string, query: PageQuery) =>

@@ -8,6 +8,7 @@ import type * as z from 'zod/mini';
 import { DEFAULT_DIALING_MODE, DEFAULT_MAX_ABANDON_RATE } from '#domain/dialing.ts';
 import { decodeCompliance } from '#domain/holds.ts';
 import { NIL_UUID } from '#domain/ids.ts';
+import { targetCountOf, targetsByStateOf } from '#domain/outdial.ts';
 import { DEFAULT_WRAPUP_MS } from '#domain/queue.ts';
 import { holdOf } from '#domain/target-hold.ts';
 import type { StoredContactPolicy } from '#ports/contact-policy-store.ts';
@@ -68,10 +69,11 @@ export const presentCampaigncall = (item: StoredItem) =>
   campaigncallFields({ ...item, compliance: decodeCompliance(item._cmp, item._tracked === true) });
 export const presentOutplan = presenter(Outplan);
 const outdialFields = presenter(Outdial);
-/** The count is the internal `_target_count` the stream keeps (none yet: 0). */
+/** The counts are internal counters the stream keeps (outdial.ts says when they are unknown). */
 export const presentOutdial = (item: StoredItem) => ({
   ...outdialFields(item),
-  target_count: typeof item._target_count === 'number' ? item._target_count : 0,
+  target_count: targetCountOf(item),
+  targets_by_state: targetsByStateOf(item),
 });
 const presentTargetFields = presenter(OutdialTarget);
 /** A target with the hold in force on it (target-hold.ts), worked out from its stored hold. */

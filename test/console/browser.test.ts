@@ -194,9 +194,21 @@ describe('the console', () => {
     await eventually(() => statusOf(page), 60_000).toBe('stop');
 
     await confirm(page, 'Run', 'Yes, run');
+    // Mid-run, the campaign list says in words what the bar's segments show (not colour alone).
+    await page.getByRole('link', { name: 'All campaigns' }).click();
+    const listed = page.getByRole('progressbar', { name: 'Progress of autumn calls' });
+    await eventually(() => page.locator('.progress-detail').first().textContent(), 60_000).toMatch(
+      /\d+ in flight/,
+    );
+    expect(await listed.getAttribute('title')).toMatch(/^\d+ of 997 done\b/);
+    await page.screenshot({ path: join(OUTPUT, 'campaign-list.png'), fullPage: true });
+    await page.getByRole('link', { name: 'autumn calls' }).click();
     const bar = page.getByRole('progressbar', { name: 'Targets finished' });
     // The sweeper settles a call the simulator lost after dial_timeout + 60 s: allow for one round of it.
+    // From the list's counts by state (stats.targets): done (reached or out of tries) of all 997.
     await eventually(() => bar.getAttribute('aria-valuetext'), 300_000).toBe('100 % (997 of 997)');
+    await eventually(() => page.locator('dt:text-is("Targets done") + dd').textContent()).toBe('997');
+    expect(await page.locator('.progress-detail').first().textContent()).toBe('997 of 997 done');
     await eventually(() => statusOf(page), 60_000).toBe('stop');
     await eventually(() => page.locator('.chart svg').count()).toBe(1);
     // The chart reads the API's calls per minute; the panel says why nothing is dialed now.
@@ -206,8 +218,7 @@ describe('the console', () => {
     await page.screenshot({ path: join(OUTPUT, 'campaign-view.png'), fullPage: true });
 
     await page.getByRole('link', { name: 'All campaigns' }).click();
-    await page.getByRole('progressbar', { name: 'Progress of autumn calls' }).waitFor();
-    await page.screenshot({ path: join(OUTPUT, 'campaign-list.png'), fullPage: true });
+    await eventually(() => listed.getAttribute('aria-valuetext')).toBe('100 % (997 of 997)');
 
     // Agents: one click changes a status.
     await page.getByRole('link', { name: 'Queues and agents' }).click();

@@ -1,41 +1,20 @@
 /** What the console and `outbound watch` derive from the API's answers. */
 import { describe, expect, it } from 'vitest';
 import {
-  censusOf,
   notDialingReasons,
   perMinute,
   progressOf,
   ratesOf,
+  stateSummary,
 } from '../../console/core/campaign-watch.ts';
 
-const slots = (tries: number[], destinations = 1) =>
-  Object.fromEntries(
-    [0, 1, 2, 3, 4].flatMap((n) => [
-      [`try_count_${n}`, tries[n] ?? 0],
-      [`destination_${n}`, n < destinations ? { type: 'tel', target: '+15551230000' } : null],
-    ]),
-  );
-const plan = {
-  max_try_count_0: 2,
-  max_try_count_1: 0,
-  max_try_count_2: 0,
-  max_try_count_3: 0,
-  max_try_count_4: 0,
-} as any;
-
 describe('campaign watch', () => {
-  it('counts a target finished when reached or out of tries under the outplan', () => {
-    const c = censusOf(
-      [
-        { status: 'done', ...slots([1]) },
-        { status: 'idle', ...slots([2]) },
-        { status: 'idle', ...slots([1]) },
-        { status: 'progressing', ...slots([1]) },
-      ] as any,
-      plan,
-    );
-    expect(c).toMatchObject({ total: 4, reached: 1, exhausted: 1, waiting: 1, inProgress: 1 });
-    expect(progressOf(c)).toEqual({ finished: 2, total: 4, percent: 50 });
+  it("shows progress as done of total from the list's counts by state, and the other states in words", () => {
+    const t = { total: 10, idle: 2, waiting_retry: 3, in_flight: 1, done: 4, held: 0 };
+    expect(progressOf(t)).toEqual({ finished: 4, total: 10, percent: 40 });
+    expect(stateSummary(t)).toBe('1 in flight · 3 waiting for a retry · 2 not tried yet');
+    expect(progressOf(null)).toEqual({ finished: 0, total: 0, percent: 0 });
+    expect(progressOf({ ...t, done: 10, idle: 0, waiting_retry: 0, in_flight: 0 }).percent).toBe(100);
   });
 
   it('rates answers over attempts and successes over closed attempts', () => {
@@ -72,7 +51,7 @@ describe('campaign watch', () => {
     const reasons = notDialingReasons(
       campaign,
       { in_flight: 2 } as any,
-      { total: 0, complete: true } as any,
+      { total: 0, idle: 0, waiting_retry: 0, in_flight: 0, done: 0, held: 0 },
       Date.UTC(2026, 11, 6, 12),
     );
     expect(reasons).toEqual([

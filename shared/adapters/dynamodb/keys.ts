@@ -170,6 +170,10 @@ export const dueKeys = (outdialId: string, partition: DuePartition, sortTime: st
 export const duePartitionKey = (outdialId: string, partition: DuePartition, shard: number) =>
   `outdial#${outdialId}#due#${partition}#${shard}`;
 
+/** An idle target parked with no try left (in its list's `exhausted` due partition). */
+export const isExhaustedTarget = (item: Record<string, unknown>) =>
+  typeof item.gsi3pk === 'string' && /#due#exhausted#\d+$/.test(item.gsi3pk);
+
 export const duePartitionKeys = (outdialId: string, partition: DuePartition) =>
   Array.from({ length: DUE_SHARDS }, (_, shard) => duePartitionKey(outdialId, partition, shard));
 

@@ -11,7 +11,15 @@ import type { IndexedTarget, TargetIndexChange, TargetIndexStore } from '#ports/
 import { batchGetInOrder } from './batch-get.ts';
 import { itemKey, listSortKeyBefore } from './keys.ts';
 import { fromItem } from './resource-store.ts';
-import { byNumberQuery, countTransaction, numberWrites, TARGETS_PER_COUNT } from './target-index-requests.ts';
+import {
+  byNumberQuery,
+  type CountMove,
+  countOutWithoutState,
+  countTransaction,
+  netMoves,
+  numberWrites,
+  TARGETS_PER_COUNT,
+} from './target-index-requests.ts';
 
 const BATCH_WRITE = 25;
 const CONFLICT_RETRIES = 8;
@@ -24,18 +32,17 @@ export class DynamoTargetIndexStore implements TargetIndexStore {
   ) {}
 
   async record(changes: readonly TargetIndexChange[]): Promise<void> {
-    // Adds before removes: a target's add always precedes its remove in the stream, so a batch (or a
-    // redelivered one) holding both ends with it counted out and its entries gone.
+    // Number entries: adds before removes, since a target's add always precedes its remove in the
+    // stream, so a batch (or a redelivered one) holding both ends with its entries gone.
     for (const kind of ['added', 'removed'] as const) {
       const targets = changes.filter((c) => c.kind === kind).map((c) => c.target);
-      if (targets.length === 0) continue;
-      await this.writeNumbers(kind, targets);
-      const byOutdial = new Map<string, IndexedTarget[]>();
-      for (const t of targets) byOutdial.set(t.outdialId, [...(byOutdial.get(t.outdialId) ?? []), t]);
-      for (const [outdialId, group] of byOutdial) {
-        for (let i = 0; i < group.length; i += TARGETS_PER_COUNT) {
-          await this.count(kind, outdialId, group.slice(i, i + TARGETS_PER_COUNT));
-        }
+      if (targets.length > 0) await this.writeNumbers(kind, targets);
+    }
+    const byOutdial = new Map<string, CountMove[]>();
+    for (const m of netMoves(changes)) byOutdial.set(m.outdialId, [...(byOutdial.get(m.outdialId) ?? []), m]);
+    for (const [outdialId, moves] of byOutdial) {
+      for (let i = 0; i < moves.length; i += TARGETS_PER_COUNT) {
+        await this.count(outdialId, moves.slice(i, i + TARGETS_PER_COUNT));
       }
     }
   }
@@ -62,14 +69,21 @@ export class DynamoTargetIndexStore implements TargetIndexStore {
   }
 
   /**
-   * Counts a group in one transaction. When it is refused (some target was counted already: a
-   * redelivered record) each target is counted on its own, and a refusal then means "already done".
+   * Counts a group in one transaction. When it is refused (some target's marker is not in the state
+   * moved from: a redelivered record) each target is counted on its own, and a refusal then means
+   * "already done", except for a target counted before states were, which is counted out by total.
    */
-  private async count(kind: 'added' | 'removed', outdialId: string, group: readonly IndexedTarget[]) {
-    const outcome = await this.transact(countTransaction(this.tableName, kind, outdialId, group));
-    if (outcome !== 'refused' || group.length === 1) return;
-    for (const target of group)
-      await this.transact(countTransaction(this.tableName, kind, outdialId, [target]));
+  private async count(outdialId: string, moves: readonly CountMove[]) {
+    const outcome = await this.transact(countTransaction(this.tableName, outdialId, moves));
+    if (outcome !== 'refused') return;
+    for (const m of moves) {
+      if (
+        moves.length > 1 &&
+        (await this.transact(countTransaction(this.tableName, outdialId, [m]))) === 'done'
+      )
+        continue;
+      if (m.from !== null && m.to === null) await this.transact(countOutWithoutState(this.tableName, m));
+    }
   }
 
   private async transact(items: ReturnType<typeof countTransaction>): Promise<'done' | 'refused'> {

@@ -30,9 +30,9 @@ const presenters: Record<EventKind, Presenter> = {
 
 /**
  * Fields whose change alone is not an update: the time of the write, deletion (its own event), and an
- * outdial's target count (each target added or deleted has its own event).
+ * outdial's target counts (each target added, deleted or changed has its own event).
  */
-const NOT_AN_UPDATE = new Set(['tm_update', 'tm_delete', 'target_count']);
+const NOT_AN_UPDATE = new Set(['tm_update', 'tm_delete', 'target_count', 'targets_by_state']);
 
 const isSet = (v: unknown) => v !== undefined && v !== null;
 
