@@ -26,7 +26,9 @@ import { presentCampaign as show, presentCampaigncall as showCall } from './pres
 export const createCampaign = async (
   deps: Deps,
   customerId: string,
-  input: z.output<typeof CreateCampaign>,
+  // Fields added later may be left out by callers in code (benches); the engine then uses their defaults.
+  input: Omit<z.output<typeof CreateCampaign>, 'abandon_after_ms' | 'abandon_message'> &
+    Partial<Pick<z.output<typeof CreateCampaign>, 'abandon_after_ms' | 'abandon_message'>>,
 ): Promise<Campaign> => {
   const campaign: Campaign = newOwned(deps, customerId, { ...input, status: 'stop' as const });
   await referencesChecked(() => deps.campaigns.create(campaign));

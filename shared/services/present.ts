@@ -5,6 +5,7 @@
  * The item is not validated again: it was valid when written, and a list page must stay cheap.
  */
 import type * as z from 'zod/mini';
+import { DEFAULT_ABANDON_AFTER_MS, DEFAULT_REST_AFTER_ABANDON_HOURS } from '#domain/abandon.ts';
 import { DEFAULT_DIALING_MODE } from '#domain/dialing.ts';
 import { decodeCompliance } from '#domain/holds.ts';
 import { NIL_UUID } from '#domain/ids.ts';
@@ -55,9 +56,17 @@ export const presenter = <S extends ResponseSchema>(schema: S) => {
 };
 
 const campaignFields = presenter(Campaign);
-/** Campaigns written before dialing modes existed pace by service level, and show it. */
+/**
+ * Campaigns written before dialing modes existed pace by service level, and show it; those written
+ * before abandoned calls were handled abandon after the default wait, with no message.
+ */
 export const presentCampaign = (item: StoredItem) =>
-  campaignFields({ dialing_mode: DEFAULT_DIALING_MODE, ...item } as StoredItem);
+  campaignFields({
+    dialing_mode: DEFAULT_DIALING_MODE,
+    abandon_after_ms: DEFAULT_ABANDON_AFTER_MS,
+    abandon_message: [],
+    ...item,
+  } as StoredItem);
 const campaigncallFields = presenter(Campaigncall);
 /** An attempt's compliance record is stored compactly (`_cmp`; see encodeCompliance). */
 export const presentCampaigncall = (item: StoredItem) =>
@@ -88,6 +97,12 @@ const CONTACT_POLICY_FIELDS = Object.keys(ContactPolicy.shape) as (keyof StoredC
 
 /** The contact policy has no id of its own (one per customer): its schema's fields, unset ones null. */
 export const presentContactPolicy = (policy: StoredContactPolicy): z.output<typeof ContactPolicy> =>
-  Object.fromEntries(CONTACT_POLICY_FIELDS.map((f) => [f, policy[f] ?? null])) as z.output<
-    typeof ContactPolicy
-  >;
+  Object.fromEntries(
+    CONTACT_POLICY_FIELDS.map((f) => [
+      f,
+      // Policies set before the rest after an abandoned call existed have the default rest.
+      f === 'rest_after_abandon_hours' && policy[f] === undefined
+        ? DEFAULT_REST_AFTER_ABANDON_HOURS
+        : (policy[f] ?? null),
+    ]),
+  ) as z.output<typeof ContactPolicy>;

@@ -43,6 +43,10 @@ export const verbOf = (action: Pick<Action, 'type' | 'option'>, keypressUrl?: st
       const language = str(o.language);
       return `<Say${language ? ` language="${escapeXml(language)}"` : ''}>${escapeXml(text)}</Say>`;
     }
+    case 'play': {
+      const urls = Array.isArray(o.stream_urls) ? o.stream_urls.filter((u) => typeof u === 'string') : [];
+      return urls.length ? urls.map((u) => `<Play>${escapeXml(u)}</Play>`).join('') : undefined;
+    }
     case 'sleep': {
       // VoIPBIN's sleep is in milliseconds; <Pause> takes whole seconds.
       const ms = Number(o.duration);
@@ -75,6 +79,23 @@ export const answerTwiml = (
     if (open.length + body.length + verb.length + close.length > TWIML_MAX_CHARS) break;
     body += verb;
     if (verb === '<Hangup/>') break;
+  }
+  return open + body + close;
+};
+
+/**
+ * The TwiML that replaces a live call's (the `Twiml` of a call update): the message, then the end. Kept
+ * within Twilio's 4,000 characters like the answer's; the hangup is always kept.
+ */
+export const interruptTwiml = (actions: readonly Pick<Action, 'type' | 'option'>[]) => {
+  const open = '<?xml version="1.0" encoding="UTF-8"?><Response>';
+  const close = '<Hangup/></Response>';
+  let body = '';
+  for (const action of actions) {
+    const verb = action.type === 'hangup' ? undefined : verbOf(action);
+    if (!verb) continue;
+    if (open.length + body.length + verb.length + close.length > TWIML_MAX_CHARS) break;
+    body += verb;
   }
   return open + body + close;
 };
