@@ -25,13 +25,20 @@ describe('GET /customer/contact_policy', () => {
     const alice = await api.newCustomer();
     const res = await alice.get(PATH);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ customer_id: alice.customerId, ...none, tm_update: null });
+    // The rest after an abandoned call holds without a policy too: 72 hours.
+    expect(res.body).toEqual({
+      customer_id: alice.customerId,
+      ...none,
+      rest_after_abandon_hours: 72,
+      tm_update: null,
+    });
     expect(Object.keys(res.body)).toEqual([
       'customer_id',
       'max_attempts',
       'per_days',
       'rest_after_contact_days',
       'calling_hours',
+      'rest_after_abandon_hours',
       'tm_update',
     ]);
   });
@@ -46,9 +53,16 @@ describe('PUT /customer/contact_policy', () => {
     expect(put.body).toEqual({
       customer_id: alice.customerId,
       ...strict,
+      rest_after_abandon_hours: 72,
       tm_update: asTimestamp(api.clock.now()),
     });
     expect((await alice.get(PATH)).body).toEqual(put.body);
+
+    const shorter = await alice.put(PATH, { ...strict, rest_after_abandon_hours: 24 });
+    expect(shorter.body.rest_after_abandon_hours).toBe(24);
+    expect((await alice.put(PATH, { ...strict, rest_after_abandon_hours: null })).body).toMatchObject({
+      rest_after_abandon_hours: null,
+    });
 
     const lifted = await alice.put(PATH, none);
     expect(lifted.body).toMatchObject(none);
@@ -84,6 +98,16 @@ describe('PUT /customer/contact_policy', () => {
     ],
     ['a field left out', { max_attempts: 7, per_days: 7, rest_after_contact_days: null }, 'calling_hours'],
     ['an unknown field', { ...strict, max_abandoned_rate: 3 }, 'max_abandoned_rate'],
+    [
+      'a negative rest after an abandoned call',
+      { ...strict, rest_after_abandon_hours: -1 },
+      'rest_after_abandon_hours',
+    ],
+    [
+      'a rest after an abandoned call over a year',
+      { ...strict, rest_after_abandon_hours: 8761 },
+      'rest_after_abandon_hours',
+    ],
   ])('refuses %s with 400 naming the field, and keeps the policy', async (_label, body, field) => {
     const alice = await api.newCustomer();
     await alice.put(PATH, strict);
@@ -95,7 +119,12 @@ describe('PUT /customer/contact_policy', () => {
     const alice = await api.newCustomer();
     const bob = await api.newCustomer();
     await alice.put(PATH, strict);
-    expect((await bob.get(PATH)).body).toEqual({ customer_id: bob.customerId, ...none, tm_update: null });
+    expect((await bob.get(PATH)).body).toEqual({
+      customer_id: bob.customerId,
+      ...none,
+      rest_after_abandon_hours: 72,
+      tm_update: null,
+    });
     await bob.put(PATH, { ...none, max_attempts: 1, per_days: 30 });
     expect((await alice.get(PATH)).body).toMatchObject(strict);
   });
@@ -118,6 +147,7 @@ describe('GET /contacts/{number}', () => {
       number: '+14155550100',
       attempts_in_window: null,
       last_contact: null,
+      last_abandoned: null,
       on_call: false,
       suppression: null,
       reason: null,

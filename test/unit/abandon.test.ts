@@ -14,7 +14,7 @@ const T = 'table';
 const CALL = {
   id: '11111111-1111-4111-8111-111111111111',
   customer_id: 'c',
-  destination: { type: 'tel', target: '+15550001' },
+  destination: { type: 'tel' as const, target: '+15550001', target_name: '', name: '', detail: '' },
 };
 const HOUR = 3_600_000;
 

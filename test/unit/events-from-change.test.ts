@@ -92,6 +92,8 @@ describe('events from a committed change', () => {
       'max_concurrent_calls',
       'calling_hours',
       'dialing_mode',
+      'abandon_after_ms',
+      'abandon_message',
       'tm_create',
       'tm_update',
       'tm_delete',

@@ -43,10 +43,6 @@ export const verbOf = (action: Pick<Action, 'type' | 'option'>, keypressUrl?: st
       const language = str(o.language);
       return `<Say${language ? ` language="${escapeXml(language)}"` : ''}>${escapeXml(text)}</Say>`;
     }
-    case 'play': {
-      const urls = Array.isArray(o.stream_urls) ? o.stream_urls.filter((u) => typeof u === 'string') : [];
-      return urls.length ? urls.map((u) => `<Play>${escapeXml(u)}</Play>`).join('') : undefined;
-    }
     case 'sleep': {
       // VoIPBIN's sleep is in milliseconds; <Pause> takes whole seconds.
       const ms = Number(o.duration);
@@ -83,6 +79,13 @@ export const answerTwiml = (
   return open + body + close;
 };
 
+/** A `play` action's recordings (validated on the abandon message: http(s) URLs). */
+const playVerbs = (action: Pick<Action, 'option'>) => {
+  const o = action.option ?? {};
+  const urls = Array.isArray(o.stream_urls) ? o.stream_urls.filter((u) => typeof u === 'string') : [];
+  return urls.length ? urls.map((u) => `<Play>${escapeXml(u)}</Play>`).join('') : undefined;
+};
+
 /**
  * The TwiML that replaces a live call's (the `Twiml` of a call update): the message, then the end. Kept
  * within Twilio's 4,000 characters like the answer's; the hangup is always kept.
@@ -92,7 +95,8 @@ export const interruptTwiml = (actions: readonly Pick<Action, 'type' | 'option'>
   const close = '<Hangup/></Response>';
   let body = '';
   for (const action of actions) {
-    const verb = action.type === 'hangup' ? undefined : verbOf(action);
+    const verb =
+      action.type === 'hangup' ? undefined : action.type === 'play' ? playVerbs(action) : verbOf(action);
     if (!verb) continue;
     if (open.length + body.length + verb.length + close.length > TWIML_MAX_CHARS) break;
     body += verb;
