@@ -1,7 +1,11 @@
-/** SQS-triggered dialer: one dial job per record, partial batch failures reported, never one throw for all. */
+/**
+ * SQS-triggered dialer: one dial job per record (a placement, or the delayed check that abandons a
+ * caller still waiting for an agent), partial batch failures reported, never one throw for all.
+ */
 import { sqsPartialBatch } from '#adapters/aws/sqs-batch.ts';
 import { throttledRetryDelayMs } from '#domain/dial-retries.ts';
 import { DialJobMessage } from '#schemas/dial-job.ts';
+import { abandonCall } from '#services/engine/abandon-call.ts';
 import type { EngineDeps } from '#services/engine/engine-deps.ts';
 import { placeCall, RetryLater } from '#services/engine/place-call.ts';
 import { logger } from '#shared/observability.ts';
@@ -12,7 +16,8 @@ export const buildDialerHandler = (deps: EngineDeps) =>
     parse: (record) => DialJobMessage.parse(JSON.parse(record.body)),
     handle: async (job, record) => {
       try {
-        const outcome = await placeCall(deps, job);
+        const outcome =
+          job.kind === 'abandon' ? await abandonCall(deps, job.campaigncallId) : await placeCall(deps, job);
         logger.debug('dial job done', { campaigncallId: job.campaigncallId, outcome });
         return 'done';
       } catch (err) {

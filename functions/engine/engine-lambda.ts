@@ -59,6 +59,9 @@ const noDialQueue: DialQueue = {
   send: async () => {
     throw new Error('DIAL_QUEUE_URL is not set for this function');
   },
+  sendLater: async () => {
+    throw new Error('DIAL_QUEUE_URL is not set for this function');
+  },
 };
 
 export const buildEngineDeps = (cfg: Config, secrets: EngineSecrets): EngineDeps => {

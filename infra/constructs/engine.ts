@@ -200,7 +200,8 @@ export class Engine extends Construct {
       'provider-events': {
         description: 'Outbound engine: provider call events webhook',
         timeout: Duration.seconds(10),
-        environment: { ...engineEnv, ...carrierEnv },
+        // A caller who starts waiting for an agent gets a delayed abandon check on the dial queue.
+        environment: { ...engineEnv, ...carrierEnv, DIAL_QUEUE_URL: this.dialQueue.queueUrl },
       },
       ...(simulated
         ? {
@@ -228,6 +229,7 @@ export class Engine extends Construct {
     // Sends: each function only to the queue it fills.
     this.tickQueue.grantSendMessages(fn('tick-fanout'));
     this.dialQueue.grantSendMessages(fn('tick'));
+    this.dialQueue.grantSendMessages(fn('provider-events'));
     if (sim && this.simulatorSecret) {
       sim.q.grantSendMessages(fn('dialer'));
       this.simulatorSecret.grantRead(fn('dialer'));

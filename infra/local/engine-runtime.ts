@@ -72,7 +72,7 @@ export class LocalEngine {
     private readonly sqs: SQSClient,
     private readonly queueUrl: string,
     private readonly queueArn: string,
-    private readonly fauxqs: { stop(): Promise<void> },
+    private readonly fauxqs: Pick<Awaited<ReturnType<typeof startFauxqs>>, 'stop' | 'inspectQueue'>,
     options: LocalEngineOptions,
   ) {
     const engine = new DynamoEngineStore(options.ddb, options.tableName);
@@ -172,6 +172,22 @@ export class LocalEngine {
     let total = 0;
     for (let n = await this.pollOnce(); n > 0; n = await this.pollOnce()) total += n;
     return total;
+  }
+
+  /**
+   * Runs the dialer until the queue holds nothing, delayed jobs (an abandon check waits whole seconds
+   * on the emulator's own clock, which is real time) and jobs coming back included; gives up after
+   * `maxWaitMs` of real time. Returns how many messages it handled.
+   */
+  async drainDelayed(maxWaitMs = 20_000): Promise<number> {
+    const until = Date.now() + maxWaitMs;
+    let total = await this.drain();
+    for (;;) {
+      const left = this.fauxqs.inspectQueue('outbound-dial')?.messages;
+      const waiting = (left?.ready.length ?? 0) + (left?.delayed.length ?? 0) + (left?.inflight.length ?? 0);
+      if (waiting === 0 || Date.now() >= until) return total;
+      total += await this.pollOnce(1);
+    }
   }
 
   /** `npm start`: tick every `tickIntervalMs` and long-poll the dial queue. */

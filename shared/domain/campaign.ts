@@ -36,6 +36,10 @@ export interface Campaign extends OwnedResource, CampaignBasicInfo, CampaignReso
   /** When new calls may start; null: any time (Outbound's addition). */
   calling_hours: CallingHours | null;
   actions: Action[];
+  /** How long an answered caller may wait for an agent before the call is abandoned (our addition). */
+  abandon_after_ms?: number;
+  /** What an abandoned caller hears before the call ends (our addition). */
+  abandon_message?: Action[];
 }
 
 /**

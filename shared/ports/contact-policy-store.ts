@@ -12,6 +12,8 @@ export interface ContactHistory {
   recent: string[];
   /** The end of the last attempt that reached the person (answered, not by a machine). */
   lastContact: string | null;
+  /** The end of the last call to the person that was abandoned (no agent was free). */
+  lastAbandoned: string | null;
   /** The suppression holding the number (in force or expired), with its expiry. */
   suppression: { id: string; expire_at: string | null } | null;
   /** The attempt calling the person now, if any. */

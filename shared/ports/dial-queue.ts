@@ -1,12 +1,19 @@
 /** The dial queue: one job per claimed attempt. The dialer is idempotent per campaigncall id. */
 export interface DialJob {
   campaigncallId: string;
+  /**
+   * `abandon`: not a placement but the check, sent delayed when an answered caller starts waiting for
+   * an agent, that abandons the caller if still waiting (see abandon-call.ts). Absent: place the call.
+   */
+  kind?: 'abandon';
   /** Ask the carrier for answering-machine detection: the campaign has an `amd` action. */
   machineDetection?: boolean;
 }
 
 export interface DialQueue {
   send(jobs: DialJob[]): Promise<void>;
+  /** Sends one job that becomes visible only after `delayMs` (whole seconds, rounded up; at most 15 min). */
+  sendLater(job: DialJob, delayMs: number): Promise<void>;
   /**
    * Brings a received job back after `delayMs` instead of the queue's full visibility timeout: a job
    * the carrier throttled is due again when its budget allows, not minutes later.

@@ -63,6 +63,11 @@ export interface EngineCampaigncall extends Campaigncall {
   _agent_id?: string;
   /** Set while the answered caller waits in the queue for an agent. */
   _waiting_since?: string;
+  /**
+   * When the caller, still waiting with no agent, was abandoned: set by one conditional write that no
+   * agent can take the call after (and that an agent taking it first refuses).
+   */
+  _abandon_at?: string;
   /** Why the carrier refused the placement, in its own terms (e.g. Twilio 21211). */
   _provider_code?: string;
   /** When a forced stop hung this call up: the hangup the provider then reports is ours, a `cancel`. */
@@ -349,8 +354,14 @@ export interface CallQueueStore {
     queueTagIds: readonly string[],
     now: string,
   ): Promise<string | undefined>;
-  /** Puts an answered call in its queue's waiting line. */
-  waitInQueue(call: EngineCampaigncall, now: string): Promise<void>;
+  /** Puts an answered call in its queue's waiting line; false when it was not put there now. */
+  waitInQueue(call: EngineCampaigncall, now: string): Promise<boolean>;
+  /**
+   * Abandons a caller still waiting with no agent: the call records `_abandon_at` and leaves the
+   * waiting line, so no agent can take it any more. False when an agent took it first, or the call
+   * ended or was abandoned already.
+   */
+  markAbandoned(campaigncallId: string, now: string): Promise<boolean>;
   /** Answered calls of a queue still waiting for an agent, oldest first. */
   waitingCallers(queueId: string, limit: number): Promise<EngineCampaigncall[]>;
   /**

@@ -87,6 +87,12 @@ export interface TelephonyProvider {
   findCall?(q: { to: string; from: string; notBefore: Date }): Promise<CallState | null>;
   /** Idempotent: an ended call is a no-op. */
   hangup(callId: string): Promise<void>;
+  /**
+   * Ends an answered call after it plays `actions` (talk, play, sleep), whatever it was doing (e.g.
+   * waiting in a queue); the provider then reports it completed as usual. Idempotent: an ended call
+   * is a no-op. Absent: the provider can only hang up.
+   */
+  interrupt?(callId: string, actions: readonly Pick<Action, 'type' | 'option'>[]): Promise<void>;
   verifyWebhook(req: WebhookRequest): boolean;
   parseEvent(req: WebhookRequest): NormalizedCallEvent[];
   /** A verified keypress callback; throws when it cannot be read. Absent: the provider has no prompts. */

@@ -1,4 +1,10 @@
 import * as z from 'zod/mini';
+import {
+  ABANDON_AFTER_MS_BOUNDS,
+  ABANDON_MESSAGE_ACTIONS,
+  ABANDON_MESSAGE_MAX_ACTIONS,
+  DEFAULT_ABANDON_AFTER_MS,
+} from '#domain/abandon.ts';
 import { OPT_OUT_ACTION } from '#domain/action.ts';
 import { CALLEE_TIME_ZONE, isTimeZone } from '#domain/calling-hours.ts';
 import { campaignStatuses, campaignTypes, endHandles } from '#domain/campaign.ts';
@@ -73,6 +79,55 @@ const MaxAbandonRate = z
       `policy raises max_abandon_rate_ceiling (up to ${MAX_ABANDON_RATE_CEILING})`,
   });
 
+/** Outbound's addition: how long an answered caller may wait for an agent before being abandoned. */
+const AbandonAfterMs = z
+  .number()
+  .check(z.int(), z.minimum(ABANDON_AFTER_MS_BOUNDS.min), z.maximum(ABANDON_AFTER_MS_BOUNDS.max))
+  .apply(withMeta, {
+    description: `milliseconds an answered caller (a person) may wait for an agent of the queue; then the abandon_message plays and the call ends as abandoned (default ${DEFAULT_ABANDON_AFTER_MS})`,
+  });
+const nonEmptyText = z.string().check(z.trim(), z.minLength(1), z.maxLength(1000));
+/** The option each kind of abandon message action needs, so the carrier can play it. */
+const abandonOptions: Record<(typeof ABANDON_MESSAGE_ACTIONS)[number], z.ZodMiniType> = {
+  talk: z.object({ text: nonEmptyText, language: z.optional(z.string().check(z.maxLength(35))) }),
+  play: z.object({
+    stream_urls: z
+      .array(z.string().check(z.regex(/^https?:\/\/\S+$/, 'an http(s) URL'), z.maxLength(1000)))
+      .check(z.minLength(1), z.maxLength(5)),
+  }),
+  sleep: z.object({ duration: z.number().check(z.int(), z.minimum(1), z.maximum(10_000)) }),
+};
+/** Outbound's addition: a short message for an abandoned caller (talk, play, sleep only). */
+const AbandonMessage = z
+  .array(ActionInput)
+  .check(
+    z.maxLength(ABANDON_MESSAGE_MAX_ACTIONS),
+    z.superRefine((actions, ctx) => {
+      actions.forEach((action, i) => {
+        const option = abandonOptions[action.type as keyof typeof abandonOptions];
+        if (!option) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [i, 'type'],
+            message: `an abandon message plays only ${ABANDON_MESSAGE_ACTIONS.join(', ')}`,
+          });
+          return;
+        }
+        const parsed = z.safeParse(option, action.option);
+        for (const issue of parsed.error?.issues ?? []) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [i, 'option', ...issue.path],
+            message: issue.message,
+          });
+        }
+      });
+    }),
+  )
+  .apply(withMeta, {
+    description: `what an abandoned caller hears before the call ends: at most ${ABANDON_MESSAGE_MAX_ACTIONS} actions of type talk {text}, play {stream_urls} or sleep {duration ms}; e.g. who called and a number to call back (default none)`,
+  });
+
 const HHMM = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, 24-hour'));
 /** Outbound's addition: when new calls may start, in the campaign's time zone. */
 export const CallingHours = z
@@ -125,6 +180,8 @@ export const CreateCampaign = z
     calling_hours: z._default(z.nullable(CallingHours), null),
     dialing_mode: z._default(DialingMode, DEFAULT_DIALING_MODE),
     max_abandon_rate: z._default(MaxAbandonRate, DEFAULT_MAX_ABANDON_RATE),
+    abandon_after_ms: z._default(AbandonAfterMs, DEFAULT_ABANDON_AFTER_MS),
+    abandon_message: z._default(AbandonMessage, []),
   })
   .apply(withMeta, { id: 'CreateCampaign' });
 /** All five are overwritten, as in VoIPBIN, so detail is required here: omitting it must not blank it. */
@@ -136,6 +193,8 @@ export const UpdateCampaign = z
     calling_hours: z.optional(z.nullable(CallingHours)),
     dialing_mode: z.optional(DialingMode),
     max_abandon_rate: z.optional(MaxAbandonRate),
+    abandon_after_ms: z.optional(AbandonAfterMs),
+    abandon_message: z.optional(AbandonMessage),
   })
   .apply(withMeta, { id: 'UpdateCampaign' });
 export const UpdateCampaignStatus = z
@@ -180,6 +239,8 @@ export const Campaign = z
     calling_hours: z.nullable(CallingHours),
     dialing_mode: z.enum(dialingModes),
     max_abandon_rate: z.number(),
+    abandon_after_ms: z.number(),
+    abandon_message: z.array(Action),
     ...Timestamps,
   })
   .apply(withMeta, { id: 'Campaign' });

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { DEFAULT_REST_AFTER_ABANDON_HOURS, REST_AFTER_ABANDON_HOURS_MAX } from '#domain/abandon.ts';
 import { DEFAULT_MAX_ABANDON_RATE, MAX_ABANDON_RATE_CEILING } from '#domain/dialing.ts';
 import { CallingHours } from './campaign.ts';
 import { withMeta } from './with-meta.ts';
@@ -23,6 +24,14 @@ export const ContactPolicyInput = z
       .apply(withMeta, {
         description: `the most a predictive campaign's max_abandon_rate may be (default ${DEFAULT_MAX_ABANDON_RATE}, the FCC's and Ofcom's 3 %; at most ${MAX_ABANDON_RATE_CEILING}): raising it is the customer's explicit choice`,
       }),
+    rest_after_abandon_hours: z
+      ._default(
+        z.nullable(z.number().check(z.int(), z.minimum(0), z.maximum(REST_AFTER_ABANDON_HOURS_MAX))),
+        DEFAULT_REST_AFTER_ABANDON_HOURS,
+      )
+      .apply(withMeta, {
+        description: `hours no campaign calls a person after a call to them was abandoned (default ${DEFAULT_REST_AFTER_ABANDON_HOURS}, also when left out); null or 0: no rest`,
+      }),
   })
   .check(
     z.refine((p) => p.max_attempts === null || p.per_days !== null, {
@@ -40,6 +49,7 @@ export const ContactPolicy = z
     rest_after_contact_days: z.nullable(z.number()),
     calling_hours: z.nullable(CallingHours),
     max_abandon_rate_ceiling: z.number(),
+    rest_after_abandon_hours: z.nullable(z.number()),
     tm_update: z.nullable(z.string()),
   })
   .apply(withMeta, { id: 'ContactPolicy' });
@@ -67,8 +77,12 @@ export const Contact = z
       description:
         'when the person may be called next (now, if allowed); null: not until a suppression is removed',
     }),
-    reason: z.nullable(z.enum(['suppressed', 'capped', 'on_call'])).apply(withMeta, {
-      description: 'what holds the person back now; null: allowed now',
+    last_abandoned: z.nullable(z.string()).apply(withMeta, {
+      description: 'end of the last call to the person that was abandoned (no agent was free)',
+    }),
+    reason: z.nullable(z.enum(['suppressed', 'capped', 'abandoned_rest', 'on_call'])).apply(withMeta, {
+      description:
+        'what holds the person back now (abandoned_rest: the rest after an abandoned call); null: allowed now',
     }),
   })
   .apply(withMeta, { id: 'Contact' });

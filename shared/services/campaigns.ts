@@ -47,7 +47,11 @@ const checkAbandonRate = async (deps: Deps, customerId: string, rate: number | u
 export const createCampaign = async (
   deps: Deps,
   customerId: string,
-  input: Omit<z.output<typeof CreateCampaign>, 'max_abandon_rate'> & { max_abandon_rate?: number },
+  // Fields added later may be left out by callers in code (benches); the engine then uses their defaults.
+  input: Omit<z.output<typeof CreateCampaign>, 'max_abandon_rate' | 'abandon_after_ms' | 'abandon_message'> &
+    Partial<
+      Pick<z.output<typeof CreateCampaign>, 'max_abandon_rate' | 'abandon_after_ms' | 'abandon_message'>
+    >,
 ): Promise<Campaign> => {
   await checkAbandonRate(deps, customerId, input.max_abandon_rate);
   const campaign: Campaign = newOwned(deps, customerId, {

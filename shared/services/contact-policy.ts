@@ -25,9 +25,11 @@ export const getContactPolicy = async (deps: Deps, customerId: string) =>
 export const putContactPolicy = async (
   deps: Deps,
   customerId: string,
-  input: Omit<z.output<typeof ContactPolicyInput>, 'max_abandon_rate_ceiling'> & {
-    max_abandon_rate_ceiling?: number;
-  },
+  // Callers in code (benches) may leave out fields added later: those take their defaults.
+  input: Omit<z.output<typeof ContactPolicyInput>, 'max_abandon_rate_ceiling' | 'rest_after_abandon_hours'> &
+    Partial<
+      Pick<z.output<typeof ContactPolicyInput>, 'max_abandon_rate_ceiling' | 'rest_after_abandon_hours'>
+    >,
 ) => {
   const policy: StoredContactPolicy = {
     customer_id: customerId,
@@ -58,12 +60,23 @@ export const getContact = async (deps: Deps, customerId: string, written: string
   const inForce = history.suppression !== null && isInForce(history.suppression, at);
   const recentMs = history.recent.map((t) => Date.parse(t));
   const contactMs = history.lastContact ? Date.parse(history.lastContact) : undefined;
-  const cappedUntil = nextAllowedMs(limits, recentMs, contactMs, nowMs);
+  const abandonedMs = history.lastAbandoned ? Date.parse(history.lastAbandoned) : undefined;
+  const cappedUntil = nextAllowedMs(limits, recentMs, contactMs, nowMs, abandonedMs);
+  const abandonRestUntil = nextAllowedMs(
+    { ...(limits.abandonRestMs !== undefined ? { abandonRestMs: limits.abandonRestMs } : {}) },
+    [],
+    undefined,
+    nowMs,
+    abandonedMs,
+  );
   const suppressedUntil = inForce ? history.suppression?.expire_at : undefined;
   const reason = inForce
     ? 'suppressed'
     : cappedUntil !== undefined
-      ? 'capped'
+      ? // Named by what holds the person longest.
+        abandonRestUntil === cappedUntil
+        ? 'abandoned_rest'
+        : 'capped'
       : history.openAttemptId
         ? 'on_call'
         : null;
@@ -79,6 +92,7 @@ export const getContact = async (deps: Deps, customerId: string, written: string
       ? recentMs.filter((t) => t > nowMs - (limits.cap?.windowMs ?? 0)).length
       : null,
     last_contact: history.lastContact,
+    last_abandoned: history.lastAbandoned,
     on_call: history.openAttemptId !== null,
     suppression: history.suppression ? { ...history.suppression, in_force: inForce } : null,
     next_allowed_at: next,

@@ -5,6 +5,7 @@
  * The item is not validated again: it was valid when written, and a list page must stay cheap.
  */
 import type * as z from 'zod/mini';
+import { DEFAULT_ABANDON_AFTER_MS, DEFAULT_REST_AFTER_ABANDON_HOURS } from '#domain/abandon.ts';
 import { DEFAULT_DIALING_MODE, DEFAULT_MAX_ABANDON_RATE } from '#domain/dialing.ts';
 import { decodeCompliance } from '#domain/holds.ts';
 import { NIL_UUID } from '#domain/ids.ts';
@@ -56,11 +57,16 @@ export const presenter = <S extends ResponseSchema>(schema: S) => {
 };
 
 const campaignFields = presenter(Campaign);
-/** Campaigns written before dialing modes existed pace by service level, and show it. */
+/**
+ * Campaigns written before dialing modes existed pace by service level, and show it; those written
+ * before abandoned calls were handled abandon after the default wait, with no message.
+ */
 export const presentCampaign = (item: StoredItem) =>
   campaignFields({
     dialing_mode: DEFAULT_DIALING_MODE,
     max_abandon_rate: DEFAULT_MAX_ABANDON_RATE,
+    abandon_after_ms: DEFAULT_ABANDON_AFTER_MS,
+    abandon_message: [],
     ...item,
   } as StoredItem);
 const campaigncallFields = presenter(Campaigncall);
@@ -97,6 +103,9 @@ export const presentContactPolicy = (policy: StoredContactPolicy): z.output<type
   Object.fromEntries(
     CONTACT_POLICY_FIELDS.map((f) => [
       f,
-      policy[f] ?? (f === 'max_abandon_rate_ceiling' ? DEFAULT_MAX_ABANDON_RATE : null),
+      // Policies set before these fields existed have their defaults.
+      f === 'rest_after_abandon_hours' && policy[f] === undefined
+        ? DEFAULT_REST_AFTER_ABANDON_HOURS
+        : (policy[f] ?? (f === 'max_abandon_rate_ceiling' ? DEFAULT_MAX_ABANDON_RATE : null)),
     ]),
   ) as z.output<typeof ContactPolicy>;

@@ -20,7 +20,8 @@ const strict = {
 };
 const none = { max_attempts: null, per_days: null, rest_after_contact_days: null, calling_hours: null };
 /** What a policy shows of fields a PUT may leave out: their defaults. */
-const defaults = { max_abandon_rate_ceiling: 0.03 };
+// Fields with defaults, shown without a policy too (the rest after an abandoned call: 72 hours).
+const defaults = { max_abandon_rate_ceiling: 0.03, rest_after_abandon_hours: 72 };
 
 describe('GET /customer/contact_policy', () => {
   it('has no limits until the customer sets some', async () => {
@@ -35,6 +36,7 @@ describe('GET /customer/contact_policy', () => {
       'rest_after_contact_days',
       'calling_hours',
       'max_abandon_rate_ceiling',
+      'rest_after_abandon_hours',
       'tm_update',
     ]);
   });
@@ -53,6 +55,12 @@ describe('PUT /customer/contact_policy', () => {
       tm_update: asTimestamp(api.clock.now()),
     });
     expect((await alice.get(PATH)).body).toEqual(put.body);
+
+    const shorter = await alice.put(PATH, { ...strict, rest_after_abandon_hours: 24 });
+    expect(shorter.body.rest_after_abandon_hours).toBe(24);
+    expect((await alice.put(PATH, { ...strict, rest_after_abandon_hours: null })).body).toMatchObject({
+      rest_after_abandon_hours: null,
+    });
 
     const lifted = await alice.put(PATH, none);
     expect(lifted.body).toMatchObject(none);
@@ -88,6 +96,16 @@ describe('PUT /customer/contact_policy', () => {
     ],
     ['a field left out', { max_attempts: 7, per_days: 7, rest_after_contact_days: null }, 'calling_hours'],
     ['an unknown field', { ...strict, max_abandoned_rate: 3 }, 'max_abandoned_rate'],
+    [
+      'a negative rest after an abandoned call',
+      { ...strict, rest_after_abandon_hours: -1 },
+      'rest_after_abandon_hours',
+    ],
+    [
+      'a rest after an abandoned call over a year',
+      { ...strict, rest_after_abandon_hours: 8761 },
+      'rest_after_abandon_hours',
+    ],
   ])('refuses %s with 400 naming the field, and keeps the policy', async (_label, body, field) => {
     const alice = await api.newCustomer();
     await alice.put(PATH, strict);
@@ -142,6 +160,7 @@ describe('GET /contacts/{number}', () => {
       number: '+14155550100',
       attempts_in_window: null,
       last_contact: null,
+      last_abandoned: null,
       on_call: false,
       suppression: null,
       reason: null,

@@ -139,7 +139,8 @@ describe('engine', () => {
     expect(sendsTo('tick-fanout')).toEqual([queueId(synth.stack.engine.tickQueue)]);
     expect(sendsTo('tick')).toEqual([queueId(synth.stack.engine.dialQueue)]);
     expect(sendsTo('dialer')).toEqual([queueId(synth.stack.engine.simulatorEventsQueue!)]);
-    expect(sendsTo('provider-events')).toEqual([]);
+    // The delayed check that abandons a caller left waiting for an agent.
+    expect(sendsTo('provider-events')).toEqual([queueId(synth.stack.engine.dialQueue)]);
     expect(sendsTo('simulator-events')).toEqual([]);
   });
 

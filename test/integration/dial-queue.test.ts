@@ -51,3 +51,15 @@ it('brings a postponed job back after the delay instead of the queue’s visibil
   const [again] = await receive();
   expect(again?.MessageId).toBe(first?.MessageId);
 });
+
+it('holds a job sent for later until its delay, rounded up to whole seconds, has passed', async () => {
+  const queue = new SqsDialQueue(sqs, queueUrl);
+  const job = { campaigncallId: '00000000-0000-4000-8000-0000000abcde', kind: 'abandon' as const };
+  await queue.sendLater(job, 700);
+  expect(await receive()).toEqual([]);
+  const left = server.inspectQueue('dial-test')?.messages;
+  expect(left?.delayed).toHaveLength(1);
+  await new Promise((r) => setTimeout(r, 1_300)); // wall clock: SQS delays are real time
+  const [due] = await receive();
+  expect(JSON.parse(due?.Body ?? '{}')).toEqual(job);
+});

@@ -96,6 +96,8 @@ export class FakeTwilio {
   readonly creates: CreateRecord[] = [];
   readonly callbacks: CallbackRecord[] = [];
   readonly hangups: { sid: string; status: string }[] = [];
+  /** Live calls given new TwiML (`POST Calls/{Sid}.json` with `Twiml`), as it arrived. */
+  readonly twimlUpdates: { sid: string; twiml: string }[] = [];
   readonly calls = new Map<string, FakeCall>();
   /** Order in which callbacks of one call are delivered. */
   delivery: 'in-order' | 'reversed' | 'duplicated' | 'reversed-duplicated' = 'in-order';
@@ -267,6 +269,14 @@ export class FakeTwilio {
     const call = callSid ? this.calls.get(callSid) : undefined;
     if (!call) return error(404, 20404, `The requested resource ${url.pathname} was not found`);
     if (req.method === 'GET') return send(200, this.resource(call));
+    if (req.method === 'POST' && form.has('Twiml')) {
+      // Twilio redirects only a call in progress: a queued, ringing or ended one is refused with 21220.
+      if (call.status !== 'in-progress')
+        return error(400, 21220, 'Call is not in-progress. Cannot redirect.');
+      this.twimlUpdates.push({ sid: call.sid, twiml: form.get('Twiml') ?? '' });
+      this.runTwiml(call, form.get('Twiml') ?? '');
+      return send(200, this.resource(call));
+    }
     if (req.method === 'POST') {
       await this.update(call, form.get('Status') ?? '');
       return send(200, this.resource(call));
@@ -489,6 +499,22 @@ export class FakeTwilio {
       const status = await this.postCallback(call.statusCallback, form).catch(() => 0);
       this.callbacks.push({ url: call.statusCallback, form, status });
     }
+  }
+
+  /**
+   * New TwiML for a live call: what it was doing stops (its scheduled end is dropped), and a TwiML that
+   * ends in <Hangup/> completes the call a second per verb later, as if it had played them.
+   */
+  private runTwiml(call: FakeCall, twiml: string) {
+    call.generation++;
+    if (!/<Hangup\s*\/>\s*<\/Response>\s*$/.test(twiml)) return;
+    const verbs = (twiml.match(/<(Say|Play|Pause)\b/g) ?? []).length;
+    const generation = call.generation;
+    this.scheduler.after(verbs * 1000, async () => {
+      if (call.generation !== generation || TERMINAL.has(call.status)) return;
+      const form = this.move(call, 'completed', undefined, call.answeredBy);
+      if (form) await this.send(call, form);
+    });
   }
 
   /** POST Calls/{Sid}.json Status=completed|canceled: ends a live call (canceled only before answer). */

@@ -714,7 +714,8 @@ describe('queue and agent requests', () => {
     });
     expect(updateOf(attempt)).toMatchObject({
       Key: itemKey('campaigncall', call.id),
-      ConditionExpression: '#status = :progressing AND attribute_not_exists(#agent)',
+      ConditionExpression:
+        '#status = :progressing AND attribute_not_exists(#agent) AND attribute_not_exists(#abandon)',
     });
     expectDistinctItems(steps);
   });

@@ -93,6 +93,8 @@ describe('events from a committed change', () => {
       'calling_hours',
       'dialing_mode',
       'max_abandon_rate',
+      'abandon_after_ms',
+      'abandon_message',
       'tm_create',
       'tm_update',
       'tm_delete',

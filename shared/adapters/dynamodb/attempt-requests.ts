@@ -414,22 +414,39 @@ export const freeLineUpdate = (
   tableName: string,
   call: Pick<EngineCampaigncall, 'id' | 'customer_id' | 'destination'>,
   contactAt?: string,
-) => ({
-  TableName: tableName,
-  Key: lineKey(call.customer_id, call.destination),
-  UpdateExpression: `${contactAt ? 'SET #contact = :contact ' : ''}REMOVE #open, #attempt`,
-  ConditionExpression: '#open = :cc',
-  ExpressionAttributeNames: {
-    '#open': '_open_cc',
-    '#attempt': '_attempt',
-    ...(contactAt ? { '#contact': '_contact_at' } : {}),
-  },
-  ExpressionAttributeValues: { ':cc': call.id, ...(contactAt ? { ':contact': contactAt } : {}) },
-});
+  /** The call was abandoned: the rest after an abandoned call runs from here (every campaign). */
+  abandonedAt?: string,
+) => {
+  const sets = [
+    ...(contactAt ? ['#contact = :contact'] : []),
+    ...(abandonedAt ? ['#abandoned = :abandoned'] : []),
+  ];
+  return {
+    TableName: tableName,
+    Key: lineKey(call.customer_id, call.destination),
+    UpdateExpression: `${sets.length ? `SET ${sets.join(', ')} ` : ''}REMOVE #open, #attempt`,
+    ConditionExpression: '#open = :cc',
+    ExpressionAttributeNames: {
+      '#open': '_open_cc',
+      '#attempt': '_attempt',
+      ...(contactAt ? { '#contact': '_contact_at' } : {}),
+      ...(abandonedAt ? { '#abandoned': '_abandoned_at' } : {}),
+    },
+    ExpressionAttributeValues: {
+      ':cc': call.id,
+      ...(contactAt ? { ':contact': contactAt } : {}),
+      ...(abandonedAt ? { ':abandoned': abandonedAt } : {}),
+    },
+  };
+};
 
 /** Whether a closed attempt reached the person: answered, and not by a machine. */
 export const reachedPerson = (closedFrom: string, reason: string) =>
   closedFrom === 'progressing' && reason !== 'amd';
+
+/** Whether a closed attempt was a call abandoned: answered by the person, and no agent took it. */
+export const abandonedPerson = (closedFrom: string, reason: string) =>
+  closedFrom === 'progressing' && reason === 'abandoned';
 
 /**
  * The shard's counter of a closed attempt's result: `_succeeded`, `_failed_<reason>`, or, for an
@@ -542,6 +559,7 @@ export const legacyFinishSteps = (
               tableName,
               call,
               reachedPerson(call.status, outcome.reason) ? now : undefined,
+              abandonedPerson(call.status, outcome.reason) ? now : undefined,
             ),
           },
           refused: 'line-elsewhere' as const,

@@ -28,6 +28,7 @@ import type {
   FinishResult,
 } from '#ports/engine-store.ts';
 import {
+  abandonedPerson,
   answerCallUpdate,
   answerShardUpdate,
   attemptAttributes,
@@ -93,6 +94,7 @@ const nextAllowed = (person: Record<string, unknown> | undefined, contact: Conta
     ((person?._recent as string[] | undefined) ?? []).map((t) => Date.parse(t)),
     typeof person?._contact_at === 'string' ? Date.parse(person._contact_at) : undefined,
     nowMs,
+    typeof person?._abandoned_at === 'string' ? Date.parse(person._abandoned_at) : undefined,
   );
 
 /** How often a finish reads the attempt again when its status changed between the read and the write. */
@@ -153,6 +155,9 @@ export class DynamoAttemptStore implements AttemptStore {
     const guard: ClaimGuard = {
       now: call.tm_create,
       ...(contact.restMs !== undefined ? { restSince: formatTimestamp(nowMs - contact.restMs) } : {}),
+      ...(contact.abandonRestMs !== undefined
+        ? { abandonSince: formatTimestamp(nowMs - contact.abandonRestMs) }
+        : {}),
     };
     if (!contact.cap) return guard;
     const out = await this.ddb.send(
@@ -340,6 +345,7 @@ export class DynamoAttemptStore implements AttemptStore {
   ) {
     const suppressed = outcome.reason === 'suppressed';
     const contactAt = reachedPerson(closedFrom, outcome.reason) ? now : undefined;
+    const abandonedAt = abandonedPerson(closedFrom, outcome.reason) ? now : undefined;
     await Promise.all([
       // Refused: released already (a repair that ran meanwhile), or the target moved on.
       unlessRefused(
@@ -350,7 +356,9 @@ export class DynamoAttemptStore implements AttemptStore {
         ),
       ),
       // Refused: another attempt holds the line now (or none: freed already).
-      unlessRefused(this.ddb.send(new UpdateCommand(freeLineUpdate(this.tableName, call, contactAt)))),
+      unlessRefused(
+        this.ddb.send(new UpdateCommand(freeLineUpdate(this.tableName, call, contactAt, abandonedAt))),
+      ),
     ]);
     const shardCase: ShardCloseCase =
       closedFrom === 'dialing' ? 'rang' : answerPending ? 'answer-pending' : 'answered';

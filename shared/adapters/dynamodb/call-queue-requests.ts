@@ -41,16 +41,21 @@ export const takeAgentUpdate = (
   };
 };
 
-/** The answered call records its agent and leaves the waiting line; only once, and only while open. */
+/**
+ * The answered call records its agent and leaves the waiting line; only once, only while open, and
+ * never once the caller was abandoned (markAbandonedUpdate): the agent or the abandon, not both.
+ */
 export const giveCallToAgentUpdate = (tableName: string, campaigncallId: string, agentId: string) => ({
   TableName: tableName,
   Key: itemKey('campaigncall', campaigncallId),
   UpdateExpression: 'SET #agent = :agent REMOVE #waiting, gsi3pk, gsi3sk',
-  ConditionExpression: '#status = :progressing AND attribute_not_exists(#agent)',
+  ConditionExpression:
+    '#status = :progressing AND attribute_not_exists(#agent) AND attribute_not_exists(#abandon)',
   ExpressionAttributeNames: {
     '#status': 'status',
     '#agent': '_agent_id',
     '#waiting': '_waiting_since',
+    '#abandon': '_abandon_at',
   },
   ExpressionAttributeValues: { ':progressing': 'progressing', ':agent': agentId },
 });
@@ -96,6 +101,26 @@ export const waitInQueueUpdate = (tableName: string, call: EngineCampaigncall, n
     },
   };
 };
+
+/**
+ * A caller still waiting with no agent is abandoned: the call records when and leaves the waiting
+ * line (it keeps `_waiting_since`, so its close says `abandoned`). Conditioned on the same attributes
+ * the agent's take checks, so of the two racing writes exactly one lands.
+ */
+export const markAbandonedUpdate = (tableName: string, campaigncallId: string, now: string) => ({
+  TableName: tableName,
+  Key: itemKey('campaigncall', campaigncallId),
+  UpdateExpression: 'SET #abandon = :now REMOVE gsi3pk, gsi3sk',
+  ConditionExpression:
+    '#status = :progressing AND attribute_exists(#waiting) AND attribute_not_exists(#agent) AND attribute_not_exists(#abandon)',
+  ExpressionAttributeNames: {
+    '#status': 'status',
+    '#agent': '_agent_id',
+    '#waiting': '_waiting_since',
+    '#abandon': '_abandon_at',
+  },
+  ExpressionAttributeValues: { ':now': now, ':progressing': 'progressing' },
+});
 
 export const waitingCallersQuery = (tableName: string, queueId: string, limit: number) =>
   pageQuery(tableName, { pk: waitingCallersKey(queueId), limit });

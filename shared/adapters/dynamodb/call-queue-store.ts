@@ -14,6 +14,7 @@ import { availableAgentsServing } from './agent-store.ts';
 import {
   assignAgentSteps,
   endWrapUpUpdate,
+  markAbandonedUpdate,
   releaseAgentUpdate,
   waitInQueueUpdate,
   waitingCallersQuery,
@@ -56,7 +57,18 @@ export class DynamoCallQueueStore implements CallQueueStore {
 
   async waitInQueue(call: EngineCampaigncall, now: string) {
     // Refused: the call ended, has an agent, or waits already.
-    await unlessRefused(this.ddb.send(new UpdateCommand(waitInQueueUpdate(this.tableName, call, now))));
+    const out = await unlessRefused(
+      this.ddb.send(new UpdateCommand(waitInQueueUpdate(this.tableName, call, now))),
+    );
+    return out !== undefined;
+  }
+
+  async markAbandoned(campaigncallId: string, now: string) {
+    // Refused: an agent took the call first, it ended, or it was abandoned already.
+    const out = await unlessRefused(
+      this.ddb.send(new UpdateCommand(markAbandonedUpdate(this.tableName, campaigncallId, now))),
+    );
+    return out !== undefined;
   }
 
   async waitingCallers(queueId: string, limit: number): Promise<EngineCampaigncall[]> {

@@ -33,6 +33,7 @@ export class DynamoContactPolicyStore implements ContactPolicyStore {
     return {
       recent: Array.isArray(item[A.recent]) ? (item[A.recent] as string[]) : [],
       lastContact: str(item[A.contactAt]),
+      lastAbandoned: str(item[A.abandonedAt]),
       suppression: id ? { id, expire_at: str(item[A.expireAt]) } : null,
       openAttemptId: str(item[A.open]),
     };

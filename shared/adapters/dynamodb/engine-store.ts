@@ -208,6 +208,9 @@ export class DynamoEngineStore implements EngineStore {
   waitInQueue(call: EngineCampaigncall, now: string) {
     return this.queue.waitInQueue(call, now);
   }
+  markAbandoned(campaigncallId: string, now: string) {
+    return this.queue.markAbandoned(campaigncallId, now);
+  }
   waitingCallers(queueId: string, limit: number) {
     return this.queue.waitingCallers(queueId, limit);
   }

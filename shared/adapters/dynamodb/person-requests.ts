@@ -5,8 +5,9 @@
  * - the line: `_open_cc` and the attempt's copy `_attempt`, set by the claim, removed by the close;
  * - the suppression in force for the number: its `id` and `expire_at` (suppression-requests.ts);
  * - the contact history the customer's contact policy counts: `_recent` (claim times within the
- *   policy's window, oldest first), its version `_v`, and `_contact_at` (the end of the last attempt
- *   that reached the person: answered, not by a machine).
+ *   policy's window, oldest first), its version `_v`, `_contact_at` (the end of the last attempt
+ *   that reached the person: answered, not by a machine) and `_abandoned_at` (the end of the last
+ *   call to the person that was abandoned: answered, no agent free).
  * Pure builders; the attempt store runs them.
  */
 import type { HoldReason } from '#domain/holds.ts';
@@ -19,6 +20,8 @@ import type { HoldReason } from '#domain/holds.ts';
 export interface ClaimGuard {
   now: string;
   restSince?: string;
+  /** The last abandoned call allowed: the rest after an abandoned call ended before it. */
+  abandonSince?: string;
   cap?: { version: number | undefined; recent: string[] };
 }
 
@@ -33,6 +36,7 @@ export const PERSON_ATTRIBUTES = {
   recent: '_recent',
   version: '_v',
   contactAt: '_contact_at',
+  abandonedAt: '_abandoned_at',
 } as const;
 
 const A = PERSON_ATTRIBUTES;
@@ -51,6 +55,12 @@ export const claimPersonParts = (guard: ClaimGuard) => {
     conditions.push('(attribute_not_exists(#contact) OR #contact <= :rest)');
     names['#contact'] = A.contactAt;
     values[':rest'] = guard.restSince;
+  }
+  if (guard.abandonSince) {
+    // No attempt by any campaign of the customer within the rest after an abandoned call.
+    conditions.push('(attribute_not_exists(#abandoned) OR #abandoned <= :abandonSince)');
+    names['#abandoned'] = A.abandonedAt;
+    values[':abandonSince'] = guard.abandonSince;
   }
   if (guard.cap) {
     // The history was read with its version: the write lands only if nobody counted meanwhile, so two
@@ -75,6 +85,9 @@ export const personRefusal = (
   if (suppressedAt(item, guard.now)) return 'suppressed';
   const contact = item?.[A.contactAt];
   if (guard.restSince && typeof contact === 'string' && contact > guard.restSince) return 'capped';
+  // The rest after an abandoned call is the contact policy's too: the target is held as capped.
+  const abandoned = item?.[A.abandonedAt];
+  if (guard.abandonSince && typeof abandoned === 'string' && abandoned > guard.abandonSince) return 'capped';
   return 'person-changed';
 };
 

@@ -1,4 +1,9 @@
-import { ChangeMessageVisibilityCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { DialJob, DialQueue } from '#ports/dial-queue.ts';
 
 /** SQS dial queue: batches of ten (the SendMessageBatch limit); any refused entry fails the send. */
@@ -23,6 +28,17 @@ export class SqsDialQueue implements DialQueue {
         );
       }
     }
+  }
+
+  async sendLater(job: DialJob, delayMs: number): Promise<void> {
+    await this.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: this.queueUrl,
+        MessageBody: JSON.stringify(job),
+        // Rounded up, so the job never comes before it is due; SQS delays at most 15 minutes.
+        DelaySeconds: Math.min(900, Math.max(0, Math.ceil(delayMs / 1000))),
+      }),
+    );
   }
 
   async postpone(receiptHandle: string, delayMs: number): Promise<void> {

@@ -1,11 +1,15 @@
 /**
  * Queue join (see docs/behaviour.md, Queue join): an answered call of a campaign with a queue is offered to an available agent of
  * that queue, who becomes busy for the call; with no agent free the caller waits in line and is offered
- * again on the next tick, oldest first.
+ * again on the next tick, oldest first. A caller who starts waiting gets a delayed check on the dial
+ * queue that abandons them if still waiting after the campaign's `abandon_after_ms` (abandon-call.ts):
+ * an event of its own, since the tick may come far later than that.
  */
+import { abandonAfterMsOf } from '#domain/abandon.ts';
 import { isNil } from '#domain/ids.ts';
 import { formatTimestamp } from '#domain/time.ts';
 import type { EngineCampaigncall } from '#ports/engine-store.ts';
+import { abandonOverdue } from './abandon-call.ts';
 import type { EngineDeps } from './engine-deps.ts';
 
 export const joinQueue = async (deps: EngineDeps, call: EngineCampaigncall): Promise<string | undefined> => {
@@ -13,7 +17,13 @@ export const joinQueue = async (deps: EngineDeps, call: EngineCampaigncall): Pro
   const queue = await deps.engine.getQueue(call.queue_id);
   const now = formatTimestamp(deps.clock.now());
   const agentId = queue ? await deps.engine.assignAgent(call, queue.tag_ids ?? [], now) : undefined;
-  if (!agentId) await deps.engine.waitInQueue(call, now);
+  if (!agentId && (await deps.engine.waitInQueue(call, now))) {
+    const campaign = await deps.engine.getCampaign(call.campaign_id);
+    await deps.dialQueue.sendLater(
+      { campaigncallId: call.id, kind: 'abandon' },
+      abandonAfterMsOf(campaign ?? {}),
+    );
+  }
   return agentId;
 };
 
@@ -23,13 +33,18 @@ export const serveWaitingCallers = async (deps: EngineDeps, queueId: string): Pr
   const queue = await deps.engine.getQueue(queueId);
   if (!queue) return 0;
   let served = 0;
-  for (const call of await deps.engine.waitingCallers(queueId, 25)) {
+  const callers = await deps.engine.waitingCallers(queueId, 25);
+  for (const call of callers) {
     const agentId = await deps.engine.assignAgent(
       call,
       queue.tag_ids ?? [],
       formatTimestamp(deps.clock.now()),
     );
-    if (!agentId) break;
+    if (!agentId) {
+      // Those left waiting past their abandon time lost their check (its send failed): abandon them.
+      await abandonOverdue(deps, callers.slice(served));
+      break;
+    }
     served++;
   }
   return served;

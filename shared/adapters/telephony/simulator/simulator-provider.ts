@@ -7,7 +7,7 @@
  * the hangup), posted to the keypress route as a carrier's Gather callback would be.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { optOutOf } from '#domain/action.ts';
+import { type Action, optOutOf } from '#domain/action.ts';
 import type { HangupReason } from '#domain/dialing.ts';
 import type { EngineStore } from '#ports/engine-store.ts';
 import type { Scheduler } from '#ports/scheduler.ts';
@@ -199,6 +199,23 @@ export class SimulatorProvider implements TelephonyProvider {
   async getCall(callId: string): Promise<CallState | null> {
     const call = this.calls.get(callId);
     return call ? { ...call.state } : null;
+  }
+
+  /** What each call was told to play before it ended (interrupt), for tests to read. */
+  readonly interrupted: { callId: string; attemptId: string; actions: Pick<Action, 'type' | 'option'>[] }[] =
+    [];
+
+  /**
+   * Plays nothing, but remembers the message, and ends an answered call at once: its completed event
+   * is a normal hangup, as a carrier reports the end of a call it was told to end.
+   */
+  async interrupt(callId: string, actions: readonly Pick<Action, 'type' | 'option'>[]): Promise<void> {
+    const call = this.calls.get(callId);
+    if (!call || call.state.phase !== 'answered') return;
+    this.interrupted.push({ callId, attemptId: call.attemptId, actions: [...actions] });
+    // A record for tests, bounded for a long `npm start`.
+    if (this.interrupted.length > 1000) this.interrupted.shift();
+    await this.emit(call, 'completed', call.machine ? 'amd' : 'normal');
   }
 
   async hangup(callId: string): Promise<void> {

@@ -60,6 +60,11 @@ export class RateLimitedProvider implements TelephonyProvider {
     return this.inner.hangup(callId);
   }
 
+  /** Not a call create: outside the CPS budget. */
+  interrupt(callId: string, actions: readonly Pick<Action, 'type' | 'option'>[]): Promise<void> {
+    return this.inner.interrupt ? this.inner.interrupt(callId, actions) : this.inner.hangup(callId);
+  }
+
   verifyWebhook(req: WebhookRequest): boolean {
     return this.inner.verifyWebhook(req);
   }

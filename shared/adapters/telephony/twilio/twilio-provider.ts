@@ -28,7 +28,7 @@ import {
 import { HttpRequestFailed, type HttpResponse, httpRequest } from './http-request.ts';
 import { verifyTwilioRequest } from './signature.ts';
 import { callStateOf, eventFromCallback, type TwilioCallResource } from './status-mapping.ts';
-import { answerTwiml, keypressTwiml } from './twiml.ts';
+import { answerTwiml, interruptTwiml, keypressTwiml } from './twiml.ts';
 
 export interface TwilioCredentials {
   accountSid: string;
@@ -166,6 +166,23 @@ export class TwilioProvider implements TelephonyProvider {
       if (!state || state.phase === 'ended') return;
     }
     throw new Error(`Twilio hangup answered ${res.status}${error.code ? ` (${error.code})` : ''}`);
+  }
+
+  /**
+   * Updates the live call with new TwiML (the message, then <Hangup/>): Twilio leaves what the call was
+   * doing (its <Enqueue> wait) and runs it. A call no longer in progress (21220), or gone (404), is
+   * left alone: it has ended, and its completed callback says so.
+   */
+  async interrupt(callId: string, actions: readonly Pick<Action, 'type' | 'option'>[]): Promise<void> {
+    const res = await this.request(
+      'POST',
+      callPath(this.options.accountSid, callId),
+      new URLSearchParams({ Twiml: interruptTwiml(actions) }),
+    );
+    if (res.status === 200 || res.status === 201 || res.status === 404) return;
+    const error = parseTwilioError(res.body);
+    if (error.code === 21220) return;
+    throw new Error(`Twilio call update answered ${res.status}${error.code ? ` (${error.code})` : ''}`);
   }
 
   verifyWebhook(req: WebhookRequest): boolean {

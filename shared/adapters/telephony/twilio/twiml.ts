@@ -79,6 +79,31 @@ export const answerTwiml = (
   return open + body + close;
 };
 
+/** A `play` action's recordings (validated on the abandon message: http(s) URLs). */
+const playVerbs = (action: Pick<Action, 'option'>) => {
+  const o = action.option ?? {};
+  const urls = Array.isArray(o.stream_urls) ? o.stream_urls.filter((u) => typeof u === 'string') : [];
+  return urls.length ? urls.map((u) => `<Play>${escapeXml(u)}</Play>`).join('') : undefined;
+};
+
+/**
+ * The TwiML that replaces a live call's (the `Twiml` of a call update): the message, then the end. Kept
+ * within Twilio's 4,000 characters like the answer's; the hangup is always kept.
+ */
+export const interruptTwiml = (actions: readonly Pick<Action, 'type' | 'option'>[]) => {
+  const open = '<?xml version="1.0" encoding="UTF-8"?><Response>';
+  const close = '<Hangup/></Response>';
+  let body = '';
+  for (const action of actions) {
+    const verb =
+      action.type === 'hangup' ? undefined : action.type === 'play' ? playVerbs(action) : verbOf(action);
+    if (!verb) continue;
+    if (open.length + body.length + verb.length + close.length > TWIML_MAX_CHARS) break;
+    body += verb;
+  }
+  return open + body + close;
+};
+
 /** Resolves a placement's TwiML from its campaign (metadata.campaign_id): one read per placed call. */
 export const campaignTwiml =
   (store: Pick<EngineStore, 'getCampaign'>) =>
