@@ -32,11 +32,16 @@ export const sampleAgentTime = async (
     pacing.predictive?.busy ?? (await deps.agents.countBusy(campaign.customer_id, queue.tag_ids ?? []));
   const agents = pacing.agents + busy + wrappingUp;
   if (agents <= 0) return;
-  await deps.timeseries.addAgentTime({
-    customerId: campaign.customer_id,
-    campaignId: campaign.id,
-    nowMs,
-    agents,
-    capMs: AGENT_SAMPLE_CAP_MS,
-  });
+  try {
+    await deps.timeseries.addAgentTime({
+      customerId: campaign.customer_id,
+      campaignId: campaign.id,
+      nowMs,
+      agents,
+      capMs: AGENT_SAMPLE_CAP_MS,
+    });
+  } catch {
+    // A statistic must not stop the dialing: this interval is lost (occupancy reads a little high),
+    // and the next tick samples from the mark as it stands.
+  }
 };
