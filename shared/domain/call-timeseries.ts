@@ -85,6 +85,11 @@ export interface CallRollup {
   ring_n: number;
   talk_ms: number;
   talk_n: number;
+  /**
+   * Logged-in agent time of the campaign's queue, agent-ms: sampled by the engine's ticks, not the
+   * stream (see docs/data-model.md, call rollups).
+   */
+  agent_ms: number;
 }
 
 export const ROLLUP_FIELDS = [
@@ -98,6 +103,7 @@ export const ROLLUP_FIELDS = [
   'ring_n',
   'talk_ms',
   'talk_n',
+  'agent_ms',
 ] as const satisfies readonly (keyof CallRollup)[];
 
 export const emptyRollup = (): CallRollup =>
@@ -152,13 +158,31 @@ export interface CallRates {
 
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
 
+/**
+ * Talking / logged-in time of the queue's agents; null with no logged-in time. Talk is measured per
+ * call and logged-in time per tick, so the two can disagree a little: clamped to [0, 1].
+ */
+const occupancyOf = (r: CallRollup) =>
+  r.agent_ms > 0 ? Math.min(1, Math.max(0, r.talk_ms / r.agent_ms)) : null;
+
+/**
+ * Logged-in agent time one tick adds to an hour or day sum: from the sum's last sample (`lastMs`, or
+ * the start of its period when that is later) to now, at most `capMs`, so ticks that did not run are
+ * not counted as agents logged in. Nothing before a first sample, nor for a sample not after the last.
+ */
+export const agentIntervalMs = (
+  lastMs: number | undefined,
+  periodStartMs: number,
+  nowMs: number,
+  capMs: number,
+) => (lastMs === undefined ? 0 : Math.max(0, Math.min(nowMs - Math.max(lastMs, periodStartMs), capMs)));
+
 /** `minutes`: how long the window ran (from the campaign's creation at most). */
 export const ratesOf = (r: CallRollup, minutes: number): CallRates => ({
   answer_rate: ratio(r.human, r.ended),
   abandon_rate: ratio(r.abandoned, r.human),
   dials_per_minute: ratio(r.dialed, minutes),
-  // Not kept yet: agents' talking and logged-in time per queue (see docs/data-model.md, call rollups).
-  agent_occupancy: null,
+  agent_occupancy: occupancyOf(r),
   dialed: r.dialed,
   ended: r.ended,
   human_answered: r.human,

@@ -15,4 +15,21 @@ export interface CallTimeseriesStore {
   rollups(campaignId: string, period: 'hour' | 'day', fromMs: number, toMs: number): Promise<CallRollup>;
   /** What predictive pacing reads: the last one to two hours, or today when they are thin (one read). */
   recentRates(campaignId: string, nowMs: number): Promise<MeasuredRates>;
+  /**
+   * Adds `agents` logged in since the last sample (at most `capMs` ago) to the campaign's current hour
+   * and day sums. Each sum moves its own last-sample mark under a condition, so ticks that overlap or
+   * repeat add an interval once; returns the agent-ms each sum took (0 when refused).
+   */
+  addAgentTime(sample: AgentTimeSample): Promise<{ hourMs: number; dayMs: number }>;
+}
+
+/** One tick's count of a queue's logged-in agents, for a campaign's occupancy. */
+export interface AgentTimeSample {
+  customerId: string;
+  campaignId: string;
+  nowMs: number;
+  /** Agents logged in: available, busy and in wrap-up. */
+  agents: number;
+  /** Longest interval one sample may count (a gap in ticks is not counted as logged in). */
+  capMs: number;
 }

@@ -257,7 +257,7 @@ const CallRates = z
     ),
     dials_per_minute: rate('attempts started per minute over the window (since the campaign was created)'),
     agent_occupancy: rate(
-      "agents' talking time / logged-in time: not measured yet, always null (see docs/behaviour.md, Stats)",
+      "talking / logged-in time of the queue's agents, logged-in time sampled per tick; null without a queue (see docs/behaviour.md, Stats rates)",
     ),
     dialed: counting('attempts started in the window'),
     ended: counting('attempts ended in the window'),

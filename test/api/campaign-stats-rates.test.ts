@@ -139,6 +139,32 @@ describe('GET /campaigns/{id}/stats rates', () => {
     });
   });
 
+  it('gives agent occupancy as talk time over the logged-in agent time the ticks added', async () => {
+    const alice = await api.newCustomer();
+    const id = (await alice.post('/campaigns', aCampaign())).body.id as string;
+    api.clock.freeze();
+    const now = api.clock.now();
+    const records = [
+      // Two calls a person answered and talked on for 60 s each; the abandoned one has no talk time.
+      ...attempt(id, alice.customerId, now - 20 * 60_000, 'success'),
+      ...attempt(id, alice.customerId, now - 19 * 60_000, 'success'),
+      ...attempt(id, alice.customerId, now - 18 * 60_000, 'abandoned'),
+    ];
+    expect((await handler({ Records: records })).batchItemFailures).toEqual([]);
+    const ts = api.deps.timeseries;
+    // As ticks would add it, in the current hour: a first sample sets the mark, the next adds 3 agents × 100 s.
+    const sample = { customerId: alice.customerId, campaignId: id, agents: 3, capMs: 100_000 };
+    const first = hourStartOf(now) + 1_000;
+    expect(await ts.addAgentTime({ ...sample, nowMs: first })).toEqual({ hourMs: 0, dayMs: 0 });
+    expect(await ts.addAgentTime({ ...sample, nowMs: first + 100_000 })).toEqual({
+      hourMs: 300_000,
+      dayMs: 300_000,
+    });
+    const res = await alice.get(`/campaigns/${id}/stats`);
+    expect(res.body.rates.last_24h.agent_occupancy).toBeCloseTo(120_000 / 300_000, 9);
+    expect(res.body.rates.last_30d.agent_occupancy).toBeCloseTo(120_000 / 300_000, 9);
+  });
+
   it('has null rates before any call, and keeps another customer out', async () => {
     const alice = await api.newCustomer();
     const bob = await api.newCustomer();

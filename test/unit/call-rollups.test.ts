@@ -5,7 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { rollupDelta, rollupUpdates } from '#adapters/dynamodb/call-timeseries-requests.ts';
-import { emptyRollup, ratesOf, recentRatesOf, THIN_WINDOW } from '#domain/call-timeseries.ts';
+import {
+  agentIntervalMs,
+  emptyRollup,
+  ratesOf,
+  recentRatesOf,
+  THIN_WINDOW,
+} from '#domain/call-timeseries.ts';
 import { minuteEventsOf } from '#services/events/call-timeseries.ts';
 
 const call = (over: Record<string, unknown>) => ({
@@ -127,5 +133,24 @@ describe('rates from the sums', () => {
         agent_occupancy: null,
       },
     );
+  });
+
+  it('gives agent occupancy as talk over logged-in agent time, clamped to 1, null without agent time', () => {
+    expect(ratesOf({ ...emptyRollup(), talk_ms: 0, agent_ms: 0 }, 60).agent_occupancy).toBeNull();
+    expect(ratesOf({ ...emptyRollup(), talk_ms: 30_000, agent_ms: 120_000 }, 60).agent_occupancy).toBe(0.25);
+    expect(ratesOf({ ...emptyRollup(), talk_ms: 0, agent_ms: 120_000 }, 60).agent_occupancy).toBe(0);
+    // Talk is counted per call when it ends, logged-in time per tick: a call longer than the sampled time.
+    expect(ratesOf({ ...emptyRollup(), talk_ms: 130_000, agent_ms: 120_000 }, 60).agent_occupancy).toBe(1);
+  });
+
+  it('counts the time since the last sample, from the period start at most, capped, never negative', () => {
+    const hour = 3_600_000;
+    expect(agentIntervalMs(undefined, hour, hour + 5_000, 10_000)).toBe(0);
+    expect(agentIntervalMs(hour + 1_000, hour, hour + 6_000, 10_000)).toBe(5_000);
+    expect(agentIntervalMs(hour + 1_000, hour, hour + 61_000, 10_000)).toBe(10_000);
+    // The last sample was in the hour before: only this hour's part.
+    expect(agentIntervalMs(hour - 3_000, hour, hour + 2_000, 10_000)).toBe(2_000);
+    expect(agentIntervalMs(hour + 6_000, hour, hour + 6_000, 10_000)).toBe(0);
+    expect(agentIntervalMs(hour + 7_000, hour, hour + 6_000, 10_000)).toBe(0);
   });
 });

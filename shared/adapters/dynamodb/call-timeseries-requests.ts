@@ -262,3 +262,58 @@ export const minutesFromItems = (items: readonly Record<string, unknown>[]): Cal
   }
   return [...byMinute.values()].sort((a, b) => a.minute.localeCompare(b.minute));
 };
+
+/**
+ * Logged-in agent time (sampled by the tick, see agent-time.ts in the engine): the hour's and the day's
+ * item each keep `agent_at`, the epoch ms of their last sample, beside the `agent_ms` sum.
+ */
+export const AGENT_AT = 'agent_at';
+
+/** The hour and day items a sample at `nowMs` adds to, with their period starts and expiries. */
+export const agentTimeItems = (campaignId: string, nowMs: number) => {
+  const hour = hourStartOf(nowMs);
+  const day = dayStartOf(nowMs);
+  return {
+    hour: {
+      key: callHourKey(campaignId, formatTimestamp(hour)),
+      et: 'callhour',
+      startMs: hour,
+      expires: Math.floor(hour / 1000) + HOURS_RETENTION_DAYS * 86_400,
+    },
+    day: {
+      key: callDayKey(campaignId, formatTimestamp(day)),
+      et: 'callday',
+      startMs: day,
+      expires: Math.floor(day / 1000) + DAYS_RETENTION_DAYS * 86_400,
+    },
+  };
+};
+
+/**
+ * Adds `ms` of agent time to one item and moves its `agent_at` from `lastMs` (as just read) to `nowMs`.
+ * The condition is the optimistic lock: a tick that overlaps (or repeats) this one read the same mark,
+ * so only one of them adds the interval; the other is refused and adds nothing.
+ */
+export const agentTimeUpdate = (
+  tableName: string,
+  s: { customerId: string; campaignId: string; nowMs: number },
+  item: { key: { pk: string; sk: string }; et: string; expires: number },
+  lastMs: number | undefined,
+  ms: number,
+) => ({
+  TableName: tableName,
+  Key: item.key,
+  UpdateExpression:
+    'SET et = :et, customer_id = :customer, campaign_id = :campaign, #ttl = :ttl, #at = :now ADD agent_ms :ms',
+  ConditionExpression: lastMs === undefined ? 'attribute_not_exists(#at)' : '#at = :last',
+  ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE, '#at': AGENT_AT },
+  ExpressionAttributeValues: {
+    ':et': item.et,
+    ':customer': s.customerId,
+    ':campaign': s.campaignId,
+    ':ttl': item.expires,
+    ':now': s.nowMs,
+    ':ms': ms,
+    ...(lastMs === undefined ? {} : { ':last': lastMs }),
+  },
+});

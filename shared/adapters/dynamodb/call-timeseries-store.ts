@@ -1,11 +1,13 @@
 import {
   BatchGetCommand,
   type DynamoDBDocumentClient,
+  GetCommand,
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import {
   addRollups,
+  agentIntervalMs,
   type CallMinute,
   type CallRollup,
   hourStartOf,
@@ -13,8 +15,11 @@ import {
   recentRatesOf,
 } from '#domain/call-timeseries.ts';
 import type { MeasuredRates } from '#domain/predictive-pacing.ts';
-import type { CallTimeseriesStore } from '#ports/call-timeseries-store.ts';
+import type { AgentTimeSample, CallTimeseriesStore } from '#ports/call-timeseries-store.ts';
 import {
+  AGENT_AT,
+  agentTimeItems,
+  agentTimeUpdate,
   minutesFromItems,
   minutesQueries,
   recentRollupKeys,
@@ -24,6 +29,7 @@ import {
   rollupsQuery,
   rollupUpdates,
 } from './call-timeseries-requests.ts';
+import { unlessRefused } from './conditional-write.ts';
 
 export class DynamoCallTimeseriesStore implements CallTimeseriesStore {
   constructor(
@@ -87,6 +93,39 @@ export class DynamoCallTimeseriesStore implements CallTimeseriesStore {
       hours.map((key) => rollupFromItem(find(key))),
       dayItem ? rollupFromItem(dayItem) : undefined,
     );
+  }
+
+  async addAgentTime(s: AgentTimeSample) {
+    const { hour, day } = agentTimeItems(s.campaignId, s.nowMs);
+    // Consistent reads: a stale mark would only get the update refused, losing the interval.
+    const markOf = async (key: { pk: string; sk: string }) => {
+      const out = await this.ddb.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: key,
+          ConsistentRead: true,
+          ProjectionExpression: '#at',
+          ExpressionAttributeNames: { '#at': AGENT_AT },
+        }),
+      );
+      const at = out.Item?.[AGENT_AT];
+      return typeof at === 'number' ? at : undefined;
+    };
+    const [hourMark, dayMark] = await Promise.all([markOf(hour.key), markOf(day.key)]);
+    const add = async (item: typeof hour, mark: number | undefined, from: number | undefined) => {
+      if (mark !== undefined && mark >= s.nowMs) return 0;
+      const ms = s.agents * agentIntervalMs(from, item.startMs, s.nowMs, s.capMs);
+      const out = await unlessRefused(
+        this.ddb.send(new UpdateCommand(agentTimeUpdate(this.tableName, s, item, mark, ms))),
+      );
+      return out ? ms : 0;
+    };
+    // A new hour's first sample counts from the day's last one (never from before the hour).
+    const [hourMs, dayMs] = await Promise.all([
+      add(hour, hourMark, hourMark ?? dayMark),
+      add(day, dayMark, dayMark),
+    ]);
+    return { hourMs, dayMs };
   }
 
   private async allPages(query: ConstructorParameters<typeof QueryCommand>[0]) {

@@ -23,12 +23,13 @@ import { calleeRecord } from '#domain/holds.ts';
 import { isNil, NIL_UUID } from '#domain/ids.ts';
 import type { Outplan } from '#domain/outplan.ts';
 import { predictivePacing } from '#domain/predictive-pacing.ts';
-import { DEFAULT_WRAPUP_MS } from '#domain/queue.ts';
+import { DEFAULT_WRAPUP_MS, type Queue } from '#domain/queue.ts';
 import { roomPerShard, shardLimit, totalCounters } from '#domain/runtime-shards.ts';
 import { formatTimestamp } from '#domain/time.ts';
 import type { DialJob } from '#ports/dial-queue.ts';
 import type { ClaimResult, EngineCampaign, EngineTarget } from '#ports/engine-store.ts';
 import { changeCampaignStatus } from '../campaign-status.ts';
+import { sampleAgentTime } from './agent-time.ts';
 import {
   type CallingHoursGate,
   callingHoursGate,
@@ -282,9 +283,10 @@ const step = async (
 
   // Free agents take callers already waiting before new calls are started for them.
   let wrappingUp = 0;
+  let queue: Queue | undefined;
   if (usesQueue(dialingModeOf(campaign), !isNil(campaign.queue_id))) {
     // Agents whose wrap-up is over are available again before anyone is offered or paced for.
-    const queue = await deps.engine.getQueue(campaign.queue_id);
+    queue = await deps.engine.getQueue(campaign.queue_id);
     if (queue)
       ({ wrappingUp } = await deps.engine.endWrapUps(campaign.customer_id, queue.tag_ids ?? [], now));
     await serveWaitingCallers(deps, campaign.queue_id);
@@ -301,6 +303,8 @@ const step = async (
   }
   const pace = inHours ? await pacing(deps, campaign, nowMs, wrappingUp) : NO_CLAIMS;
   if (inHours) facts.pacing = { ...pace.facts, wrappingUp };
+  // Occupancy's logged-in time, while the campaign can dial for its agents (see agent-time.ts).
+  if (inHours) await sampleAgentTime(deps, campaign, queue, pace.facts, wrappingUp, nowMs);
   const wanted = Math.min(pace.allowed, deps.settings.maxNewCallsPerTick);
   const allowed = budget.take(wanted);
   if (allowed < wanted) facts.budgetCut = true;
