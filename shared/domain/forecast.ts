@@ -23,6 +23,12 @@ export interface ForecastInput {
   recent: { attempts: number; succeeded: number; firstMs: number; lastMs: number } | undefined;
   /** Calls the campaign's pacing lets it have going at once now (0: none, e.g. no agent). */
   concurrency: number;
+  /**
+   * A predictive campaign: the concurrency bounds calls ringing only, so a slot is free again once its
+   * call is answered or given up; the people who answer are then as many as its agents (`team`, free
+   * or on a call) can talk to, each taking the talk time and the queue's wrap-up.
+   */
+  predictive?: { team: number; wrapupMs: number };
   outplan: { try_interval: number; dial_timeout: number };
 }
 
@@ -49,11 +55,17 @@ export const forecast = (f: ForecastInput): Forecast => {
   const p = ((f.recent?.succeeded ?? 0) + PRIOR_SUCCESS_RATE * PRIOR_WEIGHT) / (n + PRIOR_WEIGHT);
   const expected = left.reduce((a, r) => a + expectedAttempts(r, p), 0);
   const possible = left.reduce((a, r) => a + r, 0);
-  const attemptMs = Math.min(DEFAULT_RING_MS, f.outplan.dial_timeout) + p * DEFAULT_TALK_MS;
+  const ringMs = Math.min(DEFAULT_RING_MS, f.outplan.dial_timeout);
+  const attemptMs = ringMs + p * DEFAULT_TALK_MS;
   const perMs =
     measured && f.recent
       ? (f.recent.attempts - 1) / (f.recent.lastMs - f.recent.firstMs)
-      : f.concurrency / attemptMs;
+      : f.predictive
+        ? Math.min(
+            f.concurrency / ringMs,
+            f.predictive.team / (p * (DEFAULT_TALK_MS + Math.max(0, f.predictive.wrapupMs))),
+          )
+        : f.concurrency / attemptMs;
   const base = {
     targets_left: left.length,
     attempts_possible: possible,

@@ -2,11 +2,19 @@
  * "When will it finish?" (see docs/behaviour.md, Forecast): reads the list's targets, the campaign's
  * latest attempts and its pacing now, and leaves the arithmetic to the domain's forecast.
  */
-import { DEFAULT_MAX_CONCURRENT_CALLS, type DialingMode, dialingModeOf, usesQueue } from '#domain/dialing.ts';
-import { type Forecast, forecast } from '#domain/forecast.ts';
+import {
+  DEFAULT_MAX_CONCURRENT_CALLS,
+  type DialingMode,
+  dialingModeOf,
+  maxAbandonRateOf,
+  usesQueue,
+} from '#domain/dialing.ts';
+import { type Forecast, type ForecastInput, forecast } from '#domain/forecast.ts';
 import { isNil } from '#domain/ids.ts';
 import { DESTINATION_SLOTS } from '#domain/outplan.ts';
 import { parsePageToken, toPage } from '#domain/pagination.ts';
+import { predictivePacing } from '#domain/predictive-pacing.ts';
+import { DEFAULT_WRAPUP_MS } from '#domain/queue.ts';
 import { formatTimestamp } from '#domain/time.ts';
 import type { StoredItem } from '#ports/resource-store.ts';
 import type { Deps } from './deps.ts';
@@ -58,17 +66,41 @@ const allTargets = async (deps: Deps, outdialId: string) => {
   return all;
 };
 
-const concurrencyOf = async (deps: Deps, campaign: StoredItem, mode: DialingMode) => {
+const concurrencyOf = async (
+  deps: Deps,
+  campaign: StoredItem,
+  mode: DialingMode,
+): Promise<Pick<ForecastInput, 'concurrency' | 'predictive'>> => {
   const queueId = String(campaign.queue_id);
   if (!usesQueue(mode, !isNil(queueId)))
-    return num(campaign.max_concurrent_calls) || DEFAULT_MAX_CONCURRENT_CALLS;
+    return { concurrency: num(campaign.max_concurrent_calls) || DEFAULT_MAX_CONCURRENT_CALLS };
   const queue = await deps.resources.get('queue', queueId);
-  if (!queue) return 0;
-  const agents = await deps.agents.countAvailable(
-    String(campaign.customer_id),
-    (queue.tag_ids as string[]) ?? [],
-  );
-  return mode === 'progressive' ? agents : Math.floor((agents * num(campaign.service_level)) / 100);
+  if (!queue) return { concurrency: 0 };
+  const customerId = String(campaign.customer_id);
+  const tags = (queue.tag_ids as string[]) ?? [];
+  if (mode === 'predictive') {
+    // The tick's own bound, from the agents now and the measured rates (its priors before any data);
+    // agents in wrap-up count as busy here, as the forecast does not read the wrap-up index.
+    const [available, busy, rates] = await Promise.all([
+      deps.agents.countAvailable(customerId, tags),
+      deps.agents.countBusy(customerId, tags),
+      deps.timeseries.recentRates(String(campaign.id), deps.clock.now()),
+    ]);
+    const bound = predictivePacing({
+      availableAgents: available,
+      busyAgents: busy,
+      wrapupAgents: 0,
+      wrapupMs: num(queue.wrapup_ms ?? DEFAULT_WRAPUP_MS),
+      maxConcurrentCalls: num(campaign.max_concurrent_calls) || DEFAULT_MAX_CONCURRENT_CALLS,
+      maxAbandonRate: maxAbandonRateOf(campaign as { max_abandon_rate?: number }),
+      rates,
+    }).bound;
+    return { concurrency: bound, predictive: { team: available + busy, wrapupMs: num(queue.wrapup_ms) } };
+  }
+  const agents = await deps.agents.countAvailable(customerId, tags);
+  return {
+    concurrency: mode === 'progressive' ? agents : Math.floor((agents * num(campaign.service_level)) / 100),
+  };
 };
 
 export const getCampaignForecast = async (
@@ -84,7 +116,7 @@ export const getCampaignForecast = async (
   const targets = isNil(String(campaign.outdial_id))
     ? []
     : await allTargets(deps, String(campaign.outdial_id));
-  const [totals, recentCalls, concurrency] = await Promise.all([
+  const [totals, recentCalls, { concurrency, predictive }] = await Promise.all([
     deps.campaigns.runtimeTotals(id),
     deps.resources.list('campaigncall', {
       scope: { by: 'campaign', campaignId: id },
@@ -107,6 +139,7 @@ export const getCampaignForecast = async (
         }
       : undefined,
     concurrency: Math.max(concurrency, inFlight > 0 ? 1 : 0),
+    ...(predictive ? { predictive } : {}),
     outplan: { try_interval: num(outplan?.try_interval), dial_timeout: num(outplan?.dial_timeout) || 30_000 },
   });
   const at = (ms: number | undefined) => (ms === undefined ? null : formatTimestamp(Math.round(ms)));

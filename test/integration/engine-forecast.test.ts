@@ -1,5 +1,8 @@
 /** "When will it finish?": GET /campaigns/{id}/forecast, before any data and against a finished run. */
+import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_RING_MS, DEFAULT_TALK_MS } from '#domain/forecast.ts';
+import { predictivePacing } from '#domain/predictive-pacing.ts';
 import { engineSteps, phone } from '../support/engine-steps.ts';
 import { startTestSystem, type TestSystem } from '../support/system.ts';
 
@@ -58,4 +61,44 @@ describe('campaign forecast', () => {
     // Nothing left: done now (the fake clock moves a millisecond per read).
     expect(Math.abs(Date.parse(done.estimated_finish) - sys.clock.now())).toBeLessThan(1_000);
   }, 120_000);
+
+  it('forecasts a predictive campaign at the predictive bound, a slot held while a call rings', async () => {
+    const tag = randomUUID();
+    await steps.given.agents(8, 'available', [tag]);
+    await steps.given.agents(2, 'busy', [tag]);
+    const h = await steps.given.campaign({
+      targets: Array.from({ length: 40 }, () => phone('answer')),
+      outplan: { max_try_count_0: 1, try_interval: 0 },
+      queueTags: [tag],
+      run: false,
+      campaign: { dialing_mode: 'predictive', max_concurrent_calls: 40 },
+    });
+    // Before any data the tick's bound comes from the priors: the forecast must use the same one.
+    const { bound } = predictivePacing({
+      availableAgents: 8,
+      busyAgents: 2,
+      wrapupAgents: 0,
+      wrapupMs: 0,
+      maxConcurrentCalls: 40,
+      maxAbandonRate: 0.03,
+      rates: { ended: 0, humanAnswered: 0, abandoned: 0 },
+    });
+    const f = await forecastOf(h.id);
+    expect(f).toMatchObject({ targets_left: 40, basis: 'defaults' });
+    // Calls ring for the ring time each, and the ten agents talk to as many people as they can.
+    const ringing = (bound * 60_000) / DEFAULT_RING_MS;
+    const talking = (10 * 60_000) / (f.success_rate * DEFAULT_TALK_MS);
+    expect(f.attempts_per_minute).toBeCloseTo(Math.min(ringing, talking), 0);
+
+    // The same list on a power-dialing campaign with the same agents is forecast slower.
+    const power = await steps.given.campaign({
+      targets: Array.from({ length: 40 }, () => phone('answer')),
+      outplan: { max_try_count_0: 1, try_interval: 0 },
+      queueTags: [tag],
+      run: false,
+      campaign: { dialing_mode: 'progressive' },
+    });
+    const slower = await forecastOf(power.id);
+    expect(slower.attempts_per_minute).toBeLessThan(f.attempts_per_minute);
+  });
 });
