@@ -24,10 +24,9 @@ import { CALLEE_TIME_ZONE, type CallingHours } from '#domain/calling-hours.ts';
 import { formatTimestamp } from '#domain/time.ts';
 import type { Clock } from '#ports/clock.ts';
 import { putContactPolicy } from '#services/contact-policy.ts';
-import { createCustomer } from '#services/customers.ts';
 import type { Deps } from '#services/deps.ts';
 import { addSuppressions } from '#services/suppressions.ts';
-import { startApiServer } from '../infra/local/api-server.ts';
+import { benchApi } from './bench-api.ts';
 import { meter } from './dynamo-capacity.ts';
 import { onDynamoLocal } from './on-dynamo-local.ts';
 import {
@@ -288,17 +287,7 @@ const main = () =>
     if (runs('load')) {
       const ddb = createDocumentClient(endpoint);
       const deps = dynamoDeps(ddb, TABLE, { runtime: 'local' });
-      const api = await startApiServer({
-        deps,
-        adminKeyHash: cryptoIds.hash(cryptoIds.token()),
-        keyCacheSeconds: 10,
-        // The store's own throughput is measured: no request budget, and LOAD_AT_ONCE requests in the
-        // handler at once (the local server otherwise runs one request per credential at a time).
-        requestBudget: null,
-        maxInFlightPerCredential: LOAD_AT_ONCE,
-      });
-      const { accesskey } = await createCustomer(deps, { name: 'bench', detail: '', webhook_uri: '' });
-      const headers = { authorization: `Bearer ${accesskey.token}`, 'content-type': 'application/json' };
+      const { api, base, headers } = await benchApi(deps, LOAD_AT_ONCE);
       // Numbers in 212 (New York) the lists above never use; `from` counts on across both uses.
       let retried = 0;
       const load = async (from: number, count: number, batch: number, atOnce: number, limitMs = Infinity) => {
@@ -315,7 +304,7 @@ const main = () =>
                 (_, i) => `+1212${String(2_000_000 + from + b * batch + i).padStart(7, '0')}`,
               );
               const post = () =>
-                fetch(`http://127.0.0.1:${api.port}/v1.0/suppressions/batch`, {
+                fetch(`${base}/suppressions/batch`, {
                   method: 'POST',
                   headers,
                   body: JSON.stringify({ numbers }),
