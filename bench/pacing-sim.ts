@@ -10,7 +10,8 @@
  * - a person who answers gets a free agent at once, or waits in line; one still waiting after
  *   `abandonAfterMs` is abandoned. An agent talks for the sampled talk time, then is in wrap-up for
  *   `wrapupMs` (made available again by the next tick, as the engine's tick does);
- * - predictive pacing is fed the campaign's rates over a rolling window (the last hour, the current
+ * - predictive pacing is given each busy agent's time on its call (as the engine reads it from the
+ *   busy agents' index) and the campaign's rates over a rolling window (the last hour, the current
  *   minute included, as the engine reads its minute items), each ended attempt showing a few seconds
  *   late (the table's stream).
  * Used by `npm run bench:pacing` and by the unit test of predictive pacing.

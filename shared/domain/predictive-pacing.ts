@@ -139,6 +139,9 @@ const upperBound = (hits: number, n: number, z: number) => {
  *   caught at a random point of its cycle); one in wrap-up, with ring / wrap-up. Busy agents count only
  *   as far as the window has seen calls end: after a start (all agents took a call at once) nobody
  *   is about to be free, whatever the average says.
+ * - When the tick knows how long each busy agent has been on its call (`busyElapsedMs`), that agent
+ *   counts by `freesWithin` instead: its own call, not an average one. The margin stays the average's,
+ *   so a longer call never lowers the bound.
  * - The window counts a person's answer when the call ends, so the calls agents are on (and the people
  *   waiting) are counted as answered too; otherwise the first minutes, when only unanswered calls
  *   have ended, would look like a campaign nobody answers.
