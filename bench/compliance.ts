@@ -1,81 +1,204 @@
 /**
  * What the compliance guardrails cost, on DynamoDB Local + the SQS emulator + the simulator:
- *  1. DynamoDB units per completed attempt and the claim's speed with the guardrails off (no contact
- *     policy, nothing suppressed) and on (a policy of 7 attempts per 7 days and 7 days' rest after a
- *     contact, and 2 % of the list's numbers suppressed). Units are billed by AWS's rules (each item of
- *     a write transaction twice; see dynamo-capacity.ts).
- *  2. Suppressions loaded through the batch use case (the route's core), 1,000 a request.
- * Usage: npm run bench:compliance -- [listSize] [suppressions]; BENCH_ONLY=cost|load runs one section,
- * BENCH_DETAIL=1 also prints the write units by item kind.
+ *  1. cost: DynamoDB units per completed attempt and the claim's speed with the guardrails off (no
+ *     contact policy, nothing suppressed) and on (a policy of 7 attempts per 7 days and 7 days' rest
+ *     after a contact, and 2 % of the list's numbers suppressed). Units are billed by AWS's rules (each
+ *     item of a write transaction twice; see dynamo-capacity.ts).
+ *  2. claim: claims per second, guardrails off and on, with the zero-delay simulator as bench:engine
+ *     measures attempts/s: one campaign dialling its list once, CLAIM_ROUNDS runs of each, alternating,
+ *     so the machine's load falls on both alike. "On" adds calling hours in the callee's time open all
+ *     day, so nothing is held but every check runs (the bench's numbers have no known area code: each is
+ *     checked in all 42 zones of North America).
+ *  3. load: suppressions loaded through the HTTP API (POST /v1.0/suppressions/batch, 1,000 a request,
+ *     LOAD_AT_ONCE requests at a time) at full speed, and the write units per suppression from a metered
+ *     sample of LOAD_SAMPLE.
+ * Usage: npm run bench:compliance -- [listSize=1000] [suppressions=100000]; BENCH_ONLY=cost|claim|load
+ * runs one section, BENCH_DETAIL=1 also prints the write units by item kind.
  */
 import { performance } from 'node:perf_hooks';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { cryptoIds } from '#adapters/crypto-ids.ts';
 import { createDocumentClient } from '#adapters/dynamodb/client.ts';
 import { dynamoDeps } from '#adapters/dynamodb/deps.ts';
+import { CALLEE_TIME_ZONE, type CallingHours } from '#domain/calling-hours.ts';
 import { formatTimestamp } from '#domain/time.ts';
+import type { Clock } from '#ports/clock.ts';
 import { putContactPolicy } from '#services/contact-policy.ts';
+import type { Deps } from '#services/deps.ts';
 import { addSuppressions } from '#services/suppressions.ts';
-import { FakeClock } from '../test/support/clock.ts';
-import { ManualScheduler } from '../test/support/manual-scheduler.ts';
+import { benchApi } from './bench-api.ts';
 import { meter } from './dynamo-capacity.ts';
 import { onDynamoLocal } from './on-dynamo-local.ts';
-import { benchList, benchOutplan, runningCampaign, simulatedEngine } from './simulated-campaign.ts';
+import {
+  benchList,
+  benchOutplan,
+  costBench,
+  finishedAttempts,
+  runningCampaign,
+  zeroDelayEngine,
+} from './simulated-campaign.ts';
 
 const SIZE = Number(process.argv[2] ?? 1000);
 const SUPPRESSIONS = Number(process.argv[3] ?? 100_000);
 const TABLE = 'outbound-bench-compliance';
 const SCRATCH_TABLE = 'outbound-bench-compliance-scratch';
 const MEASURED_ATTEMPTS = 1000;
+/** Runs of each side in the claim section (the median is printed), after one warm-up run not counted. */
+const CLAIM_ROUNDS = 5;
+/** Calls up at once and claimed per tick in the claim section, as bench:engine's attempts/s. */
+const CLAIM_PACING = 200;
+const LOAD_BATCH = 1000;
+/**
+ * Requests at a time, as a client importing a file would send them. Two: on DynamoDB Local a request of
+ * 1,000 takes seconds, and four at once on a busy 2-core machine outlast the handler's 29 s.
+ */
+const LOAD_AT_ONCE = 2;
+/** No new request after this: a slow machine reports the rows loaded so far and their rate. */
+const LOAD_LIMIT_MS = 360_000;
+/**
+ * The metered sample goes one request of 100 at a time: the meter replays each transaction item, which
+ * makes a request of 1,000 outlast the handler's 29 s on a busy machine.
+ */
+const LOAD_SAMPLE = 1000;
+const LOAD_SAMPLE_BATCH = 100;
 const ONLY = process.env.BENCH_ONLY;
-const runs = (section: 'cost' | 'load') => !ONLY || ONLY === section;
+const runs = (section: 'cost' | 'claim' | 'load') => !ONLY || ONLY === section;
+
+type Guardrails = 'off' | 'on';
+
+/** Open all day but 23:59–00:00 (a window cannot be empty nor whole), every day, in the callee's time. */
+const ALL_DAY_IN_CALLEE_TIME: CallingHours = {
+  timezone: CALLEE_TIME_ZONE,
+  days: [1, 2, 3, 4, 5, 6, 7],
+  start: '00:00',
+  end: '23:59',
+};
+
+/**
+ * The real clock moved on to the next hh:15 UTC: the all-day window's closed minute (23:59 local, which
+ * is hh:59 UTC, or hh:29 in Newfoundland) then lies at least 14 minutes after the run starts.
+ */
+const midHourClock = (): Clock => {
+  const HOUR = 3_600_000;
+  const now = Date.now();
+  const shift = (Math.floor(now / HOUR) * HOUR + 15 * 60_000 - now + HOUR) % HOUR;
+  return { now: () => Date.now() + shift };
+};
+
+/**
+ * All guardrails on for the customer: Regulation F's caps (7 attempts per 7 days, 7 days' rest after a
+ * contact), `callingHours`, and every 50th number of the list (2 %) on its suppression list.
+ */
+const guardrailsOn = async (
+  deps: Deps,
+  ddb: DynamoDBDocumentClient,
+  customerId: string,
+  outdialId: string,
+  callingHours: CallingHours | null,
+) => {
+  await putContactPolicy(deps, customerId, {
+    max_attempts: 7,
+    per_days: 7,
+    rest_after_contact_days: 7,
+    calling_hours: callingHours,
+  });
+  // A bench may scan: it picks the numbers to suppress. Every page: the filter applies after the read.
+  const targets: Record<string, any>[] = [];
+  let from: Record<string, unknown> | undefined;
+  do {
+    const page = await ddb.send(
+      new ScanCommand({
+        TableName: TABLE,
+        FilterExpression: 'outdial_id = :o AND et = :t',
+        ExpressionAttributeValues: { ':o': outdialId, ':t': 'outdialtarget' },
+        ExclusiveStartKey: from,
+      }),
+    );
+    targets.push(...(page.Items ?? []));
+    from = page.LastEvaluatedKey;
+  } while (from);
+  const numbers = targets.map((t) => String(t.destination_0.target)).filter((_, i) => i % 50 === 0);
+  await addSuppressions(deps, customerId, numbers);
+};
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+
+/**
+ * One campaign dialling its SIZE targets once with the zero-delay simulator, until it ends: claims per
+ * second of the whole run (tick, dial, callbacks: what a campaign achieves) and of the tick's own time
+ * (where the claims are made).
+ */
+const claimRun = async (endpoint: string, guardrails: Guardrails) => {
+  const clock = midHourClock();
+  const ddb = createDocumentClient(endpoint);
+  const deps = dynamoDeps(ddb, TABLE, { clock, runtime: 'local' });
+  const { engine, api, pending } = await zeroDelayEngine({ deps, ddb, tableName: TABLE });
+  engine.deps.settings.maxNewCallsPerTick = CLAIM_PACING;
+  const customerId = cryptoIds.uuid();
+  const outplan = await benchOutplan(deps, customerId, { name: 'claim', tryInterval: 0, tries: 1 });
+  const outdial = await benchList(deps, ddb, TABLE, {
+    customerId,
+    name: 'claim',
+    n: SIZE,
+    createdAt: formatTimestamp(clock.now() - 1000),
+  });
+  if (guardrails === 'on') await guardrailsOn(deps, ddb, customerId, outdial.id, ALL_DAY_IN_CALLEE_TIME);
+  const campaign = await runningCampaign(deps, customerId, {
+    name: 'claim',
+    outplanId: outplan.id,
+    outdialId: outdial.id,
+    endHandle: 'stop',
+    maxConcurrentCalls: CLAIM_PACING,
+  });
+  let claimed = 0;
+  const claim = engine.deps.engine.claim.bind(engine.deps.engine);
+  engine.deps.engine.claim = async (...args) => {
+    const r = await claim(...args);
+    if (r === 'claimed') claimed++;
+    return r;
+  };
+  let tickMs = 0;
+  const t0 = performance.now();
+  for (;;) {
+    const t = performance.now();
+    const ticks = await engine.tick();
+    tickMs += performance.now() - t;
+    await engine.drain();
+    await Promise.all(pending.splice(0));
+    if (ticks.some((x) => x.outcome === 'ended')) break;
+    if ((await deps.resources.get('campaign', campaign.id))?.status === 'stop') break;
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const totals = await deps.campaigns.runtimeTotals(campaign.id);
+  await api.close();
+  await engine.stop();
+  return {
+    claimed,
+    perSecond: claimed / seconds,
+    perTickSecond: claimed / (tickMs / 1000),
+    suppressed: totals._skipped_suppressed ?? 0,
+    held: (totals._skipped_outside_hours ?? 0) + (totals._skipped_capped ?? 0),
+  };
+};
 
 const main = () =>
   onDynamoLocal([TABLE, SCRATCH_TABLE], async (endpoint) => {
     const unmetered = createDocumentClient(endpoint);
-    const results: Record<string, string>[] = [];
 
+    // --- 1. units per attempt ------------------------------------------------------------------
+    const results: Record<string, string>[] = [];
     for (const guardrails of runs('cost') ? (['off', 'on'] as const) : []) {
-      const clock = new FakeClock(Date.now());
-      const scheduler = new ManualScheduler(clock);
-      const ddb = createDocumentClient(endpoint);
-      const deps = dynamoDeps(ddb, TABLE, { clock, runtime: 'local' });
-      const { engine, api } = await simulatedEngine({
-        deps,
-        ddb,
-        tableName: TABLE,
-        scheduler,
-        ringMs: 2000,
-        talkMs: 5000,
-      });
-      const customerId = cryptoIds.uuid();
-      const outplan = await benchOutplan(deps, customerId, { name: 'bench', tryInterval: 60_000, tries: 2 });
+      const { scheduler, clock, ddb, deps, engine, api, customerId, outplan } = await costBench(
+        endpoint,
+        TABLE,
+      );
       const outdial = await benchList(deps, ddb, TABLE, {
         customerId,
         name: 'bench',
         n: SIZE,
         createdAt: formatTimestamp(clock.now()),
       });
-      if (guardrails === 'on') {
-        await putContactPolicy(deps, customerId, {
-          max_attempts: 7,
-          per_days: 7,
-          rest_after_contact_days: 7,
-          calling_hours: null,
-        });
-        // A bench may scan: 2 % of the list's numbers go on the suppression list.
-        const listed = await ddb.send(
-          new ScanCommand({
-            TableName: TABLE,
-            FilterExpression: 'outdial_id = :o AND et = :t',
-            ExpressionAttributeValues: { ':o': outdial.id, ':t': 'outdialtarget' },
-          }),
-        );
-        const numbers = (listed.Items ?? [])
-          .map((t) => String(t.destination_0.target))
-          .filter((_, i) => i % 50 === 0);
-        await addSuppressions(deps, customerId, numbers);
-      }
+      if (guardrails === 'on') await guardrailsOn(deps, ddb, customerId, outdial.id, null);
       const campaign = await runningCampaign(deps, customerId, {
         name: 'bench',
         outplanId: outplan.id,
@@ -85,13 +208,6 @@ const main = () =>
       });
 
       const units = meter(ddb, unmetered, SCRATCH_TABLE);
-      let completed = 0;
-      const finish = engine.deps.engine.finish.bind(engine.deps.engine);
-      engine.deps.engine.finish = async (...args) => {
-        const r = await finish(...args);
-        if (r === 'finished') completed++;
-        return r;
-      };
       // The claim's own latency (a tick runs up to 8 at once), and claims per second of tick time.
       let claims = 0;
       let claimMs = 0;
@@ -104,13 +220,13 @@ const main = () =>
         return r;
       };
       let tickMs = 0;
-      while (completed < MEASURED_ATTEMPTS) {
+      const attempts = finishedAttempts(engine, scheduler);
+      await attempts.runUntil(MEASURED_ATTEMPTS, async () => {
         const t = performance.now();
         await engine.tick();
         tickMs += performance.now() - t;
-        await engine.drain();
-        await scheduler.advance(5000);
-      }
+      });
+      const completed = attempts.finished;
       const per = (x: number) => (x / completed).toFixed(2);
       const stats = await deps.campaigns.runtimeTotals(campaign.id);
       results.push({
@@ -134,35 +250,100 @@ const main = () =>
     }
     if (results.length) console.table(results);
 
-    if (runs('load')) {
-      const clock = new FakeClock(Date.now());
-      const ddb = createDocumentClient(endpoint);
-      const deps = dynamoDeps(ddb, TABLE, { clock, runtime: 'local' });
-      const customerId = cryptoIds.uuid();
-      const units = meter(ddb, unmetered, SCRATCH_TABLE);
-      const t0 = performance.now();
-      const BATCH = 1000;
-      const AT_ONCE = 4;
-      const batches = Array.from({ length: Math.ceil(SUPPRESSIONS / BATCH) }, (_, b) =>
-        Array.from(
-          { length: Math.min(BATCH, SUPPRESSIONS - b * BATCH) },
-          (_, i) => `+1212${String(2_000_000 + b * BATCH + i).padStart(7, '0')}`,
-        ),
-      );
-      let added = 0;
-      for (let i = 0; i < batches.length; i += AT_ONCE) {
-        const answers = await Promise.all(
-          batches.slice(i, i + AT_ONCE).map((rows) => addSuppressions(deps, customerId, rows)),
-        );
-        added += answers.reduce((n, a) => n + a.result.length, 0);
+    // --- 2. claim throughput -------------------------------------------------------------------
+    if (runs('claim')) {
+      // The first run of a process is slow (JIT, DynamoDB Local's own warm-up) whichever side it is.
+      await claimRun(endpoint, 'on');
+      const seen: Record<Guardrails, Awaited<ReturnType<typeof claimRun>>[]> = { off: [], on: [] };
+      for (let round = 0; round < CLAIM_ROUNDS; round++) {
+        // Alternating which goes first, so neither side always runs on a warmer table.
+        const order: Guardrails[] = round % 2 === 0 ? ['off', 'on'] : ['on', 'off'];
+        for (const guardrails of order) {
+          const r = await claimRun(endpoint, guardrails);
+          seen[guardrails].push(r);
+          console.log(
+            `round ${round + 1}, guardrails ${guardrails}: ${r.claimed} claimed, ${r.perSecond.toFixed(0)}/s ` +
+              `(${r.perTickSecond.toFixed(0)}/s of tick time), ${r.suppressed} suppressed skipped, ${r.held} held`,
+          );
+        }
       }
+      const off = {
+        run: median(seen.off.map((r) => r.perSecond)),
+        tick: median(seen.off.map((r) => r.perTickSecond)),
+      };
+      const on = {
+        run: median(seen.on.map((r) => r.perSecond)),
+        tick: median(seen.on.map((r) => r.perTickSecond)),
+      };
+      console.log(
+        `claims per second, median of ${CLAIM_ROUNDS} runs of ${SIZE} targets (zero-delay simulator, ` +
+          `max_concurrent_calls ${CLAIM_PACING}): guardrails off ${off.run.toFixed(0)}/s, on ${on.run.toFixed(0)}/s ` +
+          `(on/off ${(on.run / off.run).toFixed(2)}); of tick time: off ${off.tick.toFixed(0)}/s, ` +
+          `on ${on.tick.toFixed(0)}/s (on/off ${(on.tick / off.tick).toFixed(2)})`,
+      );
+    }
+
+    // --- 3. suppressions loaded through the API ------------------------------------------------
+    if (runs('load')) {
+      const ddb = createDocumentClient(endpoint);
+      const deps = dynamoDeps(ddb, TABLE, { runtime: 'local' });
+      const { api, base, headers } = await benchApi(deps, LOAD_AT_ONCE);
+      // Numbers in 212 (New York) the lists above never use; `from` counts on across both uses.
+      let retried = 0;
+      const load = async (from: number, count: number, batch: number, atOnce: number, limitMs = Infinity) => {
+        const requests = Math.ceil(count / batch);
+        const stopAt = performance.now() + limitMs;
+        let next = 0;
+        let added = 0;
+        await Promise.all(
+          Array.from({ length: atOnce }, async () => {
+            while (next < requests && performance.now() < stopAt) {
+              const b = next++;
+              const numbers = Array.from(
+                { length: Math.min(batch, count - b * batch) },
+                (_, i) => `+1212${String(2_000_000 + from + b * batch + i).padStart(7, '0')}`,
+              );
+              const post = () =>
+                fetch(`${base}/suppressions/batch`, {
+                  method: 'POST',
+                  headers,
+                  body: JSON.stringify({ numbers }),
+                });
+              let res = await post();
+              // Adding a number again answers its suppression, so a client may send a failed batch again.
+              for (let again = 0; res.status >= 500 && again < 2; again++) {
+                retried++;
+                res = await post();
+              }
+              if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
+              const out = (await res.json()) as { result: unknown[]; errors: unknown[] };
+              if (out.errors.length) throw new Error(`refused rows: ${JSON.stringify(out.errors[0])}`);
+              added += out.result.length;
+            }
+          }),
+        );
+        return added;
+      };
+
+      // Units from a metered sample: the meter replays every transaction item, too slow for the rest.
+      const units = meter(ddb, unmetered, SCRATCH_TABLE);
+      const sampled = await load(0, LOAD_SAMPLE, LOAD_SAMPLE_BATCH, 1);
+      ddb.middlewareStack.remove('capacityMeter');
+      const t0 = performance.now();
+      retried = 0;
+      const added = await load(LOAD_SAMPLE, SUPPRESSIONS, LOAD_BATCH, LOAD_AT_ONCE, LOAD_LIMIT_MS);
       const seconds = (performance.now() - t0) / 1000;
       console.log(
-        `${added} suppressions loaded in ${seconds.toFixed(1)} s: ${(added / seconds).toFixed(0)}/s, ` +
-          `${(units.write / added).toFixed(2)} WCU and ${(units.requests / added).toFixed(3)} requests each ` +
-          `(batches of ${BATCH}, ${AT_ONCE} at once)`,
+        `${added.toLocaleString('en')}${added < SUPPRESSIONS ? ` of ${SUPPRESSIONS.toLocaleString('en')} (stopped at ${LOAD_LIMIT_MS / 1000} s)` : ''} ` +
+          `suppressions loaded through POST /v1.0/suppressions/batch in ` +
+          `${seconds.toFixed(1)} s: ${(added / seconds).toFixed(0)}/s (${LOAD_BATCH} a request, ${LOAD_AT_ONCE} ` +
+          `at once); per suppression (metered sample of ${sampled}, ${LOAD_SAMPLE_BATCH} a request): ${(units.write / sampled).toFixed(2)} WCU, ` +
+          `${(units.read / sampled).toFixed(2)} RCU, ${(units.requests / sampled).toFixed(3)} DynamoDB requests; ` +
+          `${retried} requests sent again after a 5xx`,
       );
+      await api.close();
     }
   });
 
 await main();
+process.exit(0);

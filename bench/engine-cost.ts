@@ -25,8 +25,9 @@ import { formatRequestLog, logRequests } from './request-log.ts';
 import {
   benchList,
   benchOutplan,
+  costBench,
+  finishedAttempts,
   runningCampaign,
-  simulatedEngine,
   zeroDelayEngine,
 } from './simulated-campaign.ts';
 
@@ -144,21 +145,10 @@ const main = () =>
 
     // --- 1. cost per completed attempt -------------------------------------------------------
     for (const size of runs('cost') ? [1000, BIG] : []) {
-      const clock = new FakeClock(Date.now());
-      const scheduler = new ManualScheduler(clock);
-      const ddb = createDocumentClient(endpoint);
-      const deps = dynamoDeps(ddb, TABLE, { clock, runtime: 'local' });
-      const { engine, api } = await simulatedEngine({
-        deps,
-        ddb,
-        tableName: TABLE,
-        scheduler,
-        ringMs: 2000,
-        talkMs: 5000,
-      });
-      const customerId = cryptoIds.uuid();
-      // Two tries: the 40 % of numbers that fail are retried once.
-      const outplan = await benchOutplan(deps, customerId, { name: 'bench', tryInterval: 60_000, tries: 2 });
+      const { scheduler, clock, ddb, deps, engine, api, customerId, outplan } = await costBench(
+        endpoint,
+        TABLE,
+      );
       const t0 = performance.now();
       const outdial = await benchList(deps, ddb, TABLE, {
         customerId,
@@ -167,7 +157,7 @@ const main = () =>
         createdAt: formatTimestamp(clock.now()),
       });
       const loadSeconds = (performance.now() - t0) / 1000;
-      const _campaign = await runningCampaign(deps, customerId, {
+      await runningCampaign(deps, customerId, {
         name: 'bench',
         outplanId: outplan.id,
         outdialId: outdial.id,
@@ -177,20 +167,10 @@ const main = () =>
 
       const dynamoUnits = meter(ddb, unmetered, SCRATCH_TABLE);
       const sqs = sqsMeter(engine);
-      let completed = 0;
-      // Run rounds until MEASURED_ATTEMPTS attempts have ended (counted from the engine's own events).
       const before = { ...dynamoUnits, sqs: sqs.requests };
-      const finish = engine.deps.engine.finish.bind(engine.deps.engine);
-      engine.deps.engine.finish = async (...args) => {
-        const r = await finish(...args);
-        if (r === 'finished') completed++;
-        return r;
-      };
-      while (completed < MEASURED_ATTEMPTS) {
-        await engine.tick();
-        await engine.drain();
-        await scheduler.advance(5000);
-      }
+      const attempts = finishedAttempts(engine, scheduler);
+      await attempts.runUntil(MEASURED_ATTEMPTS);
+      const completed = attempts.finished;
       const per = (x: number) => (x / completed).toFixed(2);
       console.log(
         `list ${String(size).padStart(6)} targets (loaded in ${loadSeconds.toFixed(1)} s): ${completed} attempts completed; per attempt: ` +

@@ -10,7 +10,8 @@
  * - a person who answers gets a free agent at once, or waits in line; one still waiting after
  *   `abandonAfterMs` is abandoned. An agent talks for the sampled talk time, then is in wrap-up for
  *   `wrapupMs` (made available again by the next tick, as the engine's tick does);
- * - predictive pacing is fed the campaign's rates over a rolling window (the last hour, the current
+ * - predictive pacing is given each busy agent's time on its call (as the engine reads it from the
+ *   busy agents' index) and the campaign's rates over a rolling window (the last hour, the current
  *   minute included, as the engine reads its minute items), each ended attempt showing a few seconds
  *   late (the table's stream).
  * Used by `npm run bench:pacing` and by the unit test of predictive pacing.
@@ -56,6 +57,8 @@ export interface PacingSimOptions {
   ratesLagMs?: number;
   /** @default 1_000 */
   tickMs?: number;
+  /** Give predictive pacing each busy agent's time on its call, as the engine does. @default true */
+  busyElapsed?: boolean;
   /** Called on each predictive tick with what pacing was given and decided (for looking into a run). */
   trace?: (nowMs: number, input: PredictiveInput, decision: PredictiveDecision, ringing: number) => void;
 }
@@ -83,6 +86,8 @@ interface Agent {
   state: AgentState;
   /** While in wrap-up: when it ends. */
   freeAt: number;
+  /** While busy: when it took its call. */
+  busySince: number;
 }
 interface Caller {
   answeredAt: number;
@@ -198,11 +203,16 @@ export const simulatePacing = (o: PacingSimOptions): PacingSimResult => {
   const warmupMs = o.warmupMs ?? 600_000;
   const measureMs = o.measureMs ?? 3_600_000;
   const tickMs = o.tickMs ?? 1_000;
+  const busyElapsed = o.busyElapsed ?? true;
   const endMs = warmupMs + measureMs;
   const random: Random = mulberry32(o.seed);
   const rates = new RollingRates(o.windowMs ?? 3_600_000, o.ratesLagMs ?? 5_000);
 
-  const agents: Agent[] = Array.from({ length: o.agents }, () => ({ state: 'available', freeAt: 0 }));
+  const agents: Agent[] = Array.from({ length: o.agents }, () => ({
+    state: 'available',
+    freeAt: 0,
+    busySince: 0,
+  }));
   const count = { available: o.agents, busy: 0, wrapup: 0 };
   const setState = (a: Agent, s: AgentState) => {
     count[a.state]--;
@@ -226,6 +236,7 @@ export const simulatePacing = (o: PacingSimOptions): PacingSimResult => {
   const connect = (agent: Agent, caller: Caller, now: number) => {
     caller.connected = true;
     setState(agent, 'busy');
+    agent.busySince = now;
     if (measured(caller.answeredAt)) waits.push(now - caller.answeredAt);
     q.push({ at: now + caller.talkMs, kind: 'talkEnd', agent, caller });
     // Talk time inside the measured hour only.
@@ -246,6 +257,9 @@ export const simulatePacing = (o: PacingSimOptions): PacingSimResult => {
     const input: PredictiveInput = {
       availableAgents: count.available,
       busyAgents: count.busy,
+      ...(busyElapsed
+        ? { busyElapsedMs: agents.filter((a) => a.state === 'busy').map((a) => now - a.busySince) }
+        : {}),
       wrapupAgents: count.wrapup,
       wrapupMs,
       maxConcurrentCalls,

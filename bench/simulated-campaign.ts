@@ -5,6 +5,8 @@
  */
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { cryptoIds } from '#adapters/crypto-ids.ts';
+import { createDocumentClient } from '#adapters/dynamodb/client.ts';
+import { dynamoDeps } from '#adapters/dynamodb/deps.ts';
 import { itemKey, listKeys } from '#adapters/dynamodb/keys.ts';
 import type { CallingHours } from '#domain/calling-hours.ts';
 import { NIL_UUID } from '#domain/ids.ts';
@@ -16,6 +18,8 @@ import { createOutdial } from '#services/outdials.ts';
 import { createOutplan } from '#services/outplans.ts';
 import { startApiServer } from '../infra/local/api-server.ts';
 import { LocalEngine } from '../infra/local/engine-runtime.ts';
+import { FakeClock } from '../test/support/clock.ts';
+import { ManualScheduler } from '../test/support/manual-scheduler.ts';
 
 /**
  * Every list of a bench calls different people: one person is never rung twice at once, so lists
@@ -214,4 +218,49 @@ export const zeroDelayEngine = async (o: {
   const immediate: Scheduler = { after: (_ms, task) => void pending.push(Promise.resolve().then(task)) };
   const { engine, api } = await simulatedEngine({ ...o, scheduler: immediate, ringMs: 0, talkMs: 0 });
   return { engine, api, pending };
+};
+
+/**
+ * What the cost benches measure on: the engine with the simulator (2 s of ringing, 5 s of talk) on a
+ * clock the bench moves, a new customer and its outplan of two tries a minute apart (the 40 % of numbers
+ * that fail are retried once). The caller adds the list and the campaign, and closes `api` and `engine`.
+ */
+export const costBench = async (endpoint: string, tableName: string) => {
+  const clock = new FakeClock(Date.now());
+  const scheduler = new ManualScheduler(clock);
+  const ddb = createDocumentClient(endpoint);
+  const deps = dynamoDeps(ddb, tableName, { clock, runtime: 'local' });
+  const { engine, api } = await simulatedEngine({
+    deps,
+    ddb,
+    tableName,
+    scheduler,
+    ringMs: 2000,
+    talkMs: 5000,
+  });
+  const customerId = cryptoIds.uuid();
+  const outplan = await benchOutplan(deps, customerId, { name: 'bench', tryInterval: 60_000, tries: 2 });
+  return { clock, scheduler, ddb, deps, engine, api, customerId, outplan };
+};
+
+/**
+ * Counts the attempts the engine finishes from here on (its own `finish` step answering `finished`),
+ * and runs 5 s rounds of tick, dial and callbacks until `n` have: what a cost bench divides by.
+ */
+export const finishedAttempts = (engine: LocalEngine, scheduler: ManualScheduler) => {
+  const counter = { finished: 0 };
+  const finish = engine.deps.engine.finish.bind(engine.deps.engine);
+  engine.deps.engine.finish = async (...args) => {
+    const r = await finish(...args);
+    if (r === 'finished') counter.finished++;
+    return r;
+  };
+  const runUntil = async (n: number, tick: () => Promise<unknown> = () => engine.tick()) => {
+    while (counter.finished < n) {
+      await tick();
+      await engine.drain();
+      await scheduler.advance(5000);
+    }
+  };
+  return Object.assign(counter, { runUntil });
 };

@@ -5,11 +5,9 @@
  * Usage: npm run bench:upload [-- <targets>]   (default 100,000 by batch, a tenth of that one by one)
  */
 import { performance } from 'node:perf_hooks';
-import { cryptoIds } from '#adapters/crypto-ids.ts';
 import { createDocumentClient } from '#adapters/dynamodb/client.ts';
 import { dynamoDeps } from '#adapters/dynamodb/deps.ts';
-import { createCustomer } from '#services/customers.ts';
-import { startApiServer } from '../infra/local/api-server.ts';
+import { benchApi } from './bench-api.ts';
 import { meter } from './dynamo-capacity.ts';
 import { onDynamoLocal } from './on-dynamo-local.ts';
 
@@ -39,18 +37,7 @@ const main = () =>
   onDynamoLocal([TABLE, `${TABLE}-scratch`], async (endpoint) => {
     const ddb = createDocumentClient(endpoint);
     const deps = dynamoDeps(ddb, TABLE, { runtime: 'local' });
-    const api = await startApiServer({
-      deps,
-      adminKeyHash: cryptoIds.hash(cryptoIds.token()),
-      keyCacheSeconds: 10,
-      // The store's own throughput is measured: no request budget, and CONCURRENCY requests in the
-      // handler at once (the local server otherwise runs one request per credential at a time).
-      requestBudget: null,
-      maxInFlightPerCredential: CONCURRENCY,
-    });
-    const { accesskey } = await createCustomer(deps, { name: 'bench', detail: '', webhook_uri: '' });
-    const base = `http://127.0.0.1:${api.port}/v1.0`;
-    const headers = { authorization: `Bearer ${accesskey.token}`, 'content-type': 'application/json' };
+    const { api, base, headers } = await benchApi(deps, CONCURRENCY);
     const post = async (path: string, body: unknown) => {
       const res = await fetch(`${base}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
       if (res.status !== 200) throw new Error(`POST ${path}: HTTP ${res.status} ${await res.text()}`);

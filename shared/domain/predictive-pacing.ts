@@ -25,6 +25,12 @@ export interface PredictiveInput {
   availableAgents: number;
   /** Agents of the queue on a call. */
   busyAgents: number;
+  /**
+   * Optional: for each agent on a call, ms since it became busy (took its call). When given, each of
+   * those agents counts by the chance that its call, already this long, ends within the ring time;
+   * agents beyond the list's length (or all, without it) count by the average chance.
+   */
+  busyElapsedMs?: readonly number[];
   /** Agents of the queue in wrap-up. */
   wrapupAgents: number;
   /** The queue's wrap-up time, ms. */
@@ -81,10 +87,38 @@ const MARGIN_SIGMAS = 1.2;
 /** How much the margin grows as the measured abandon rate nears the engage point (×1.5 there). */
 const GOVERNOR_GAIN = 0.5;
 /** z of the upper confidence bound on the answer rate (Wilson's interval). */
-
 const ANSWER_RATE_Z = 3;
+/**
+ * How far talk times are assumed to spread around the measured mean when an agent's elapsed time is
+ * known: uniform over mean × [1 − TALK_SPREAD, 1 + TALK_SPREAD]. Only the mean is measured; ±50 % is
+ * wider than most campaigns' middle half of calls, so a call is taken to be about to end later rather
+ * than sooner than it is.
+ */
+export const TALK_SPREAD = 0.5;
 
 const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
+
+/**
+ * The chance that an agent `elapsedMs` into a call is free again (talk ended, wrap-up done) within
+ * `horizonMs`, talk uniform over [lo, hi]: the call ends within horizon − wrap-up, given that it has
+ * not ended yet. Never lower for a longer elapsed time (a uniform talk time's hazard only rises); a
+ * call past `hi` counts as ending now.
+ */
+export const freesWithin = (
+  elapsedMs: number,
+  horizonMs: number,
+  talkMs: number,
+  wrapupMs: number,
+): number => {
+  const e = Number.isFinite(elapsedMs) ? Math.max(0, elapsedMs) : 0;
+  const left = horizonMs - wrapupMs;
+  if (left <= 0) return 0;
+  const lo = talkMs * (1 - TALK_SPREAD);
+  const hi = talkMs * (1 + TALK_SPREAD);
+  if (e >= hi) return 1;
+  const from = Math.max(e, lo);
+  return clamp01((e + left - from) / (hi - from));
+};
 const whole = (x: number) => Math.max(0, Math.floor(Number.isFinite(x) ? x : 0));
 const positive = (x: number | undefined, fallback: number) =>
   x !== undefined && Number.isFinite(x) && x > 0 ? x : fallback;
@@ -105,6 +139,9 @@ const upperBound = (hits: number, n: number, z: number) => {
  *   caught at a random point of its cycle); one in wrap-up, with ring / wrap-up. Busy agents count only
  *   as far as the window has seen calls end: after a start (all agents took a call at once) nobody
  *   is about to be free, whatever the average says.
+ * - When the tick knows how long each busy agent has been on its call (`busyElapsedMs`), that agent
+ *   counts by `freesWithin` instead: its own call, not an average one. The margin stays the average's,
+ *   so a longer call never lowers the bound.
  * - The window counts a person's answer when the call ends, so the calls agents are on (and the people
  *   waiting) are counted as answered too; otherwise the first minutes, when only unanswered calls
  *   have ended, would look like a campaign nobody answers.
@@ -135,10 +172,17 @@ export const predictivePacing = (p: PredictiveInput): PredictiveDecision => {
   const wrapupMs = Number.isFinite(p.wrapupMs) ? Math.max(0, p.wrapupMs) : 0;
   const team = available + busy + wrapup;
   const seenCycling = clamp01((humanAnswered - abandoned) / Math.max(1, team));
+  const known = (p.busyElapsedMs ?? []).slice(0, busy);
+  const averageChance = clamp01(ringMs / (talkMs + wrapupMs));
+  const fromWrapup = wrapup * (wrapupMs === 0 ? 1 : clamp01(ringMs / wrapupMs));
+  const fromUnknown = (busy - known.length) * averageChance * seenCycling;
   const soon =
-    busy * clamp01(ringMs / (talkMs + wrapupMs)) * seenCycling +
-    wrapup * (wrapupMs === 0 ? 1 : clamp01(ringMs / wrapupMs));
+    known.reduce((sum, e) => sum + freesWithin(e, ringMs, talkMs, wrapupMs), 0) + fromUnknown + fromWrapup;
   const expectedFree = available + soon;
+  // The margin is the one the average chance gives, whatever the elapsed times: knowing who is near
+  // the end moves the agents expected free, never the margin, so a longer elapsed time never lowers
+  // the bound.
+  const soonForMargin = known.length * averageChance + fromUnknown + fromWrapup;
 
   const abandonRate = humanAnswered > 0 ? abandoned / humanAnswered : 0;
   const maxAbandon = Number.isFinite(p.maxAbandonRate) ? Math.max(0, p.maxAbandonRate) : 0;
@@ -150,7 +194,7 @@ export const predictivePacing = (p: PredictiveInput): PredictiveDecision => {
   const governor: Governor = team < SMALL_TEAM ? 'cautious' : 'open';
   const margin =
     MARGIN_SIGMAS *
-    Math.sqrt(soon + expectedFree * (1 - answerRate)) *
+    Math.sqrt(soonForMargin + (available + soonForMargin) * (1 - answerRate)) *
     (1 + (GOVERNOR_GAIN * abandonRate) / (ENGAGE_AT * maxAbandon)) *
     (governor === 'cautious' ? 2 : 1);
   const ahead = whole((expectedFree - waiting - margin) / Math.max(answerRate, 0.02));

@@ -19,4 +19,9 @@ export interface AgentStore {
    * own sparse partition as countAvailable (agents in wrap-up are counted by the engine's wrap-up read).
    */
   countBusy(customerId: string, queueTagIds: readonly string[]): Promise<number>;
+  /**
+   * The same busy agents as countBusy, one entry each: when it became busy (epoch ms: it took its
+   * call, or was set busy), from the same Query; undefined for an agent busy since before this was kept.
+   */
+  busySince(customerId: string, queueTagIds: readonly string[]): Promise<(number | undefined)[]>;
 }

@@ -2,28 +2,22 @@
  * A campaign's life under the engine (§4.1, §5.2, §10.3): stop while calls are in flight, the end of
  * the list under end_handle stop and continue, and next_campaign_id on a natural end only.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { countPlacements, engineSteps, expectEngineInvariants, phone } from '../support/engine-steps.ts';
-import { startTestSystem, type TestSystem } from '../support/system.ts';
+import { describe, expect, it } from 'vitest';
+import { countPlacements, expectEngineInvariants, phone } from '../support/engine-steps.ts';
+import { systemPerTest } from '../support/system-per-test.ts';
 
-let sys: TestSystem;
-let steps: ReturnType<typeof engineSteps>;
-beforeEach(async () => {
-  sys = await startTestSystem({ ringMs: 2_000, talkMs: 5_000 });
-  steps = engineSteps(sys);
-});
-afterEach(() => sys.close());
+const ctx = systemPerTest();
 
-const stored = (id: string) => sys.engine.deps.engine.getCampaigncall(id);
+const stored = (id: string) => ctx.sys.engine.deps.engine.getCampaigncall(id);
 
 const tickAndDial = async () => {
-  await steps.when.theTickRuns();
-  await steps.when.theDialerRuns();
+  await ctx.steps.when.theTickRuns();
+  await ctx.steps.when.theDialerRuns();
 };
 
 describe('stopping a campaign', () => {
   it('goes to stopping while calls are in flight, starts nothing new, and stops when the last call ends', async () => {
-    const { given, when, read } = steps;
+    const { given, when, read } = ctx.steps;
     // Busy ends after 1 s, the answered call after 7 s; a retry of the busy target is due at once.
     const h = await given.campaign({
       targets: [[phone('busy')], [phone('answer')]],
@@ -48,7 +42,7 @@ describe('stopping a campaign', () => {
 
     await when.timePasses(5_500); // the answered call has hung up: stop without waiting for a tick
     expect(await read.status(h.id)).toBe('stop');
-    expect((await sys.engine.tick()).map((r) => r.campaignId)).not.toContain(h.id);
+    expect((await ctx.sys.engine.tick()).map((r) => r.campaignId)).not.toContain(h.id);
     for (let i = 0; i < 3; i++) await when.aRound(5_000);
     const calls = await read.calls(h.id);
     expect(calls.map((x) => [x.status, x.result]).sort()).toEqual([
@@ -58,7 +52,7 @@ describe('stopping a campaign', () => {
   });
 
   it('stops at once when nothing is in flight, and never dials again', async () => {
-    const { given, when, read } = steps;
+    const { given, when, read } = ctx.steps;
     const h = await given.campaign({ targets: [phone('answer')] });
 
     expect((await when.statusIsSet(h.id, 'stop')).body.status).toBe('stop');
@@ -68,7 +62,7 @@ describe('stopping a campaign', () => {
   });
 
   it('resumes dialing when a stopping campaign is set to run again', async () => {
-    const { given, when, read } = steps;
+    const { given, when, read } = ctx.steps;
     const h = await given.campaign({ targets: [phone('answer'), phone('answer')], maxConcurrentCalls: 1 });
     await tickAndDial();
     expect((await when.statusIsSet(h.id, 'stop')).body.status).toBe('stopping');
@@ -84,10 +78,10 @@ describe('stopping a campaign', () => {
 
 describe('a forced stop', () => {
   const forceStop = (id: string) =>
-    sys.customer.put(`/campaigns/${id}/status`, { status: 'stop', force: true });
+    ctx.sys.customer.put(`/campaigns/${id}/status`, { status: 'stop', force: true });
 
   it('hangs up the calls in flight at once instead of waiting for them, and stops', async () => {
-    const { given, when, read } = steps;
+    const { given, when, read } = ctx.steps;
     const h = await given.campaign({ targets: [phone('answer'), phone('answer')], maxConcurrentCalls: 2 });
     await tickAndDial();
     await when.timePasses(2_500); // both answered; each would talk for 5 s more
@@ -99,7 +93,7 @@ describe('a forced stop', () => {
     // Well before the talk time is over: both calls ended by us, and the campaign is stopped.
     expect(await read.openCalls(h.id)).toEqual([]);
     for (const c of await read.calls(h.id)) {
-      const state = await sys.engine.deps.provider.getCall(c.reference_id);
+      const state = await ctx.sys.engine.deps.provider.getCall(c.reference_id);
       expect(state?.phase).toBe('ended');
     }
     expect(await read.status(h.id)).toBe('stop');
@@ -112,7 +106,7 @@ describe('a forced stop', () => {
   });
 
   it('records what it hangs up as cancel (machines keep amd), stops at once, and the next run retries those targets', async () => {
-    const { given, when, read } = steps;
+    const { given, when, read } = ctx.steps;
     const h = await given.campaign({
       targets: [phone('answer'), phone('answer'), phone('machine'), phone('noanswer')],
       outplan: { try_interval: 0, max_try_count_0: 2, max_try_count_1: 0 },
@@ -130,7 +124,7 @@ describe('a forced stop', () => {
       'progressing',
       'progressing',
     ]);
-    const placements = countPlacements(sys);
+    const placements = countPlacements(ctx.sys);
 
     expect((await forceStop(h.id)).body.status).toBe('stopping');
     await when.theTickRuns();
@@ -153,7 +147,7 @@ describe('a forced stop', () => {
       ]),
     );
     expect((await read.calls(h.id)).every((c) => c.result === 'fail')).toBe(true);
-    expect((await sys.customer.get(`/campaigns/${h.id}/stats`)).body).toMatchObject({
+    expect((await ctx.sys.customer.get(`/campaigns/${h.id}/stats`)).body).toMatchObject({
       attempts: 5,
       in_flight: 0,
       answered: 3,
@@ -164,7 +158,7 @@ describe('a forced stop', () => {
     expect((await read.targets(h.outdialId)).map((t) => [t.status, t.try_count_0])).toEqual(
       Array(5).fill(['idle', 1]),
     );
-    await expectEngineInvariants(sys, h);
+    await expectEngineInvariants(ctx.sys, h);
     placements.restore();
 
     // The next run calls every one of them again, within the outplan's tries.
@@ -173,18 +167,18 @@ describe('a forced stop', () => {
     const second = (await read.calls(h.id)).filter((c) => c.try_count === 2);
     expect(second).toHaveLength(5);
     expect(second.filter((c) => c.result === 'success')).toHaveLength(3);
-    expect((await sys.customer.get(`/campaigns/${h.id}/stats`)).body).toMatchObject({
+    expect((await ctx.sys.customer.get(`/campaigns/${h.id}/stats`)).body).toMatchObject({
       attempts: 10,
       succeeded: 3,
       failed_by_reason: { cancel: 4, amd: 2, noanswer: 1 },
     });
-    await expectEngineInvariants(sys, h);
+    await expectEngineInvariants(ctx.sys, h);
   });
 
   it('cancels attempts not placed yet, so the dialer never places them', async () => {
-    const { given, when, read } = steps;
+    const { given, when, read } = ctx.steps;
     const h = await given.campaign({ targets: [phone('answer'), phone('answer')], maxConcurrentCalls: 2 });
-    const placements = countPlacements(sys);
+    const placements = countPlacements(ctx.sys);
     await when.theTickRuns(); // claimed, dial jobs queued, nothing placed yet
 
     expect((await forceStop(h.id)).body.status).toBe('stopping');
@@ -207,7 +201,7 @@ describe('a forced stop', () => {
   });
 
   it('can force a campaign that is already stopping, and a later run dials normally again', async () => {
-    const { given, when, read } = steps;
+    const { given, when, read } = ctx.steps;
     const h = await given.campaign({ targets: [phone('answer'), phone('answer')], maxConcurrentCalls: 1 });
     await tickAndDial();
     expect((await when.statusIsSet(h.id, 'stop')).body.status).toBe('stopping');
@@ -225,9 +219,9 @@ describe('a forced stop', () => {
   });
 
   it('refuses force with run (400) and changes nothing', async () => {
-    const { given, read } = steps;
+    const { given, read } = ctx.steps;
     const h = await given.campaign({ targets: [phone('answer')], run: false });
-    const res = await sys.customer.put(`/campaigns/${h.id}/status`, { status: 'run', force: true });
+    const res = await ctx.sys.customer.put(`/campaigns/${h.id}/status`, { status: 'run', force: true });
     expect(res.status).toBe(400);
     expect(res.body.error.details).toEqual([expect.objectContaining({ field: 'force' })]);
     expect(await read.status(h.id)).toBe('stop');
@@ -236,13 +230,13 @@ describe('a forced stop', () => {
 
 describe('the end of the list', () => {
   it('under end_handle stop, waits for the retries of a failing last attempt before it ends (§10.3)', async () => {
-    const { given, when, read } = steps;
+    const { given, when, read } = ctx.steps;
     const h = await given.campaign({
       targets: [phone('busy')],
       outplan: { max_try_count_0: 3, max_try_count_1: 0, try_interval: 60_000 },
     });
     await tickAndDial();
-    await steps.when.theTickRuns(); // nothing idle is left, but the attempt is in flight
+    await ctx.steps.when.theTickRuns(); // nothing idle is left, but the attempt is in flight
     expect(await read.status(h.id)).toBe('run');
 
     await when.timePasses(1_500); // busy: the target waits for its retry
@@ -268,7 +262,7 @@ describe('the end of the list', () => {
   });
 
   it('under end_handle continue, keeps running on an empty list and dials a target added later', async () => {
-    const { given, when, read } = steps;
+    const { given, when, read } = ctx.steps;
     const h = await given.campaign({ targets: [phone('answer')], campaign: { end_handle: 'continue' } });
     await when.roundsUntil(async () => (await read.calls(h.id))[0]?.status === 'done', 5_000, 20);
 
@@ -286,7 +280,7 @@ describe('the end of the list', () => {
     expect((await when.statusIsSet(h.id, 'stop')).body.status).toBe('stop');
   });
   it('never retries a target deleted while it waits for its retry, and still ends', async () => {
-    const { given, when, read } = steps;
+    const { given, when, read } = ctx.steps;
     const h = await given.campaign({
       targets: [phone('busy')],
       outplan: { max_try_count_0: 3, max_try_count_1: 0, try_interval: 60_000 },
@@ -294,7 +288,7 @@ describe('the end of the list', () => {
     await tickAndDial();
     await when.timePasses(1_500); // busy: back in line for a retry in a minute
     const [target] = h.targets;
-    expect((await sys.customer.del(`/outdials/${h.outdialId}/targets/${target!.id}`)).status).toBe(200);
+    expect((await ctx.sys.customer.del(`/outdials/${h.outdialId}/targets/${target!.id}`)).status).toBe(200);
 
     await when.runsToTheEnd(h.id, 30_000, 10);
 
@@ -302,7 +296,7 @@ describe('the end of the list', () => {
   });
 
   it('ends when the outplan’s maximum is lowered below the tries a waiting target has already had', async () => {
-    const { given, when, read } = steps;
+    const { given, when, read } = ctx.steps;
     const h = await given.campaign({
       targets: [phone('busy')],
       outplan: { max_try_count_0: 5, max_try_count_1: 0, try_interval: 60_000 },
@@ -310,7 +304,7 @@ describe('the end of the list', () => {
     await tickAndDial();
     await when.timePasses(1_500); // busy: waits for its second try
     const { source, dial_timeout, try_interval } = h.outplan;
-    const lowered = await sys.customer.put(`/outplans/${h.outplanId}/dial_info`, {
+    const lowered = await ctx.sys.customer.put(`/outplans/${h.outplanId}/dial_info`, {
       source,
       dial_timeout,
       try_interval,
@@ -332,8 +326,8 @@ describe('the end of the list', () => {
   });
 
   it('runs a flow campaign without placing a call: every attempt succeeds and the list ends', async () => {
-    const { given, when, read } = steps;
-    const placements = countPlacements(sys);
+    const { given, when, read } = ctx.steps;
+    const placements = countPlacements(ctx.sys);
     const h = await given.campaign({
       targets: [phone('busy'), phone('answer'), phone('failed')],
       campaign: { type: 'flow' },
@@ -352,7 +346,7 @@ describe('the end of the list', () => {
 
 describe('next_campaign_id', () => {
   it('starts the next campaign when a campaign runs out of targets, and the next one dials its list', async () => {
-    const { given, when, read } = steps;
+    const { given, when, read } = ctx.steps;
     const next = await given.campaign({ targets: [phone('answer')], run: false });
     const first = await given.campaign({
       targets: [phone('answer'), phone('busy')],
@@ -373,7 +367,7 @@ describe('next_campaign_id', () => {
     ['with calls in flight', 1],
     ['with nothing in flight', 0],
   ])('does not start the next campaign after a manual stop %s', async (_, rounds) => {
-    const { given, when, read } = steps;
+    const { given, when, read } = ctx.steps;
     const next = await given.campaign({ targets: [phone('answer')], run: false });
     const first = await given.campaign({
       targets: [phone('answer'), phone('answer')],

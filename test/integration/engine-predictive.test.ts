@@ -56,15 +56,28 @@ const seedRates = async (campaignId: string, s: Seed) => {
   return events;
 };
 
-/** A predictive campaign on a queue with agents available, busy and offline. */
-const aPredictiveCampaign = async (o: { available: number; busy: number; maxAbandonRate?: number }) => {
+/** When each campaign's busy agents took their calls, by campaign id (the test's clock). */
+const busySince = new Map<string, number>();
+
+/**
+ * A predictive campaign on a queue with agents available, busy (for `busyForMs` by the time the
+ * campaign is made: 40 s unless said) and offline.
+ */
+const aPredictiveCampaign = async (o: {
+  available: number;
+  busy: number;
+  maxAbandonRate?: number;
+  busyForMs?: number;
+}) => {
   const tag = randomUUID();
   await steps.given.agents(o.available, 'available', [tag]);
+  const since = sys.clock.now();
   await steps.given.agents(o.busy, 'busy', [tag]);
   // Neither offline agents nor agents of other queues count.
   await steps.given.agents(2, 'offline', [tag]);
   await steps.given.agents(3, 'busy', [randomUUID()]);
-  return steps.given.campaign({
+  sys.clock.advance(o.busyForMs ?? 40_000);
+  const h = await steps.given.campaign({
     targets: answering(60),
     queueTags: [tag],
     run: false,
@@ -74,6 +87,8 @@ const aPredictiveCampaign = async (o: { available: number; busy: number; maxAban
       ...(o.maxAbandonRate === undefined ? {} : { max_abandon_rate: o.maxAbandonRate }),
     },
   });
+  busySince.set(h.id, since);
+  return h;
 };
 
 const dialingNow = async (h: CampaignHandle) =>
@@ -81,12 +96,15 @@ const dialingNow = async (h: CampaignHandle) =>
 
 const expectedBound = async (
   h: CampaignHandle,
-  agents: { available: number; busy: number; wrapup?: number; wrapupMs?: number },
+  agents: { available: number; busy: number; wrapup?: number; wrapupMs?: number; busyElapsedMs?: number[] },
 ) => {
   const rates = await sys.engine.deps.timeseries.recentRates(h.id, sys.clock.now());
   const input: PredictiveInput = {
     availableAgents: agents.available,
     busyAgents: agents.busy,
+    busyElapsedMs:
+      agents.busyElapsedMs ??
+      Array.from({ length: agents.busy }, () => sys.clock.now() - (busySince.get(h.id) ?? 0)),
     wrapupAgents: agents.wrapup ?? 0,
     wrapupMs: agents.wrapupMs ?? 0,
     maxConcurrentCalls: 40,
@@ -152,7 +170,7 @@ describe('predictive dialing', () => {
   });
 
   it('counts agents in wrap-up, with the queue’s wrap-up time, as about to be free', async () => {
-    const h = await aPredictiveCampaign({ available: 2, busy: 4 });
+    const h = await aPredictiveCampaign({ available: 4, busy: 4 });
     const queue = (await sys.customer.get(`/queues/${h.queueId}`)).body;
     const put = await sys.customer.put(`/queues/${h.queueId}`, {
       name: queue.name,
@@ -166,7 +184,7 @@ describe('predictive dialing', () => {
     // Three agents of the queue finishing their wrap-up, as the tick's wrap-up read finds them.
     const store = sys.engine.deps.engine;
     store.endWrapUps = async () => ({ ended: 0, wrappingUp: 3 });
-    const agents = { available: 2, busy: 4, wrapup: 3, wrapupMs: 30_000 };
+    const agents = { available: 4, busy: 4, wrapup: 3, wrapupMs: 30_000 };
     const { decision } = await expectedBound(h, agents);
     const { decision: without } = await expectedBound(h, { ...agents, wrapup: 0 });
     expect(decision.bound).toBeGreaterThan(without.bound);
@@ -174,6 +192,34 @@ describe('predictive dialing', () => {
     await steps.when.theTickRuns();
     await steps.when.theDialerRuns();
     expect(await dialingNow(h)).toBe(decision.bound);
+  });
+
+  it('dials further ahead for busy agents long on their calls than for agents who just took one', async () => {
+    const long = await aPredictiveCampaign({ available: 2, busy: 8, busyForMs: 170_000 });
+    const fresh = await aPredictiveCampaign({ available: 2, busy: 8, busyForMs: 0 });
+    const rates = { humans: 40, abandoned: 0, unanswered: 60, ringMs: 20_000, talkMs: 135_000 };
+    await seedRates(long.id, rates);
+    await seedRates(fresh.id, rates);
+    await steps.when.statusIsSet(long.id, 'run');
+    await steps.when.statusIsSet(fresh.id, 'run');
+
+    const since = (ms: number) => Array.from({ length: 8 }, () => ms);
+    const { decision: longer } = await expectedBound(long, {
+      available: 2,
+      busy: 8,
+      busyElapsedMs: since(170_000),
+    });
+    const { decision: newer } = await expectedBound(fresh, {
+      available: 2,
+      busy: 8,
+      busyElapsedMs: since(0),
+    });
+    expect(longer.bound).toBeGreaterThan(newer.bound);
+
+    await steps.when.theTickRuns();
+    await steps.when.theDialerRuns();
+    expect(await dialingNow(long)).toBe(longer.bound);
+    expect(await dialingNow(fresh)).toBe(newer.bound);
   });
 
   it('never rings more than the bound when ticks overlap with no lease between them', async () => {

@@ -2,17 +2,11 @@
  * §6 dial_info: raising a maximum can revive exhausted targets. After the change the engine reviews
  * the targets it had parked, dials the ones with tries left again and leaves the others alone.
  */
-import { afterEach, beforeEach, expect, it } from 'vitest';
-import { engineSteps, phone } from '../support/engine-steps.ts';
-import { startTestSystem, type TestSystem } from '../support/system.ts';
+import { expect, it } from 'vitest';
+import { phone } from '../support/engine-steps.ts';
+import { systemPerTest } from '../support/system-per-test.ts';
 
-let sys: TestSystem;
-let steps: ReturnType<typeof engineSteps>;
-beforeEach(async () => {
-  sys = await startTestSystem({ ringMs: 1_000, talkMs: 1_000 });
-  steps = engineSteps(sys);
-});
-afterEach(() => sys.close());
+const ctx = systemPerTest({ ringMs: 1_000, talkMs: 1_000 });
 
 const dialInfo = (outplan: Record<string, any>, changes: Record<string, number>) => ({
   source: outplan.source,
@@ -27,7 +21,7 @@ const dialInfo = (outplan: Record<string, any>, changes: Record<string, number>)
 });
 
 it('dials exhausted targets again after max_try_count is raised, and only as far as the new maximum', async () => {
-  const { given, when, read } = steps;
+  const { given, when, read } = ctx.steps;
   const busy = phone('busy');
   const h = await given.campaign({
     targets: [busy, phone('answer')],
@@ -38,7 +32,7 @@ it('dials exhausted targets again after max_try_count is raised, and only as far
   for (let i = 0; i < 4; i++) await when.aRound(5_000);
   expect((await read.calls(h.id)).map((c) => c.destination.target).sort()).toHaveLength(2);
 
-  const raised = await sys.customer.put(
+  const raised = await ctx.sys.customer.put(
     `/outplans/${h.outplanId}/dial_info`,
     dialInfo(h.outplan, { max_try_count_0: 3 }),
   );
@@ -56,7 +50,7 @@ it('dials exhausted targets again after max_try_count is raised, and only as far
 });
 
 it('leaves exhausted targets parked when dial_info changes without raising their maximum', async () => {
-  const { given, when, read } = steps;
+  const { given, when, read } = ctx.steps;
   const h = await given.campaign({
     targets: [phone('busy'), phone('failed')],
     outplan: { max_try_count_0: 1, max_try_count_1: 0, try_interval: 0 },
@@ -65,7 +59,7 @@ it('leaves exhausted targets parked when dial_info changes without raising their
   for (let i = 0; i < 4; i++) await when.aRound(5_000);
   expect(await read.calls(h.id)).toHaveLength(2);
 
-  const changed = await sys.customer.put(
+  const changed = await ctx.sys.customer.put(
     `/outplans/${h.outplanId}/dial_info`,
     dialInfo(h.outplan, { dial_timeout: 20_000 }),
   );
@@ -73,13 +67,13 @@ it('leaves exhausted targets parked when dial_info changes without raising their
   for (let i = 0; i < 4; i++) await when.aRound(5_000);
 
   expect(await read.calls(h.id)).toHaveLength(2);
-  const campaign = await sys.engine.deps.engine.getCampaign(h.id);
+  const campaign = await ctx.sys.engine.deps.engine.getCampaign(h.id);
   // Reviewed once: later ticks do not read the parked targets again.
   expect(campaign?._exhausted_reviewed).toBeDefined();
 });
 
 it('ends a campaign with end_handle stop after the revived targets have had their new tries', async () => {
-  const { given, when, read } = steps;
+  const { given, when, read } = ctx.steps;
   const busy = phone('busy');
   const h = await given.campaign({
     targets: [busy],
@@ -88,7 +82,10 @@ it('ends a campaign with end_handle stop after the revived targets have had thei
   await when.runsToTheEnd(h.id);
   expect(await read.calls(h.id)).toHaveLength(1);
 
-  await sys.customer.put(`/outplans/${h.outplanId}/dial_info`, dialInfo(h.outplan, { max_try_count_0: 2 }));
+  await ctx.sys.customer.put(
+    `/outplans/${h.outplanId}/dial_info`,
+    dialInfo(h.outplan, { max_try_count_0: 2 }),
+  );
   expect((await when.statusIsSet(h.id, 'run')).body.status).toBe('run');
   await when.runsToTheEnd(h.id);
 

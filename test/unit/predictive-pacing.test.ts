@@ -6,7 +6,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DISTRIBUTIONS } from '#adapters/telephony/simulator/call-distributions.ts';
-import { ENGAGE_AT, type PredictiveInput, predictivePacing, SMALL_TEAM } from '#domain/predictive-pacing.ts';
+import {
+  ENGAGE_AT,
+  freesWithin,
+  type PredictiveInput,
+  predictivePacing,
+  SMALL_TEAM,
+} from '#domain/predictive-pacing.ts';
 import { simulatePacing } from '../../bench/pacing-sim.ts';
 
 const seed = Number(process.env.FC_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -163,6 +169,86 @@ describe('predictive pacing', () => {
     expect(team(1).governor).toBe('cautious');
     expect(team(10).governor).toBe('open');
     expect(team(1).bound - 1).toBeLessThan((team(10).bound - 10) / 10);
+  });
+});
+
+/** An input with each busy agent's time on its call (some may be missing: those count by the average). */
+const withElapsed: fc.Arbitrary<PredictiveInput> = input.chain((p) =>
+  fc
+    .array(fc.integer({ min: 0, max: 900_000 }), { maxLength: p.busyAgents + 2 })
+    .map((busyElapsedMs) => ({ ...p, busyElapsedMs })),
+);
+
+describe("predictive pacing with each busy agent's time on its call", () => {
+  it('never lets more calls ring than max_concurrent_calls, nor fewer than one per free agent', () => {
+    fc.assert(
+      fc.property(withElapsed, (p) => {
+        const { bound } = predictivePacing(p);
+        expect(Number.isInteger(bound)).toBe(true);
+        expect(bound).toBeLessThanOrEqual(p.maxConcurrentCalls);
+        expect(bound).toBeGreaterThanOrEqual(Math.min(p.availableAgents, p.maxConcurrentCalls));
+      }),
+      params,
+    );
+  });
+
+  it('never dials less when the busy agents have been on their calls longer', () => {
+    fc.assert(
+      fc.property(withElapsed, fc.array(fc.nat(300_000), { minLength: 202, maxLength: 202 }), (p, more) => {
+        const longer = (p.busyElapsedMs ?? []).map((e, i) => e + more[i]!);
+        const before = predictivePacing(p);
+        const after = predictivePacing({ ...p, busyElapsedMs: longer });
+        expect(after.bound).toBeGreaterThanOrEqual(before.bound);
+        expect(after.expectedFree).toBeGreaterThanOrEqual(before.expectedFree);
+      }),
+      params,
+    );
+  });
+
+  it('gives a chance of freeing that never falls with the time on the call, from 0 to 1', () => {
+    fc.assert(
+      fc.property(
+        fc.nat(900_000),
+        fc.nat(300_000),
+        fc.integer({ min: 1_000, max: 60_000 }),
+        fc.integer({ min: 1_000, max: 600_000 }),
+        fc.nat(120_000),
+        (e, more, ringMs, talkMs, wrapupMs) => {
+          const q = freesWithin(e, ringMs, talkMs, wrapupMs);
+          expect(q).toBeGreaterThanOrEqual(0);
+          expect(q).toBeLessThanOrEqual(1);
+          expect(freesWithin(e + more, ringMs, talkMs, wrapupMs)).toBeGreaterThanOrEqual(q);
+        },
+      ),
+      params,
+    );
+  });
+
+  it('dials ahead for agents near the end of their calls, not for agents who just took one', () => {
+    const team = (elapsedMs: number) =>
+      predictivePacing({
+        availableAgents: 2,
+        busyAgents: 18,
+        busyElapsedMs: Array.from({ length: 18 }, () => elapsedMs),
+        wrapupAgents: 0,
+        wrapupMs: 10_000,
+        maxConcurrentCalls: 100,
+        maxAbandonRate: 0.03,
+        rates: { ended: 1_000, humanAnswered: 350, abandoned: 0, meanRingMs: 23_000, meanTalkMs: 135_000 },
+      });
+    // 5 s into a call of about 135 s nobody frees within the ring time; 200 s in, everybody does.
+    expect(team(5_000).expectedFree).toBe(2);
+    expect(team(200_000).expectedFree).toBe(20);
+    expect(team(200_000).bound).toBeGreaterThan(team(5_000).bound);
+  });
+
+  it('paces as before without elapsed times', () => {
+    fc.assert(
+      fc.property(input, (p) => {
+        expect(predictivePacing({ ...p, busyElapsedMs: [] })).toEqual(predictivePacing(p));
+      }),
+      params,
+    );
   });
 });
 

@@ -12,6 +12,7 @@ import {
   availableAgentsKey,
   busyAgentKeys,
   busyAgentsKey,
+  busySinceOf,
   itemKey,
   listKeys,
 } from './keys.ts';
@@ -36,7 +37,9 @@ export class DynamoAgentStore implements AgentStore {
           ...itemKey('agent', agent.id),
           ...listKeys('agent', agent),
           ...(agent.status === 'available' ? availableAgentKeys(agent.customer_id, agent.id) : {}),
-          ...(agent.status === 'busy' ? busyAgentKeys(agent.customer_id, agent.id) : {}),
+          ...(agent.status === 'busy'
+            ? busyAgentKeys(agent.customer_id, agent.id, agent.tm_update ?? agent.tm_create)
+            : {}),
           et: 'agent',
           ...withoutUnsetDelete(agent),
         },
@@ -50,7 +53,7 @@ export class DynamoAgentStore implements AgentStore {
       status === 'available'
         ? availableAgentKeys(expect.customerId, id)
         : status === 'busy'
-          ? busyAgentKeys(expect.customerId, id)
+          ? busyAgentKeys(expect.customerId, id, now)
           : undefined;
     const input = conditionalUpdate(
       this.tableName,
@@ -92,6 +95,14 @@ export class DynamoAgentStore implements AgentStore {
     for await (const _agent of agentsServing(this.ddb, this.tableName, partition, queueTagIds)) count += 1;
     return count;
   }
+
+  async busySince(customerId: string, queueTagIds: readonly string[]): Promise<(number | undefined)[]> {
+    const since: (number | undefined)[] = [];
+    const partition = busyAgentsKey(customerId);
+    for await (const agent of agentsServing(this.ddb, this.tableName, partition, queueTagIds))
+      since.push(busySinceOf(agent.sk));
+    return since;
+  }
 }
 
 /**
@@ -113,7 +124,7 @@ async function* agentsServing(
   partition: string,
   queueTagIds: readonly string[],
   pageSize?: number,
-): AsyncGenerator<{ id: string; tag_ids: string[] }> {
+): AsyncGenerator<{ id: string; tag_ids: string[]; sk: string }> {
   let startKey: QueryCommandOutput['LastEvaluatedKey'];
   do {
     const page: QueryCommandOutput = await ddb.send(
@@ -122,14 +133,15 @@ async function* agentsServing(
         IndexName: 'byParent',
         KeyConditionExpression: 'gsi2pk = :pk',
         ExpressionAttributeValues: { ':pk': partition },
-        ProjectionExpression: 'id, tag_ids',
+        ProjectionExpression: 'id, tag_ids, gsi2sk',
         ...(pageSize ? { Limit: pageSize } : {}),
         ExclusiveStartKey: startKey,
       }),
     );
     for (const item of page.Items ?? []) {
       const tags = (item.tag_ids as string[] | undefined) ?? [];
-      if (agentServesQueue(tags, queueTagIds)) yield { id: String(item.id), tag_ids: tags };
+      if (agentServesQueue(tags, queueTagIds))
+        yield { id: String(item.id), tag_ids: tags, sk: String(item.gsi2sk ?? '') };
     }
     startKey = page.LastEvaluatedKey;
   } while (startKey);

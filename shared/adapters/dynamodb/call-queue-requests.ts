@@ -23,7 +23,7 @@ export const takeAgentUpdate = (
   now: string,
   customerId: string,
 ) => {
-  const busy = busyAgentKeys(customerId, agentId);
+  const busy = busyAgentKeys(customerId, agentId, now);
   return {
     TableName: tableName,
     Key: itemKey('agent', agentId),

@@ -97,12 +97,22 @@ export const wrapUpAgentsKey = (customerId: string) => `t#${customerId}#agent#wr
 /**
  * Sparse membership of a busy agent (on a call, or set busy) in its customer's "busy" partition, so
  * predictive pacing counts agents about to be free without reading the agent list. Agents busy since
- * before this partition existed join it at their next status change.
+ * before this partition existed join it at their next status change. The sort key starts with when
+ * the agent became busy (the index projects only ids and tags), so pacing knows how long each has
+ * been on its call; items written before it carry the id alone.
  */
-export const busyAgentKeys = (customerId: string, agentId: string) => ({
+export const busyAgentKeys = (customerId: string, agentId: string, since: string) => ({
   gsi2pk: busyAgentsKey(customerId),
-  gsi2sk: agentId,
+  gsi2sk: `${since}#${agentId}`,
 });
+
+/** When a busy agent became busy, epoch ms, from its sort key in the busy partition; undefined if unknown. */
+export const busySinceOf = (gsi2sk: string): number | undefined => {
+  const hash = gsi2sk.indexOf('#');
+  if (hash < 0) return undefined;
+  const ms = Date.parse(gsi2sk.slice(0, hash).replace(/\.(\d{3})\d*Z$/, '.$1Z'));
+  return Number.isNaN(ms) ? undefined : ms;
+};
 
 export const busyAgentsKey = (customerId: string) => `t#${customerId}#agent#busy`;
 

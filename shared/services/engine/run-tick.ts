@@ -580,16 +580,18 @@ const pacing = async (
     if (!queue) return { ...NO_CLAIMS, facts: { ...NO_CLAIMS.facts, mode, hasQueue, queueMissing: true } };
     const tags = queue.tag_ids ?? [];
     if (mode === 'predictive') {
-      const [available, busy, rates] = await Promise.all([
+      const [available, busySince, rates] = await Promise.all([
         deps.agents.countAvailable(campaign.customer_id, tags),
-        deps.agents.countBusy(campaign.customer_id, tags),
+        deps.agents.busySince(campaign.customer_id, tags),
         deps.timeseries.recentRates(campaign.id, nowMs),
       ]);
+      const busy = busySince.length;
       availableAgents = available;
       const maxAbandonRate = maxAbandonRateOf(campaign);
       const decision = predictivePacing({
         availableAgents: available,
         busyAgents: busy,
+        busyElapsedMs: busySince.flatMap((since) => (since === undefined ? [] : [nowMs - since])),
         wrapupAgents: wrappingUp,
         wrapupMs: queue.wrapup_ms ?? DEFAULT_WRAPUP_MS,
         maxConcurrentCalls,
