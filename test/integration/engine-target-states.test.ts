@@ -16,6 +16,7 @@ import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { isExhaustedTarget, itemKey, targetCountedKey } from '#adapters/dynamodb/keys.ts';
 import { DynamoTargetIndexStore } from '#adapters/dynamodb/target-index-store.ts';
+import { mulberry32 } from '#adapters/telephony/simulator/call-distributions.ts';
 import { type TargetState, targetStateCounter, targetStateOf, targetStates } from '#domain/outdial.ts';
 import { toItemChange } from '#functions/events/stream-handler.ts';
 import type { ItemChange } from '#services/events/enqueue-deliveries.ts';
@@ -100,18 +101,6 @@ const streamRecords = async (): Promise<StreamRecord[]> => {
   return out;
 };
 
-/** A small seeded generator (mulberry32), so a failing pattern can be run again. */
-const randomFrom = (seed: number) => {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
-
 /**
  * The changes handed to the store as the event source mapping might: in batches of random size, and
  * now and then a batch handed again from a random record on (a failed batch's suffix), or whole.
@@ -191,7 +180,7 @@ it('counts targets by state as they move, mid-run and at the end, and once howev
   expect(truth.total).toBe(9);
 
   // The stream again, as the event source mapping may hand it: counts stay where they are.
-  const random = randomFrom(seed);
+  const random = mulberry32(seed);
   const ids = new Set(h.targets.map((t) => t.id));
   const changes = (await streamRecords())
     .map((r) => toItemChange(toLambdaRecord(r, 'local')))

@@ -4,6 +4,7 @@
  * so one injector's extra draws never shift another's choices.
  */
 import { createHash } from 'node:crypto';
+import { mulberry32, type Random } from '#adapters/telephony/simulator/call-distributions.ts';
 
 /** The case's seed: `FAULTS_SEED` if set, else a fresh one; printed either way. */
 export const caseSeed = (faultCase: string): number => {
@@ -15,18 +16,9 @@ export const caseSeed = (faultCase: string): number => {
 };
 
 /** A small, fast PRNG (mulberry32): uniform in [0, 1), the same sequence for the same seed. */
-export const prng = (seed: number) => {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-};
+export const prng = mulberry32;
 
-export type Random = ReturnType<typeof prng>;
+export type { Random };
 
 /** The stream of one injector (`name`) of a case seeded with `seed`. */
 export const streamOf = (seed: number, name: string): Random =>
