@@ -47,6 +47,7 @@ import { serveWaitingCallers } from './join-queue.ts';
 import { screenCampaigns, type TickReads } from './screen-campaigns.ts';
 import { ringDeadlineMs, SweepFailed, sweepCampaign, sweepDue } from './sweep.ts';
 import { decideTick, type PacingFacts, type PredictiveFacts, type TickFacts } from './tick-decision.ts';
+import { wakeHeld } from './wake-held.ts';
 
 export type TickOutcome =
   | 'leased-elsewhere'
@@ -297,6 +298,8 @@ const step = async (
   const hours = await callingHoursGate(deps, campaign, nowMs, policies);
   const inHours = hours.open;
   facts.inHours = inHours;
+  // Hours changed since targets were held: a page of them moves to their new, earlier opening.
+  if (inHours) await wakeHeld(deps, { campaign, outplan, gate: hours, nowMs, policies });
   if (!inHours) {
     const opens = openingAfter(campaign, nowMs, hours);
     if (opens !== undefined) facts.opensAtMs = opens;
