@@ -212,6 +212,8 @@ const newCallsOverTime = (b: TimedBalance): number => {
     }
     // Largest n with d − n·g ≥ z·√(variance + n·g(1 − g)), g a new call's chance of an answer by t.
     const d = free - answers;
+    // Already short at t whatever is dialled now (agents about to free are in wrap-up, say): no new
+    // call. Skipping such points instead was tried; it lets answers pile up past the bound.
     if (d <= 0 || d * d < zz * variance) return 0;
     const g = (b.answerRate * t) / T;
     const k = 2 * d * g + zz * g * (1 - g);
