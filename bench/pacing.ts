@@ -105,6 +105,15 @@ for (const mode of ['progressive', 'predictive'] as const) {
   }
 }
 
+{
+  const runs = [...cells].filter(([k]) => k.endsWith('/predictive')).flatMap(([, c]) => c.runs);
+  const all = runs.reduce((n, r) => n + r.abandoned, 0);
+  const due = runs.reduce((n, r) => n + r.abandonedWithAgentDue, 0);
+  console.log(
+    `predictive abandons: ${all}, of which ${due} while an agent's wrap-up was over and it waited for the next tick`,
+  );
+}
+
 const failures: string[] = [];
 for (const [key, c] of cells) {
   const [agents, live, mode] = key.split('/');
