@@ -252,6 +252,10 @@ const upperBound = (hits: number, n: number, z: number) => {
  * - Governor: the margin grows with the measured abandon rate; at ENGAGE_AT of the bound the campaign
  *   dials progressively until the rate falls. The bound never drops below the progressive one (one
  *   call per free agent) and never exceeds `max_concurrent_calls`.
+ * - With the ringing calls' ages and the ring timeout (as the engine's tick gives them), the balance is
+ *   the timed one instead (`newCallsOverTime`: checked at every point of the timeout, each ringing
+ *   call by its own chance, the margin scaled by the abandon rate's upper bound); `expectedFree` is
+ *   still the one over the ring time, for the diagnosis.
  */
 export const predictivePacing = (p: PredictiveInput): PredictiveDecision => {
   const available = whole(p.availableAgents);
