@@ -9,10 +9,16 @@
  *     so the machine's load falls on both alike. "On" adds calling hours in the callee's time open all
  *     day, so nothing is held but every check runs (the bench's numbers have no known area code: each is
  *     checked in all 42 zones of North America).
+ *  2b. claimparts (only when asked for): the claim section's runs with one guardrail at a time (2 %
+ *     suppressed; a cap; rest after contact; the customer's hours in a fixed zone; in the callee's time;
+ *     the campaign's opt-out action) and all of them, CLAIM_PART_ROUNDS runs each: claims per second
+ *     and the milliseconds per claim in the tick, in the claim itself and in the dial jobs and
+ *     callbacks, to say where the difference goes.
  *  3. load: suppressions loaded through the HTTP API (POST /v1.0/suppressions/batch, 1,000 a request,
  *     LOAD_AT_ONCE requests at a time) at full speed, and the write units per suppression from a metered
  *     sample of LOAD_SAMPLE.
- * Usage: npm run bench:compliance -- [listSize=1000] [suppressions=100000]; BENCH_ONLY=cost|claim|load
+ * Usage: npm run bench:compliance -- [listSize=1000] [suppressions=100000] [loadLimitSeconds=900];
+ * BENCH_ONLY=cost|claim|claimparts|load
  * runs one section, BENCH_DETAIL=1 also prints the write units by item kind.
  */
 import { performance } from 'node:perf_hooks';
@@ -21,6 +27,7 @@ import { cryptoIds } from '#adapters/crypto-ids.ts';
 import { createDocumentClient } from '#adapters/dynamodb/client.ts';
 import { dynamoDeps } from '#adapters/dynamodb/deps.ts';
 import { CALLEE_TIME_ZONE, type CallingHours } from '#domain/calling-hours.ts';
+import type { ContactPolicy } from '#domain/contact-policy.ts';
 import { formatTimestamp } from '#domain/time.ts';
 import type { Clock } from '#ports/clock.ts';
 import { putContactPolicy } from '#services/contact-policy.ts';
@@ -47,14 +54,19 @@ const MEASURED_ATTEMPTS = 1000;
 const CLAIM_ROUNDS = 5;
 /** Calls up at once and claimed per tick in the claim section, as bench:engine's attempts/s. */
 const CLAIM_PACING = 200;
+/** Runs of each variant in the claimparts section (the median is printed), after one warm-up run. */
+const CLAIM_PART_ROUNDS = Number(process.env.CLAIM_PART_ROUNDS ?? 3);
 const LOAD_BATCH = 1000;
 /**
  * Requests at a time, as a client importing a file would send them. Two: on DynamoDB Local a request of
  * 1,000 takes seconds, and four at once on a busy 2-core machine outlast the handler's 29 s.
  */
 const LOAD_AT_ONCE = 2;
-/** No new request after this: a slow machine reports the rows loaded so far and their rate. */
-const LOAD_LIMIT_MS = 360_000;
+/**
+ * No new request after this (seconds, the third argument; 15 minutes by default: 100,000 take about
+ * 7–8 on a busy 2-core machine): a slower machine reports the rows loaded so far and their rate.
+ */
+const LOAD_LIMIT_MS = Number(process.argv[4] ?? 900) * 1000;
 /**
  * The metered sample goes one request of 100 at a time: the meter replays each transaction item, which
  * makes a request of 1,000 outlast the handler's 29 s on a busy machine.
@@ -62,7 +74,9 @@ const LOAD_LIMIT_MS = 360_000;
 const LOAD_SAMPLE = 1000;
 const LOAD_SAMPLE_BATCH = 100;
 const ONLY = process.env.BENCH_ONLY;
-const runs = (section: 'cost' | 'claim' | 'load') => !ONLY || ONLY === section;
+// claimparts runs only when asked for: it measures where the claim section's difference goes.
+const runs = (section: 'cost' | 'claim' | 'claimparts' | 'load') =>
+  ONLY === section || (!ONLY && section !== 'claimparts');
 
 type Guardrails = 'off' | 'on';
 
@@ -85,23 +99,24 @@ const midHourClock = (): Clock => {
   return { now: () => Date.now() + shift };
 };
 
-/**
- * All guardrails on for the customer: Regulation F's caps (7 attempts per 7 days, 7 days' rest after a
- * contact), `callingHours`, and every 50th number of the list (2 %) on its suppression list.
- */
-const guardrailsOn = async (
+/** The contact policy's limits: Regulation F's caps (7 attempts per 7 days, 7 days' rest after a contact). */
+const REG_F = { max_attempts: 7, per_days: 7, rest_after_contact_days: 7 } as const;
+
+/** The opt-out action of the bench's campaigns that have one. */
+const OPT_OUT_ACTION = {
+  id: '00000000-0000-4000-8000-000000000099',
+  next_id: '00000000-0000-0000-0000-000000000000',
+  type: 'opt_out',
+  option: { digit: '9', text: 'Press 9 to stop these calls.' },
+};
+
+/** Every 50th number of the list (2 %) on its customer's suppression list. */
+const suppressSome = async (
   deps: Deps,
   ddb: DynamoDBDocumentClient,
   customerId: string,
   outdialId: string,
-  callingHours: CallingHours | null,
 ) => {
-  await putContactPolicy(deps, customerId, {
-    max_attempts: 7,
-    per_days: 7,
-    rest_after_contact_days: 7,
-    calling_hours: callingHours,
-  });
   // A bench may scan: it picks the numbers to suppress. Every page: the filter applies after the read.
   const targets: Record<string, any>[] = [];
   let from: Record<string, unknown> | undefined;
@@ -121,14 +136,69 @@ const guardrailsOn = async (
   await addSuppressions(deps, customerId, numbers);
 };
 
+/**
+ * All guardrails on for the customer: Regulation F's caps, `callingHours`, and 2 % of the list on its
+ * suppression list.
+ */
+const guardrailsOn = async (
+  deps: Deps,
+  ddb: DynamoDBDocumentClient,
+  customerId: string,
+  outdialId: string,
+  callingHours: CallingHours | null,
+) => {
+  await putContactPolicy(deps, customerId, { ...REG_F, calling_hours: callingHours });
+  await suppressSome(deps, ddb, customerId, outdialId);
+};
+
+/**
+ * What a claim run turns on: parts of the customer's contact policy (the rest stays null), 2 % of the
+ * list suppressed, and the campaign's opt-out action.
+ */
+interface ClaimSetup {
+  policy?: Partial<Omit<ContactPolicy, 'max_abandon_rate_ceiling' | 'rest_after_abandon_hours'>>;
+  suppress?: boolean;
+  optOut?: boolean;
+}
+
+const NO_POLICY = { max_attempts: null, per_days: null, rest_after_contact_days: null, calling_hours: null };
+
+/** Open all day in a fixed zone: the fixed-zone check runs once per tick, no destination is looked at. */
+const ALL_DAY_IN_NEW_YORK: CallingHours = { ...ALL_DAY_IN_CALLEE_TIME, timezone: 'America/New_York' };
+
+/** The claim section's two sides. */
+const CLAIM_SIDES: Record<Guardrails, ClaimSetup> = {
+  off: {},
+  on: { policy: { ...REG_F, calling_hours: ALL_DAY_IN_CALLEE_TIME }, suppress: true },
+};
+
+/** The claimparts section: one guardrail at a time, then all of them (opt-out included). */
+const CLAIM_PARTS: Record<string, ClaimSetup> = {
+  off: {},
+  suppressed: { suppress: true },
+  cap: { policy: { max_attempts: 7, per_days: 7 } },
+  rest: { policy: { rest_after_contact_days: 7 } },
+  'hours fixed zone': { policy: { calling_hours: ALL_DAY_IN_NEW_YORK } },
+  'hours callee time': { policy: { calling_hours: ALL_DAY_IN_CALLEE_TIME } },
+  'opt-out action': { optOut: true },
+  'all on': {
+    policy: { ...REG_F, calling_hours: ALL_DAY_IN_CALLEE_TIME },
+    suppress: true,
+    optOut: true,
+  },
+};
+
+const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 /**
- * One campaign dialling its SIZE targets once with the zero-delay simulator, until it ends: claims per
+ * One campaign dialling its `size` targets once with the zero-delay simulator, until it ends: claims per
  * second of the whole run (tick, dial, callbacks: what a campaign achieves) and of the tick's own time
- * (where the claims are made).
+ * (where the claims are made), and the milliseconds per claim spent in the tick, in each claim (mean
+ * latency; a tick makes up to 8 at once) and in the dial jobs and callbacks that follow.
  */
-const claimRun = async (endpoint: string, guardrails: Guardrails) => {
+const claimRun = async (endpoint: string, setup: ClaimSetup, size = SIZE) => {
   const clock = midHourClock();
   const ddb = createDocumentClient(endpoint);
   const deps = dynamoDeps(ddb, TABLE, { clock, runtime: 'local' });
@@ -139,32 +209,65 @@ const claimRun = async (endpoint: string, guardrails: Guardrails) => {
   const outdial = await benchList(deps, ddb, TABLE, {
     customerId,
     name: 'claim',
-    n: SIZE,
+    n: size,
     createdAt: formatTimestamp(clock.now() - 1000),
   });
-  if (guardrails === 'on') await guardrailsOn(deps, ddb, customerId, outdial.id, ALL_DAY_IN_CALLEE_TIME);
+  if (setup.policy) await putContactPolicy(deps, customerId, { ...NO_POLICY, ...setup.policy });
+  if (setup.suppress) await suppressSome(deps, ddb, customerId, outdial.id);
   const campaign = await runningCampaign(deps, customerId, {
     name: 'claim',
     outplanId: outplan.id,
     outdialId: outdial.id,
     endHandle: 'stop',
     maxConcurrentCalls: CLAIM_PACING,
+    ...(setup.optOut ? { actions: [OPT_OUT_ACTION] } : {}),
   });
   let claimed = 0;
+  let claimMs = 0;
+  let claims = 0;
   const claim = engine.deps.engine.claim.bind(engine.deps.engine);
   engine.deps.engine.claim = async (...args) => {
+    const t = performance.now();
     const r = await claim(...args);
+    claimMs += performance.now() - t;
+    claims++;
     if (r === 'claimed') claimed++;
     return r;
   };
+  // DynamoDB requests and this process's CPU time (not DynamoDB Local's) by phase: counts that a loaded
+  // machine does not blur, beside the times it does.
+  const requests = { tick: new Map<string, number>(), dial: new Map<string, number>() };
+  let phase: keyof typeof requests = 'tick';
+  ddb.middlewareStack.add(
+    (next, context) => async (args) => {
+      const command = String(context.commandName).replace(/Command$/, '');
+      requests[phase].set(command, (requests[phase].get(command) ?? 0) + 1);
+      return next(args);
+    },
+    { step: 'initialize', name: 'benchRequests' },
+  );
+  const cpu = { tick: 0, dial: 0 };
+  const cpuMs = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
   let tickMs = 0;
+  let dialMs = 0;
   const t0 = performance.now();
   for (;;) {
+    phase = 'tick';
     const t = performance.now();
+    const c = cpuMs();
     const ticks = await engine.tick();
-    tickMs += performance.now() - t;
+    const t1 = performance.now();
+    const c1 = cpuMs();
+    tickMs += t1 - t;
+    cpu.tick += c1 - c;
+    phase = 'dial';
     await engine.drain();
     await Promise.all(pending.splice(0));
+    dialMs += performance.now() - t1;
+    cpu.dial += cpuMs() - c1;
     if (ticks.some((x) => x.outcome === 'ended')) break;
     if ((await deps.resources.get('campaign', campaign.id))?.status === 'stop') break;
   }
@@ -176,6 +279,14 @@ const claimRun = async (endpoint: string, guardrails: Guardrails) => {
     claimed,
     perSecond: claimed / seconds,
     perTickSecond: claimed / (tickMs / 1000),
+    tickMsPerClaim: tickMs / Math.max(1, claimed),
+    claimMs: claimMs / Math.max(1, claims),
+    dialMsPerClaim: dialMs / Math.max(1, claimed),
+    cpuMsPerClaim: { tick: cpu.tick / Math.max(1, claimed), dial: cpu.dial / Math.max(1, claimed) },
+    requestsPerClaim: {
+      tick: Object.fromEntries([...requests.tick].map(([k, v]) => [k, v / Math.max(1, claimed)])),
+      dial: Object.fromEntries([...requests.dial].map(([k, v]) => [k, v / Math.max(1, claimed)])),
+    },
     suppressed: totals._skipped_suppressed ?? 0,
     held: (totals._skipped_outside_hours ?? 0) + (totals._skipped_capped ?? 0),
   };
@@ -253,13 +364,13 @@ const main = () =>
     // --- 2. claim throughput -------------------------------------------------------------------
     if (runs('claim')) {
       // The first run of a process is slow (JIT, DynamoDB Local's own warm-up) whichever side it is.
-      await claimRun(endpoint, 'on');
+      await claimRun(endpoint, CLAIM_SIDES.on);
       const seen: Record<Guardrails, Awaited<ReturnType<typeof claimRun>>[]> = { off: [], on: [] };
       for (let round = 0; round < CLAIM_ROUNDS; round++) {
         // Alternating which goes first, so neither side always runs on a warmer table.
         const order: Guardrails[] = round % 2 === 0 ? ['off', 'on'] : ['on', 'off'];
         for (const guardrails of order) {
-          const r = await claimRun(endpoint, guardrails);
+          const r = await claimRun(endpoint, CLAIM_SIDES[guardrails]);
           seen[guardrails].push(r);
           console.log(
             `round ${round + 1}, guardrails ${guardrails}: ${r.claimed} claimed, ${r.perSecond.toFixed(0)}/s ` +
@@ -281,6 +392,58 @@ const main = () =>
           `(on/off ${(on.run / off.run).toFixed(2)}); of tick time: off ${off.tick.toFixed(0)}/s, ` +
           `on ${on.tick.toFixed(0)}/s (on/off ${(on.tick / off.tick).toFixed(2)})`,
       );
+    }
+
+    // --- 2b. claim throughput, one guardrail at a time -----------------------------------------
+    if (runs('claimparts')) {
+      await claimRun(endpoint, CLAIM_PARTS['all on']!);
+      const names = Object.keys(CLAIM_PARTS);
+      const seen = new Map<string, Awaited<ReturnType<typeof claimRun>>[]>(names.map((n) => [n, []]));
+      for (let round = 0; round < CLAIM_PART_ROUNDS; round++) {
+        // Each round in another order, so the machine's load falls on every variant alike.
+        const order = names.map((_, i) => names[(i + round * 3) % names.length]!);
+        for (const name of order) seen.get(name)!.push(await claimRun(endpoint, CLAIM_PARTS[name]!));
+        console.log(`round ${round + 1} of ${CLAIM_PART_ROUNDS} done`);
+      }
+      const off = median(seen.get('off')!.map((r) => r.perSecond));
+      const offTick = median(seen.get('off')!.map((r) => r.tickMsPerClaim));
+      console.log(
+        `claim throughput by guardrail, median of ${CLAIM_PART_ROUNDS} runs of ${SIZE} targets each ` +
+          `(zero-delay simulator, max_concurrent_calls ${CLAIM_PACING}):`,
+      );
+      console.table(
+        names.map((name) => {
+          const rs = seen.get(name)!;
+          const perSecond = median(rs.map((r) => r.perSecond));
+          const tick = median(rs.map((r) => r.tickMsPerClaim));
+          return {
+            guardrail: name,
+            'claims/s': perSecond.toFixed(1),
+            'vs off': (perSecond / off).toFixed(2),
+            'tick ms/claim': tick.toFixed(2),
+            'tick ms/claim vs off': (tick - offTick).toFixed(2),
+            'claim ms (mean)': median(rs.map((r) => r.claimMs)).toFixed(1),
+            'dial+callbacks ms/claim': median(rs.map((r) => r.dialMsPerClaim)).toFixed(2),
+            'tick CPU ms/claim': median(rs.map((r) => r.cpuMsPerClaim.tick)).toFixed(2),
+            'dial CPU ms/claim': median(rs.map((r) => r.cpuMsPerClaim.dial)).toFixed(2),
+            'tick requests/claim': sum(rs[0]!.requestsPerClaim.tick).toFixed(2),
+            'dial requests/claim': sum(rs[0]!.requestsPerClaim.dial).toFixed(2),
+            'skipped suppressed': String(rs[0]?.suppressed ?? 0),
+          };
+        }),
+      );
+      // Which requests each guardrail adds, per claim (from each variant's first run).
+      const base = seen.get('off')![0]!.requestsPerClaim;
+      for (const name of names.slice(1)) {
+        const r = seen.get(name)![0]!.requestsPerClaim;
+        const added = (['tick', 'dial'] as const).flatMap((ph) =>
+          [...new Set([...Object.keys(r[ph]), ...Object.keys(base[ph])])]
+            .map((k) => [`${ph} ${k}`, (r[ph][k] ?? 0) - (base[ph][k] ?? 0)] as const)
+            .filter(([, d]) => Math.abs(d) >= 0.05)
+            .map(([k, d]) => `${k} ${d > 0 ? '+' : ''}${d.toFixed(2)}`),
+        );
+        console.log(`requests per claim, ${name} vs off: ${added.join(', ') || 'none'}`);
+      }
     }
 
     // --- 3. suppressions loaded through the API ------------------------------------------------

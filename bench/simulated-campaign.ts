@@ -149,6 +149,8 @@ export const runningCampaign = async (
     endHandle: 'stop' | 'continue';
     maxConcurrentCalls: number;
     callingHours?: CallingHours | null;
+    /** The campaign's actions; none by default. */
+    actions?: { id: string; next_id: string; type: string; option: Record<string, unknown> }[];
   },
 ) => {
   const campaign = await createCampaign(deps, customerId, {
@@ -157,7 +159,7 @@ export const runningCampaign = async (
     type: 'call',
     service_level: 100,
     end_handle: c.endHandle,
-    actions: [],
+    actions: c.actions ?? [],
     outplan_id: c.outplanId,
     outdial_id: c.outdialId,
     queue_id: NIL_UUID,

@@ -1,4 +1,5 @@
 /** Persistence the dialing engine needs; every state change is one conditional write or transaction. */
+import type { Address } from '#domain/address.ts';
 import type { Campaign } from '#domain/campaign.ts';
 import type { Campaigncall, OptOutRecord } from '#domain/campaigncall.ts';
 import type { ContactLimits } from '#domain/contact-policy.ts';
@@ -10,6 +11,12 @@ import type { Outplan } from '#domain/outplan.ts';
 import type { Queue } from '#domain/queue.ts';
 import type { RuntimeShard } from '#domain/runtime-shards.ts';
 import type { StoredHold } from '#domain/target-hold.ts';
+
+/**
+ * Persons read ahead of a tick's claims (AttemptStore.readPersons), to hand to `claim`: what the store
+ * reads there is its own business, so the engine only passes it on.
+ */
+export type PersonsRead = ReadonlyMap<string, unknown>;
 
 /** A due target to hold outside its calling hours (see DueTargetStore.holdOutsideHours). */
 export interface HeldTarget {
@@ -258,7 +265,19 @@ export interface AttemptStore {
     call: Campaigncall,
     limit: ClaimLimit,
     contact?: ContactLimits,
+    /** The person as read ahead with the other claims of the tick (readPersons); read here if absent. */
+    persons?: PersonsRead,
   ): Promise<ClaimResult>;
+  /**
+   * Under a contact cap, each claim checks the person's history as read, and its write lands only on
+   * that version. The persons of the claims a tick is about to make are read here at once (consistent,
+   * 100 to a request) instead of one read before each claim; without a cap nothing is read.
+   */
+  readPersons(
+    customerId: string,
+    destinations: readonly Address[],
+    contact: ContactLimits,
+  ): Promise<PersonsRead>;
   /**
    * A destination whose number is suppressed is skipped, spending no try: in one transaction the
    * target (idle, unchanged) marks the slot skipped (`_skip`) and ends `done` when `last` (no other

@@ -150,6 +150,71 @@ it('never passes the contact cap for one person, with two campaigns and overlapp
   expect(await read.status(a.id)).toBe('run');
 });
 
+it('never passes the cap on a person read ahead of the claims when another tick called them meanwhile', async () => {
+  const { given, read } = steps;
+  await policy({ max_attempts: 1, per_days: 7 });
+  const person = phone('busy');
+  const to = callsByNumber();
+  const plan = { outplan: { max_try_count_0: 3, try_interval: 1_000 }, maxConcurrentCalls: 5 };
+  const a = await given.campaign({ targets: [person], ...plan });
+
+  // The first tick reads the persons of its claims, then stalls before claiming.
+  const store = sys.engine.deps.engine;
+  const readPersons = store.readPersons.bind(store);
+  let release!: () => void;
+  const stalled = new Promise<void>((r) => {
+    release = r;
+  });
+  let readAhead!: () => void;
+  const haveRead = new Promise<void>((r) => {
+    readAhead = r;
+  });
+  let reads = 0;
+  store.readPersons = async (...args) => {
+    const persons = await readPersons(...args);
+    if (reads++ === 0) {
+      expect(persons.size).toBe(1);
+      readAhead();
+      await stalled;
+    }
+    return persons;
+  };
+  const results: string[] = [];
+  const claim = store.claim.bind(store);
+  store.claim = async (...args) => {
+    const r = await claim(...args);
+    results.push(typeof r === 'string' ? r : r.held);
+    return r;
+  };
+  const first = sys.engine.tick();
+  await haveRead;
+
+  // Meanwhile another campaign calls the person, and the call ends: the cap of one is reached.
+  const b = await given.campaign({ targets: [person], ...plan });
+  await sys.engine.tick();
+  await sys.engine.drain();
+  await sys.scheduler.advance(10_000);
+  expect(to.get(person)).toBe(1);
+  expect(await read.lineHolder({ type: 'tel', target: person })).toBeUndefined();
+
+  // The stalled claim's read is stale: its write is refused, and nobody is called again.
+  release();
+  await first;
+  expect(results).toEqual(['claimed', 'person-changed']);
+  for (let round = 0; round < 4; round++) {
+    await sys.engine.tick();
+    await sys.engine.drain();
+    await sys.scheduler.advance(5_000);
+  }
+  expect(to.get(person)).toBe(1);
+  const [heldA, doneB] = await Promise.all([
+    sys.engine.deps.engine.getTarget(a.targets[0]!.id),
+    sys.engine.deps.engine.getTarget(b.targets[0]!.id),
+  ]);
+  expect(heldA).toMatchObject({ try_count_0: 0, _hold: { reason: 'capped' } });
+  expect(doneB?.try_count_0).toBe(1);
+});
+
 it('rests a person after an attempt that reached them, then calls again once the rest is over', async () => {
   const { given, when, read } = steps;
   await policy({ rest_after_contact_days: 1 });

@@ -10,6 +10,7 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { Address } from '#domain/address.ts';
 import type { Campaigncall, OptOutRecord } from '#domain/campaigncall.ts';
 import { type ContactLimits, nextAllowedMs } from '#domain/contact-policy.ts';
 import type { DestinationChoice } from '#domain/dialing.ts';
@@ -26,6 +27,7 @@ import type {
   EngineTarget,
   Finish,
   FinishResult,
+  PersonsRead,
 } from '#ports/engine-store.ts';
 import {
   abandonedPerson,
@@ -51,12 +53,13 @@ import {
   targetAfter,
   targetAfterClose,
 } from './attempt-requests.ts';
+import { batchGetInOrder } from './batch-get.ts';
 import { destinationOf, readRuntime, runtimeShardOf } from './campaign-runtime.ts';
 import { expandCampaigncall } from './campaigncall-item.ts';
 import { unlessRefused } from './conditional-write.ts';
 import { getEngineItem, readPages } from './engine-reads.ts';
 import { holdTargetSteps, skipSuppressedSteps } from './hold-requests.ts';
-import { idOfTimeSortKey, runtimeShardKey } from './keys.ts';
+import { idOfTimeSortKey, lineKey, runtimeShardKey } from './keys.ts';
 import { recordOptOutUpdate } from './opt-out-requests.ts';
 import { type ClaimGuard, personRefusal, recentSince, suppressedAt } from './person-requests.ts';
 import {
@@ -97,6 +100,9 @@ const nextAllowed = (person: Record<string, unknown> | undefined, contact: Conta
     typeof person?._abandoned_at === 'string' ? Date.parse(person._abandoned_at) : undefined,
   );
 
+/** Which person of readPersons' answer a destination is (one customer's: the read is per customer). */
+const personRef = (d: { type: string; target: string }) => `${d.type}:${d.target}`;
+
 /** How often a finish reads the attempt again when its status changed between the read and the write. */
 const FINISH_READS = 5;
 
@@ -113,12 +119,13 @@ export class DynamoAttemptStore implements AttemptStore {
     call: Campaigncall,
     limit: ClaimLimit,
     contact: ContactLimits = {},
+    persons?: PersonsRead,
   ): Promise<ClaimResult> {
     // Attempts the shard still counts the old way take their part of its share (that number only falls).
     const legacy = campaign._runtime?.find((s) => s.shard === limit.shard)?.legacy;
     const counted = limit.counter === '_dialing' ? legacy?.dialing : legacy?.inflight;
     if (limit.below - (counted ?? 0) <= 0) return 'campaign-refused';
-    const guard = await this.claimGuard(call, contact);
+    const guard = await this.claimGuard(call, contact, persons);
     if ('held' in guard) return guard;
     // The tick records what its calling-hours check saw; the claim adds what its own checks see.
     call = {
@@ -146,11 +153,35 @@ export class DynamoAttemptStore implements AttemptStore {
   }
 
   /**
-   * What the claim's write to the person item checks. With a cap, the person's history is read first
-   * (one consistent read; without a cap the claim reads nothing more than before): a person at the cap
-   * is held without writing, and otherwise the write lands only on the history as read.
+   * The person items of `destinations`, read consistently in batches of 100, for the claims that follow
+   * (a person the read did not find is recorded as absent, so its claim does not read it again). Only
+   * a cap needs the history before the write; without one nothing is read.
    */
-  private async claimGuard(call: Campaigncall, contact: ContactLimits): Promise<ClaimGuard | CappedClaim> {
+  async readPersons(
+    customerId: string,
+    destinations: readonly Address[],
+    contact: ContactLimits,
+  ): Promise<PersonsRead> {
+    const persons = new Map<string, Record<string, unknown> | undefined>();
+    if (!contact.cap || destinations.length === 0) return persons;
+    const keys = new Map(destinations.map((d) => [personRef(d), lineKey(customerId, d)]));
+    const items = await batchGetInOrder(this.ddb, this.tableName, [...keys.values()], { consistent: true });
+    const byPk = new Map(items.map((item) => [String(item.pk), item]));
+    for (const [ref, key] of keys) persons.set(ref, byPk.get(key.pk));
+    return persons;
+  }
+
+  /**
+   * What the claim's write to the person item checks. With a cap, the person's history as read ahead
+   * (readPersons), or else read here (one consistent read; without a cap the claim reads nothing more
+   * than before): a person at the cap is held without writing, and otherwise the write lands only on
+   * the history as read, so a read that is stale by the time of the write only refuses the claim.
+   */
+  private async claimGuard(
+    call: Campaigncall,
+    contact: ContactLimits,
+    persons?: PersonsRead,
+  ): Promise<ClaimGuard | CappedClaim> {
     const nowMs = Date.parse(call.tm_create);
     const guard: ClaimGuard = {
       now: call.tm_create,
@@ -160,10 +191,11 @@ export class DynamoAttemptStore implements AttemptStore {
         : {}),
     };
     if (!contact.cap) return guard;
-    const out = await this.ddb.send(
-      new GetCommand(lineGet(this.tableName, call.customer_id, call.destination)),
-    );
-    const person = out.Item;
+    const ref = personRef(call.destination);
+    const person = persons?.has(ref)
+      ? (persons.get(ref) as Record<string, unknown> | undefined)
+      : (await this.ddb.send(new GetCommand(lineGet(this.tableName, call.customer_id, call.destination))))
+          .Item;
     // A person on a call or suppressed is refused by the write itself, which names why.
     const until =
       person?._open_cc === undefined && !suppressedAt(person, call.tm_create)

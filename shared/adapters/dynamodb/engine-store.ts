@@ -4,6 +4,7 @@
  */
 
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Address } from '#domain/address.ts';
 import type { Campaigncall, OptOutRecord } from '#domain/campaigncall.ts';
 import type { ContactLimits } from '#domain/contact-policy.ts';
 import type { TickDecision } from '#domain/diagnosis.ts';
@@ -18,6 +19,7 @@ import type {
   EngineTarget,
   Finish,
   HeldWakeStore,
+  PersonsRead,
   WakePass,
 } from '#ports/engine-store.ts';
 import { DynamoAttemptStore } from './attempt-store.ts';
@@ -125,8 +127,12 @@ export class DynamoEngineStore implements EngineStore {
     call: Campaigncall,
     limit: ClaimLimit,
     contact?: ContactLimits,
+    persons?: PersonsRead,
   ) {
-    return this.attempts.claim(campaign, target, choice, call, limit, contact);
+    return this.attempts.claim(campaign, target, choice, call, limit, contact, persons);
+  }
+  readPersons(customerId: string, destinations: readonly Address[], contact: ContactLimits) {
+    return this.attempts.readPersons(customerId, destinations, contact);
   }
   skipSuppressed(
     campaignId: string,

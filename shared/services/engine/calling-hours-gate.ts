@@ -109,21 +109,28 @@ export const gateFor = (hours: HoursInForce, nowMs: number): CallingHoursGate =>
  * windows the claim checked (the customer's default and the campaign's own, each destination in its
  * own zones), read again, since the job may have waited past the window's close or the hours may have
  * changed. Undefined when the call may start now. A few small reads per job (the campaign, the policy,
- * and the target only when a window is in the callee's time), nothing that grows with the list.
+ * and the target only when a window is in the callee's time), nothing that grows with the list, made
+ * side by side: the target (for its own zone) is read with the other two when the claim found a window
+ * in the callee's time, and after them only when such a window came into force since.
  */
 export const hoursAtPlacement = async (
   deps: EngineDeps,
-  call: Pick<EngineCampaigncall, 'campaign_id' | 'customer_id' | 'outdial_target_id' | 'destination'>,
+  call: Pick<
+    EngineCampaigncall,
+    'campaign_id' | 'customer_id' | 'outdial_target_id' | 'destination' | 'compliance'
+  >,
   nowMs: number,
 ): Promise<OutsideHours | undefined> => {
+  const targetRead = call.compliance?.callee ? deps.engine.getTarget(call.outdial_target_id) : undefined;
   const [campaign, policy] = await Promise.all([
     deps.engine.getCampaign(call.campaign_id),
     deps.contactPolicies.get(call.customer_id),
+    targetRead,
   ]);
   const gate = gateFor(hoursInForce(policy?.calling_hours, campaign?.calling_hours), nowMs);
   // A window in the callee's time is checked with the fixed ones, in the destination's zones.
   if (gate.perDestination) {
-    const target = await deps.engine.getTarget(call.outdial_target_id);
+    const target = await (targetRead ?? deps.engine.getTarget(call.outdial_target_id));
     return gate.wait({ timezone: target?.timezone }, call.destination);
   }
   return gate.open ? undefined : { opensAt: gate.opensAt() };

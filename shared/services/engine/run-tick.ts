@@ -12,6 +12,7 @@ import type { TickDecision } from '#domain/diagnosis.ts';
 import {
   chooseDestination,
   DEFAULT_MAX_CONCURRENT_CALLS,
+  type DestinationChoice,
   dialingModeOf,
   isDue,
   maxAbandonRateOf,
@@ -321,30 +322,39 @@ const step = async (
     const candidates = await deps.engine.dueTargets(campaign.outdial_id, cutoff, allowed + spare);
     const waiting: { target: EngineTarget; wait: OutsideHours }[] = [];
     const contact = await contactLimitsFor(deps, campaign.customer_id, policies);
+    // What each candidate is up to: no destination left, not due yet, waiting for its window in the
+    // callee's time (held below, no try spent), or to be claimed.
+    const plans = candidates.map((target) => planClaim(target, outplan, hours, nowMs));
+    // The persons the claims expect to reach, read at once rather than one by one before each claim
+    // (only under a cap, which needs their history); a claim further down the list reads its own.
+    const persons = await deps.engine.readPersons(
+      campaign.customer_id,
+      plans.flatMap((p) => (p.kind === 'claim' ? [p.choice.destination] : [])).slice(0, allowed),
+      contact,
+    );
     // Shard slots still to fill; a claim that did not open an attempt gives its slot back, unless its
     // shard refused (full, or the campaign stopped): that slot is dropped.
     const free = shards.slice(0, allowed);
     let next = 0;
-    while (jobs.length < allowed && free.length > 0 && next < candidates.length) {
+    while (jobs.length < allowed && free.length > 0 && next < plans.length) {
       // A few claims at once, each on a different shard, so they never conflict with one another.
       const wave: Promise<void>[] = [];
       const inWave = new Set<number>();
-      while (wave.length < CLAIMS_AT_ONCE && next < candidates.length) {
+      while (wave.length < CLAIMS_AT_ONCE && next < plans.length) {
         const slot = free.findIndex((shard) => !inWave.has(shard));
         if (slot < 0) break;
-        const target = candidates[next++]!;
-        const choice = chooseDestination(target, outplan);
-        if (!choice) {
+        const plan = plans[next++]!;
+        const { target } = plan;
+        if (plan.kind === 'exhausted') {
           wave.push(deps.engine.parkExhausted(target, now));
           continue;
         }
-        if (!isDue(target, outplan.try_interval, nowMs)) continue;
-        // Calling hours in the callee's time: held (below) until its window opens, no try spent.
-        const wait = hours.perDestination ? hours.wait(target, choice.destination) : undefined;
-        if (wait) {
-          waiting.push({ target, wait });
+        if (plan.kind === 'not-due') continue;
+        if (plan.kind === 'wait') {
+          waiting.push({ target, wait: plan.wait });
           continue;
         }
+        const { choice } = plan;
         const [shard] = free.splice(slot, 1) as [number];
         inWave.add(shard);
         const call = newAttempt(deps, campaign, outplan, target.id, choice, now);
@@ -353,7 +363,7 @@ const step = async (
         const limit = shardLimit(pace.bound, shard, campaign._runtime?.length ?? 1);
         wave.push(
           (async () => {
-            const claimed = await deps.engine.claim(campaign, target, choice, call, limit, contact);
+            const claimed = await deps.engine.claim(campaign, target, choice, call, limit, contact, persons);
             if (claimed === 'claimed') {
               jobs.push(dialJobFor(campaign, call.id));
               return;
@@ -388,6 +398,27 @@ const step = async (
     }
   }
   return { outcome: inHours ? 'waiting' : 'outside-hours', claimed: 0 };
+};
+
+/** What the claim loop does with a due candidate (see planClaim). */
+type ClaimPlan =
+  | { kind: 'exhausted'; target: EngineTarget }
+  | { kind: 'not-due'; target: EngineTarget }
+  | { kind: 'wait'; target: EngineTarget; wait: OutsideHours }
+  | { kind: 'claim'; target: EngineTarget; choice: DestinationChoice };
+
+/** A candidate's plan: its destination, whether it is due, and whether its window keeps it waiting. */
+const planClaim = (
+  target: EngineTarget,
+  outplan: Outplan,
+  hours: CallingHoursGate,
+  nowMs: number,
+): ClaimPlan => {
+  const choice = chooseDestination(target, outplan);
+  if (!choice) return { kind: 'exhausted', target };
+  if (!isDue(target, outplan.try_interval, nowMs)) return { kind: 'not-due', target };
+  const wait = hours.perDestination ? hours.wait(target, choice.destination) : undefined;
+  return wait ? { kind: 'wait', target, wait } : { kind: 'claim', target, choice };
 };
 
 /** Claims one tick makes at once for a campaign, each on its own runtime shard. */
