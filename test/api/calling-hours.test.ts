@@ -1,14 +1,10 @@
 /** The campaign's calling_hours (Outbound's addition) over the API: shown, validated, changed, cleared. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { apiPerFile } from '../support/api-per-file.ts';
 import { expectInvalid } from '../support/expectations.ts';
 import { aCampaign } from '../support/factories/bodies.ts';
-import { startTestApi, type TestApi } from '../support/local-api.ts';
 
-let api: TestApi;
-beforeAll(async () => {
-  api = await startTestApi();
-});
-afterAll(() => api.close());
+const api = apiPerFile();
 
 const hours = { timezone: 'America/Chicago', days: [1, 2, 3, 4, 5], start: '08:00', end: '21:00' };
 const basicInfo = (c: Record<string, unknown>) => ({

@@ -4,25 +4,19 @@
  * and day sums on DynamoDB Local; the API reads ≤ 24 hour items and ≤ 30 day items back.
  */
 import { randomUUID } from 'node:crypto';
-import { marshall } from '@aws-sdk/util-dynamodb';
-import type { DynamoDBRecord } from 'aws-lambda';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cryptoIds } from '#adapters/crypto-ids.ts';
 import { DynamoAccesskeyStore } from '#adapters/dynamodb/accesskey-store.ts';
 import { DynamoCallTimeseriesStore } from '#adapters/dynamodb/call-timeseries-store.ts';
 import { HOUR_MS, hourStartOf } from '#domain/call-timeseries.ts';
 import { formatTimestamp } from '#domain/time.ts';
 import { buildStreamHandler } from '#functions/events/stream-handler.ts';
+import { apiPerFile } from '../support/api-per-file.ts';
 import { aCampaign } from '../support/factories/bodies.ts';
-import { startTestApi, type TestApi } from '../support/local-api.ts';
+import { streamRecords } from '../support/factories/stream-records.ts';
 import { localDocumentClient, TEST_TABLE } from '../support/local-dynamo.ts';
 
-let api: TestApi;
-beforeAll(async () => {
-  api = await startTestApi();
-});
-afterEach(() => api.clock.unfreeze());
-afterAll(() => api.close());
+const api = apiPerFile();
 
 const handler = buildStreamHandler({
   accesskeys: new DynamoAccesskeyStore(localDocumentClient(), TEST_TABLE),
@@ -31,19 +25,7 @@ const handler = buildStreamHandler({
   timeseries: new DynamoCallTimeseriesStore(localDocumentClient(), TEST_TABLE),
 });
 
-let sequence = 5000;
-const record = (oldImage: object | undefined, newImage: object): DynamoDBRecord => {
-  sequence += 1;
-  return {
-    eventID: `r${sequence}`,
-    eventName: oldImage ? 'MODIFY' : 'INSERT',
-    dynamodb: {
-      SequenceNumber: String(sequence).padStart(21, '0'),
-      ...(oldImage ? { OldImage: marshall(oldImage, { removeUndefinedValues: true }) as never } : {}),
-      NewImage: marshall(newImage, { removeUndefinedValues: true }) as never,
-    },
-  };
-};
+const record = streamRecords('r', 5000);
 
 type End = 'success' | 'abandoned' | 'amd' | 'noanswer' | 'busy';
 

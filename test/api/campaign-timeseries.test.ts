@@ -3,24 +3,21 @@
  * Local; the API reads them back. Stream records are built from attempt images as DynamoDB emits them.
  */
 import { randomUUID } from 'node:crypto';
-import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cryptoIds } from '#adapters/crypto-ids.ts';
 import { DynamoAccesskeyStore } from '#adapters/dynamodb/accesskey-store.ts';
 import { DynamoCallTimeseriesStore } from '#adapters/dynamodb/call-timeseries-store.ts';
 import { buildStreamHandler } from '#functions/events/stream-handler.ts';
 import type { CallTimeseriesStore } from '#ports/call-timeseries-store.ts';
 import type { DeliveryJob } from '#ports/event-sink.ts';
+import { apiPerFile } from '../support/api-per-file.ts';
 import { aCampaign } from '../support/factories/bodies.ts';
-import { startTestApi, type TestApi } from '../support/local-api.ts';
+import { streamRecords } from '../support/factories/stream-records.ts';
+import type { TestApi } from '../support/local-api.ts';
 import { localDocumentClient, TEST_TABLE } from '../support/local-dynamo.ts';
 
-let api: TestApi;
-beforeAll(async () => {
-  api = await startTestApi();
-});
-afterAll(() => api.close());
+const api = apiPerFile();
 
 const store = () => new DynamoCallTimeseriesStore(localDocumentClient(), TEST_TABLE);
 
@@ -40,19 +37,7 @@ const handlerWith = (timeseries: Pick<CallTimeseriesStore, 'record'> = store()) 
   return { handler, jobs };
 };
 
-let sequence = 1000;
-const record = (oldImage: object | undefined, newImage: object): DynamoDBRecord => {
-  sequence += 1;
-  return {
-    eventID: `e${sequence}`,
-    eventName: oldImage ? 'MODIFY' : 'INSERT',
-    dynamodb: {
-      SequenceNumber: String(sequence).padStart(21, '0'),
-      ...(oldImage ? { OldImage: marshall(oldImage, { removeUndefinedValues: true }) as never } : {}),
-      NewImage: marshall(newImage, { removeUndefinedValues: true }) as never,
-    },
-  };
-};
+const record = streamRecords('e', 1000);
 
 /** One attempt's life as stream records: placed, answered (optional), closed. */
 const attempt = (

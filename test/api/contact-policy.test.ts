@@ -1,14 +1,9 @@
 /** The customer's contact policy (our addition) over real HTTP: no limits by default, replaced by PUT. */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { apiPerFile } from '../support/api-per-file.ts';
 import { asTimestamp, expectInvalid } from '../support/expectations.ts';
-import { startTestApi, type TestApi } from '../support/local-api.ts';
 
-let api: TestApi;
-beforeAll(async () => {
-  api = await startTestApi();
-});
-afterEach(() => api.clock.unfreeze());
-afterAll(() => api.close());
+const api = apiPerFile();
 
 const PATH = '/customer/contact_policy';
 /** Regulation F's 7 in 7 days, a week's rest after a conversation, TCPA's 08:00–21:00 at the callee. */

@@ -1,16 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cryptoIds } from '#adapters/crypto-ids.ts';
 import { createCustomer } from '#services/customers.ts';
 import { startApiServer } from '../../infra/local/api-server.ts';
+import { apiPerFile } from '../support/api-per-file.ts';
 import { aQueue } from '../support/factories/bodies.ts';
-import { startTestApi, type TestApi, testDeps } from '../support/local-api.ts';
+import { testDeps } from '../support/local-api.ts';
 
-let api: TestApi;
-beforeAll(async () => {
-  api = await startTestApi();
-});
-afterAll(() => api.close());
+const api = apiPerFile();
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 

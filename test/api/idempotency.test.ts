@@ -3,15 +3,12 @@
  * a reused key with a different request, a concurrent duplicate and a malformed key are refused.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { apiPerFile } from '../support/api-per-file.ts';
 import { anOutdial, anOutplan, aTarget } from '../support/factories/bodies.ts';
-import { type Client, startTestApi, type TestApi } from '../support/local-api.ts';
+import type { Client } from '../support/local-api.ts';
 
-let api: TestApi;
-beforeAll(async () => {
-  api = await startTestApi();
-});
-afterAll(() => api.close());
+const api = apiPerFile();
 
 type Customer = Client & { customerId: string };
 

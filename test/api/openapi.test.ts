@@ -1,16 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { families } from '#functions/api/families.ts';
 import { openApiDocument } from '#functions/api/openapi-document.ts';
 import type { Route } from '#http/route.ts';
 import type { Deps } from '#services/deps.ts';
-import { startTestApi, type TestApi } from '../support/local-api.ts';
+import { apiPerFile } from '../support/api-per-file.ts';
 
-let api: TestApi;
-beforeAll(async () => {
-  api = await startTestApi();
-});
-afterAll(() => api.close());
+const api = apiPerFile();
 
 /** Every route the API serves, by family, as the Lambdas and the local server mount them. */
 const allRoutes = (): { family: string; route: Route }[] =>

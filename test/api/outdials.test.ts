@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { apiPerFile } from '../support/api-per-file.ts';
 import {
   asTimestamp,
   expectDeniedWithoutLeak,
@@ -8,14 +9,9 @@ import {
   MICROS_Z,
 } from '../support/expectations.ts';
 import { aCampaign, anOutdial, aTarget } from '../support/factories/bodies.ts';
-import { type Client, startTestApi, type TestApi } from '../support/local-api.ts';
+import type { Client } from '../support/local-api.ts';
 
-let api: TestApi;
-beforeAll(async () => {
-  api = await startTestApi();
-});
-afterEach(() => api.clock.unfreeze());
-afterAll(() => api.close());
+const api = apiPerFile();
 
 type Customer = Client & { customerId: string };
 

@@ -1,14 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { apiPerFile } from '../support/api-per-file.ts';
 import { anOutdial, anOutplan, aTarget } from '../support/factories/bodies.ts';
-import { type Client, type Reply, startTestApi, type TestApi } from '../support/local-api.ts';
+import type { Client, Reply } from '../support/local-api.ts';
 
 /** §6.3 list paging, checked on every list this family of routes has. */
-let api: TestApi;
-beforeAll(async () => {
-  api = await startTestApi();
-});
-afterEach(() => api.clock.unfreeze());
-afterAll(() => api.close());
+const api = apiPerFile();
 
 type Customer = Client & { customerId: string };
 interface Item {

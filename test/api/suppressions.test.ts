@@ -1,15 +1,11 @@
 /** Suppressions (our addition): the customer's do-not-call list over real HTTP, on DynamoDB Local. */
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { apiPerFile } from '../support/api-per-file.ts';
 import { asTimestamp, expectError, expectInvalid, MICROS_Z } from '../support/expectations.ts';
-import { type Client, startTestApi, type TestApi } from '../support/local-api.ts';
+import type { Client } from '../support/local-api.ts';
 
-let api: TestApi;
-beforeAll(async () => {
-  api = await startTestApi();
-});
-afterEach(() => api.clock.unfreeze());
-afterAll(() => api.close());
+const api = apiPerFile();
 
 type Customer = Client & { customerId: string };
 

@@ -3,17 +3,13 @@
  * transaction, so a list of a million people is 10,000 requests and a failure never leaves half a batch.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { apiPerFile } from '../support/api-per-file.ts';
 import { asTimestamp, expectDeniedWithoutLeak, expectError, expectInvalid } from '../support/expectations.ts';
 import { anOutdial, aTarget } from '../support/factories/bodies.ts';
-import { allPages, type Client, startTestApi, type TestApi } from '../support/local-api.ts';
+import { allPages, type Client } from '../support/local-api.ts';
 
-let api: TestApi;
-beforeAll(async () => {
-  api = await startTestApi();
-});
-afterEach(() => api.clock.unfreeze());
-afterAll(() => api.close());
+const api = apiPerFile();
 
 type Customer = Client & { customerId: string };
 

@@ -3,48 +3,27 @@
  * call update carrying the message as TwiML (<Say>…<Hangup/>), Twilio's own contract, and the completed
  * callback that follows closes the attempt `abandoned`. Call time runs on the test's clock.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TwilioProvider } from '#adapters/telephony/twilio/twilio-provider.ts';
-import { campaignTwiml } from '#adapters/telephony/twilio/twiml.ts';
-import { engineSteps } from '../support/engine-steps.ts';
-import { FakeTwilio } from '../support/fake-twilio.ts';
-import { startTestSystem, type TestSystem } from '../support/system.ts';
+import type { TwilioProvider } from '#adapters/telephony/twilio/twilio-provider.ts';
+import type { engineSteps } from '../support/engine-steps.ts';
+import type { FakeTwilio } from '../support/fake-twilio.ts';
+import type { TestSystem } from '../support/system.ts';
+import { freshNumbers, startTwilioSystem, type TwilioSystem } from '../support/twilio-system.ts';
 
-const ACCOUNT = `AC${randomBytes(16).toString('hex')}`;
-const TOKEN = randomBytes(16).toString('hex');
-
+let twilio: TwilioSystem;
 let fake: FakeTwilio;
 let sys: TestSystem;
 let steps: ReturnType<typeof engineSteps>;
 
 beforeAll(async () => {
-  fake = await FakeTwilio.start({ accountSid: ACCOUNT, authToken: TOKEN, ringMs: 2000, talkMs: 5000 });
-  let current: TestSystem | undefined;
-  const twilio = new TwilioProvider({
-    accountSid: ACCOUNT,
-    authToken: TOKEN,
-    baseUrl: fake.baseUrl,
-    clock: { now: () => current?.clock.now() ?? Date.now() },
-    answerTwiml: (req) => {
-      if (!current) throw new Error('system not started');
-      return campaignTwiml(current.engine.deps.engine)(req);
-    },
-  });
-  sys = await startTestSystem({ provider: twilio });
-  current = sys;
-  fake.useClock(sys.scheduler, () => sys.clock.peek());
-  steps = engineSteps(sys);
+  twilio = await startTwilioSystem();
+  ({ fake, sys, steps } = twilio);
 });
 
-afterAll(async () => {
-  await sys?.close();
-  await fake?.close();
-});
+afterAll(() => twilio?.close());
 
-let serial = 0;
-const aNumber = () =>
-  `+1555${String(Date.now() % 1000).padStart(3, '0')}${String(++serial).padStart(4, '0')}`;
+const aNumber = freshNumbers();
 
 describe('abandoned calls on Twilio', () => {
   it('updates the waiting call with the message and a hangup as TwiML, and closes it abandoned', async () => {
@@ -88,7 +67,7 @@ describe('abandoned calls on Twilio', () => {
   });
 
   it('treats a call Twilio says is no longer in progress (21220) as ended', async () => {
-    const twilio = sys.engine.deps.provider as TwilioProvider;
+    const adapter = sys.engine.deps.provider as TwilioProvider;
     const tag = randomUUID();
     await steps.given.agents(1, 'available', [tag]);
     const number = aNumber();
@@ -99,7 +78,7 @@ describe('abandoned calls on Twilio', () => {
     await steps.when.timePasses(1000);
     const [call] = await steps.read.calls(h.id);
     const sid = (await sys.engine.deps.engine.getCampaigncall(call.id))?._call_id;
-    await expect(twilio.interrupt(sid ?? '', [])).resolves.toBeUndefined();
+    await expect(adapter.interrupt(sid ?? '', [])).resolves.toBeUndefined();
     expect(fake.twimlUpdates.map((u) => u.sid)).not.toContain(sid);
   });
 });

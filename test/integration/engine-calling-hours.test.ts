@@ -2,26 +2,20 @@
  * Calling hours (Outbound's addition): new calls start only inside the campaign's window, in its time
  * zone; a call in flight when the window closes finishes; dialing resumes when it opens again.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { placeCall } from '#services/engine/place-call.ts';
-import { countPlacements, engineSteps, phone } from '../support/engine-steps.ts';
-import { startTestSystem, type TestSystem } from '../support/system.ts';
+import { countPlacements, phone } from '../support/engine-steps.ts';
+import { systemPerTest } from '../support/system-per-test.ts';
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
 
-let sys: TestSystem;
-let steps: ReturnType<typeof engineSteps>;
-beforeEach(async () => {
-  sys = await startTestSystem({ ringMs: 2_000, talkMs: 5_000 });
-  steps = engineSteps(sys);
-});
-afterEach(() => sys.close());
+const ctx = systemPerTest();
 
 it('starts calls only inside the calling hours, lets a call in flight finish, and resumes the next day', async () => {
-  const { given, when, read } = steps;
-  const midnight = Math.ceil(sys.clock.peek() / DAY) * DAY + DAY; // a UTC midnight ahead
-  sys.clock.set(midnight + 6 * HOUR);
+  const { given, when, read } = ctx.steps;
+  const midnight = Math.ceil(ctx.sys.clock.peek() / DAY) * DAY + DAY; // a UTC midnight ahead
+  ctx.sys.clock.set(midnight + 6 * HOUR);
   const h = await given.campaign({
     targets: [phone('answer'), phone('answer')],
     maxConcurrentCalls: 1,
@@ -33,10 +27,10 @@ it('starts calls only inside the calling hours, lets a call in flight finish, an
   // 06:00: before the window.
   for (let i = 0; i < 3; i++) await when.aRound(5_000);
   expect(await read.calls(h.id)).toEqual([]);
-  expect((await sys.engine.tick()).find((t) => t.campaignId === h.id)?.outcome).toBe('outside-hours');
+  expect((await ctx.sys.engine.tick()).find((t) => t.campaignId === h.id)?.outcome).toBe('outside-hours');
 
   // 08:59:58: one call starts just before the window closes and is answered after it.
-  sys.clock.set(midnight + 9 * HOUR - 2_000);
+  ctx.sys.clock.set(midnight + 9 * HOUR - 2_000);
   await when.aRound(10_000);
   for (let i = 0; i < 3; i++) await when.aRound(5_000);
   const calls = await read.calls(h.id);
@@ -44,15 +38,15 @@ it('starts calls only inside the calling hours, lets a call in flight finish, an
   expect(await read.status(h.id)).toBe('run');
 
   // The next day at 08:00 the second target is dialled and the list ends.
-  sys.clock.set(midnight + DAY + 8 * HOUR);
+  ctx.sys.clock.set(midnight + DAY + 8 * HOUR);
   await when.runsToTheEnd(h.id);
   expect((await read.calls(h.id)).map((c) => c.result)).toEqual(['success', 'success']);
 });
 
 it('ends a list with nothing left to dial even outside the calling hours', async () => {
-  const { given, when, read } = steps;
-  const midnight = Math.ceil(sys.clock.peek() / DAY) * DAY + DAY;
-  sys.clock.set(midnight + 12 * HOUR);
+  const { given, when, read } = ctx.steps;
+  const midnight = Math.ceil(ctx.sys.clock.peek() / DAY) * DAY + DAY;
+  ctx.sys.clock.set(midnight + 12 * HOUR);
   const h = await given.campaign({
     targets: [],
     campaign: {
@@ -74,10 +68,10 @@ describe('calling hours in the callee’s time', () => {
   const NOWHERE = '+80012345675'; // international freephone: no known zone
 
   it('holds targets outside their window without a try, counts each hold once, and dials each as its window opens', async () => {
-    const { given, when, read } = steps;
-    const midnight = Math.ceil(sys.clock.peek() / DAY) * DAY + DAY;
+    const { given, when, read } = ctx.steps;
+    const midnight = Math.ceil(ctx.sys.clock.peek() / DAY) * DAY + DAY;
     // 14:00 UTC: 23:00 in Tokyo, 07:00 in Phoenix, 19:30 in Kolkata.
-    sys.clock.set(midnight + 14 * HOUR);
+    ctx.sys.clock.set(midnight + 14 * HOUR);
     const h = await given.campaign({
       targets: [TOKYO, PHOENIX, NOWHERE],
       campaign: { calling_hours: TCPA },
@@ -86,7 +80,7 @@ describe('calling hours in the callee’s time', () => {
     const [tokyo, phoenix, nowhere] = h.targets.map((t) => t.id) as [string, string, string];
     // A New York number whose person is in Kolkata: the target's own zone wins over the number's.
     const kolkata = (
-      await sys.customer.post(`/outdials/${h.outdialId}/targets`, {
+      await ctx.sys.customer.post(`/outdials/${h.outdialId}/targets`, {
         destination_0: tel(NEW_YORK),
         timezone: 'Asia/Kolkata',
       })
@@ -111,23 +105,23 @@ describe('calling hours in the callee’s time', () => {
       hold: { reason: 'outside_hours', until: null },
     });
     expect((await target(kolkata)).hold).toBeNull();
-    const skipped = async () => (await sys.customer.get(`/campaigns/${h.id}/stats`)).body.skipped;
+    const skipped = async () => (await ctx.sys.customer.get(`/campaigns/${h.id}/stats`)).body.skipped;
     expect(await skipped()).toEqual({ suppressed: 0, outside_hours: 3, capped: 0 });
 
     // Still closed a few minutes on: the held targets are not read or counted again.
-    sys.clock.set(midnight + 14 * HOUR + 30 * 60_000);
+    ctx.sys.clock.set(midnight + 14 * HOUR + 30 * 60_000);
     for (let i = 0; i < 3; i++) await when.aRound(5_000);
     expect(await skipped()).toEqual({ suppressed: 0, outside_hours: 3, capped: 0 });
     expect(await dialled()).toEqual([kolkata]);
 
     // 15:00 UTC: 08:00 in Phoenix.
-    sys.clock.set(midnight + 15 * HOUR);
+    ctx.sys.clock.set(midnight + 15 * HOUR);
     for (let i = 0; i < 3; i++) await when.aRound(5_000);
     expect(await dialled()).toEqual([kolkata, phoenix].sort());
     expect(await target(phoenix)).toMatchObject({ try_count_0: 1, hold: null });
 
     // 23:00 UTC: 08:00 in Tokyo.
-    sys.clock.set(midnight + 23 * HOUR);
+    ctx.sys.clock.set(midnight + 23 * HOUR);
     for (let i = 0; i < 3; i++) await when.aRound(5_000);
     expect(await dialled()).toEqual([kolkata, phoenix, tokyo].sort());
     expect((await read.calls(h.id)).map((c) => c.try_count)).toEqual([1, 1, 1]);
@@ -138,11 +132,11 @@ describe('calling hours in the callee’s time', () => {
   });
 
   it('applies the customer’s default hours to a campaign whose own hours are wider', async () => {
-    const { given, when, read } = steps;
+    const { given, when, read } = ctx.steps;
     const policy = { max_attempts: null, per_days: null, rest_after_contact_days: null, calling_hours: TCPA };
-    expect((await sys.customer.put('/customer/contact_policy', policy)).status).toBe(200);
-    const midnight = Math.ceil(sys.clock.peek() / DAY) * DAY + DAY;
-    sys.clock.set(midnight + 14 * HOUR); // 23:00 in Tokyo
+    expect((await ctx.sys.customer.put('/customer/contact_policy', policy)).status).toBe(200);
+    const midnight = Math.ceil(ctx.sys.clock.peek() / DAY) * DAY + DAY;
+    ctx.sys.clock.set(midnight + 14 * HOUR); // 23:00 in Tokyo
     const allDay = { timezone: 'UTC', days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '23:59' };
     const h = await given.campaign({ targets: [TOKYO], campaign: { calling_hours: allDay } });
     for (let i = 0; i < 3; i++) await when.aRound(5_000);
@@ -151,16 +145,16 @@ describe('calling hours in the callee’s time', () => {
       reason: 'outside_hours',
       until: iso(midnight + 23 * HOUR),
     });
-    sys.clock.set(midnight + 23 * HOUR);
+    ctx.sys.clock.set(midnight + 23 * HOUR);
     await when.runsToTheEnd(h.id);
     expect((await read.calls(h.id)).map((c) => c.result)).toEqual(['success']);
   });
   it('cancels a call whose callee’s window closed while its dial job waited: no call, the try given back, held until the opening, counted once', async () => {
-    const { given, when, read } = steps;
-    const placements = countPlacements(sys);
-    const midnight = Math.ceil(sys.clock.peek() / DAY) * DAY + DAY;
+    const { given, when, read } = ctx.steps;
+    const placements = countPlacements(ctx.sys);
+    const midnight = Math.ceil(ctx.sys.clock.peek() / DAY) * DAY + DAY;
     // 03:59:30 UTC: 20:59:30 in Phoenix, half a minute before its window closes at 21:00.
-    sys.clock.set(midnight + 4 * HOUR - 30_000);
+    ctx.sys.clock.set(midnight + 4 * HOUR - 30_000);
     const h = await given.campaign({ targets: [PHOENIX], campaign: { calling_hours: TCPA } });
     const targetId = h.targets[0]!.id;
     await when.theTickRuns(); // claimed in hours, its dial job queued
@@ -173,12 +167,12 @@ describe('calling hours in the callee’s time', () => {
     });
 
     // The job waits past 21:00 in Phoenix, and is delivered twice.
-    sys.clock.set(midnight + 4 * HOUR + 60_000);
-    await sys.engine.deps.dialQueue.send([{ campaigncallId: queued.id }]);
+    ctx.sys.clock.set(midnight + 4 * HOUR + 60_000);
+    await ctx.sys.engine.deps.dialQueue.send([{ campaigncallId: queued.id }]);
     expect(await when.theDialerRuns()).toBe(2);
 
     expect(placements.requests.get(queued.id)).toBeUndefined();
-    const cancelled = await sys.engine.deps.engine.getCampaigncall(queued.id);
+    const cancelled = await ctx.sys.engine.deps.engine.getCampaigncall(queued.id);
     expect(cancelled).toMatchObject({ status: 'done', result: 'fail', _reason: 'outside_hours' });
     const opening = iso(midnight + 15 * HOUR); // 08:00 in Phoenix
     expect(await read.target(h.outdialId, targetId)).toMatchObject({
@@ -187,7 +181,7 @@ describe('calling hours in the callee’s time', () => {
       hold: { reason: 'outside_hours', until: opening },
     });
     expect(await read.lineHolder(tel(PHOENIX))).toBeUndefined();
-    const stats = async () => (await sys.customer.get(`/campaigns/${h.id}/stats`)).body;
+    const stats = async () => (await ctx.sys.customer.get(`/campaigns/${h.id}/stats`)).body;
     expect(await stats()).toMatchObject({
       attempts: 1,
       failed: 0,
@@ -197,13 +191,13 @@ describe('calling hours in the callee’s time', () => {
 
     // Held in the due index: ticks before the opening neither claim it nor count it again.
     for (let i = 0; i < 3; i++) await when.aRound(5_000);
-    sys.clock.set(midnight + 10 * HOUR);
+    ctx.sys.clock.set(midnight + 10 * HOUR);
     for (let i = 0; i < 3; i++) await when.aRound(5_000);
     expect((await read.calls(h.id)).length).toBe(1);
     expect((await stats()).skipped.outside_hours).toBe(1);
 
     // At the opening it is dialled with the try it was given back.
-    sys.clock.set(midnight + 15 * HOUR);
+    ctx.sys.clock.set(midnight + 15 * HOUR);
     await when.runsToTheEnd(h.id);
     const calls = await read.calls(h.id);
     // Newest first.
@@ -221,17 +215,17 @@ describe('calling hours in the callee’s time', () => {
   });
 
   it('cancels a queued call when the customer’s default hours are narrowed before it is placed', async () => {
-    const { given, when, read } = steps;
-    const placements = countPlacements(sys);
-    const midnight = Math.ceil(sys.clock.peek() / DAY) * DAY + DAY;
-    sys.clock.set(midnight + 10 * HOUR);
+    const { given, when, read } = ctx.steps;
+    const placements = countPlacements(ctx.sys);
+    const midnight = Math.ceil(ctx.sys.clock.peek() / DAY) * DAY + DAY;
+    ctx.sys.clock.set(midnight + 10 * HOUR);
     const h = await given.campaign({ targets: [phone('answer')] });
     await when.theTickRuns();
     const [queued] = await read.calls(h.id);
     // 10:00 UTC: a fixed window from 12:00 set by the customer while the job waits.
     const noon = { timezone: 'UTC', days: [1, 2, 3, 4, 5, 6, 7], start: '12:00', end: '18:00' };
     const policy = { max_attempts: null, per_days: null, rest_after_contact_days: null, calling_hours: noon };
-    expect((await sys.customer.put('/customer/contact_policy', policy)).status).toBe(200);
+    expect((await ctx.sys.customer.put('/customer/contact_policy', policy)).status).toBe(200);
     await when.theDialerRuns();
 
     expect(placements.requests.get(queued.id)).toBeUndefined();
@@ -240,41 +234,41 @@ describe('calling hours in the callee’s time', () => {
       try_count_0: 0,
       hold: { reason: 'outside_hours', until: iso(midnight + 12 * HOUR) },
     });
-    sys.clock.set(midnight + 12 * HOUR);
+    ctx.sys.clock.set(midnight + 12 * HOUR);
     await when.runsToTheEnd(h.id);
     expect((await read.calls(h.id)).map((c) => c.result)).toEqual(['success', 'fail']);
   });
   it('finishes a cancel cut short by a crash: the sweeper holds the target from what the close recorded, counted once', async () => {
-    const { given, when, read } = steps;
-    const placements = countPlacements(sys);
-    const midnight = Math.ceil(sys.clock.peek() / DAY) * DAY + DAY;
-    sys.clock.set(midnight + 4 * HOUR - 30_000); // 20:59:30 in Phoenix
+    const { given, when, read } = ctx.steps;
+    const placements = countPlacements(ctx.sys);
+    const midnight = Math.ceil(ctx.sys.clock.peek() / DAY) * DAY + DAY;
+    ctx.sys.clock.set(midnight + 4 * HOUR - 30_000); // 20:59:30 in Phoenix
     const h = await given.campaign({ targets: [PHOENIX], campaign: { calling_hours: TCPA } });
     const targetId = h.targets[0]!.id;
     await when.theTickRuns();
     const [queued] = await read.calls(h.id);
-    sys.clock.set(midnight + 4 * HOUR + 60_000);
+    ctx.sys.clock.set(midnight + 4 * HOUR + 60_000);
 
     // The dialer dies right after the close's commit, before the target is released.
-    const send = sys.ddb.send.bind(sys.ddb);
+    const send = ctx.sys.ddb.send.bind(ctx.sys.ddb);
     let crashed = false;
-    sys.ddb.send = (async (command: { input?: { Key?: { pk?: string } } }) => {
+    ctx.sys.ddb.send = (async (command: { input?: { Key?: { pk?: string } } }) => {
       const write = command.constructor.name === 'UpdateCommand';
       if (!crashed && write && command.input?.Key?.pk === `outdialtarget#${targetId}`) {
         crashed = true;
         throw new Error('crash');
       }
       return send(command as never);
-    }) as typeof sys.ddb.send;
+    }) as typeof ctx.sys.ddb.send;
     try {
-      await expect(placeCall(sys.engine.deps, { campaigncallId: queued.id })).rejects.toThrow('crash');
+      await expect(placeCall(ctx.sys.engine.deps, { campaigncallId: queued.id })).rejects.toThrow('crash');
     } finally {
-      sys.ddb.send = send;
+      ctx.sys.ddb.send = send;
     }
     expect(crashed).toBe(true);
     expect(await read.target(h.outdialId, targetId)).toMatchObject({ status: 'progressing' });
     // Delivered again: the attempt is closed, so nothing is placed and nothing counted twice.
-    expect(await placeCall(sys.engine.deps, { campaigncallId: queued.id })).toBe('skipped');
+    expect(await placeCall(ctx.sys.engine.deps, { campaigncallId: queued.id })).toBe('skipped');
 
     // The sweeper finds the closed attempt still open on its shard and makes the writes it missed.
     for (let i = 0; i < 6; i++) await when.aRound(30_000);
@@ -284,7 +278,7 @@ describe('calling hours in the callee’s time', () => {
       try_count_0: 0,
       hold: { reason: 'outside_hours', until: iso(midnight + 15 * HOUR) },
     });
-    const stats = (await sys.customer.get(`/campaigns/${h.id}/stats`)).body;
+    const stats = (await ctx.sys.customer.get(`/campaigns/${h.id}/stats`)).body;
     expect(stats).toMatchObject({ in_flight: 0, failed: 0, skipped: { outside_hours: 1 } });
     expect((await read.calls(h.id)).length).toBe(1);
   });

@@ -3,53 +3,47 @@
  * with the earliest time it ends where the tick knows it.
  */
 import { randomUUID } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { withinCallingHours } from '#domain/calling-hours.ts';
 import { NIL_UUID } from '#domain/ids.ts';
-import { type CampaignHandle, engineSteps, phone } from '../support/engine-steps.ts';
-import { startTestSystem, type TestSystem } from '../support/system.ts';
+import { type CampaignHandle, phone } from '../support/engine-steps.ts';
+import { systemPerTest } from '../support/system-per-test.ts';
 
-let sys: TestSystem;
-let steps: ReturnType<typeof engineSteps>;
-beforeEach(async () => {
-  sys = await startTestSystem({ ringMs: 2_000, talkMs: 5_000 });
-  steps = engineSteps(sys);
-});
-afterEach(() => sys.close());
+const ctx = systemPerTest();
 
 const answering = (n: number) => Array.from({ length: n }, () => phone('answer'));
 const diagnosis = async (h: Pick<CampaignHandle, 'id'>) => {
-  const res = await sys.customer.get(`/campaigns/${h.id}/diagnosis`);
+  const res = await ctx.sys.customer.get(`/campaigns/${h.id}/diagnosis`);
   expect(res.status).toBe(200);
   return res.body as { dialing: boolean; reasons: { code: string; message: string; until?: string }[] };
 };
 const codes = async (h: Pick<CampaignHandle, 'id'>) => (await diagnosis(h)).reasons.map((r) => r.code);
 const round = async () => {
-  await steps.when.theTickRuns();
-  await steps.when.theDialerRuns();
+  await ctx.steps.when.theTickRuns();
+  await ctx.steps.when.theDialerRuns();
 };
 
 describe('campaign diagnosis', () => {
   it('says a stopped campaign is stopped, and a started one that no tick has seen yet says so', async () => {
-    const h = await steps.given.campaign({ targets: answering(1), run: false });
+    const h = await ctx.steps.given.campaign({ targets: answering(1), run: false });
     expect(await diagnosis(h)).toMatchObject({ dialing: false, reasons: [{ code: 'stopped' }] });
-    await steps.when.statusIsSet(h.id, 'run');
+    await ctx.steps.when.statusIsSet(h.id, 'run');
     expect(await codes(h)).toEqual(['not_ticked_yet']);
   });
 
   it('names a missing outplan or outdial', async () => {
-    const h = await steps.given.campaign({ targets: answering(1) });
-    await sys.engine.deps.resources.update(
+    const h = await ctx.steps.given.campaign({ targets: answering(1) });
+    await ctx.sys.engine.deps.resources.update(
       'campaign',
       h.id,
-      { customerId: sys.customer.customerId },
+      { customerId: ctx.sys.customer.customerId },
       { outplan_id: NIL_UUID },
     );
     expect(await codes(h)).toEqual(['no_outplan']);
   });
 
   it('reports dialing at the concurrency cap, then the list done once every target has been called', async () => {
-    const h = await steps.given.campaign({
+    const h = await ctx.steps.given.campaign({
       targets: answering(3),
       campaign: { dialing_mode: 'agentless', max_concurrent_calls: 2, end_handle: 'continue' },
     });
@@ -58,24 +52,24 @@ describe('campaign diagnosis', () => {
     // The next ticks are screened (no room): the decision kept is the same.
     await round();
     expect(await diagnosis(h)).toMatchObject({ dialing: false, reasons: [{ code: 'max_concurrent_calls' }] });
-    for (let i = 0; i < 6; i++) await steps.when.aRound(5_000);
+    for (let i = 0; i < 6; i++) await ctx.steps.when.aRound(5_000);
     expect(await diagnosis(h)).toMatchObject({ dialing: false, reasons: [{ code: 'list_done' }] });
   });
 
   it('keeps "list done" beside "stopped" when a list that ends the campaign ran out', async () => {
-    const h = await steps.given.campaign({ targets: answering(1) });
-    await steps.when.runsToTheEnd(h.id);
+    const h = await ctx.steps.given.campaign({ targets: answering(1) });
+    await ctx.steps.when.runsToTheEnd(h.id);
     expect(await codes(h)).toEqual(['stopped', 'list_done']);
   });
 
   it('names no available agent, and agents in wrap-up', async () => {
     const tag = randomUUID();
-    const h = await steps.given.campaign({ targets: answering(3), queueTags: [tag] });
+    const h = await ctx.steps.given.campaign({ targets: answering(3), queueTags: [tag] });
     await round();
     expect(await codes(h)).toEqual(['no_agent_available']);
 
-    const [agent] = await steps.given.agents(1, 'available', [tag]);
-    await sys.customer.put(`/queues/${h.queueId}`, {
+    const [agent] = await ctx.steps.given.agents(1, 'available', [tag]);
+    await ctx.sys.customer.put(`/queues/${h.queueId}`, {
       name: 'q',
       detail: '',
       tag_ids: [tag],
@@ -83,16 +77,16 @@ describe('campaign diagnosis', () => {
     });
     await round();
     expect(await diagnosis(h)).toMatchObject({ dialing: true, reasons: [{ code: 'pacing_bound' }] });
-    await steps.when.timePasses(7_000); // answered, talked, hung up: the agent wraps up
-    expect((await sys.customer.get(`/agents/${agent}`)).body.status).toBe('wrapup');
+    await ctx.steps.when.timePasses(7_000); // answered, talked, hung up: the agent wraps up
+    expect((await ctx.sys.customer.get(`/agents/${agent}`)).body.status).toBe('wrapup');
     await round();
     expect(await codes(h)).toEqual(['agents_in_wrapup']);
   });
 
   it('names the pacing bound of service level', async () => {
     const tag = randomUUID();
-    await steps.given.agents(4, 'available', [tag]);
-    const h = await steps.given.campaign({
+    await ctx.steps.given.agents(4, 'available', [tag]);
+    const h = await ctx.steps.given.campaign({
       targets: answering(9),
       queueTags: [tag],
       campaign: { service_level: 50 },
@@ -105,14 +99,14 @@ describe('campaign diagnosis', () => {
   });
 
   it('says every target waits for its retry, and from when the first is due', async () => {
-    const h = await steps.given.campaign({
+    const h = await ctx.steps.given.campaign({
       targets: [phone('busy'), phone('busy')],
       outplan: { max_try_count_0: 3, try_interval: 600_000 },
       campaign: { end_handle: 'continue' },
     });
     await round();
-    await steps.when.timePasses(3_000); // both busy: ended
-    const endedAt = sys.clock.now();
+    await ctx.steps.when.timePasses(3_000); // both busy: ended
+    const endedAt = ctx.sys.clock.now();
     await round();
     const d = await diagnosis(h);
     expect(d.reasons).toEqual([
@@ -124,7 +118,7 @@ describe('campaign diagnosis', () => {
   });
 
   it('says when calling hours open next while outside them', async () => {
-    const now = new Date(sys.clock.now());
+    const now = new Date(ctx.sys.clock.now());
     // A one-hour window starting three hours from now (UTC), every day.
     const startHour = (now.getUTCHours() + 3) % 24;
     const hh = (n: number) => String(n).padStart(2, '0');
@@ -134,33 +128,33 @@ describe('campaign diagnosis', () => {
       start: `${hh(startHour)}:00`,
       end: startHour === 23 ? '23:59' : `${hh(startHour + 1)}:00`,
     };
-    const h = await steps.given.campaign({ targets: answering(1), campaign: { calling_hours: hours } });
+    const h = await ctx.steps.given.campaign({ targets: answering(1), campaign: { calling_hours: hours } });
     await round();
     const d = await diagnosis(h);
     expect(d.reasons.map((r) => r.code)).toEqual(['outside_calling_hours']);
     const until = Date.parse(d.reasons[0]!.until!);
     expect(withinCallingHours(hours, until)).toBe(true);
     expect(withinCallingHours(hours, until - 60_000)).toBe(false);
-    expect(until).toBeGreaterThan(sys.clock.now());
+    expect(until).toBeGreaterThan(ctx.sys.clock.now());
   });
 
   it('names the carrier’s calls-per-second budget when it cut the calls of a tick', async () => {
-    sys.engine.deps.settings.claimsPerTick = 1;
-    const h = await steps.given.campaign({ targets: answering(4), maxConcurrentCalls: 10 });
+    ctx.sys.engine.deps.settings.claimsPerTick = 1;
+    const h = await ctx.steps.given.campaign({ targets: answering(4), maxConcurrentCalls: 10 });
     await round();
     expect(await diagnosis(h)).toMatchObject({ dialing: true, reasons: [{ code: 'cps_budget' }] });
   });
 
   it('names carrier errors for some minutes after the carrier refused calls', async () => {
-    const h = await steps.given.campaign({
+    const h = await ctx.steps.given.campaign({
       targets: [phone('failed'), ...answering(3)],
       maxConcurrentCalls: 1,
       outplan: { max_try_count_0: 1 },
     });
     await round();
-    for (let i = 0; i < 3; i++) await steps.when.aRound(1_000);
+    for (let i = 0; i < 3; i++) await ctx.steps.when.aRound(1_000);
     expect(await codes(h)).toContain('carrier_errors');
-    await steps.when.timePasses(6 * 60_000);
+    await ctx.steps.when.timePasses(6 * 60_000);
     await round();
     expect(await codes(h)).not.toContain('carrier_errors');
   });
@@ -171,12 +165,12 @@ describe('campaign diagnosis', () => {
       rest_after_contact_days: 1,
       calling_hours: null,
     };
-    expect((await sys.customer.put('/customer/contact_policy', policy)).status).toBe(200);
+    expect((await ctx.sys.customer.put('/customer/contact_policy', policy)).status).toBe(200);
     const person = phone('answer');
-    const first = await steps.given.campaign({ targets: [person] });
-    await steps.when.runsToTheEnd(first.id);
-    const reachedAt = sys.clock.now();
-    const second = await steps.given.campaign({
+    const first = await ctx.steps.given.campaign({ targets: [person] });
+    await ctx.steps.when.runsToTheEnd(first.id);
+    const reachedAt = ctx.sys.clock.now();
+    const second = await ctx.steps.given.campaign({
       targets: [person],
       campaign: { end_handle: 'continue' },
     });
@@ -194,20 +188,20 @@ describe('campaign diagnosis', () => {
   it('names destinations skipped because their numbers are suppressed', async () => {
     const blocked = phone('answer');
     expect(
-      (await sys.customer.post('/suppressions', { number: blocked, reason: 'asked', expire_at: null }))
+      (await ctx.sys.customer.post('/suppressions', { number: blocked, reason: 'asked', expire_at: null }))
         .status,
     ).toBe(200);
-    const h = await steps.given.campaign({ targets: [blocked], campaign: { end_handle: 'continue' } });
+    const h = await ctx.steps.given.campaign({ targets: [blocked], campaign: { end_handle: 'continue' } });
     await round();
     expect(await codes(h)).toContain('held_suppressed');
-    expect(await steps.read.calls(h.id)).toEqual([]);
+    expect(await ctx.steps.read.calls(h.id)).toEqual([]);
   });
 
   it('names the abandon-rate governor of a predictive campaign with the measured rate and the bound', async () => {
     const tag = randomUUID();
-    await steps.given.agents(2, 'available', [tag]);
-    await steps.given.agents(6, 'busy', [tag]);
-    const h = await steps.given.campaign({
+    await ctx.steps.given.agents(2, 'available', [tag]);
+    await ctx.steps.given.agents(6, 'busy', [tag]);
+    const h = await ctx.steps.given.campaign({
       targets: answering(10),
       queueTags: [tag],
       run: false,
@@ -215,18 +209,18 @@ describe('campaign diagnosis', () => {
     });
     const ids = (n: number) => Array.from({ length: n }, () => randomUUID());
     const people = ids(50);
-    await sys.engine.deps.timeseries.record([
+    await ctx.sys.engine.deps.timeseries.record([
       {
-        customerId: sys.customer.customerId,
+        customerId: ctx.sys.customer.customerId,
         campaignId: h.id,
-        minute: sys.clock.now() - (sys.clock.now() % 60_000),
+        minute: ctx.sys.clock.now() - (ctx.sys.clock.now() % 60_000),
         dialed: people,
         answered: people,
         outcomes: { success: people.slice(1), abandoned: people.slice(0, 1) },
         human: people,
       },
     ]);
-    await steps.when.statusIsSet(h.id, 'run');
+    await ctx.steps.when.statusIsSet(h.id, 'run');
     await round();
     await round();
     const d = await diagnosis(h);
@@ -234,6 +228,6 @@ describe('campaign diagnosis', () => {
     // 1 of 50 people abandoned: 2 %, at the campaign's 2 % bound; one call per available agent.
     expect(d.reasons[0]!.message).toContain('2 % measured over 50 ended calls');
     expect(d.reasons[0]!.message).toContain('max_abandon_rate 2 %');
-    expect((await steps.read.calls(h.id)).length).toBe(2);
+    expect((await ctx.steps.read.calls(h.id)).length).toBe(2);
   });
 });

@@ -4,16 +4,12 @@
  * the opt-out key suppresses the number (source opt_out) once, however often it comes, and is kept on
  * the attempt; other keys and forged callbacks change nothing.
  */
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TwilioProvider } from '#adapters/telephony/twilio/twilio-provider.ts';
-import { campaignTwiml } from '#adapters/telephony/twilio/twiml.ts';
-import { engineSteps, expectEngineInvariants } from '../support/engine-steps.ts';
-import { FakeTwilio, fakeTwilioSignature } from '../support/fake-twilio.ts';
-import { startTestSystem, type TestSystem } from '../support/system.ts';
+import { type engineSteps, expectEngineInvariants } from '../support/engine-steps.ts';
+import { type FakeTwilio, fakeTwilioSignature } from '../support/fake-twilio.ts';
+import type { TestSystem } from '../support/system.ts';
+import { freshNumbers, startTwilioSystem, type TwilioSystem } from '../support/twilio-system.ts';
 
-const ACCOUNT = `AC${randomBytes(16).toString('hex')}`;
-const TOKEN = randomBytes(16).toString('hex');
 const PROMPT = 'Press 9 to stop these calls.';
 const ACTIONS = [
   { type: 'talk', option: { text: 'Hello' } },
@@ -22,43 +18,19 @@ const ACTIONS = [
 ];
 const XML = '<?xml version="1.0" encoding="UTF-8"?>';
 
+let twilio: TwilioSystem;
 let fake: FakeTwilio;
 let sys: TestSystem;
 let steps: ReturnType<typeof engineSteps>;
 
 beforeAll(async () => {
-  fake = await FakeTwilio.start({
-    accountSid: ACCOUNT,
-    authToken: TOKEN,
-    cps: 100,
-    ringMs: 2000,
-    talkMs: 5000,
-  });
-  let current: TestSystem | undefined;
-  const twilio = new TwilioProvider({
-    accountSid: ACCOUNT,
-    authToken: TOKEN,
-    baseUrl: fake.baseUrl,
-    clock: { now: () => current?.clock.now() ?? Date.now() },
-    answerTwiml: (req) => {
-      if (!current) throw new Error('system not started');
-      return campaignTwiml(current.engine.deps.engine)(req);
-    },
-  });
-  sys = await startTestSystem({ provider: twilio });
-  current = sys;
-  fake.useClock(sys.scheduler, () => sys.clock.peek());
-  steps = engineSteps(sys);
+  twilio = await startTwilioSystem({ fake: { cps: 100 } });
+  ({ fake, sys, steps } = twilio);
 });
 
-afterAll(async () => {
-  await sys?.close();
-  await fake?.close();
-});
+afterAll(() => twilio?.close());
 
-let serial = 0;
-const aNumber = () =>
-  `+1555${String(Date.now() % 1000).padStart(3, '0')}${String(++serial).padStart(4, '0')}`;
+const aNumber = freshNumbers();
 
 const gatherUrl = (cc: string) =>
   `${sys.engine.deps.settings.publicBaseUrl}/v1.0/providers/twilio/gather?cc=${cc}`;
@@ -67,7 +39,7 @@ const gatherUrl = (cc: string) =>
 const postGather = async (
   url: string,
   form: URLSearchParams,
-  signature = fakeTwilioSignature(TOKEN, url, form),
+  signature = fakeTwilioSignature(twilio.authToken, url, form),
 ) => {
   const res = await fetch(url, {
     method: 'POST',
@@ -98,7 +70,12 @@ const anAnsweredCall = async () => {
 };
 
 const keypress = (callSid: string, digits: string) =>
-  new URLSearchParams({ AccountSid: ACCOUNT, CallSid: callSid, Digits: digits, CallStatus: 'in-progress' });
+  new URLSearchParams({
+    AccountSid: twilio.accountSid,
+    CallSid: callSid,
+    Digits: digits,
+    CallStatus: 'in-progress',
+  });
 
 describe('the opt-out prompt through Twilio', () => {
   it('plays the prompt in a one-key Gather whose action is the attempt’s keypress route', async () => {
@@ -166,7 +143,9 @@ describe('the opt-out prompt through Twilio', () => {
       403,
     );
     // Signed for another attempt's URL.
-    expect((await postGather(url, form, fakeTwilioSignature(TOKEN, gatherUrl(h.id), form))).status).toBe(403);
+    expect(
+      (await postGather(url, form, fakeTwilioSignature(twilio.authToken, gatherUrl(h.id), form))).status,
+    ).toBe(403);
     expect(await suppressionsOf(to)).toEqual([]);
     expect((await steps.read.call(call.id)).opt_out).toBeNull();
     await steps.when.aRound(6_000);

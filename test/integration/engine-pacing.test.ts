@@ -4,26 +4,20 @@
  * campaign's max_concurrent_calls.
  */
 import { randomUUID } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type CampaignHandle, engineSteps, isOpen, phone } from '../support/engine-steps.ts';
-import { startTestSystem, type TestSystem } from '../support/system.ts';
+import { describe, expect, it } from 'vitest';
+import { type CampaignHandle, isOpen, phone } from '../support/engine-steps.ts';
+import { systemPerTest } from '../support/system-per-test.ts';
 
-let sys: TestSystem;
-let steps: ReturnType<typeof engineSteps>;
-beforeEach(async () => {
-  sys = await startTestSystem({ ringMs: 2_000, talkMs: 5_000 });
-  steps = engineSteps(sys);
-});
-afterEach(() => sys.close());
+const ctx = systemPerTest();
 
 const answering = (n: number) => Array.from({ length: n }, () => phone('answer'));
 
 /** Runs one tick and the dialer; returns the campaign's attempts before and after. */
 const tickAndDial = async (h: CampaignHandle) => {
-  const before = await steps.read.calls(h.id);
-  await steps.when.theTickRuns();
-  await steps.when.theDialerRuns();
-  const after = await steps.read.calls(h.id);
+  const before = await ctx.steps.read.calls(h.id);
+  await ctx.steps.when.theTickRuns();
+  await ctx.steps.when.theDialerRuns();
+  const after = await ctx.steps.read.calls(h.id);
   const dialing = (xs: any[]) => xs.filter((x) => x.status === 'dialing').length;
   return {
     started: after.length - before.length,
@@ -47,12 +41,12 @@ describe('pacing by a queue', () => {
     'with $agents available agents at service level $level, ticks keep $expected calls ringing',
     async ({ agents, level, expected }) => {
       const tag = randomUUID();
-      await steps.given.agents(agents, 'available', [tag]);
+      await ctx.steps.given.agents(agents, 'available', [tag]);
       // Agents that are not available, or not serving the queue, never add capacity.
-      await steps.given.agents(2, 'busy', [tag]);
-      await steps.given.agents(1, 'offline', [tag]);
-      await steps.given.agents(3, 'available', [randomUUID()]);
-      const h = await steps.given.campaign({
+      await ctx.steps.given.agents(2, 'busy', [tag]);
+      await ctx.steps.given.agents(1, 'offline', [tag]);
+      await ctx.steps.given.agents(3, 'available', [randomUUID()]);
+      const h = await ctx.steps.given.campaign({
         targets: answering(12),
         queueTags: [tag],
         campaign: { service_level: level },
@@ -69,14 +63,14 @@ describe('pacing by a queue', () => {
 
   it('lets more calls ring as agents become available, and starts none while they are busy or on calls', async () => {
     const tag = randomUUID();
-    const agents = await steps.given.agents(6, 'offline', [tag]);
-    await steps.when.agentIs(agents[0]!, 'available');
-    const h = await steps.given.campaign({ targets: answering(20), queueTags: [tag] });
+    const agents = await ctx.steps.given.agents(6, 'offline', [tag]);
+    await ctx.steps.when.agentIs(agents[0]!, 'available');
+    const h = await ctx.steps.given.campaign({ targets: answering(20), queueTags: [tag] });
     const setAvailable = (n: number) =>
-      Promise.all(agents.map((id, i) => steps.when.agentIs(id, i < n ? 'available' : 'busy')));
+      Promise.all(agents.map((id, i) => ctx.steps.when.agentIs(id, i < n ? 'available' : 'busy')));
     /** One tick, checked against §5.3 with the agents available just before it (service level 100). */
     const tickChecked = async () => {
-      const capacity = await sys.engine.deps.agents.countAvailable(sys.customer.customerId, [tag]);
+      const capacity = await ctx.sys.engine.deps.agents.countAvailable(ctx.sys.customer.customerId, [tag]);
       const r = await tickAndDial(h);
       expect(r.started).toBe(Math.max(0, capacity - r.dialingBefore));
       expect(r.dialingAfter).toBeLessThanOrEqual(Math.max(capacity, r.dialingBefore));
@@ -95,33 +89,33 @@ describe('pacing by a queue', () => {
 
     // Everyone is back, then the six calls are answered and each takes an agent: no capacity is left.
     await setAvailable(6);
-    await steps.when.timePasses(2_000);
+    await ctx.steps.when.timePasses(2_000);
     expect(await tickChecked()).toMatchObject({ capacity: 0, started: 0, dialingBefore: 0, open: 6 });
 
     // The calls end and free their agents: six more may ring.
-    await steps.when.timePasses(5_000);
+    await ctx.steps.when.timePasses(5_000);
     expect(await tickChecked()).toMatchObject({ capacity: 6, started: 6, dialingAfter: 6, total: 12 });
   });
 
   it('never dials at service level 0, however many agents are available, until the level is raised', async () => {
     const tag = randomUUID();
-    await steps.given.agents(5, 'available', [tag]);
-    const h = await steps.given.campaign({
+    await ctx.steps.given.agents(5, 'available', [tag]);
+    const h = await ctx.steps.given.campaign({
       targets: answering(5),
       queueTags: [tag],
       campaign: { service_level: 0 },
     });
 
-    for (let i = 0; i < 10; i++) await steps.when.aRound(5_000);
+    for (let i = 0; i < 10; i++) await ctx.steps.when.aRound(5_000);
 
-    expect(await steps.read.calls(h.id)).toEqual([]);
-    expect(await steps.read.status(h.id)).toBe('run');
-    const targets = await steps.read.targets(h.outdialId);
+    expect(await ctx.steps.read.calls(h.id)).toEqual([]);
+    expect(await ctx.steps.read.status(h.id)).toBe('run');
+    const targets = await ctx.steps.read.targets(h.outdialId);
     expect(targets.map((t) => [t.status, t.try_count_0])).toEqual(Array(5).fill(['idle', 0]));
 
-    expect((await sys.customer.put(`/campaigns/${h.id}/service_level`, { service_level: 40 })).status).toBe(
-      200,
-    );
+    expect(
+      (await ctx.sys.customer.put(`/campaigns/${h.id}/service_level`, { service_level: 40 })).status,
+    ).toBe(200);
     expect((await tickAndDial(h)).started).toBe(2);
   });
 });
@@ -131,34 +125,34 @@ describe('the concurrency cap without a queue', () => {
     const targets = Array.from({ length: 14 }, (_, i) =>
       phone((['answer', 'busy', 'noanswer', 'answer', 'failed', 'machine', 'answer'] as const)[i % 7]!),
     );
-    const h = await steps.given.campaign({
+    const h = await ctx.steps.given.campaign({
       targets,
       maxConcurrentCalls: 3,
       outplan: { max_try_count_0: 2, max_try_count_1: 0, try_interval: 0, dial_timeout: 10_000 },
     });
 
     let highest = 0;
-    for (let round = 0; round < 300 && (await steps.read.status(h.id)) !== 'stop'; round++) {
-      await steps.when.theTickRuns();
-      const afterTick = (await steps.read.openCalls(h.id)).length;
-      await steps.when.theDialerRuns();
+    for (let round = 0; round < 300 && (await ctx.steps.read.status(h.id)) !== 'stop'; round++) {
+      await ctx.steps.when.theTickRuns();
+      const afterTick = (await ctx.steps.read.openCalls(h.id)).length;
+      await ctx.steps.when.theDialerRuns();
       expect(afterTick).toBeLessThanOrEqual(3);
-      expect((await steps.read.counters(h.id)).inflight).toBeLessThanOrEqual(3);
+      expect((await ctx.steps.read.counters(h.id)).inflight).toBeLessThanOrEqual(3);
       highest = Math.max(highest, afterTick);
-      await steps.when.timePasses(1_000);
+      await ctx.steps.when.timePasses(1_000);
     }
 
-    expect(await steps.read.status(h.id)).toBe('stop');
+    expect(await ctx.steps.read.status(h.id)).toBe('stop');
     expect(highest).toBe(3);
-    const calls = await steps.read.calls(h.id);
+    const calls = await ctx.steps.read.calls(h.id);
     expect(calls.filter((x) => x.result === 'success')).toHaveLength(6);
     expect(calls).toHaveLength(6 + 8 * 2);
   });
 
   it('dials a list in the order it was uploaded, batch after batch', async () => {
-    const h = await steps.given.campaign({ targets: answering(120), maxConcurrentCalls: 20 });
-    await steps.when.runsToTheEnd(h.id);
-    const calls = await steps.read.calls(h.id);
+    const h = await ctx.steps.given.campaign({ targets: answering(120), maxConcurrentCalls: 20 });
+    await ctx.steps.when.runsToTheEnd(h.id);
+    const calls = await ctx.steps.read.calls(h.id);
     expect(calls).toHaveLength(120);
     // One tick's claims share a tm_create; every later tick claims only targets uploaded later.
     const rank = new Map(h.targets.map((t, i) => [t.id, i]));
@@ -174,7 +168,7 @@ describe('the concurrency cap without a queue', () => {
   });
 
   it('caps a campaign created without max_concurrent_calls at the default of 10 open attempts', async () => {
-    const h = await steps.given.campaign({ targets: answering(15) });
+    const h = await ctx.steps.given.campaign({ targets: answering(15) });
 
     const first = await tickAndDial(h);
     const second = await tickAndDial(h);
@@ -184,31 +178,31 @@ describe('the concurrency cap without a queue', () => {
   });
 
   it('counts answered calls against the cap: a slot frees only when a call ends', async () => {
-    const h = await steps.given.campaign({ targets: answering(6), maxConcurrentCalls: 2 });
+    const h = await ctx.steps.given.campaign({ targets: answering(6), maxConcurrentCalls: 2 });
 
     expect((await tickAndDial(h)).started).toBe(2);
-    await steps.when.timePasses(2_000); // both answered, still talking
+    await ctx.steps.when.timePasses(2_000); // both answered, still talking
     expect(await tickAndDial(h)).toMatchObject({ started: 0, open: 2 });
-    await steps.when.timePasses(5_000); // both hung up
+    await ctx.steps.when.timePasses(5_000); // both hung up
     expect(await tickAndDial(h)).toMatchObject({ started: 2, open: 2, total: 4 });
   });
 });
 
 describe('the carrier’s calls-per-second budget, shared by every campaign', () => {
   it('starts no more calls per tick than the budget across all campaigns, and every campaign gets its turn', async () => {
-    const { given, read } = steps;
-    sys.engine.deps.settings.claimsPerTick = 4;
+    const { given, read } = ctx.steps;
+    ctx.sys.engine.deps.settings.claimsPerTick = 4;
     const campaigns = await Promise.all(
       [1, 2, 3, 4].map(() => given.campaign({ targets: answering(6), maxConcurrentCalls: 10 })),
     );
     const startedPerTick: number[] = [];
     const reached = new Set<string>();
     for (let i = 0; i < 4; i++) {
-      const ticks = await sys.engine.tick();
+      const ticks = await ctx.sys.engine.tick();
       startedPerTick.push(ticks.reduce((a, t) => a + t.claimed, 0));
       for (const t of ticks) if (t.claimed > 0) reached.add(t.campaignId);
-      await sys.engine.drain();
-      await sys.scheduler.advance(1_000);
+      await ctx.sys.engine.drain();
+      await ctx.sys.scheduler.advance(1_000);
     }
 
     expect(startedPerTick).toEqual([4, 4, 4, 4]);
@@ -219,10 +213,10 @@ describe('the carrier’s calls-per-second budget, shared by every campaign', ()
   });
 
   it('has no shared limit without a budget (the simulator)', async () => {
-    const { given } = steps;
-    expect(sys.engine.deps.settings.claimsPerTick).toBeUndefined();
+    const { given } = ctx.steps;
+    expect(ctx.sys.engine.deps.settings.claimsPerTick).toBeUndefined();
     await Promise.all([1, 2].map(() => given.campaign({ targets: answering(5), maxConcurrentCalls: 10 })));
-    const ticks = await sys.engine.tick();
+    const ticks = await ctx.sys.engine.tick();
     expect(ticks.reduce((a, t) => a + t.claimed, 0)).toBe(10);
   });
 });
@@ -230,9 +224,9 @@ describe('the carrier’s calls-per-second budget, shared by every campaign', ()
 describe('dialing modes', () => {
   it('rings one call per available agent in progressive mode, whatever the service level, never more', async () => {
     const tag = randomUUID();
-    const agents = await steps.given.agents(4, 'available', [tag]);
-    await steps.given.agents(2, 'busy', [tag]);
-    const h = await steps.given.campaign({
+    const agents = await ctx.steps.given.agents(4, 'available', [tag]);
+    await ctx.steps.given.agents(2, 'busy', [tag]);
+    const h = await ctx.steps.given.campaign({
       targets: answering(12),
       queueTags: [tag],
       campaign: { dialing_mode: 'progressive', service_level: 25 },
@@ -245,34 +239,34 @@ describe('dialing modes', () => {
 
     // Two agents step away: the calls ringing are not touched, and nothing new starts until the ringing
     // calls fall below the agents left.
-    await steps.when.agentIs(agents[0]!, 'away');
-    await steps.when.agentIs(agents[1]!, 'away');
+    await ctx.steps.when.agentIs(agents[0]!, 'away');
+    await ctx.steps.when.agentIs(agents[1]!, 'away');
     expect((await tickAndDial(h)).started).toBe(0);
   });
 
   it('starts nothing in progressive mode without a queue', async () => {
-    const h = await steps.given.campaign({
+    const h = await ctx.steps.given.campaign({
       targets: answering(3),
       campaign: { dialing_mode: 'progressive' },
     });
-    for (let i = 0; i < 3; i++) await steps.when.aRound(5_000);
-    expect(await steps.read.calls(h.id)).toEqual([]);
+    for (let i = 0; i < 3; i++) await ctx.steps.when.aRound(5_000);
+    expect(await ctx.steps.read.calls(h.id)).toEqual([]);
   });
 
   it('paces an agentless campaign by its cap, ignores its queue, and its answered calls wait for nobody', async () => {
     const tag = randomUUID();
-    await steps.given.agents(1, 'available', [tag]);
-    const h = await steps.given.campaign({
+    await ctx.steps.given.agents(1, 'available', [tag]);
+    const h = await ctx.steps.given.campaign({
       targets: answering(5),
       queueTags: [tag],
       campaign: { dialing_mode: 'agentless', max_concurrent_calls: 3 },
     });
 
     expect((await tickAndDial(h)).started).toBe(3);
-    const calls = await steps.read.calls(h.id);
+    const calls = await ctx.steps.read.calls(h.id);
     expect(new Set(calls.map((c) => c.queue_id))).toEqual(new Set(['00000000-0000-0000-0000-000000000000']));
-    await steps.when.runsToTheEnd(h.id);
-    const done = await steps.read.calls(h.id);
+    await ctx.steps.when.runsToTheEnd(h.id);
+    const done = await ctx.steps.read.calls(h.id);
     expect(done.filter((c) => c.result === 'success')).toHaveLength(5);
   });
 });

@@ -4,28 +4,22 @@
  */
 import { randomUUID } from 'node:crypto';
 import { UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { openMember } from '#adapters/dynamodb/campaign-runtime.ts';
 import { itemKey, lineKey, openAttemptKeys, runtimeShardKey } from '#adapters/dynamodb/keys.ts';
-import { engineSteps, expectEngineInvariants, phone } from '../support/engine-steps.ts';
-import { startTestSystem, type TestSystem } from '../support/system.ts';
+import { expectEngineInvariants, phone } from '../support/engine-steps.ts';
+import { systemPerTest } from '../support/system-per-test.ts';
 
-let sys: TestSystem;
-let steps: ReturnType<typeof engineSteps>;
-beforeEach(async () => {
-  sys = await startTestSystem({ ringMs: 2_000, talkMs: 5_000 });
-  steps = engineSteps(sys);
-});
-afterEach(() => sys.close());
+const ctx = systemPerTest();
 
 const statsOf = async (id: string) => {
-  const res = await sys.customer.get(`/campaigns/${id}/stats`);
+  const res = await ctx.sys.customer.get(`/campaigns/${id}/stats`);
   expect(res.status).toBe(200);
   return res.body;
 };
 
 it('counts attempts in flight while they ring, then every result by reason, matching the attempts', async () => {
-  const { given, when, read } = steps;
+  const { given, when, read } = ctx.steps;
   const h = await given.campaign({
     targets: [phone('answer'), phone('busy'), phone('failed'), phone('machine')],
     maxConcurrentCalls: 4,
@@ -42,7 +36,7 @@ it('counts attempts in flight while they ring, then every result by reason, matc
   const reasons = await Promise.all(
     calls
       .filter((c) => c.result === 'fail')
-      .map(async (c) => (await sys.engine.deps.engine.getCampaigncall(c.id))?._reason),
+      .map(async (c) => (await ctx.sys.engine.deps.engine.getCampaigncall(c.id))?._reason),
   );
   const byReason = (r: string) => reasons.filter((x) => x === r).length;
   const stats = await statsOf(h.id);
@@ -75,15 +69,15 @@ it('counts attempts in flight while they ring, then every result by reason, matc
 });
 
 it('keeps another customer out of the stats (403) and answers 404 for no such campaign', async () => {
-  const { given } = steps;
+  const { given } = ctx.steps;
   const h = await given.campaign({ targets: [phone('answer')], run: false });
-  const other = await sys.admin.post('/customers', { name: 'other' });
-  const stranger = sys.clientFor(other.body.accesskey.token);
+  const other = await ctx.sys.admin.post('/customers', { name: 'other' });
+  const stranger = ctx.sys.clientFor(other.body.accesskey.token);
 
   const denied = await stranger.get(`/campaigns/${h.id}/stats`);
   expect(denied.status).toBe(403);
   expect(JSON.stringify(denied.body)).not.toContain(h.id);
-  expect((await sys.customer.get(`/campaigns/${randomUUID()}/stats`)).status).toBe(404);
+  expect((await ctx.sys.customer.get(`/campaigns/${randomUUID()}/stats`)).status).toBe(404);
 });
 
 /**
@@ -91,10 +85,10 @@ it('keeps another customer out of the stats (403) and answers 404 for no such ca
  * counting it in the numbers `_inflight` and `_dialing`, its line listing it among the open attempts.
  */
 const asOpenedBeforeMembers = async (id: string) => {
-  const call = await sys.engine.deps.engine.getCampaigncall(id);
+  const call = await ctx.sys.engine.deps.engine.getCampaigncall(id);
   if (!call) throw new Error(`no attempt ${id}`);
   const send = (input: Omit<UpdateCommandInput, 'TableName'>) =>
-    sys.ddb.send(new UpdateCommand({ TableName: sys.tableName, ...input }));
+    ctx.sys.ddb.send(new UpdateCommand({ TableName: ctx.sys.tableName, ...input }));
   await send({
     Key: itemKey('campaigncall', id),
     UpdateExpression: 'REMOVE #t',
@@ -120,7 +114,7 @@ const asOpenedBeforeMembers = async (id: string) => {
 };
 
 it('closes an attempt opened before shards held members exactly: its numbers pace, answer and close as before', async () => {
-  const { given, when, read } = steps;
+  const { given, when, read } = ctx.steps;
   const h = await given.campaign({ targets: [phone('answer'), phone('answer')], maxConcurrentCalls: 1 });
   await when.theTickRuns();
   const [first] = await read.calls(h.id);
@@ -148,5 +142,5 @@ it('closes an attempt opened before shards held members exactly: its numbers pac
     failed: 0,
   });
   expect(await read.status(h.id)).toBe('stop');
-  await expectEngineInvariants(sys, h);
+  await expectEngineInvariants(ctx.sys, h);
 });

@@ -4,34 +4,28 @@
  * call to a suppressed number, no try spent on a held destination, the next destination tried, a target
  * with nothing left ends done, and every skip counted once in the campaign's stats.
  */
-import { afterEach, beforeEach, expect, it } from 'vitest';
-import { countPlacements, engineSteps, phone } from '../support/engine-steps.ts';
-import { startTestSystem, type TestSystem } from '../support/system.ts';
+import { expect, it } from 'vitest';
+import { countPlacements, phone } from '../support/engine-steps.ts';
+import { systemPerTest } from '../support/system-per-test.ts';
 
 const DAY = 86_400_000;
 
-let sys: TestSystem;
-let steps: ReturnType<typeof engineSteps>;
-beforeEach(async () => {
-  sys = await startTestSystem({ ringMs: 2_000, talkMs: 5_000 });
-  steps = engineSteps(sys);
-});
-afterEach(() => sys.close());
+const ctx = systemPerTest();
 
 const suppress = async (number: string) => {
-  const res = await sys.customer.post('/suppressions', { number, reason: 'asked', expire_at: null });
+  const res = await ctx.sys.customer.post('/suppressions', { number, reason: 'asked', expire_at: null });
   expect(res.status).toBe(200);
   return res.body;
 };
 
 const statsOf = async (id: string) => {
-  const res = await sys.customer.get(`/campaigns/${id}/stats`);
+  const res = await ctx.sys.customer.get(`/campaigns/${id}/stats`);
   expect(res.status).toBe(200);
   return res.body;
 };
 
 const policy = async (body: Record<string, unknown>) => {
-  const res = await sys.customer.put('/customer/contact_policy', {
+  const res = await ctx.sys.customer.put('/customer/contact_policy', {
     max_attempts: null,
     per_days: null,
     rest_after_contact_days: null,
@@ -44,7 +38,7 @@ const policy = async (body: Record<string, unknown>) => {
 /** Calls placed to each number (E.164), counted at the provider. */
 const callsByNumber = () => {
   const to = new Map<string, number>();
-  const provider = sys.engine.deps.provider;
+  const provider = ctx.sys.engine.deps.provider;
   const original = provider.placeCall.bind(provider);
   provider.placeCall = async (req) => {
     to.set(req.to, (to.get(req.to) ?? 0) + 1);
@@ -54,7 +48,7 @@ const callsByNumber = () => {
 };
 
 it('never calls a suppressed number: skips to the next destination, ends a target with none left, spends no try', async () => {
-  const { given, when, read } = steps;
+  const { given, when, read } = ctx.steps;
   const [blocked, spare, alone, fine] = [phone('answer'), phone('answer'), phone('answer'), phone('answer')];
   await suppress(blocked);
   await suppress(alone);
@@ -83,9 +77,9 @@ it('never calls a suppressed number: skips to the next destination, ends a targe
 });
 
 it('cancels a call whose number was suppressed while its dial job waited: no call, no try, the next destination', async () => {
-  const { given, when, read } = steps;
+  const { given, when, read } = ctx.steps;
   const [first, second] = [phone('answer'), phone('answer')];
-  const placements = countPlacements(sys);
+  const placements = countPlacements(ctx.sys);
   const to = callsByNumber();
   const h = await given.campaign({
     targets: [[first, second]],
@@ -100,7 +94,7 @@ it('cancels a call whose number was suppressed while its dial job waited: no cal
   await when.theDialerRuns(); // a delivery again changes nothing
 
   expect(placements.requests.get(queued.id)).toBeUndefined();
-  const cancelled = await sys.engine.deps.engine.getCampaigncall(queued.id);
+  const cancelled = await ctx.sys.engine.deps.engine.getCampaigncall(queued.id);
   expect(cancelled).toMatchObject({ status: 'done', result: 'fail', _reason: 'suppressed' });
   expect(await read.target(h.outdialId, h.targets[0]!.id)).toMatchObject({ status: 'idle', try_count_0: 0 });
   expect(await read.lineHolder({ type: 'tel', target: first })).toBeUndefined();
@@ -119,7 +113,7 @@ it('cancels a call whose number was suppressed while its dial job waited: no cal
 });
 
 it('never passes the contact cap for one person, with two campaigns and overlapping ticks racing for them', async () => {
-  const { given, read } = steps;
+  const { given, read } = ctx.steps;
   await policy({ max_attempts: 2, per_days: 7 });
   const person = phone('busy');
   const to = callsByNumber();
@@ -128,14 +122,14 @@ it('never passes the contact cap for one person, with two campaigns and overlapp
   const b = await given.campaign({ targets: [person], ...plan });
 
   for (let round = 0; round < 12; round++) {
-    await Promise.all([sys.engine.tick(), sys.engine.tick()]);
-    await sys.engine.drain();
-    await sys.scheduler.advance(5_000);
+    await Promise.all([ctx.sys.engine.tick(), ctx.sys.engine.tick()]);
+    await ctx.sys.engine.drain();
+    await ctx.sys.scheduler.advance(5_000);
   }
 
   expect(to.get(person)).toBe(2);
   const held = await Promise.all(
-    [...a.targets, ...b.targets].map((t) => sys.engine.deps.engine.getTarget(t.id)),
+    [...a.targets, ...b.targets].map((t) => ctx.sys.engine.deps.engine.getTarget(t.id)),
   );
   const holds = held.filter((t) => t?._hold?.reason === 'capped');
   expect(holds.length).toBeGreaterThan(0);
@@ -145,7 +139,7 @@ it('never passes the contact cap for one person, with two campaigns and overlapp
   const skipped = (await statsOf(a.id)).skipped.capped + (await statsOf(b.id)).skipped.capped;
   expect(skipped).toBeGreaterThan(0);
   for (const t of holds) {
-    expect(Date.parse(String(t?._hold?.until))).toBeGreaterThan(sys.clock.peek() + 6 * DAY);
+    expect(Date.parse(String(t?._hold?.until))).toBeGreaterThan(ctx.sys.clock.peek() + 6 * DAY);
   }
   expect(await read.status(a.id)).toBe('run');
 });
@@ -216,7 +210,7 @@ it('never passes the cap on a person read ahead of the claims when another tick 
 });
 
 it('rests a person after an attempt that reached them, then calls again once the rest is over', async () => {
-  const { given, when, read } = steps;
+  const { given, when, read } = ctx.steps;
   await policy({ rest_after_contact_days: 1 });
   const person = phone('answer');
   const to = callsByNumber();
@@ -231,7 +225,7 @@ it('rests a person after an attempt that reached them, then calls again once the
   expect(target.hold.reason).toBe('capped');
   expect(target.try_count_0).toBe(0);
 
-  sys.clock.set(Date.parse(target.hold.until) + 1_000);
+  ctx.sys.clock.set(Date.parse(target.hold.until) + 1_000);
   await when.runsToTheEnd(second.id);
   expect(to.get(person)).toBe(2);
   expect(await read.target(second.outdialId, second.targets[0]!.id)).toMatchObject({
@@ -246,7 +240,7 @@ it('rests a person after an attempt that reached them, then calls again once the
     attempts_in_window: null,
     callee: null,
   });
-  const contact = await sys.customer.get(`/contacts/${encodeURIComponent(person)}`);
+  const contact = await ctx.sys.customer.get(`/contacts/${encodeURIComponent(person)}`);
   expect(contact.body).toMatchObject({ number: person, on_call: false, reason: 'capped' });
   expect(contact.body.last_contact).not.toBeNull();
 });

@@ -12,12 +12,12 @@ import {
   GetShardIteratorCommand,
   type _Record as StreamRecord,
 } from '@aws-sdk/client-dynamodb-streams';
-import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { isExhaustedTarget, itemKey, targetCountedKey } from '#adapters/dynamodb/keys.ts';
 import { DynamoTargetIndexStore } from '#adapters/dynamodb/target-index-store.ts';
 import { mulberry32 } from '#adapters/telephony/simulator/call-distributions.ts';
-import { type TargetState, targetStateCounter, targetStateOf, targetStates } from '#domain/outdial.ts';
+import { type TargetState, targetStateCounter, targetStates } from '#domain/outdial.ts';
 import { toItemChange } from '#functions/events/stream-handler.ts';
 import type { ItemChange } from '#services/events/enqueue-deliveries.ts';
 import { targetIndexChangesOf } from '#services/events/target-index.ts';
@@ -25,6 +25,7 @@ import { toLambdaRecord } from '../../infra/local/events-runtime.ts';
 import { type CampaignHandle, engineSteps, phone } from '../support/engine-steps.ts';
 import { dynamoEndpoint, localTableClient } from '../support/local-dynamo.ts';
 import { startTestSystem, type TestSystem } from '../support/system.ts';
+import { storedTargetStates, type TargetStateCounts } from '../support/target-states.ts';
 
 let sys: TestSystem;
 let steps: ReturnType<typeof engineSteps>;
@@ -34,28 +35,10 @@ beforeEach(async () => {
 });
 afterEach(() => sys.close());
 
-type Counts = { total: number } & Record<TargetState, number>;
+type Counts = TargetStateCounts;
 
 /** What the targets themselves say, read from the table. */
-const truthOf = async (h: CampaignHandle): Promise<Counts> => {
-  const counts = { total: 0, ...Object.fromEntries(targetStates.map((s) => [s, 0])) } as Counts;
-  for (const t of h.targets) {
-    // The item as stored, keys included: its due partition tells a target out of tries.
-    const item = (
-      await sys.ddb.send(
-        new GetCommand({
-          TableName: sys.tableName,
-          Key: itemKey('outdialtarget', t.id),
-          ConsistentRead: true,
-        }),
-      )
-    ).Item;
-    if (!item || (item.tm_delete !== undefined && item.tm_delete !== null)) continue;
-    counts.total++;
-    counts[targetStateOf(item, isExhaustedTarget(item))]++;
-  }
-  return counts;
-};
+const truthOf = (h: CampaignHandle) => storedTargetStates(sys, h);
 
 /** What the API shows, once the stream has caught up. */
 const shownOf = async (h: CampaignHandle) => {

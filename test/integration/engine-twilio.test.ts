@@ -4,77 +4,54 @@
  * create that times out (never sent twice), reconciliation by the sweeper, and the calls-per-second
  * budget under a 429 storm. Call time runs on the test's clock; the CPS budget on the wall clock.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoCpsBucket } from '#adapters/dynamodb/cps-bucket.ts';
 import { RateLimitedProvider } from '#adapters/telephony/twilio/rate-limited-provider.ts';
-import { TwilioProvider } from '#adapters/telephony/twilio/twilio-provider.ts';
-import { campaignTwiml } from '#adapters/telephony/twilio/twiml.ts';
-import { engineSteps, expectEngineInvariants } from '../support/engine-steps.ts';
-import { type FakeOutcome, FakeTwilio } from '../support/fake-twilio.ts';
+import { type engineSteps, expectEngineInvariants } from '../support/engine-steps.ts';
+import type { FakeOutcome, FakeTwilio } from '../support/fake-twilio.ts';
 import { aTable, localDocumentClient, type ScratchTable } from '../support/local-dynamo.ts';
-import { startTestSystem, type TestSystem } from '../support/system.ts';
+import type { TestSystem } from '../support/system.ts';
+import { freshNumbers, startTwilioSystem, type TwilioSystem } from '../support/twilio-system.ts';
 
-const ACCOUNT = `AC${randomBytes(16).toString('hex')}`;
-const TOKEN = randomBytes(16).toString('hex');
 const CPS = 5;
 /** Client timeout of a create: a hung create is given up after this (wall clock). */
 const CREATE_TIMEOUT_MS = 300;
 const GRACE = 60_000;
 
+let twilio: TwilioSystem;
 let fake: FakeTwilio;
 let sys: TestSystem;
 let steps: ReturnType<typeof engineSteps>;
 let cpsTable: ScratchTable;
 
 beforeAll(async () => {
-  fake = await FakeTwilio.start({
-    accountSid: ACCOUNT,
-    authToken: TOKEN,
-    cps: CPS,
-    ringMs: 2000,
-    talkMs: 5000,
-  });
   cpsTable = await aTable('outbound-cps');
-  let current: TestSystem | undefined;
-  const twilio = new TwilioProvider({
-    accountSid: ACCOUNT,
-    authToken: TOKEN,
-    baseUrl: fake.baseUrl,
+  twilio = await startTwilioSystem({
+    fake: { cps: CPS },
     requestTimeoutMs: CREATE_TIMEOUT_MS,
-    clock: { now: () => current?.clock.now() ?? Date.now() },
-    answerTwiml: (req) => {
-      if (!current) throw new Error('system not started');
-      return campaignTwiml(current.engine.deps.engine)(req);
-    },
+    provider: (adapter, accountSid) =>
+      new RateLimitedProvider(
+        adapter,
+        new DynamoCpsBucket(localDocumentClient(), {
+          tableName: cpsTable.name,
+          name: `twilio#${accountSid}`,
+          cps: CPS,
+          // More than the default 10 %: this shared 2-core test machine lags more than a Lambda does, and a
+          // request delayed past the headroom would show as a busy second at the fake (bench: defaults).
+          headroom: 0.75,
+        }),
+      ),
   });
-  const limited = new RateLimitedProvider(
-    twilio,
-    new DynamoCpsBucket(localDocumentClient(), {
-      tableName: cpsTable.name,
-      name: `twilio#${ACCOUNT}`,
-      cps: CPS,
-      // More than the default 10 %: this shared 2-core test machine lags more than a Lambda does, and a
-      // request delayed past the headroom would show as a busy second at the fake (bench: defaults).
-      headroom: 0.75,
-    }),
-  );
-  sys = await startTestSystem({ provider: limited });
-  current = sys;
-  fake.useClock(sys.scheduler, () => sys.clock.peek());
-  steps = engineSteps(sys);
+  ({ fake, sys, steps } = twilio);
 });
 
 afterAll(async () => {
-  await sys?.close();
-  await fake?.close();
+  await twilio?.close();
   await cpsTable?.drop();
 });
 
-let serial = 0;
-/** A fresh E.164 number per target, so the fake's records of one test never mix with another's. */
-const aNumber = () =>
-  `+1555${String(Date.now() % 1000).padStart(3, '0')}${String(++serial).padStart(4, '0')}`;
+const aNumber = freshNumbers();
 
 const stored = (id: string) => sys.engine.deps.engine.getCampaigncall(id);
 const eventsUrl = (cc: string) =>
@@ -249,7 +226,7 @@ describe('status callbacks', () => {
     const call = await callOf(h.id, to);
     const url = eventsUrl(call.id);
     const form = new URLSearchParams({
-      AccountSid: ACCOUNT,
+      AccountSid: twilio.accountSid,
       CallSid: call.reference_id,
       CallStatus: 'completed',
       CallDuration: '30',
@@ -262,10 +239,10 @@ describe('status callbacks', () => {
     const signedElsewhere = new URL(url);
     signedElsewhere.searchParams.set('cc', randomUUID());
     const { fakeTwilioSignature } = await import('../support/fake-twilio.ts');
-    const forged = fakeTwilioSignature(TOKEN, signedElsewhere.toString(), form);
+    const forged = fakeTwilioSignature(twilio.authToken, signedElsewhere.toString(), form);
     expect(await fake.postCallback(url, form, { signature: forged })).toBe(403);
     // A genuine signature over other fields.
-    const genuine = fakeTwilioSignature(TOKEN, url, form);
+    const genuine = fakeTwilioSignature(twilio.authToken, url, form);
     const altered = new URLSearchParams(form);
     altered.set('CallStatus', 'busy');
     expect(await fake.postCallback(url, altered, { signature: genuine })).toBe(403);
@@ -287,13 +264,23 @@ describe('status callbacks', () => {
 });
 
 describe('a create whose answer is lost', () => {
+  /**
+   * A campaign of one target whose create hangs past the client timeout. The call exists from the
+   * create's arrival (hung 3× the timeout) or only once Twilio answers it (2×, after the dialer gave up).
+   */
+  const aLostCreate = (
+    to: string,
+    createCall: 'at-arrival' | 'at-answer',
+    outplan: { dial_timeout?: number; max_try_count_0: number },
+  ) => {
+    const hangMs = CREATE_TIMEOUT_MS * (createCall === 'at-arrival' ? 3 : 2);
+    fake.behaviourFor(to, { kind: 'hang', hangMs, createCall });
+    return steps.given.campaign({ targets: [to], outplan: { ...outplan, max_try_count_1: 0 } });
+  };
+
   it('is never sent again; Twilio’s list finds the call and its callbacks settle the attempt', async () => {
     const to = aNumber();
-    fake.behaviourFor(to, { kind: 'hang', hangMs: CREATE_TIMEOUT_MS * 3, createCall: 'at-arrival' });
-    const h = await steps.given.campaign({
-      targets: [to],
-      outplan: { max_try_count_0: 2, max_try_count_1: 0 },
-    });
+    const h = await aLostCreate(to, 'at-arrival', { max_try_count_0: 2 });
     await dialUntilPlaced([to]);
     const call = await callOf(h.id, to);
     expect(call.reference_id).toBe(fake.createsTo(to)[0]?.callSid);
@@ -305,11 +292,7 @@ describe('a create whose answer is lost', () => {
 
   it('stays unknown when the call is not listed yet, is never re-created, and its callbacks settle it', async () => {
     const to = aNumber();
-    fake.behaviourFor(to, { kind: 'hang', hangMs: CREATE_TIMEOUT_MS * 2, createCall: 'at-answer' });
-    const h = await steps.given.campaign({
-      targets: [to],
-      outplan: { max_try_count_0: 2, max_try_count_1: 0 },
-    });
+    const h = await aLostCreate(to, 'at-answer', { max_try_count_0: 2 });
     await steps.when.aRound(0);
     const call = await callOf(h.id, to);
     expect(call).toMatchObject({ status: 'dialing' });
@@ -324,13 +307,9 @@ describe('a create whose answer is lost', () => {
 
   it('without any callback is settled by the sweeper from Twilio’s view of the call (getCall)', async () => {
     const to = aNumber();
-    fake.behaviourFor(to, { kind: 'hang', hangMs: CREATE_TIMEOUT_MS * 3, createCall: 'at-arrival' });
     fake.outcomeFor(to, 'busy');
     fake.silence(to);
-    const h = await steps.given.campaign({
-      targets: [to],
-      outplan: { dial_timeout: 30_000, max_try_count_0: 1, max_try_count_1: 0 },
-    });
+    const h = await aLostCreate(to, 'at-arrival', { dial_timeout: 30_000, max_try_count_0: 1 });
     await dialUntilPlaced([to]);
     const call = await callOf(h.id, to);
     await steps.when.timePasses(30_000 + GRACE - 1_000);
@@ -345,13 +324,9 @@ describe('a create whose answer is lost', () => {
 
   it('is found by the sweeper through Twilio’s call list and hung up when it still rings, though its create answer never came', async () => {
     const to = aNumber();
-    fake.behaviourFor(to, { kind: 'hang', hangMs: CREATE_TIMEOUT_MS * 2, createCall: 'at-answer' });
     fake.outcomeFor(to, 'ringing');
     fake.silence(to);
-    const h = await steps.given.campaign({
-      targets: [to],
-      outplan: { dial_timeout: 30_000, max_try_count_0: 1, max_try_count_1: 0 },
-    });
+    const h = await aLostCreate(to, 'at-answer', { dial_timeout: 30_000, max_try_count_0: 1 });
     await steps.when.aRound(0);
     const call = await callOf(h.id, to);
     expect(call.reference_id).not.toMatch(/^CA/);

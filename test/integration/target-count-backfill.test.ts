@@ -3,14 +3,15 @@
  * run while the engine dials the list and the stream counts its changes, it leaves the counts exact,
  * and run again it changes nothing.
  */
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { isExhaustedTarget, itemKey, targetCountedKey } from '#adapters/dynamodb/keys.ts';
+import { itemKey, targetCountedKey } from '#adapters/dynamodb/keys.ts';
 import { backfillTargetCounts } from '#adapters/dynamodb/target-count-backfill.ts';
-import { type TargetState, targetStateCounter, targetStateOf, targetStates } from '#domain/outdial.ts';
+import { targetStateCounter, targetStates } from '#domain/outdial.ts';
 import type { LocalEvents } from '../../infra/local/events-runtime.ts';
 import { type CampaignHandle, engineSteps, phone } from '../support/engine-steps.ts';
 import { startTestSystem, type TestSystem } from '../support/system.ts';
+import { storedTargetStates } from '../support/target-states.ts';
 
 let sys: TestSystem;
 let events: LocalEvents | undefined;
@@ -22,27 +23,7 @@ afterEach(async () => {
   await sys.close();
 });
 
-const truthOf = async (h: CampaignHandle) => {
-  const counts = { total: 0, ...Object.fromEntries(targetStates.map((s) => [s, 0])) } as {
-    total: number;
-  } & Record<TargetState, number>;
-  for (const t of h.targets) {
-    // The item as stored, keys included: its due partition tells a target out of tries.
-    const item = (
-      await sys.ddb.send(
-        new GetCommand({
-          TableName: sys.tableName,
-          Key: itemKey('outdialtarget', t.id),
-          ConsistentRead: true,
-        }),
-      )
-    ).Item;
-    if (!item || (item.tm_delete !== undefined && item.tm_delete !== null)) continue;
-    counts.total++;
-    counts[targetStateOf(item, isExhaustedTarget(item))]++;
-  }
-  return counts;
-};
+const truthOf = (h: CampaignHandle) => storedTargetStates(sys, h);
 
 it('counts a list from before the counts exactly while the engine dials it, and once however often it runs', async () => {
   const kinds = ['answer', 'busy', 'noanswer', 'failed'] as const;

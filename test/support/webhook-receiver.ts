@@ -65,7 +65,7 @@ export const startReceiver = async (behaviour: Behaviour = () => 200): Promise<R
   };
 };
 
-/** Checks `x-outbound-signature` as a receiver would (README "Webhooks"). */
+/** Checks `x-outbound-signature` as a receiver would (docs/api.md, "Webhooks"). */
 export const signatureIsValid = (r: Received, secret: string) => {
   const timestamp = String(r.headers['x-outbound-timestamp']);
   const expected = createHmac('sha256', secret).update(`${timestamp}.${r.body}`).digest('hex');
