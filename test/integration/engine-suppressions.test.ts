@@ -145,7 +145,7 @@ it('never passes the contact cap for one person, with two campaigns and overlapp
 });
 
 it('never passes the cap on a person read ahead of the claims when another tick called them meanwhile', async () => {
-  const { given, read } = steps;
+  const { given, read } = ctx.steps;
   await policy({ max_attempts: 1, per_days: 7 });
   const person = phone('busy');
   const to = callsByNumber();
@@ -153,7 +153,7 @@ it('never passes the cap on a person read ahead of the claims when another tick 
   const a = await given.campaign({ targets: [person], ...plan });
 
   // The first tick reads the persons of its claims, then stalls before claiming.
-  const store = sys.engine.deps.engine;
+  const store = ctx.sys.engine.deps.engine;
   const readPersons = store.readPersons.bind(store);
   let release!: () => void;
   const stalled = new Promise<void>((r) => {
@@ -180,14 +180,14 @@ it('never passes the cap on a person read ahead of the claims when another tick 
     results.push(typeof r === 'string' ? r : r.held);
     return r;
   };
-  const first = sys.engine.tick();
+  const first = ctx.sys.engine.tick();
   await haveRead;
 
   // Meanwhile another campaign calls the person, and the call ends: the cap of one is reached.
   const b = await given.campaign({ targets: [person], ...plan });
-  await sys.engine.tick();
-  await sys.engine.drain();
-  await sys.scheduler.advance(10_000);
+  await ctx.sys.engine.tick();
+  await ctx.sys.engine.drain();
+  await ctx.sys.scheduler.advance(10_000);
   expect(to.get(person)).toBe(1);
   expect(await read.lineHolder({ type: 'tel', target: person })).toBeUndefined();
 
@@ -196,14 +196,14 @@ it('never passes the cap on a person read ahead of the claims when another tick 
   await first;
   expect(results).toEqual(['claimed', 'person-changed']);
   for (let round = 0; round < 4; round++) {
-    await sys.engine.tick();
-    await sys.engine.drain();
-    await sys.scheduler.advance(5_000);
+    await ctx.sys.engine.tick();
+    await ctx.sys.engine.drain();
+    await ctx.sys.scheduler.advance(5_000);
   }
   expect(to.get(person)).toBe(1);
   const [heldA, doneB] = await Promise.all([
-    sys.engine.deps.engine.getTarget(a.targets[0]!.id),
-    sys.engine.deps.engine.getTarget(b.targets[0]!.id),
+    ctx.sys.engine.deps.engine.getTarget(a.targets[0]!.id),
+    ctx.sys.engine.deps.engine.getTarget(b.targets[0]!.id),
   ]);
   expect(heldA).toMatchObject({ try_count_0: 0, _hold: { reason: 'capped' } });
   expect(doneB?.try_count_0).toBe(1);
