@@ -3,7 +3,8 @@
  *  1. cost: DynamoDB units per completed attempt and the claim's speed with the guardrails off (no
  *     contact policy, nothing suppressed) and on (a policy of 7 attempts per 7 days and 7 days' rest
  *     after a contact, and 2 % of the list's numbers suppressed). Units are billed by AWS's rules (each
- *     item of a write transaction twice; see dynamo-capacity.ts).
+ *     item of a write transaction twice; see dynamo-capacity.ts): the engine's own, the table stream's
+ *     consumers' (rollups, target counts, webhooks; stream-consumers.ts) and their sum.
  *  2. claim: claims per second, guardrails off and on, with the zero-delay simulator as bench:engine
  *     measures attempts/s: one campaign dialling its list once, CLAIM_ROUNDS runs of each, alternating,
  *     so the machine's load falls on both alike. "On" adds calling hours in the callee's time open all
@@ -44,6 +45,7 @@ import {
   runningCampaign,
   zeroDelayEngine,
 } from './simulated-campaign.ts';
+import { byConsumer, streamConsumers } from './stream-consumers.ts';
 
 const SIZE = Number(process.argv[2] ?? 1000);
 const SUPPRESSIONS = Number(process.argv[3] ?? 100_000);
@@ -303,6 +305,14 @@ const main = () =>
         endpoint,
         TABLE,
       );
+      const stream = await streamConsumers({
+        endpoint,
+        tableName: TABLE,
+        scratchTable: SCRATCH_TABLE,
+        unmetered,
+        clock,
+        customerId,
+      });
       const outdial = await benchList(deps, ddb, TABLE, {
         customerId,
         name: 'bench',
@@ -318,6 +328,8 @@ const main = () =>
         maxConcurrentCalls: 100,
       });
 
+      await stream.settle();
+      const streamUnits = await stream.measure();
       const units = meter(ddb, unmetered, SCRATCH_TABLE);
       // The claim's own latency (a tick runs up to 8 at once), and claims per second of tick time.
       let claims = 0;
@@ -332,12 +344,18 @@ const main = () =>
       };
       let tickMs = 0;
       const attempts = finishedAttempts(engine, scheduler);
-      await attempts.runUntil(MEASURED_ATTEMPTS, async () => {
-        const t = performance.now();
-        await engine.tick();
-        tickMs += performance.now() - t;
-      });
+      await attempts.runUntil(
+        MEASURED_ATTEMPTS,
+        async () => {
+          const t = performance.now();
+          await engine.tick();
+          tickMs += performance.now() - t;
+        },
+        stream.poll,
+      );
+      await stream.poll();
       const completed = attempts.finished;
+      const consumers = byConsumer(streamUnits.byKind);
       const per = (x: number) => (x / completed).toFixed(2);
       const stats = await deps.campaigns.runtimeTotals(campaign.id);
       results.push({
@@ -345,6 +363,12 @@ const main = () =>
         attempts: String(completed),
         'WCU/attempt': per(units.write),
         'RCU/attempt': per(units.read),
+        'stream WCU': per(streamUnits.write),
+        'of which rollups': per(consumers.get('write rollups') ?? 0),
+        'target counts': per(consumers.get('write target counts') ?? 0),
+        'stream RCU': per(streamUnits.read),
+        'total WCU': per(units.write + streamUnits.write),
+        'total RCU': per(units.read + streamUnits.read),
         'requests/attempt': per(units.requests),
         'claim ms (mean)': (claimMs / Math.max(1, claims)).toFixed(1),
         'claims per tick second': (claims / (tickMs / 1000)).toFixed(1),
@@ -354,8 +378,11 @@ const main = () =>
         console.log(
           guardrails,
           Object.fromEntries([...units.byKind, ...units.byCommand].map(([k, v]) => [k, per(v)])),
+          'stream side:',
+          Object.fromEntries([...streamUnits.byKind, ...streamUnits.byCommand].map(([k, v]) => [k, per(v)])),
         );
       }
+      await stream.stop();
       await api.close();
       await engine.stop();
     }

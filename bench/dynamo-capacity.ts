@@ -98,21 +98,30 @@ const replayItem = async (
 /**
  * Counts DynamoDB capacity (tables and indexes) and requests on `ddb`, the AWS way for transactions.
  * `raw` must be a client on the same endpoint without the meter; `scratch` a table made like the real
- * one (infra/local/dynamodb-local.ts ensureTable), used only for the replays.
+ * one (infra/local/dynamodb-local.ts ensureTable), used only for the replays. `kindOfKey` names what
+ * an item is, for `byKind` (default: the pk's first segment).
  */
-export const meter = (ddb: DynamoDBDocumentClient, raw: DynamoDBDocumentClient, scratch: string) => {
+export const meter = (
+  ddb: DynamoDBDocumentClient,
+  raw: DynamoDBDocumentClient,
+  scratch: string,
+  kindOfKey: (key: Record<string, unknown> | undefined) => string | undefined = kindOf,
+) => {
   const m = {
     read: 0,
     write: 0,
     requests: 0,
     byCommand: new Map<string, number>(),
     byIndex: new Map<string, number>(),
-    /** Write units by the kind of item written (the pk's first segment), with its index copies. */
+    /**
+     * Units by the kind of item (`write …`, with its index copies; `read …` for single-item reads).
+     */
     byKind: new Map<string, number>(),
   };
   const add = (command: string, isRead: boolean, u: Units, kind?: string) => {
     const total = u.table + Object.values(u.indexes).reduce((a, b) => a + b, 0);
-    if (!isRead && kind) m.byKind.set(`write ${kind}`, (m.byKind.get(`write ${kind}`) ?? 0) + total);
+    const kindKey = `${isRead ? 'read' : 'write'} ${kind}`;
+    if (kind) m.byKind.set(kindKey, (m.byKind.get(kindKey) ?? 0) + total);
     if (isRead) m.read += total;
     else m.write += total;
     m.byCommand.set(command, (m.byCommand.get(command) ?? 0) + total);
@@ -133,7 +142,7 @@ export const meter = (ddb: DynamoDBDocumentClient, raw: DynamoDBDocumentClient, 
         const billed: { units: Units; kind: string | undefined }[] = [];
         const done = replays.then(async () => {
           for (const item of items)
-            billed.push({ units: await replayItem(raw, scratch, item), kind: kindOf(transactKey(item)) });
+            billed.push({ units: await replayItem(raw, scratch, item), kind: kindOfKey(transactKey(item)) });
         });
         replays = done.catch(() => {});
         await done;
@@ -154,7 +163,7 @@ export const meter = (ddb: DynamoDBDocumentClient, raw: DynamoDBDocumentClient, 
       }
       const out = await next(args);
       const caps = (out.output as { ConsumedCapacity?: Capacity | Capacity[] }).ConsumedCapacity;
-      const kind = kindOf((input.Key ?? input.Item) as Record<string, unknown> | undefined);
+      const kind = kindOfKey((input.Key ?? input.Item) as Record<string, unknown> | undefined);
       for (const c of Array.isArray(caps) ? caps : caps ? [caps] : [])
         add(command, READS.has(command), unitsOf(c), kind);
       m.requests++;

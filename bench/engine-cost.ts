@@ -2,7 +2,9 @@
  * Engine cost and speed, on DynamoDB Local + the SQS emulator + the simulator:
  *  1. DynamoDB read/write units and SQS requests per completed attempt, with 1k and 100k targets in
  *     the list (must be flat: a dial never reads the list). Units are billed by AWS's rules: each item
- *     of a TransactWriteItems counts twice, which DynamoDB Local does not do.
+ *     of a TransactWriteItems counts twice, which DynamoDB Local does not do. The engine's own
+ *     requests, then the table stream's consumers (rollups, target counts, webhooks; see
+ *     stream-consumers.ts) apart, then the sum.
  *  2. Tick duration with 100 running campaigns, with every list open to calls, and with lists mostly
  *     outside their calling hours in the callee's time (those targets are held, not dialled).
  *  3. Attempts per second with a zero-delay simulator.
@@ -30,6 +32,7 @@ import {
   runningCampaign,
   zeroDelayEngine,
 } from './simulated-campaign.ts';
+import { streamConsumers, streamCostLine } from './stream-consumers.ts';
 
 const BIG = Number(process.argv[2] ?? 100_000);
 const TABLE = 'outbound-bench-engine';
@@ -149,6 +152,14 @@ const main = () =>
         endpoint,
         TABLE,
       );
+      const stream = await streamConsumers({
+        endpoint,
+        tableName: TABLE,
+        scratchTable: SCRATCH_TABLE,
+        unmetered,
+        clock,
+        customerId,
+      });
       const t0 = performance.now();
       const outdial = await benchList(deps, ddb, TABLE, {
         customerId,
@@ -157,6 +168,8 @@ const main = () =>
         createdAt: formatTimestamp(clock.now()),
       });
       const loadSeconds = (performance.now() - t0) / 1000;
+      // The stream counts the list in (as it would in AWS) before anything is measured.
+      await stream.settle();
       await runningCampaign(deps, customerId, {
         name: 'bench',
         outplanId: outplan.id,
@@ -165,17 +178,23 @@ const main = () =>
         maxConcurrentCalls: 100,
       });
 
+      const streamUnits = await stream.measure();
       const dynamoUnits = meter(ddb, unmetered, SCRATCH_TABLE);
       const sqs = sqsMeter(engine);
       const before = { ...dynamoUnits, sqs: sqs.requests };
       const attempts = finishedAttempts(engine, scheduler);
-      await attempts.runUntil(MEASURED_ATTEMPTS);
+      await attempts.runUntil(MEASURED_ATTEMPTS, undefined, stream.poll);
+      await stream.poll();
       const completed = attempts.finished;
       const per = (x: number) => (x / completed).toFixed(2);
+      const engineWrite = dynamoUnits.write - before.write;
+      const engineRead = dynamoUnits.read - before.read;
       console.log(
         `list ${String(size).padStart(6)} targets (loaded in ${loadSeconds.toFixed(1)} s): ${completed} attempts completed; per attempt: ` +
-          `DynamoDB ${per(dynamoUnits.read - before.read)} RCU, ${per(dynamoUnits.write - before.write)} WCU (billed, incl. indexes), ` +
-          `${per(dynamoUnits.requests - before.requests)} requests; SQS ${per(sqs.requests - before.sqs)} requests`,
+          `engine ${per(engineRead)} RCU, ${per(engineWrite)} WCU (billed, incl. indexes), ` +
+          `${per(dynamoUnits.requests - before.requests)} DynamoDB requests; SQS ${per(sqs.requests - before.sqs)} requests\n` +
+          `  ${streamCostLine(streamUnits, completed, stream)}\n` +
+          `  total per attempt: ${per(engineWrite + streamUnits.write)} WCU, ${per(engineRead + streamUnits.read)} RCU`,
       );
       if (process.env.BENCH_DETAIL)
         console.log(
@@ -185,7 +204,15 @@ const main = () =>
               per(v),
             ]),
           ),
+          'stream side:',
+          Object.fromEntries(
+            [...streamUnits.byCommand, ...streamUnits.byIndex, ...streamUnits.byKind].map(([k, v]) => [
+              k,
+              per(v),
+            ]),
+          ),
         );
+      await stream.stop();
       await api.close();
       await engine.stop();
     }

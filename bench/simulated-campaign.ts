@@ -247,7 +247,9 @@ export const costBench = async (endpoint: string, tableName: string) => {
 
 /**
  * Counts the attempts the engine finishes from here on (its own `finish` step answering `finished`),
- * and runs 5 s rounds of tick, dial and callbacks until `n` have: what a cost bench divides by.
+ * and runs 5 s rounds of tick, dial and callbacks until `n` have: what a cost bench divides by. With
+ * `everySecond` (the stream consumers' poll) the round's time moves a second at a time, that run after
+ * each second.
  */
 export const finishedAttempts = (engine: LocalEngine, scheduler: ManualScheduler) => {
   const counter = { finished: 0 };
@@ -257,11 +259,20 @@ export const finishedAttempts = (engine: LocalEngine, scheduler: ManualScheduler
     if (r === 'finished') counter.finished++;
     return r;
   };
-  const runUntil = async (n: number, tick: () => Promise<unknown> = () => engine.tick()) => {
+  const runUntil = async (
+    n: number,
+    tick: () => Promise<unknown> = () => engine.tick(),
+    everySecond?: () => Promise<unknown>,
+  ) => {
     while (counter.finished < n) {
       await tick();
       await engine.drain();
-      await scheduler.advance(5000);
+      if (!everySecond) await scheduler.advance(5000);
+      else
+        for (let s = 0; s < 5; s++) {
+          await scheduler.advance(1000);
+          await everySecond();
+        }
     }
   };
   return Object.assign(counter, { runUntil });
