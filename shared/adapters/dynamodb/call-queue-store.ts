@@ -13,6 +13,7 @@ import type { CallQueueStore, EngineCampaigncall, WrapUps } from '#ports/engine-
 import { availableAgentsServing } from './agent-store.ts';
 import {
   assignAgentSteps,
+  endOneWrapUpUpdate,
   endWrapUpUpdate,
   markAbandonedUpdate,
   releaseAgentUpdate,
@@ -122,7 +123,7 @@ export class DynamoCallQueueStore implements CallQueueStore {
   async endWrapUp(customerId: string, agentId: string, until: string, now: string) {
     // Refused: that wrap-up ended already (a duplicate, or the tick), or the agent's status changed.
     const out = await unlessRefused(
-      this.ddb.send(new UpdateCommand(endWrapUpUpdate(this.tableName, customerId, agentId, until, now))),
+      this.ddb.send(new UpdateCommand(endOneWrapUpUpdate(this.tableName, customerId, agentId, until, now))),
     );
     return out !== undefined;
   }
