@@ -68,9 +68,10 @@ export interface PacingSimOptions {
    */
   ringingAges?: boolean;
   /**
-   * Not what the engine does (it frees agents whose wrap-up is over at its next tick): agents come out
-   * of wrap-up when it ends and take the oldest caller waiting then. For measuring what freeing them
-   * on time would be worth. @default false
+   * Agents come out of wrap-up when it ends and take the oldest caller waiting then, as the engine
+   * does (a delayed wrap-up-end job frees each agent on time; see wrapup-end.ts). Off: they wait for
+   * the next tick to free them, as the engine did before (and does when that job is lost, or for a
+   * wrap-up longer than the queue's 15-minute delay). @default true
    */
   releaseOnTime?: boolean;
   /** Called on each predictive tick with what pacing was given and decided (for looking into a run). */
@@ -430,7 +431,7 @@ export const simulatePacing = (o: PacingSimOptions): PacingSimResult => {
         else {
           e.agent.freeAt = now + wrapupMs;
           setState(e.agent, 'wrapup');
-          if (o.releaseOnTime) q.push({ at: e.agent.freeAt, kind: 'wrapupEnd', agent: e.agent });
+          if (o.releaseOnTime ?? true) q.push({ at: e.agent.freeAt, kind: 'wrapupEnd', agent: e.agent });
         }
         break;
       case 'wrapupEnd':

@@ -1,6 +1,7 @@
 /**
- * SQS-triggered dialer: one dial job per record (a placement, or the delayed check that abandons a
- * caller still waiting for an agent), partial batch failures reported, never one throw for all.
+ * SQS-triggered dialer: one dial job per record (a placement, the delayed check that abandons a
+ * caller still waiting for an agent, or the delayed end of an agent's wrap-up), partial batch failures
+ * reported, never one throw for all.
  */
 import { sqsPartialBatch } from '#adapters/aws/sqs-batch.ts';
 import { throttledRetryDelayMs } from '#domain/dial-retries.ts';
@@ -8,6 +9,7 @@ import { DialJobMessage } from '#schemas/dial-job.ts';
 import { abandonCall } from '#services/engine/abandon-call.ts';
 import type { EngineDeps } from '#services/engine/engine-deps.ts';
 import { placeCall, RetryLater } from '#services/engine/place-call.ts';
+import { endWrapUpOnTime } from '#services/engine/wrapup-end.ts';
 import { logger } from '#shared/observability.ts';
 
 export const buildDialerHandler = (deps: EngineDeps) =>
@@ -17,7 +19,11 @@ export const buildDialerHandler = (deps: EngineDeps) =>
     handle: async (job, record) => {
       try {
         const outcome =
-          job.kind === 'abandon' ? await abandonCall(deps, job.campaigncallId) : await placeCall(deps, job);
+          job.kind === 'abandon'
+            ? await abandonCall(deps, job.campaigncallId)
+            : job.kind === 'wrapup-end'
+              ? await endWrapUpOnTime(deps, job)
+              : await placeCall(deps, job);
         logger.debug('dial job done', { campaigncallId: job.campaigncallId, outcome });
         return 'done';
       } catch (err) {

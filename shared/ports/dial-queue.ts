@@ -3,11 +3,15 @@ export interface DialJob {
   campaigncallId: string;
   /**
    * `abandon`: not a placement but the check, sent delayed when an answered caller starts waiting for
-   * an agent, that abandons the caller if still waiting (see abandon-call.ts). Absent: place the call.
+   * an agent, that abandons the caller if still waiting (see abandon-call.ts). `wrapup-end`: not a
+   * placement but the end of the wrap-up of the agent who took this attempt, sent delayed when the
+   * wrap-up starts (see wrapup-end.ts). Absent: place the call.
    */
-  kind?: 'abandon';
+  kind?: 'abandon' | 'wrapup-end';
   /** Ask the carrier for answering-machine detection: the campaign has an `amd` action. */
   machineDetection?: boolean;
+  /** `wrapup-end`: when the agent's wrap-up ends, as its item holds it (the end changes only that one). */
+  wrapupUntil?: string;
 }
 
 export interface DialQueue {

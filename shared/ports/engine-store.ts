@@ -389,7 +389,7 @@ export interface CallQueueStore {
   waitingCallers(queueId: string, limit: number): Promise<EngineCampaigncall[]>;
   /**
    * The agent of a finished call is available again, or in wrap-up until `wrapUpUntil` (only if still
-   * busy with that call, so a replayed close changes nothing).
+   * busy with that call, so a replayed close changes nothing). True when it was released now.
    */
   releaseAgent(
     customerId: string,
@@ -397,12 +397,18 @@ export interface CallQueueStore {
     campaigncallId: string,
     now: string,
     wrapUpUntil?: string,
-  ): Promise<void>;
+  ): Promise<boolean>;
   /**
    * Makes the customer's agents whose wrap-up has ended by `now` available again; counts, among the
    * agents serving a queue with these tags, those it freed and those still in wrap-up.
    */
   endWrapUps(customerId: string, queueTagIds: readonly string[], now: string): Promise<WrapUps>;
+  /**
+   * Makes one agent available whose wrap-up ending at `until` is over: only that same wrap-up (an
+   * agent set to another status meanwhile, or wrapping up a later call, is left alone). True when it
+   * ended now.
+   */
+  endWrapUp(customerId: string, agentId: string, until: string, now: string): Promise<boolean>;
 }
 
 export interface WrapUps {

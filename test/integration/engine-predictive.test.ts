@@ -96,7 +96,14 @@ const dialingNow = async (h: CampaignHandle) =>
 
 const expectedBound = async (
   h: CampaignHandle,
-  agents: { available: number; busy: number; wrapup?: number; wrapupMs?: number; busyElapsedMs?: number[] },
+  agents: {
+    available: number;
+    busy: number;
+    wrapup?: number;
+    wrapupMs?: number;
+    busyElapsedMs?: number[];
+    waiting?: number;
+  },
 ) => {
   const rates = await sys.engine.deps.timeseries.recentRates(h.id, sys.clock.now());
   const input: PredictiveInput = {
@@ -107,6 +114,7 @@ const expectedBound = async (
       Array.from({ length: agents.busy }, () => sys.clock.now() - (busySince.get(h.id) ?? 0)),
     wrapupAgents: agents.wrapup ?? 0,
     wrapupMs: agents.wrapupMs ?? 0,
+    ...(agents.waiting ? { waitingCallers: agents.waiting } : {}),
     maxConcurrentCalls: 40,
     maxAbandonRate: 0.03,
     rates,
@@ -192,6 +200,35 @@ describe('predictive dialing', () => {
     const { decision } = await expectedBound(h, agents);
     const { decision: without } = await expectedBound(h, { ...agents, wrapup: 0 });
     expect(decision.bound).toBeGreaterThan(without.bound);
+
+    await steps.when.theTickRuns();
+    await steps.when.theDialerRuns();
+    expect(await dialingNow(h)).toBe(decision.bound);
+  });
+
+  it('counts the callers the tick left waiting for an agent: the next free agents are theirs', async () => {
+    const h = await aPredictiveCampaign({ available: 4, busy: 8, busyForMs: 100_000 });
+    await seedRates(h.id, { humans: 40, abandoned: 0, unanswered: 60, ringMs: 20_000, talkMs: 120_000 });
+    await steps.when.statusIsSet(h.id, 'run');
+    // Two people answered and wait in the queue's line, and no agent takes them (as the tick's offer
+    // finds them when every agent is taken): they stay waiting, not yet due to be abandoned.
+    const store = sys.engine.deps.engine;
+    const now = formatTimestamp(sys.clock.now());
+    const waiting = [randomUUID(), randomUUID()].map((id) => ({
+      id,
+      campaign_id: h.id,
+      customer_id: sys.customer.customerId,
+      queue_id: h.queueId,
+      status: 'progressing',
+      tm_create: now,
+      _waiting_since: now,
+    }));
+    store.waitingCallers = async () => waiting as never;
+    store.assignAgent = async () => undefined;
+    const agents = { available: 4, busy: 8 };
+    const { decision } = await expectedBound(h, { ...agents, waiting: 2 });
+    const { decision: without } = await expectedBound(h, agents);
+    expect(decision.bound).toBeLessThan(without.bound);
 
     await steps.when.theTickRuns();
     await steps.when.theDialerRuns();

@@ -24,6 +24,7 @@ import {
 } from '#adapters/dynamodb/attempt-requests.ts';
 import {
   assignAgentSteps,
+  endOneWrapUpUpdate,
   endWrapUpUpdate,
   releaseAgentUpdate,
   waitInQueueUpdate,
@@ -756,6 +757,18 @@ describe('queue and agent requests', () => {
     );
     expect(end.ExpressionAttributeValues).toMatchObject({
       ':until': T2,
+      ':pk': availableAgentKeys('cust-1', 'a1').gsi2pk,
+    });
+  });
+
+  it('ends one wrap-up by its job only while the agent is still in the wrap-up index', () => {
+    const end = endOneWrapUpUpdate(TABLE, 'cust-1', 'a1', T2, T2);
+    expect(end.ConditionExpression).toBe(
+      '#status = :wrapup AND #until = :until AND attribute_not_exists(tm_delete) AND gsi2pk = :wrapups',
+    );
+    expect(end.ExpressionAttributeValues).toMatchObject({
+      ':until': T2,
+      ':wrapups': wrapUpAgentKeys('cust-1', T2, 'a1').gsi2pk,
       ':pk': availableAgentKeys('cust-1', 'a1').gsi2pk,
     });
   });

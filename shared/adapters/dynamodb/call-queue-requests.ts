@@ -206,3 +206,26 @@ export const endWrapUpUpdate = (
     },
   };
 };
+
+/**
+ * endWrapUpUpdate for one agent, by the job sent when its wrap-up started: also only while the agent
+ * is in the wrap-up index, so a status set by hand meanwhile (which leaves the index, even back to
+ * `wrapup`) is never ended by it.
+ */
+export const endOneWrapUpUpdate = (
+  tableName: string,
+  customerId: string,
+  agentId: string,
+  until: string,
+  now: string,
+) => {
+  const update = endWrapUpUpdate(tableName, customerId, agentId, until, now);
+  return {
+    ...update,
+    ConditionExpression: `${update.ConditionExpression} AND gsi2pk = :wrapups`,
+    ExpressionAttributeValues: {
+      ...update.ExpressionAttributeValues,
+      ':wrapups': wrapUpAgentsKey(customerId),
+    },
+  };
+};

@@ -13,6 +13,7 @@ import type { CallQueueStore, EngineCampaigncall, WrapUps } from '#ports/engine-
 import { availableAgentsServing } from './agent-store.ts';
 import {
   assignAgentSteps,
+  endOneWrapUpUpdate,
   endWrapUpUpdate,
   markAbandonedUpdate,
   releaseAgentUpdate,
@@ -83,13 +84,14 @@ export class DynamoCallQueueStore implements CallQueueStore {
     now: string,
     wrapUpUntil?: string,
   ) {
-    await unlessRefused(
+    const out = await unlessRefused(
       this.ddb.send(
         new UpdateCommand(
           releaseAgentUpdate(this.tableName, customerId, agentId, campaigncallId, now, wrapUpUntil),
         ),
       ),
     );
+    return out !== undefined;
   }
 
   async endWrapUps(customerId: string, queueTagIds: readonly string[], now: string): Promise<WrapUps> {
@@ -116,5 +118,13 @@ export class DynamoCallQueueStore implements CallQueueStore {
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return result;
+  }
+
+  async endWrapUp(customerId: string, agentId: string, until: string, now: string) {
+    // Refused: that wrap-up ended already (a duplicate, or the tick), or the agent's status changed.
+    const out = await unlessRefused(
+      this.ddb.send(new UpdateCommand(endOneWrapUpUpdate(this.tableName, customerId, agentId, until, now))),
+    );
+    return out !== undefined;
   }
 }

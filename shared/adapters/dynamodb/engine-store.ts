@@ -237,6 +237,9 @@ export class DynamoEngineStore implements EngineStore {
   endWrapUps(customerId: string, queueTagIds: readonly string[], now: string) {
     return this.queue.endWrapUps(customerId, queueTagIds, now);
   }
+  endWrapUp(customerId: string, agentId: string, until: string, now: string) {
+    return this.queue.endWrapUp(customerId, agentId, until, now);
+  }
 
   // --- held targets after an hours change --------------------------------------------------------
 

@@ -5,6 +5,7 @@ import { formatTimestamp } from '#domain/time.ts';
 import type { EngineCampaigncall, Finish, FinishResult } from '#ports/engine-store.ts';
 import { heldUntilOpening, type OutsideHours } from './calling-hours-gate.ts';
 import type { EngineDeps } from './engine-deps.ts';
+import { scheduleWrapUpEnd } from './wrapup-end.ts';
 
 export const finishAttempt = async (
   deps: EngineDeps,
@@ -65,13 +66,15 @@ export const finishAttempt = async (
   if (finished !== 'missing' && call._agent_id) {
     const queue = await deps.engine.getQueue(call.queue_id);
     const until = wrapUpEndsAt(queue, nowMs);
-    await deps.engine.releaseAgent(
+    const released = await deps.engine.releaseAgent(
       call.customer_id,
       call._agent_id,
       call.id,
       now,
       until === undefined ? undefined : formatTimestamp(until),
     );
+    // Only the delivery that started the wrap-up sends its end, which names that wrap-up's end time.
+    if (released && until !== undefined) await scheduleWrapUpEnd(deps, call.id, until);
   }
   if (finished === 'finished') {
     const campaign = await deps.engine.getCampaign(call.campaign_id);

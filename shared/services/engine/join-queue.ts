@@ -27,12 +27,20 @@ export const joinQueue = async (deps: EngineDeps, call: EngineCampaigncall): Pro
   return agentId;
 };
 
+/** What serving a queue's waiting line did: callers given an agent, and those still waiting after it. */
+export interface ServedCallers {
+  served: number;
+  /** Of the first page of the line (25, oldest first), those still waiting: predictive pacing counts them. */
+  waiting: number;
+}
+
 /** Offers waiting callers of a queue to agents that became free; stops at the first caller left waiting. */
-export const serveWaitingCallers = async (deps: EngineDeps, queueId: string): Promise<number> => {
-  if (isNil(queueId)) return 0;
+export const serveWaitingCallers = async (deps: EngineDeps, queueId: string): Promise<ServedCallers> => {
+  if (isNil(queueId)) return { served: 0, waiting: 0 };
   const queue = await deps.engine.getQueue(queueId);
-  if (!queue) return 0;
+  if (!queue) return { served: 0, waiting: 0 };
   let served = 0;
+  let waiting = 0;
   const callers = await deps.engine.waitingCallers(queueId, 25);
   for (const call of callers) {
     const agentId = await deps.engine.assignAgent(
@@ -42,10 +50,11 @@ export const serveWaitingCallers = async (deps: EngineDeps, queueId: string): Pr
     );
     if (!agentId) {
       // Those left waiting past their abandon time lost their check (its send failed): abandon them.
-      await abandonOverdue(deps, callers.slice(served));
+      const left = callers.slice(served);
+      waiting = left.length - (await abandonOverdue(deps, left));
       break;
     }
     served++;
   }
-  return served;
+  return { served, waiting };
 };

@@ -285,13 +285,14 @@ const step = async (
 
   // Free agents take callers already waiting before new calls are started for them.
   let wrappingUp = 0;
+  let waitingCallers = 0;
   let queue: Queue | undefined;
   if (usesQueue(dialingModeOf(campaign), !isNil(campaign.queue_id))) {
     // Agents whose wrap-up is over are available again before anyone is offered or paced for.
     queue = await deps.engine.getQueue(campaign.queue_id);
     if (queue)
       ({ wrappingUp } = await deps.engine.endWrapUps(campaign.customer_id, queue.tag_ids ?? [], now));
-    await serveWaitingCallers(deps, campaign.queue_id);
+    ({ waiting: waitingCallers } = await serveWaitingCallers(deps, campaign.queue_id));
   }
   // Calling hours: outside the windows in a fixed zone (the customer's default and the campaign's own)
   // nothing new starts (calls in flight finish); the list can still end, since that needs no call.
@@ -305,7 +306,9 @@ const step = async (
     const opens = openingAfter(campaign, nowMs, hours);
     if (opens !== undefined) facts.opensAtMs = opens;
   }
-  const pace = inHours ? await pacing(deps, campaign, nowMs, wrappingUp, outplan.dial_timeout) : NO_CLAIMS;
+  const pace = inHours
+    ? await pacing(deps, campaign, nowMs, wrappingUp, outplan.dial_timeout, waitingCallers)
+    : NO_CLAIMS;
   if (inHours) facts.pacing = { ...pace.facts, wrappingUp };
   // Occupancy's logged-in time, while the campaign can dial for its agents (see agent-time.ts).
   if (inHours) await sampleAgentTime(deps, campaign, queue, pace.facts, wrappingUp, nowMs);
@@ -621,6 +624,8 @@ const pacing = async (
   nowMs: number,
   wrappingUp: number,
   ringTimeoutMs?: number,
+  /** Answered callers the tick left waiting: the next free agents are theirs. */
+  waitingCallers = 0,
 ): Promise<Pacing> => {
   const mode = dialingModeOf(campaign);
   const hasQueue = !isNil(campaign.queue_id);
@@ -646,6 +651,7 @@ const pacing = async (
         busyElapsedMs: busySince.flatMap((since) => (since === undefined ? [] : [nowMs - since])),
         wrapupAgents: wrappingUp,
         wrapupMs: queue.wrapup_ms ?? DEFAULT_WRAPUP_MS,
+        waitingCallers,
         maxConcurrentCalls,
         maxAbandonRate,
         rates,
