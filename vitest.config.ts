@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import LongestFirst from './test/support/longest-first.ts';
 
 /**
  * Projects (STYLE.md): unit has no I/O; integration, api and the fault suite use DynamoDB Local. Two
@@ -28,6 +29,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 90_000,
     maxWorkers: 2,
+    // Within a group, the longest files start first, across projects (test/support/longest-first.ts).
+    sequence: { sequencer: LongestFirst },
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], ...afterLatency } },
       {
