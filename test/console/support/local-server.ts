@@ -3,6 +3,7 @@
  * simulator. The console link it prints gives the origin and the dev key.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { withTestJavaOptions } from '../../support/java-options.ts';
 
 export interface LocalServer {
   /** http://localhost:<port> */
@@ -25,7 +26,7 @@ export const startLocalServer = async (
 ): Promise<LocalServer> => {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'infra/local/start.ts'], {
     env: {
-      ...process.env,
+      ...withTestJavaOptions(process.env),
       PORT: '0',
       OUTBOUND_IN_MEMORY: '1',
       TICK_INTERVAL_MS: '250',
