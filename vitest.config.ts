@@ -7,8 +7,9 @@ import LongestFirst from './test/support/longest-first.ts';
  * Local and HTTP. Each worker slot has a DynamoDB Local of its own (test/support/global-setup.ts says
  * why one shared instance breaks the stream readers), so two files never share one.
  * The fault suite's latency cases (a healthy customer beside a bad neighbour, compared with the same
- * customer alone) run first, on their own and one at a time (groupOrder 0), so the ratio they assert
- * measures the neighbour and not the rest of the suite. The fault suite (`npm run test:faults`) prints
+ * customer alone) run on their own and one at a time, so the ratio they assert measures the neighbour
+ * and not the rest of the suite: a project with groupOrder 0 and one worker goes into Vitest's group
+ * of sequential files, which runs after all the others, so they run last. The fault suite (`npm run test:faults`) prints
  * its figures as a table at the end. webhooks-slow-receiver then runs alone too (project
  * integration-alone, group 1): it asserts that a whole campaign run takes less wall time than one
  * webhook delivery's timeout (10 s), and beside another file it took 12–15 s (beside a latency case in
