@@ -11,7 +11,6 @@
  */
 import type { TestProject } from 'vitest/node';
 import { ensureTable, type RunningDynamo, startDynamoLocal } from '../../infra/local/dynamodb-local.ts';
-import { TEST_JAVA_OPTIONS } from './java-options.ts';
 
 export const TEST_TABLE = 'outbound-test';
 
@@ -31,8 +30,6 @@ const KEY = Symbol.for('outbound.test.dynamoLocals');
 const registry = globalThis as { [KEY]?: Shared };
 
 const startAll = async (count: number) => {
-  // DynamoDB Local is spawned with this process's environment (see java-options.ts for why).
-  process.env.JAVA_TOOL_OPTIONS ??= TEST_JAVA_OPTIONS;
   const dynamos = await Promise.all(Array.from({ length: count }, () => startDynamoLocal()));
   await Promise.all(dynamos.map((d) => ensureTable(d.endpoint, TEST_TABLE)));
   return dynamos;

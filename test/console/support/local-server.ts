@@ -3,7 +3,6 @@
  * simulator. The console link it prints gives the origin and the dev key.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { withTestJavaOptions } from '../../support/java-options.ts';
 
 export interface LocalServer {
   /** http://localhost:<port> */
@@ -26,7 +25,7 @@ export const startLocalServer = async (
 ): Promise<LocalServer> => {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'infra/local/start.ts'], {
     env: {
-      ...withTestJavaOptions(process.env),
+      ...process.env,
       PORT: '0',
       OUTBOUND_IN_MEMORY: '1',
       TICK_INTERVAL_MS: '250',
