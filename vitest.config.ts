@@ -10,7 +10,7 @@ import LongestFirst from './test/support/longest-first.ts';
  * customer alone) run on their own and one at a time, so the ratio they assert measures the neighbour
  * and not the rest of the suite: a project with groupOrder 0 and one worker goes into Vitest's group
  * of sequential files, which runs after all the others, so they run last. The fault suite (`npm run test:faults`) prints
- * its figures as a table at the end. webhooks-slow-receiver then runs alone too (project
+ * its figures as a table at the end. webhooks-slow-receiver runs alone too, first (project
  * integration-alone, group 1): it asserts that a whole campaign run takes less wall time than one
  * webhook delivery's timeout (10 s), and beside another file it took 12–15 s (beside a latency case in
  * group 0 too, since groups run files of different projects at once). Everything else is group 2.
