@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import LongestFirst from './test/support/longest-first.ts';
 
 /**
  * Projects (STYLE.md): unit has no I/O; integration, api and the fault suite use DynamoDB Local. Two
@@ -6,9 +7,10 @@ import { defineConfig } from 'vitest/config';
  * Local and HTTP. Each worker slot has a DynamoDB Local of its own (test/support/global-setup.ts says
  * why one shared instance breaks the stream readers), so two files never share one.
  * The fault suite's latency cases (a healthy customer beside a bad neighbour, compared with the same
- * customer alone) run first, on their own and one at a time (groupOrder 0), so the ratio they assert
- * measures the neighbour and not the rest of the suite. The fault suite (`npm run test:faults`) prints
- * its figures as a table at the end. webhooks-slow-receiver then runs alone too (project
+ * customer alone) run on their own and one at a time, so the ratio they assert measures the neighbour
+ * and not the rest of the suite: a project with groupOrder 0 and one worker goes into Vitest's group
+ * of sequential files, which runs after all the others, so they run last. The fault suite (`npm run test:faults`) prints
+ * its figures as a table at the end. webhooks-slow-receiver runs alone too, first (project
  * integration-alone, group 1): it asserts that a whole campaign run takes less wall time than one
  * webhook delivery's timeout (10 s), and beside another file it took 12–15 s (beside a latency case in
  * group 0 too, since groups run files of different projects at once). Everything else is group 2.
@@ -28,6 +30,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 90_000,
     maxWorkers: 2,
+    // Within a group, the longest files start first, across projects (test/support/longest-first.ts).
+    sequence: { sequencer: LongestFirst },
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], ...afterLatency } },
       {

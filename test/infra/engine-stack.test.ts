@@ -1,6 +1,7 @@
 /**
  * The engine's deployed shape: schedule, queues, consumers, webhook route and least privilege. The
- * stack is synthesised once for the file, with cdk-nag attached (test/support/synthesized.ts).
+ * stack is synthesised once for the file, with cdk-nag attached (test/support/synthesized.ts), without
+ * bundling: nothing here reads a bundle (outbound-stack.test.ts checks them).
  */
 import { describe, expect, it } from 'vitest';
 import { DIAL_JOB_MAX_RECEIVES } from '#domain/dial-retries.ts';
@@ -23,7 +24,7 @@ const EXPECTED_TABLE_ACTIONS: Record<EngineFunctionName, { items: string[]; quer
 };
 const ENGINE = Object.keys(EXPECTED_TABLE_ACTIONS) as EngineFunctionName[];
 
-const synth = synthesizeOnce();
+const synth = synthesizeOnce({ bundle: false });
 
 const fnId = (name: EngineFunctionName) => synth.logicalId(synth.stack.engine.functions.get(name)!.fn);
 const queueId = (q: { node: { defaultChild?: unknown } }) => synth.logicalId(q);
