@@ -130,4 +130,44 @@ describe('campaign forecast', () => {
     expect(longOn.attempts_per_minute).toBeCloseTo(Math.min(ringing, talking), 0);
     expect(Date.parse(longOn.estimated_finish)).toBeGreaterThan(ctx.sys.clock.peek());
   });
+
+  it('forecasts a predictive campaign counting an agent whose wrap-up is over as free, before a tick frees them', async () => {
+    const tag = randomUUID();
+    const [agentId] = await ctx.steps.given.agents(1, 'available', [tag]);
+    // One call on the team's queue, with 30 s of wrap-up after it.
+    const first = await ctx.steps.given.campaign({
+      targets: [phone('answer')],
+      outplan: { max_try_count_0: 1, try_interval: 0 },
+      queueTags: [tag],
+      campaign: { dialing_mode: 'predictive' },
+    });
+    const queue = (await ctx.sys.customer.get(`/queues/${first.queueId}`)).body;
+    const put = await ctx.sys.customer.put(`/queues/${first.queueId}`, {
+      name: queue.name,
+      detail: queue.detail,
+      tag_ids: queue.tag_ids,
+      wrapup_ms: 30_000,
+    });
+    expect(put.status).toBe(200);
+    await ctx.steps.when.theTickRuns();
+    await ctx.steps.when.theDialerRuns();
+    await ctx.steps.when.timePasses(8_000); // answered at 2 s, ended at 7 s
+    expect((await ctx.sys.customer.get(`/agents/${agentId}`)).body.status).toBe('wrapup');
+
+    const next = await ctx.steps.given.campaign({
+      targets: Array.from({ length: 20 }, () => phone('answer')),
+      outplan: { max_try_count_0: 1, try_interval: 0 },
+      queueTags: [tag],
+      run: false,
+      campaign: { dialing_mode: 'predictive', queue_id: first.queueId },
+    });
+    // In wrap-up: not free, and not about to be within a ring.
+    expect(await forecastOf(next.id)).toMatchObject({ attempts_per_minute: 0, estimated_finish: null });
+    // Its wrap-up is over; no tick has made it available yet, but the next one will, before it paces.
+    await ctx.steps.when.timePasses(30_000);
+    expect((await ctx.sys.customer.get(`/agents/${agentId}`)).body.status).toBe('wrapup');
+    const freed = await forecastOf(next.id);
+    expect(freed.attempts_per_minute).toBeGreaterThan(0);
+    expect(Date.parse(freed.estimated_finish)).toBeGreaterThan(ctx.sys.clock.peek());
+  });
 });
