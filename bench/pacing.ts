@@ -2,8 +2,8 @@
  * `npm run bench:pacing [-- <seed> [<seed> …]]`: the three queue-paced modes side by side on the
  * seeded pacing simulation (bench/pacing-sim.ts; a fake clock, no DynamoDB), for 5, 20 and 100 agents
  * at live-answer rates of 20 %, 35 % and 60 % (10 % machines, ring 5–25 s, no answer rings to the 30 s
- * timeout, talk 90–180 s uniform, wrap-up 10 s, abandoned after 2 s), one measured hour per run after
- * 10 minutes of warm-up. With several seeds each figure is the mean over them, and the abandon
+ * timeout, talk 90–180 s uniform, wrap-up 10 s, abandoned after 2 s, a tick every 5 s as in AWS), one
+ * measured hour per run after 10 minutes of warm-up, and where the agents' time went. With several seeds each figure is the mean over them, and the abandon
  * column shows the worst run. Then it checks the goals: predictive ≥ 50 talk minutes per agent-hour
  * at 20 agents and 35 %, predictive abandon ≤ 3 % in every run, progressive abandon 0.
  */
@@ -85,6 +85,33 @@ for (const agents of teams) {
     });
     console.log(`${String(agents).padStart(4)} ${`${live * 100}%`.padStart(6)} | ${row.join(' | ')}`);
   }
+}
+
+// Where the agents' hour went, predictive against progressive (means over the seeds).
+console.log('');
+console.log(
+  "where the agents' hour went, minutes per agent-hour: talk / wrap-up / wrap-up over, waiting for a tick / idle while calls rang / idle with none ringing; calls ringing on average (bound)",
+);
+for (const mode of ['progressive', 'predictive'] as const) {
+  for (const agents of teams) {
+    const parts = answerRates.map((live) => {
+      const { runs } = cells.get(`${agents}/${live}/${mode}`)!;
+      const m = (f: (r: PacingSimResult) => number) =>
+        (runs.reduce((s, r) => s + f(r), 0) / runs.length).toFixed(1);
+      const u = (k: keyof PacingSimResult['timeUse']) => m((r) => r.timeUse[k]);
+      return `${`${live * 100}%`.padStart(3)} ${u('talk')}/${u('wrapup')}/${u('wrapupOverdue')}/${u('idleRinging')}/${u('idleNothingRinging')} ring ${u('meanRinging')} (${u('meanBound')})`;
+    });
+    console.log(`${mode.padEnd(11)} ${String(agents).padStart(3)} | ${parts.join(' | ')}`);
+  }
+}
+
+{
+  const runs = [...cells].filter(([k]) => k.endsWith('/predictive')).flatMap(([, c]) => c.runs);
+  const all = runs.reduce((n, r) => n + r.abandoned, 0);
+  const due = runs.reduce((n, r) => n + r.abandonedWithAgentDue, 0);
+  console.log(
+    `predictive abandons: ${all}, of which ${due} while an agent's wrap-up was over and it waited for the next tick`,
+  );
 }
 
 const failures: string[] = [];

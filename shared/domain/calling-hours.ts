@@ -223,3 +223,13 @@ export const nextOpening = (
   }
   return undefined;
 };
+
+/**
+ * Whether two settings of calling hours are the same windows (none and null alike; days in any order),
+ * so that only a real change of the hours starts a look at the targets held under the old ones.
+ */
+export const sameCallingHours = (a: CallingHours | null | undefined, b: CallingHours | null | undefined) => {
+  if (!a || !b) return !a && !b;
+  const days = (h: CallingHours) => [...new Set(h.days)].sort().join(',');
+  return a.timezone === b.timezone && a.start === b.start && a.end === b.end && days(a) === days(b);
+};

@@ -37,6 +37,16 @@ export interface PredictiveInput {
   wrapupMs: number;
   /** People who answered and wait in line for an agent now: the next free agents are theirs. */
   waitingCallers?: number;
+  /**
+   * Optional, with `ringTimeoutMs`: for each call of the campaign ringing now, ms since it was placed
+   * (all of them: the bound is then these plus the new calls the timed balance allows). A call that
+   * has rung most of the timeout is likely one nobody answers, so each counts by its own chance
+   * (`answersWithin`); one past the timeout (its placement held back, or its end not in yet) counts as
+   * just placed. Without them, every ringing call counts by the answer rate, as a fresh one.
+   */
+  ringingAgesMs?: readonly number[];
+  /** Optional: the outplan's dial_timeout, ms: a call nobody answered by then rings no more. */
+  ringTimeoutMs?: number;
   maxConcurrentCalls: number;
   /** The campaign's bound on abandoned / answered by a person, e.g. 0.03. */
   maxAbandonRate: number;
@@ -86,6 +96,19 @@ export const ENGAGE_AT = 0.9;
 const MARGIN_SIGMAS = 1.2;
 /** How much the margin grows as the measured abandon rate nears the engage point (×1.5 there). */
 const GOVERNOR_GAIN = 0.5;
+/**
+ * The timed balance (with the ringing calls' ages): its margin in standard deviations, scaled by the
+ * governor from GOVERNOR_FLOOR (nothing abandoned over many answers) up by GOVERNOR_SLOPE × the
+ * abandon rate's upper bound (Wilson's, z = ABANDON_Z) / the engage point: ×1.6 there. An upper bound,
+ * not the rate, so a campaign with few answers (a small team, the first minutes) is not taken for a
+ * safe one because it has not abandoned anyone yet. Tuned on `npm run bench:pacing`.
+ */
+const TIMED_MARGIN_SIGMAS = 1.2;
+const GOVERNOR_FLOOR = 0.6;
+const GOVERNOR_SLOPE = 1;
+const ABANDON_Z = 1;
+/** Points of the ring timeout at which the timed balance is checked. */
+const TIMED_STEPS = 15;
 /** z of the upper confidence bound on the answer rate (Wilson's interval). */
 const ANSWER_RATE_Z = 3;
 /**
@@ -119,6 +142,87 @@ export const freesWithin = (
   const from = Math.max(e, lo);
   return clamp01((e + left - from) / (hi - from));
 };
+/**
+ * The chance that a call ringing `ageMs` after it was placed is answered by a person within the next
+ * `withinMs`, `answerRate` being a fresh call's chance of being answered at all. Answers are taken as
+ * coming evenly over the ring timeout; calls nobody answers ring until it, and their share follows
+ * from the measured mean ring time (mean = timeout × (share + (1 − share) / 2)). A call past the
+ * timeout counts as just placed (see `ringingAgesMs`). The chance of an answer at all (`withinMs` ≥ the
+ * timeout) never rises with the age, from `answerRate` at 0.
+ */
+export const answersWithin = (
+  ageMs: number,
+  withinMs: number,
+  answerRate: number,
+  meanRingMs: number,
+  timeoutMs: number,
+): number => {
+  const r = clamp01(answerRate);
+  if (!(timeoutMs > 0)) return r;
+  const a = Number.isFinite(ageMs) && ageMs > 0 && ageMs < timeoutMs ? ageMs : 0;
+  const t = Math.max(0, Math.min(Number.isFinite(withinMs) ? withinMs : 0, timeoutMs - a));
+  const unanswered = Math.min(1 - r, clamp01((2 * meanRingMs) / timeoutMs - 1));
+  const stillRinging = (1 - unanswered) * (1 - a / timeoutMs) + unanswered;
+  return stillRinging > 0 ? clamp01((r * t) / timeoutMs / stillRinging) : 0;
+};
+
+interface TimedBalance {
+  available: number;
+  busyElapsedMs: readonly number[];
+  /** Busy agents whose time on the call is unknown, already weighed by the calls seen ending. */
+  unknownBusy: number;
+  wrapup: number;
+  wrapupMs: number;
+  talkMs: number;
+  waiting: number;
+  ringingAgesMs: readonly number[];
+  answerRate: number;
+  meanRingMs: number;
+  timeoutMs: number;
+  sigmas: number;
+}
+
+/**
+ * New calls that may start now so that at each point t of the next ring timeout the people expected
+ * to have answered by t (those waiting now, the ringing calls' by their age, the new calls') stay
+ * below the agents expected to be free by t, by `sigmas` standard deviations of the difference. An
+ * abandon happens when answers run ahead of agents at any moment, not only at the end of a ring time,
+ * so every point counts; the new calls' answers are spread over the timeout. Agents in wrap-up are
+ * taken as spread evenly through it. The agents' variance is the average chance's (as a count), so a
+ * longer call never lowers the bound.
+ */
+const newCallsOverTime = (b: TimedBalance): number => {
+  const T = b.timeoutMs;
+  const cycle = b.talkMs + b.wrapupMs;
+  const zz = b.sigmas * b.sigmas;
+  let fewest = Number.POSITIVE_INFINITY;
+  for (let step = 1; step <= TIMED_STEPS; step++) {
+    const t = (T * step) / TIMED_STEPS;
+    const average = clamp01(t / cycle);
+    const fromWrapup = b.wrapupMs === 0 ? 1 : clamp01(t / b.wrapupMs);
+    let free = b.available + b.unknownBusy * average + b.wrapup * fromWrapup - b.waiting;
+    for (const e of b.busyElapsedMs) free += freesWithin(e, t, b.talkMs, b.wrapupMs);
+    let variance =
+      (b.busyElapsedMs.length + b.unknownBusy) * average + b.wrapup * fromWrapup * (1 - fromWrapup);
+    let answers = 0;
+    for (const age of b.ringingAgesMs) {
+      const q = answersWithin(age, t, b.answerRate, b.meanRingMs, T);
+      answers += q;
+      variance += q * (1 - q);
+    }
+    // Largest n with d − n·g ≥ z·√(variance + n·g(1 − g)), g a new call's chance of an answer by t.
+    const d = free - answers;
+    // Already short at t whatever is dialled now (agents about to free are in wrap-up, say): no new
+    // call. Skipping such points instead was tried; it lets answers pile up past the bound.
+    if (d <= 0 || d * d < zz * variance) return 0;
+    const g = (b.answerRate * t) / T;
+    const k = 2 * d * g + zz * g * (1 - g);
+    const n = (k - Math.sqrt(Math.max(0, k * k - 4 * g * g * (d * d - zz * variance)))) / (2 * g * g);
+    fewest = Math.min(fewest, n);
+  }
+  return whole(fewest);
+};
+
 const whole = (x: number) => Math.max(0, Math.floor(Number.isFinite(x) ? x : 0));
 const positive = (x: number | undefined, fallback: number) =>
   x !== undefined && Number.isFinite(x) && x > 0 ? x : fallback;
@@ -148,6 +252,10 @@ const upperBound = (hits: number, n: number, z: number) => {
  * - Governor: the margin grows with the measured abandon rate; at ENGAGE_AT of the bound the campaign
  *   dials progressively until the rate falls. The bound never drops below the progressive one (one
  *   call per free agent) and never exceeds `max_concurrent_calls`.
+ * - With the ringing calls' ages and the ring timeout (as the engine's tick gives them), the balance is
+ *   the timed one instead (`newCallsOverTime`: checked at every point of the timeout, each ringing
+ *   call by its own chance, the margin scaled by the abandon rate's upper bound); `expectedFree` is
+ *   still the one over the ring time, for the diagnosis.
  */
 export const predictivePacing = (p: PredictiveInput): PredictiveDecision => {
   const available = whole(p.availableAgents);
@@ -197,6 +305,29 @@ export const predictivePacing = (p: PredictiveInput): PredictiveDecision => {
     Math.sqrt(soonForMargin + (available + soonForMargin) * (1 - answerRate)) *
     (1 + (GOVERNOR_GAIN * abandonRate) / (ENGAGE_AT * maxAbandon)) *
     (governor === 'cautious' ? 2 : 1);
-  const ahead = whole((expectedFree - waiting - margin) / Math.max(answerRate, 0.02));
+  const rate = Math.max(answerRate, 0.02);
+  const timeoutMs = p.ringTimeoutMs !== undefined && Number.isFinite(p.ringTimeoutMs) ? p.ringTimeoutMs : 0;
+  const ahead =
+    timeoutMs > 0 && p.ringingAgesMs !== undefined
+      ? p.ringingAgesMs.length +
+        newCallsOverTime({
+          available,
+          busyElapsedMs: known,
+          unknownBusy: (busy - known.length) * seenCycling,
+          wrapup,
+          wrapupMs,
+          talkMs,
+          waiting,
+          ringingAgesMs: p.ringingAgesMs,
+          answerRate: rate,
+          meanRingMs: ringMs,
+          timeoutMs,
+          sigmas:
+            TIMED_MARGIN_SIGMAS *
+            (GOVERNOR_FLOOR +
+              (GOVERNOR_SLOPE * upperBound(abandoned, humanAnswered, ABANDON_Z)) / (ENGAGE_AT * maxAbandon)) *
+            (governor === 'cautious' ? 2 : 1),
+        })
+      : whole((expectedFree - waiting - margin) / rate);
   return { bound: Math.min(cap, Math.max(progressive, ahead)), answerRate, expectedFree, governor };
 };

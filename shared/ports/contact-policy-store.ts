@@ -4,6 +4,8 @@ export interface StoredContactPolicy extends ContactPolicy {
   customer_id: string;
   /** When it was last set; null while the customer has never set one. */
   tm_update: string | null;
+  /** When `calling_hours` last changed (absent: never set); the tick wakes targets held before it. */
+  _hours_changed_at?: string;
 }
 
 /** What is kept about one person (a number of a customer) for the guardrails; see GET /contacts. */

@@ -41,6 +41,10 @@ export interface EngineCampaign extends Campaign {
   _sweep_from?: string;
   /** What the last tick decided about it: whether it dialed, and why not (more). */
   _decision?: TickDecision;
+  /** When its `calling_hours` last changed (set by PUT /campaigns/{id}); see WakePass. */
+  _hours_changed_at?: string;
+  /** How far the tick's look at targets held under older hours has gone (see WakePass). */
+  _wake?: WakePass;
 }
 
 export interface EngineTarget extends OutdialTarget {
@@ -387,5 +391,59 @@ export interface WrapUps {
   wrappingUp: number;
 }
 
-/** Persistence the dialing engine needs, in the four sections above. */
-export interface EngineStore extends EngineTickStore, DueTargetStore, AttemptStore, CallQueueStore {}
+/** Persistence the dialing engine needs, in the sections above and below. */
+export interface EngineStore
+  extends EngineTickStore,
+    DueTargetStore,
+    AttemptStore,
+    CallQueueStore,
+    HeldWakeStore {}
+
+/**
+ * A campaign's pass over the targets held outside their hours after its hours (or its customer's)
+ * changed: a page per tick, resumed from `cursor`, until `done` (see wake-held.ts).
+ */
+export interface WakePass {
+  /** The change of hours this pass is for: targets held before it are looked at again. */
+  at: string;
+  /** Where the next page starts (the store's own, opaque to the tick). */
+  cursor: readonly (string | null)[];
+  done: boolean;
+  /** Pages read so far: also what a save of the next one expects, so two ticks never both advance it. */
+  pages: number;
+}
+
+/** An idle target waiting among the retries after the tick's cutoff, as the retry index holds it. */
+export interface FutureRetry {
+  target: EngineTarget;
+  /** Its sort key there (`<time>#<id>`), which a move expects unchanged. */
+  sortKey: string;
+  /** The time of that key: when the target is due, less the try interval. */
+  sortTime: string;
+}
+
+/** The held targets' side of an hours change: reading the future retries a page at a time, waking some. */
+export interface HeldWakeStore {
+  /**
+   * A page of the list's retries sorted after `after` (not due yet), from `cursor` on (undefined:
+   * from the start), at most `limit` per retry shard; `done` once every shard has been read to its end.
+   */
+  futureRetries(
+    outdialId: string,
+    s: { after: string; cursor: WakePass['cursor'] | undefined; limit: number },
+  ): Promise<{ retries: FutureRetry[]; cursor: WakePass['cursor']; done: boolean }>;
+  /**
+   * Moves a held target earlier among the retries: only if it is still idle at `sortKey`, held outside
+   * hours since before `changedAt`. Now sorted at `dueAt`, showing `hold` (removed when null). False
+   * when it was not (moved on, woken already, or held for another reason).
+   */
+  wakeHeld(s: {
+    target: EngineTarget;
+    sortKey: string;
+    changedAt: string;
+    dueAt: string;
+    hold: StoredHold | null;
+  }): Promise<boolean>;
+  /** Records the pass after a page (only over `previous`, as read with the lease); false if it moved on. */
+  saveWakePass(campaignId: string, pass: WakePass, previous: WakePass | undefined): Promise<boolean>;
+}

@@ -2,6 +2,7 @@
  * (see docs/behaviour.md, "Campaign status changes" and "References between resources"). */
 import type * as z from 'zod';
 import { DAY_MS, dayStartOf, HOUR_MS, hourStartOf, ratesOf } from '#domain/call-timeseries.ts';
+import { sameCallingHours } from '#domain/calling-hours.ts';
 import type { Campaign } from '#domain/campaign.ts';
 import { statsOf } from '#domain/campaign-stats.ts';
 import { DEFAULT_MAX_ABANDON_RATE } from '#domain/dialing.ts';
@@ -81,9 +82,32 @@ export const updateCampaign = async (
     | z.output<typeof UpdateNextCampaign>,
 ) => {
   if ('max_abandon_rate' in changes) await checkAbandonRate(deps, customerId, changes.max_abandon_rate);
+  const at = now(deps);
+  const hoursChanged = 'calling_hours' in changes && (await changesHours(deps, customerId, id, changes));
   return guarded('campaign', async () =>
-    show(await deps.resources.update('campaign', id, { customerId }, { ...changes, tm_update: now(deps) })),
+    show(
+      await deps.resources.update(
+        'campaign',
+        id,
+        { customerId },
+        { ...changes, tm_update: at, ...(hoursChanged ? { _hours_changed_at: at } : {}) },
+      ),
+    ),
   );
+};
+
+/**
+ * Whether the update changes the campaign's calling hours: the tick then looks again at the targets
+ * held under the old ones (see wake-held.ts), so a wider window wakes them early.
+ */
+const changesHours = async (
+  deps: Deps,
+  customerId: string,
+  id: string,
+  changes: { calling_hours?: Campaign['calling_hours'] },
+) => {
+  const current = await loadOwned(deps, 'campaign', customerId, id);
+  return !sameCallingHours(current.calling_hours as Campaign['calling_hours'], changes.calling_hours);
 };
 
 export const updateResourceInfo = async (

@@ -1,5 +1,6 @@
 /** Use cases of the customer's contact policy (our addition): read it, replace it, and one person's record. */
 import type * as z from 'zod';
+import { sameCallingHours } from '#domain/calling-hours.ts';
 import { contactLimitsOf, NO_CONTACT_LIMITS, nextAllowedMs } from '#domain/contact-policy.ts';
 import { DEFAULT_MAX_ABANDON_RATE } from '#domain/dialing.ts';
 import { ValidationFailed } from '#domain/errors.ts';
@@ -31,11 +32,19 @@ export const putContactPolicy = async (
       Pick<z.output<typeof ContactPolicyInput>, 'max_abandon_rate_ceiling' | 'rest_after_abandon_hours'>
     >,
 ) => {
+  const at = now(deps);
+  // When the hours last changed, kept across PUTs that leave them alone: the tick then looks again at
+  // the targets held under the old hours (see wake-held.ts), once per change.
+  const previous = await deps.contactPolicies.get(customerId);
+  const hoursChangedAt = sameCallingHours(previous?.calling_hours, input.calling_hours)
+    ? previous?._hours_changed_at
+    : at;
   const policy: StoredContactPolicy = {
     customer_id: customerId,
     max_abandon_rate_ceiling: DEFAULT_MAX_ABANDON_RATE,
     ...input,
-    tm_update: now(deps),
+    tm_update: at,
+    ...(hoursChangedAt ? { _hours_changed_at: hoursChangedAt } : {}),
   };
   await deps.contactPolicies.put(policy);
   return show(policy);

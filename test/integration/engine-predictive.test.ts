@@ -1,7 +1,7 @@
 /**
  * Predictive dialing in the tick: the bound comes from predictivePacing, fed with the queue's agents by
- * state and the campaign's measured rates (its hour and day sums, kept from the minute stream), and
- * goes into every claim like the other modes' bounds, so overlapping ticks never pass it.
+ * state, the campaign's measured rates (its hour and day sums, kept from the minute stream) and its
+ * ringing calls' ages with the outplan's ring timeout, and goes into every claim like the other modes' bounds, so overlapping ticks never pass it.
  */
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -110,6 +110,10 @@ const expectedBound = async (
     maxConcurrentCalls: 40,
     maxAbandonRate: 0.03,
     rates,
+    // As the tick gives them: the outplan's ring timeout, and the calls ringing (before the first
+    // tick, none; calls placed since weigh as new ones, so later ticks keep the same bound).
+    ringTimeoutMs: h.outplan.dial_timeout,
+    ringingAgesMs: [],
   };
   return { rates, decision: predictivePacing(input) };
 };

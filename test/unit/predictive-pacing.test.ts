@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DISTRIBUTIONS } from '#adapters/telephony/simulator/call-distributions.ts';
 import {
+  answersWithin,
   ENGAGE_AT,
   freesWithin,
   type PredictiveInput,
@@ -39,7 +40,7 @@ const rates = fc
     };
   });
 
-const input: fc.Arbitrary<PredictiveInput> = fc.record({
+const plainInput: fc.Arbitrary<PredictiveInput> = fc.record({
   availableAgents: fc.nat(200),
   busyAgents: fc.nat(200),
   wrapupAgents: fc.nat(50),
@@ -49,6 +50,14 @@ const input: fc.Arbitrary<PredictiveInput> = fc.record({
   maxAbandonRate: fc.constantFrom(0, 0.01, 0.03, 0.05, 0.1),
   rates,
 });
+
+/** The same with, half the time, the ringing calls' ages and the ring timeout (the timed balance). */
+const input: fc.Arbitrary<PredictiveInput> = fc.oneof(
+  plainInput,
+  fc
+    .tuple(plainInput, fc.array(fc.nat(70_000), { maxLength: 120 }), fc.integer({ min: 1_000, max: 60_000 }))
+    .map(([p, ringingAgesMs, ringTimeoutMs]) => ({ ...p, ringingAgesMs, ringTimeoutMs })),
+);
 
 describe('predictive pacing', () => {
   it('never lets more calls ring than max_concurrent_calls, nor a negative or fractional number', () => {
@@ -94,6 +103,16 @@ describe('predictive pacing', () => {
           expect(d.bound).toBe(Math.min(p.availableAgents, p.maxConcurrentCalls));
         },
       ),
+      params,
+    );
+  });
+
+  it('never dials fewer calls with more free agents, all else equal', () => {
+    fc.assert(
+      fc.property(input, fc.integer({ min: 1, max: 50 }), (p, more) => {
+        const after = predictivePacing({ ...p, availableAgents: p.availableAgents + more });
+        expect(after.bound).toBeGreaterThanOrEqual(predictivePacing(p).bound);
+      }),
       params,
     );
   });
@@ -244,8 +263,98 @@ describe("predictive pacing with each busy agent's time on its call", () => {
 
   it('paces as before without elapsed times', () => {
     fc.assert(
-      fc.property(input, (p) => {
+      fc.property(plainInput, (p) => {
         expect(predictivePacing({ ...p, busyElapsedMs: [] })).toEqual(predictivePacing(p));
+      }),
+      params,
+    );
+  });
+});
+
+describe("predictive pacing with each ringing call's age (the timed balance)", () => {
+  it("gives a call's chance of a person's answer between 0 and the answer rate, never higher for an older call", () => {
+    fc.assert(
+      fc.property(
+        fc.nat(60_000),
+        fc.nat(60_000),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.integer({ min: 1_000, max: 60_000 }),
+        fc.integer({ min: 1_000, max: 60_000 }),
+        (age, older, answerRate, meanRingMs, timeoutMs) => {
+          const atAll = (a: number) => answersWithin(a, timeoutMs, answerRate, meanRingMs, timeoutMs);
+          const q = atAll(age);
+          expect(q).toBeGreaterThanOrEqual(0);
+          expect(q).toBeLessThanOrEqual(answerRate + 1e-12);
+          if (age + older < timeoutMs) expect(atAll(age + older)).toBeLessThanOrEqual(q + 1e-12);
+          // A fresh call, and one past the timeout (its placement or its end not seen), by the answer rate.
+          expect(atAll(0)).toBeCloseTo(answerRate, 12);
+          expect(atAll(timeoutMs + older)).toBeCloseTo(answerRate, 12);
+        },
+      ),
+      params,
+    );
+  });
+
+  it('takes a call that has rung most of the timeout as less likely to bring a person than a fresh one', () => {
+    const team = (ringingAgesMs: number[]) =>
+      predictivePacing({
+        availableAgents: 2,
+        busyAgents: 16,
+        busyElapsedMs: Array.from({ length: 16 }, (_, i) => 60_000 + 7_000 * i),
+        wrapupAgents: 2,
+        wrapupMs: 10_000,
+        maxConcurrentCalls: 100,
+        maxAbandonRate: 0.03,
+        ringTimeoutMs: 30_000,
+        ringingAgesMs,
+        rates: { ended: 1_400, humanAnswered: 490, abandoned: 2, meanRingMs: 23_000, meanTalkMs: 135_000 },
+      }).bound;
+    const none = team([]);
+    expect(none).toBeGreaterThan(4);
+    // Six calls placed just now weigh as six new ones; six that have rung 26 s of 30, far less.
+    expect(team(Array.from({ length: 6 }, () => 0))).toBe(none);
+    expect(team(Array.from({ length: 6 }, () => 26_000))).toBeGreaterThan(none);
+  });
+
+  it('weighs calls placed just now as new ones: the bound is the same, or those calls if more', () => {
+    fc.assert(
+      fc.property(plainInput, fc.nat(60), fc.integer({ min: 1_000, max: 60_000 }), (p, k, ringTimeoutMs) => {
+        const at = (ringingAgesMs: number[]) => predictivePacing({ ...p, ringingAgesMs, ringTimeoutMs });
+        const none = at([]);
+        const fresh = at(Array.from({ length: k }, () => 0));
+        if (none.governor === 'engaged') expect(fresh.bound).toBe(none.bound);
+        else
+          expect(fresh.bound).toBe(
+            Math.min(
+              p.maxConcurrentCalls,
+              Math.max(Math.min(p.availableAgents, p.maxConcurrentCalls), k, none.bound),
+            ),
+          );
+      }),
+      params,
+    );
+  });
+
+  it('never lets more ring than max_concurrent_calls, fewer than one per free agent, nor dials for a full line', () => {
+    fc.assert(
+      fc.property(plainInput, fc.array(fc.nat(30_000), { maxLength: 200 }), (p, ringingAgesMs) => {
+        const d = predictivePacing({ ...p, ringingAgesMs, ringTimeoutMs: 30_000 });
+        expect(Number.isInteger(d.bound)).toBe(true);
+        expect(d.bound).toBeLessThanOrEqual(p.maxConcurrentCalls);
+        expect(d.bound).toBeGreaterThanOrEqual(Math.min(p.availableAgents, p.maxConcurrentCalls));
+        // More people waiting than agents who could take them: no call beyond one per free agent.
+        const swamped = predictivePacing({
+          ...p,
+          ringingAgesMs,
+          ringTimeoutMs: 30_000,
+          waitingCallers: p.availableAgents + p.busyAgents + p.wrapupAgents + 1,
+        });
+        expect(swamped.bound).toBeLessThanOrEqual(
+          Math.max(
+            Math.min(p.availableAgents, p.maxConcurrentCalls),
+            Math.min(ringingAgesMs.length, p.maxConcurrentCalls),
+          ),
+        );
       }),
       params,
     );
@@ -269,6 +378,30 @@ describe('pacing on the seeded simulation (20 agents, 35 % answer, 20 minutes)',
     expect(r.abandonRate).toBeLessThanOrEqual(0.03);
     // It also keeps agents busier than progressive does on the same calls.
     expect(r.talkMinutesPerAgentHour).toBeGreaterThan(run('progressive').talkMinutesPerAgentHour);
+  });
+
+  it("accounts for every minute of the agents' hour: talk, wrap-up and idle add up to 60", () => {
+    const { timeUse: u } = run('predictive');
+    const total = u.talk + u.wrapup + u.wrapupOverdue + u.idleRinging + u.idleNothingRinging;
+    expect(total).toBeCloseTo(60, 6);
+    expect(u.meanRinging).toBeGreaterThan(0);
+  });
+
+  it('frees agents out of wrap-up at the next tick, or on time when asked', () => {
+    const atTick = run('predictive');
+    expect(atTick.abandonedWithAgentDue).toBeLessThanOrEqual(atTick.abandoned);
+    expect(atTick.timeUse.wrapupOverdue).toBeGreaterThan(0);
+    const onTime = simulatePacing({
+      mode: 'predictive',
+      agents: 20,
+      seed,
+      distributions: { ...DEFAULT_DISTRIBUTIONS, liveAnswerRate: 0.35 },
+      warmupMs: 0,
+      measureMs: 20 * 60_000,
+      releaseOnTime: true,
+    });
+    expect(onTime.timeUse.wrapupOverdue).toBe(0);
+    expect(onTime.abandonedWithAgentDue).toBe(0);
   });
 
   it('abandons nobody when progressive', () => {

@@ -17,10 +17,13 @@ import type {
   EngineStore,
   EngineTarget,
   Finish,
+  HeldWakeStore,
+  WakePass,
 } from '#ports/engine-store.ts';
 import { DynamoAttemptStore } from './attempt-store.ts';
 import { DynamoCallQueueStore } from './call-queue-store.ts';
 import { DynamoDueTargetStore } from './due-target-store.ts';
+import { DynamoHeldWakeStore } from './held-wake-store.ts';
 import { DynamoTickStore } from './tick-store.ts';
 
 export class DynamoEngineStore implements EngineStore {
@@ -28,12 +31,14 @@ export class DynamoEngineStore implements EngineStore {
   private readonly due: DynamoDueTargetStore;
   private readonly attempts: DynamoAttemptStore;
   private readonly queue: DynamoCallQueueStore;
+  private readonly wake: DynamoHeldWakeStore;
 
   constructor(ddb: DynamoDBDocumentClient, tableName: string) {
     this.tick = new DynamoTickStore(ddb, tableName);
     this.due = new DynamoDueTargetStore(ddb, tableName);
     this.attempts = new DynamoAttemptStore(ddb, tableName);
     this.queue = new DynamoCallQueueStore(ddb, tableName);
+    this.wake = new DynamoHeldWakeStore(ddb, tableName);
   }
 
   // --- lease & tick ------------------------------------------------------------------------------
@@ -225,5 +230,17 @@ export class DynamoEngineStore implements EngineStore {
   }
   endWrapUps(customerId: string, queueTagIds: readonly string[], now: string) {
     return this.queue.endWrapUps(customerId, queueTagIds, now);
+  }
+
+  // --- held targets after an hours change --------------------------------------------------------
+
+  futureRetries(outdialId: string, s: Parameters<HeldWakeStore['futureRetries']>[1]) {
+    return this.wake.futureRetries(outdialId, s);
+  }
+  wakeHeld(s: Parameters<HeldWakeStore['wakeHeld']>[0]) {
+    return this.wake.wakeHeld(s);
+  }
+  saveWakePass(campaignId: string, pass: WakePass, previous: WakePass | undefined) {
+    return this.wake.saveWakePass(campaignId, pass, previous);
   }
 }

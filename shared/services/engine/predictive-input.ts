@@ -45,6 +45,8 @@ export const predictiveInput = (p: {
   /** Agents of the queue in wrap-up now. */
   wrappingUp: number;
   nowMs: number;
+  /** The tick's calls ringing now (ms since each was placed) and the outplan's dial_timeout. */
+  ringing?: { ringTimeoutMs: number; ringingAgesMs: readonly number[] };
 }): PredictiveInput => ({
   availableAgents: p.reads.available,
   busyAgents: p.reads.busySince.length,
@@ -54,4 +56,5 @@ export const predictiveInput = (p: {
   maxConcurrentCalls: p.campaign.max_concurrent_calls ?? DEFAULT_MAX_CONCURRENT_CALLS,
   maxAbandonRate: maxAbandonRateOf(p.campaign),
   rates: p.reads.rates,
+  ...(p.ringing ?? {}),
 });

@@ -24,7 +24,7 @@ import { isNil, NIL_UUID } from '#domain/ids.ts';
 import type { Outplan } from '#domain/outplan.ts';
 import { predictivePacing } from '#domain/predictive-pacing.ts';
 import type { Queue } from '#domain/queue.ts';
-import { roomPerShard, shardLimit, totalCounters } from '#domain/runtime-shards.ts';
+import { type RuntimeShard, roomPerShard, shardLimit, totalCounters } from '#domain/runtime-shards.ts';
 import { formatTimestamp } from '#domain/time.ts';
 import type { DialJob } from '#ports/dial-queue.ts';
 import type { ClaimResult, EngineCampaign, EngineTarget } from '#ports/engine-store.ts';
@@ -48,6 +48,7 @@ import { predictiveInput, readPredictive } from './predictive-input.ts';
 import { screenCampaigns, type TickReads } from './screen-campaigns.ts';
 import { ringDeadlineMs, SweepFailed, sweepCampaign, sweepDue } from './sweep.ts';
 import { decideTick, type PacingFacts, type PredictiveFacts, type TickFacts } from './tick-decision.ts';
+import { wakeHeld } from './wake-held.ts';
 
 export type TickOutcome =
   | 'leased-elsewhere'
@@ -298,11 +299,13 @@ const step = async (
   const hours = await callingHoursGate(deps, campaign, nowMs, policies);
   const inHours = hours.open;
   facts.inHours = inHours;
+  // Hours changed since targets were held: a page of them moves to their new, earlier opening.
+  if (inHours) await wakeHeld(deps, { campaign, outplan, gate: hours, nowMs, policies });
   if (!inHours) {
     const opens = openingAfter(campaign, nowMs, hours);
     if (opens !== undefined) facts.opensAtMs = opens;
   }
-  const pace = inHours ? await pacing(deps, campaign, nowMs, wrappingUp) : NO_CLAIMS;
+  const pace = inHours ? await pacing(deps, campaign, nowMs, wrappingUp, outplan.dial_timeout) : NO_CLAIMS;
   if (inHours) facts.pacing = { ...pace.facts, wrappingUp };
   // Occupancy's logged-in time, while the campaign can dial for its agents (see agent-time.ts).
   if (inHours) await sampleAgentTime(deps, campaign, queue, pace.facts, wrappingUp, nowMs);
@@ -560,16 +563,34 @@ const noteHeld = (facts: StepFacts, refused: Exclude<ClaimResult, 'claimed' | 'c
 };
 
 /**
+ * How long each ringing call of the campaign has rung, from the runtime shards the tick has read
+ * anyway: a ringing member's claim time (its attempt's creation, just before the dial job). Calls
+ * counted the old way carry no time and count as just placed, as predictive pacing does with any
+ * whose age it cannot trust.
+ */
+const ringingAges = (shards: readonly RuntimeShard[], nowMs: number): number[] =>
+  shards.flatMap((s) => {
+    const ringing = new Set(s.ringing ?? []);
+    const ages = (s.open ?? [])
+      .filter((o) => ringing.has(o.id))
+      .map((o) => Math.max(0, nowMs - o.claimedAtMs));
+    const unknown = (s.legacy?.dialing ?? 0) + Math.max(0, ringing.size - ages.length);
+    return unknown > 0 ? [...ages, ...Array.from({ length: unknown }, () => 0)] : ages;
+  });
+
+/**
  * Capacity by the campaign's dialing mode: from available agents, or the campaign's concurrency cap.
  * A predictive campaign also reads its queue's busy agents (those in wrap-up the tick has counted
- * already) and its measured rates (one read of its hour and day sums), and gets its bound from
- * predictivePacing; the bound then goes into every claim as for the other modes.
+ * already) and its measured rates (one read of its hour and day sums), gives predictivePacing its
+ * ringing calls' ages (off the runtime shards already read) and the outplan's ring timeout, and gets
+ * its bound from it; the bound then goes into every claim as for the other modes.
  */
 const pacing = async (
   deps: EngineDeps,
   campaign: EngineCampaign,
   nowMs: number,
   wrappingUp: number,
+  ringTimeoutMs?: number,
 ): Promise<Pacing> => {
   const mode = dialingModeOf(campaign);
   const hasQueue = !isNil(campaign.queue_id);
@@ -586,7 +607,13 @@ const pacing = async (
       const busy = reads.busySince.length;
       availableAgents = available;
       const maxAbandonRate = maxAbandonRateOf(campaign);
-      const decision = predictivePacing(predictiveInput({ campaign, queue, reads, wrappingUp, nowMs }));
+      const ringing =
+        ringTimeoutMs !== undefined && campaign._runtime
+          ? { ringTimeoutMs, ringingAgesMs: ringingAges(campaign._runtime, nowMs) }
+          : undefined;
+      const decision = predictivePacing(
+        predictiveInput({ campaign, queue, reads, wrappingUp, nowMs, ...(ringing ? { ringing } : {}) }),
+      );
       predictive = {
         ...decision,
         busy,
