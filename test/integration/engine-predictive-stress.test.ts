@@ -22,10 +22,10 @@ import { startTestSystem, type TestSystem } from '../support/system.ts';
 
 const SEED = Number(process.env.FC_SEED ?? process.env.SIM_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const AGENTS = 10;
-/** The old stretch: one in ten answers, the rest are busy (they end within a second). */
-const OLD = { targets: 80, answer: 0.1 };
+/** The old stretch: one in twenty answers, the rest are busy (they end within a second). */
+const OLD = { targets: 80, answer: 0.05 };
 /** The fresh stretch: nine in ten answer. */
-const FRESH = { targets: 90, answer: 0.9 };
+const FRESH = { targets: 110, answer: 0.9 };
 const RING_MS = { min: 1_000, max: 3_000 };
 /** Longer than abandon_after_ms and a round: a caller left waiting is abandoned before hanging up. */
 const TALK_MS = { min: 3_000, max: 6_000 };
@@ -158,9 +158,9 @@ describe('a predictive campaign whose answer rate jumps', () => {
     expect(engagedAtMs).toBeDefined();
     expect(governorMessage).toContain('max_abandon_rate 3 %');
     // Dialling one call per free agent, it abandons no more than max_abandon_rate of the calls it
-    // placed (a race may cost one): measured on enough answers for one abandoned call to be 3 % or less.
-    expect(afterAnswered.length).toBeGreaterThanOrEqual(34);
-    expect(afterAbandoned.length / afterAnswered.length).toBeLessThanOrEqual(MAX_ABANDON_RATE);
+    // placed, counted in whole calls: none below 34 answers (where one would be over 3 %), one from 34.
+    expect(afterAnswered.length).toBeGreaterThanOrEqual(20);
+    expect(afterAbandoned.length).toBeLessThanOrEqual(Math.floor(MAX_ABANDON_RATE * afterAnswered.length));
     // Every target was called once.
     expect(placedAt.size).toBe(numbers.length);
 
