@@ -24,4 +24,14 @@ export interface AgentStore {
    * call, or was set busy), from the same Query; undefined for an agent busy since before this was kept.
    */
   busySince(customerId: string, queueTagIds: readonly string[]): Promise<(number | undefined)[]>;
+  /**
+   * Agents serving a queue with these tags in the customer's wrap-up partition, read only (the tick's
+   * endWrapUps also frees them): `wrappingUp` until after `now`, `ended` whose wrap-up is over but who
+   * wait for a tick to be made available.
+   */
+  wrapUps(
+    customerId: string,
+    queueTagIds: readonly string[],
+    now: string,
+  ): Promise<{ wrappingUp: number; ended: number }>;
 }

@@ -2,13 +2,7 @@
  * "When will it finish?" (see docs/behaviour.md, Forecast): reads the list's targets, the campaign's
  * latest attempts and its pacing now, and leaves the arithmetic to the domain's forecast.
  */
-import {
-  DEFAULT_MAX_CONCURRENT_CALLS,
-  type DialingMode,
-  dialingModeOf,
-  maxAbandonRateOf,
-  usesQueue,
-} from '#domain/dialing.ts';
+import { DEFAULT_MAX_CONCURRENT_CALLS, type DialingMode, dialingModeOf, usesQueue } from '#domain/dialing.ts';
 import { type Forecast, type ForecastInput, forecast } from '#domain/forecast.ts';
 import { isNil } from '#domain/ids.ts';
 import { DESTINATION_SLOTS } from '#domain/outplan.ts';
@@ -18,6 +12,7 @@ import { DEFAULT_WRAPUP_MS } from '#domain/queue.ts';
 import { formatTimestamp } from '#domain/time.ts';
 import type { StoredItem } from '#ports/resource-store.ts';
 import type { Deps } from './deps.ts';
+import { predictiveInput, readPredictive } from './engine/predictive-input.ts';
 import { loadOwned } from './owned.ts';
 
 /** Targets read per request; the whole list is read, page by page. */
@@ -79,23 +74,29 @@ const concurrencyOf = async (
   const customerId = String(campaign.customer_id);
   const tags = (queue.tag_ids as string[]) ?? [];
   if (mode === 'predictive') {
-    // The tick's own bound, from the agents now and the measured rates (its priors before any data);
-    // agents in wrap-up count as busy here, as the forecast does not read the wrap-up index.
-    const [available, busy, rates] = await Promise.all([
-      deps.agents.countAvailable(customerId, tags),
-      deps.agents.countBusy(customerId, tags),
-      deps.timeseries.recentRates(String(campaign.id), deps.clock.now()),
+    // The tick's own bound, from the same input the tick builds: agents free, on calls (each by how
+    // long it has been on its call), in wrap-up, and the measured rates (its priors before any data).
+    // Agents whose wrap-up is over are free: the next tick makes them available before it paces.
+    const nowMs = deps.clock.now();
+    const [reads, wrapUps] = await Promise.all([
+      readPredictive(deps, { id: String(campaign.id), customer_id: customerId }, tags, nowMs),
+      deps.agents.wrapUps(customerId, tags, formatTimestamp(nowMs)),
     ]);
-    const bound = predictivePacing({
-      availableAgents: available,
-      busyAgents: busy,
-      wrapupAgents: 0,
-      wrapupMs: num(queue.wrapup_ms ?? DEFAULT_WRAPUP_MS),
-      maxConcurrentCalls: num(campaign.max_concurrent_calls) || DEFAULT_MAX_CONCURRENT_CALLS,
-      maxAbandonRate: maxAbandonRateOf(campaign as { max_abandon_rate?: number }),
-      rates,
-    }).bound;
-    return { concurrency: bound, predictive: { team: available + busy, wrapupMs: num(queue.wrapup_ms) } };
+    const freed = { ...reads, available: reads.available + wrapUps.ended };
+    const bound = predictivePacing(
+      predictiveInput({
+        campaign: campaign as { max_concurrent_calls?: number; max_abandon_rate?: number },
+        queue: queue as { wrapup_ms?: number },
+        reads: freed,
+        wrappingUp: wrapUps.wrappingUp,
+        nowMs,
+      }),
+    ).bound;
+    const team = freed.available + freed.busySince.length + wrapUps.wrappingUp;
+    return {
+      concurrency: bound,
+      predictive: { team, wrapupMs: num(queue.wrapup_ms ?? DEFAULT_WRAPUP_MS) },
+    };
   }
   const agents = await deps.agents.countAvailable(customerId, tags);
   return {

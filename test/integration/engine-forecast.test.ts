@@ -95,4 +95,79 @@ describe('campaign forecast', () => {
     const slower = await forecastOf(power.id);
     expect(slower.attempts_per_minute).toBeLessThan(f.attempts_per_minute);
   });
+
+  it('forecasts a predictive campaign whose agents are all on calls by how long each has been on it, as the tick paces', async () => {
+    const tag = randomUUID();
+    await ctx.steps.given.agents(10, 'busy', [tag]);
+    const h = await ctx.steps.given.campaign({
+      targets: Array.from({ length: 40 }, () => phone('answer')),
+      outplan: { max_try_count_0: 1, try_interval: 0 },
+      queueTags: [tag],
+      run: false,
+      campaign: { dialing_mode: 'predictive', max_concurrent_calls: 40 },
+    });
+    // Every agent has just taken a call: none is expected free within a ring, so nothing can dial.
+    const justBegun = await forecastOf(h.id);
+    expect(justBegun).toMatchObject({ targets_left: 40, attempts_per_minute: 0, estimated_finish: null });
+
+    // 200 s on, past the longest call the priors expect (120 s ± 50 %): every agent is about to be
+    // free, and the forecast paces by the bound the tick would use.
+    await ctx.steps.when.timePasses(200_000);
+    const { bound } = predictivePacing({
+      availableAgents: 0,
+      busyAgents: 10,
+      busyElapsedMs: Array.from({ length: 10 }, () => 200_000),
+      wrapupAgents: 0,
+      wrapupMs: 0,
+      maxConcurrentCalls: 40,
+      maxAbandonRate: 0.03,
+      rates: { ended: 0, humanAnswered: 0, abandoned: 0 },
+    });
+    expect(bound).toBeGreaterThan(0);
+    const longOn = await forecastOf(h.id);
+    const ringing = (bound * 60_000) / DEFAULT_RING_MS;
+    const talking = (10 * 60_000) / (longOn.success_rate * DEFAULT_TALK_MS);
+    expect(longOn.attempts_per_minute).toBeCloseTo(Math.min(ringing, talking), 0);
+    expect(Date.parse(longOn.estimated_finish)).toBeGreaterThan(ctx.sys.clock.peek());
+  });
+
+  it('forecasts a predictive campaign counting an agent whose wrap-up is over as free, before a tick frees them', async () => {
+    const tag = randomUUID();
+    const [agentId] = await ctx.steps.given.agents(1, 'available', [tag]);
+    // One call on the team's queue, with 30 s of wrap-up after it.
+    const first = await ctx.steps.given.campaign({
+      targets: [phone('answer')],
+      outplan: { max_try_count_0: 1, try_interval: 0 },
+      queueTags: [tag],
+      campaign: { dialing_mode: 'predictive' },
+    });
+    const queue = (await ctx.sys.customer.get(`/queues/${first.queueId}`)).body;
+    const put = await ctx.sys.customer.put(`/queues/${first.queueId}`, {
+      name: queue.name,
+      detail: queue.detail,
+      tag_ids: queue.tag_ids,
+      wrapup_ms: 30_000,
+    });
+    expect(put.status).toBe(200);
+    await ctx.steps.when.theTickRuns();
+    await ctx.steps.when.theDialerRuns();
+    await ctx.steps.when.timePasses(8_000); // answered at 2 s, ended at 7 s
+    expect((await ctx.sys.customer.get(`/agents/${agentId}`)).body.status).toBe('wrapup');
+
+    const next = await ctx.steps.given.campaign({
+      targets: Array.from({ length: 20 }, () => phone('answer')),
+      outplan: { max_try_count_0: 1, try_interval: 0 },
+      queueTags: [tag],
+      run: false,
+      campaign: { dialing_mode: 'predictive', queue_id: first.queueId },
+    });
+    // In wrap-up: not free, and not about to be within a ring.
+    expect(await forecastOf(next.id)).toMatchObject({ attempts_per_minute: 0, estimated_finish: null });
+    // Its wrap-up is over; no tick has made it available yet, but the next one will, before it paces.
+    await ctx.steps.when.timePasses(30_000);
+    expect((await ctx.sys.customer.get(`/agents/${agentId}`)).body.status).toBe('wrapup');
+    const freed = await forecastOf(next.id);
+    expect(freed.attempts_per_minute).toBeGreaterThan(0);
+    expect(Date.parse(freed.estimated_finish)).toBeGreaterThan(ctx.sys.clock.peek());
+  });
 });

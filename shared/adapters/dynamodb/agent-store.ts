@@ -15,6 +15,7 @@ import {
   busySinceOf,
   itemKey,
   listKeys,
+  wrapUpAgentsKey,
 } from './keys.ts';
 import { conditionalUpdate, type DynamoResourceStore, withoutUnsetDelete } from './resource-store.ts';
 
@@ -103,6 +104,17 @@ export class DynamoAgentStore implements AgentStore {
       since.push(busySinceOf(agent.sk));
     return since;
   }
+
+  async wrapUps(customerId: string, queueTagIds: readonly string[], now: string) {
+    const result = { wrappingUp: 0, ended: 0 };
+    const partition = wrapUpAgentsKey(customerId);
+    for await (const agent of agentsServing(this.ddb, this.tableName, partition, queueTagIds)) {
+      // The sort key starts with when the wrap-up ends.
+      if ((agent.sk.split('#')[0] ?? '') > now) result.wrappingUp += 1;
+      else result.ended += 1;
+    }
+    return result;
+  }
 }
 
 /**
@@ -117,7 +129,7 @@ export const availableAgentsServing = (
   pageSize?: number,
 ) => agentsServing(ddb, tableName, availableAgentsKey(customerId), queueTagIds, pageSize);
 
-/** The agents of one sparse status partition (available, busy) that serve a queue with these tags. */
+/** The agents of one sparse status partition (available, busy, wrap-up) that serve a queue with these tags. */
 async function* agentsServing(
   ddb: DynamoDBDocumentClient,
   tableName: string,

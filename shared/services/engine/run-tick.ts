@@ -24,7 +24,7 @@ import { calleeRecord } from '#domain/holds.ts';
 import { isNil, NIL_UUID } from '#domain/ids.ts';
 import type { Outplan } from '#domain/outplan.ts';
 import { predictivePacing } from '#domain/predictive-pacing.ts';
-import { DEFAULT_WRAPUP_MS, type Queue } from '#domain/queue.ts';
+import type { Queue } from '#domain/queue.ts';
 import { type RuntimeShard, roomPerShard, shardLimit, totalCounters } from '#domain/runtime-shards.ts';
 import { formatTimestamp } from '#domain/time.ts';
 import type { DialJob } from '#ports/dial-queue.ts';
@@ -45,6 +45,7 @@ import type { EngineDeps } from './engine-deps.ts';
 import { finishAttempt } from './finish-attempt.ts';
 import { contactLimitsFor, holdBack } from './hold-back.ts';
 import { serveWaitingCallers } from './join-queue.ts';
+import { predictiveInput, readPredictive } from './predictive-input.ts';
 import { screenCampaigns, type TickReads } from './screen-campaigns.ts';
 import { ringDeadlineMs, SweepFailed, sweepCampaign, sweepDue } from './sweep.ts';
 import { decideTick, type PacingFacts, type PredictiveFacts, type TickFacts } from './tick-decision.ts';
@@ -637,28 +638,26 @@ const pacing = async (
     if (!queue) return { ...NO_CLAIMS, facts: { ...NO_CLAIMS.facts, mode, hasQueue, queueMissing: true } };
     const tags = queue.tag_ids ?? [];
     if (mode === 'predictive') {
-      const [available, busySince, rates] = await Promise.all([
-        deps.agents.countAvailable(campaign.customer_id, tags),
-        deps.agents.busySince(campaign.customer_id, tags),
-        deps.timeseries.recentRates(campaign.id, nowMs),
-      ]);
-      const busy = busySince.length;
+      const reads = await readPredictive(deps, campaign, tags, nowMs);
+      const { available, rates } = reads;
+      const busy = reads.busySince.length;
       availableAgents = available;
       const maxAbandonRate = maxAbandonRateOf(campaign);
-      const decision = predictivePacing({
-        availableAgents: available,
-        busyAgents: busy,
-        busyElapsedMs: busySince.flatMap((since) => (since === undefined ? [] : [nowMs - since])),
-        wrapupAgents: wrappingUp,
-        wrapupMs: queue.wrapup_ms ?? DEFAULT_WRAPUP_MS,
-        waitingCallers,
-        maxConcurrentCalls,
-        maxAbandonRate,
-        rates,
-        ...(ringTimeoutMs !== undefined && campaign._runtime
+      const ringing =
+        ringTimeoutMs !== undefined && campaign._runtime
           ? { ringTimeoutMs, ringingAgesMs: ringingAges(campaign._runtime, nowMs) }
-          : {}),
-      });
+          : undefined;
+      const decision = predictivePacing(
+        predictiveInput({
+          campaign,
+          queue,
+          reads,
+          wrappingUp,
+          waitingCallers,
+          nowMs,
+          ...(ringing ? { ringing } : {}),
+        }),
+      );
       predictive = {
         ...decision,
         busy,
