@@ -9,7 +9,8 @@ import LongestFirst from './test/support/longest-first.ts';
  * The fault suite's latency cases (a healthy customer beside a bad neighbour, compared with the same
  * customer alone) run on their own and one at a time, so the ratio they assert measures the neighbour
  * and not the rest of the suite: a project with groupOrder 0 and one worker goes into Vitest's group
- * of sequential files, which runs after all the others, so they run last. The fault suite (`npm run test:faults`) prints
+ * of sequential files, which runs after all the others, so they run last, each on a fresh DynamoDB
+ * Local of the project's own (not the slots' instances, full of what the suite left). The fault suite (`npm run test:faults`) prints
  * its figures as a table at the end. webhooks-slow-receiver runs alone too, first (project
  * integration-alone, group 1): it asserts that a whole campaign run takes less wall time than one
  * webhook delivery's timeout (10 s), and beside another file it took 12–15 s (beside a latency case in
@@ -83,6 +84,8 @@ export default defineConfig({
           sequence: { groupOrder: 0 },
           fileParallelism: false,
           ...faults,
+          // A DynamoDB Local of their own, fresh when they run (test/support/global-setup-own-dynamo.ts).
+          globalSetup: ['test/support/global-setup-own-dynamo.ts', 'test/faults/support/print-report.ts'],
         },
       },
     ],
