@@ -69,40 +69,18 @@ import {
   stopSteps,
 } from '#adapters/dynamodb/tick-requests.ts';
 import type { NamedStep, TransactItem } from '#adapters/dynamodb/transactions.ts';
-import type { Address } from '#domain/address.ts';
 import type { DestinationChoice } from '#domain/dialing.ts';
 import type { ClaimLimit, EngineCampaigncall, EngineTarget, Finish } from '#ports/engine-store.ts';
+import { anEngineTarget, telAddress } from '../support/factories/engine-target.ts';
 
 const TABLE = 'engine-requests';
 const T0 = '2026-01-15T09:30:00.000000Z';
 const T1 = '2026-01-15T09:31:00.000000Z';
 const T2 = '2026-01-15T09:31:30.000000Z';
 
-const address = (target: string): Address => ({ type: 'tel', target, target_name: '', name: '', detail: '' });
+const address = telAddress;
 
-const aTarget = (overrides: Partial<EngineTarget> = {}): EngineTarget => ({
-  id: randomUUID(),
-  outdial_id: randomUUID(),
-  customer_id: 'cust-1',
-  name: '',
-  detail: '',
-  data: '',
-  status: 'idle',
-  destination_0: address('+15550100'),
-  destination_1: null,
-  destination_2: null,
-  destination_3: null,
-  destination_4: null,
-  try_count_0: 0,
-  try_count_1: 0,
-  try_count_2: 0,
-  try_count_3: 0,
-  try_count_4: 0,
-  tm_create: T0,
-  tm_update: null,
-  tm_delete: null,
-  ...overrides,
-});
+const aTarget = (overrides: Partial<EngineTarget> = {}) => anEngineTarget({ tm_create: T0, ...overrides });
 
 const anAttempt = (
   target: EngineTarget,

@@ -10,6 +10,7 @@ import { formatTimestamp } from '#domain/time.ts';
 import type { EngineTarget } from '#ports/engine-store.ts';
 import { gateFor } from '#services/engine/calling-hours-gate.ts';
 import { hoursChangedAt, wakeMove } from '#services/engine/wake-held.ts';
+import { anEngineTarget, telAddress } from '../support/factories/engine-target.ts';
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
@@ -27,24 +28,13 @@ const outplan = {
 } as Outplan;
 
 const target = (over: Partial<EngineTarget> = {}) =>
-  ({
+  anEngineTarget({
     id: '00000000-0000-4000-8000-000000000001',
     outdial_id: '00000000-0000-4000-8000-0000000000aa',
-    status: 'idle',
-    destination_0: { type: 'tel', target: '+81312345675' }, // Asia/Tokyo
-    destination_1: null,
-    destination_2: null,
-    destination_3: null,
-    destination_4: null,
-    try_count_0: 0,
-    try_count_1: 0,
-    try_count_2: 0,
-    try_count_3: 0,
-    try_count_4: 0,
+    destination_0: telAddress('+81312345675'), // Asia/Tokyo
     tm_create: formatTimestamp(NOW - DAY),
-    tm_update: null,
     ...over,
-  }) as unknown as EngineTarget;
+  });
 
 /** Held at 14:00 until 08:00 in Tokyo (23:00 UTC), sorted that much before the try interval. */
 const heldTokyo = { sortTime: formatTimestamp(MIDNIGHT + 23 * HOUR - TRY_INTERVAL) };
