@@ -75,7 +75,9 @@ export const startDynamoLocal = async (
   child.once('exit', () => process.removeListener('exit', killOnExit));
   const endpoint = `http://127.0.0.1:${port}`;
   const client = localClient(endpoint);
-  const deadline = Date.now() + 60_000;
+  // Java starts in a few seconds on a quiet machine; on 2 busy cores (three instances starting beside a
+  // test run) it has taken over a minute.
+  const deadline = Date.now() + 180_000;
   const ready = (async () => {
     for (;;) {
       try {

@@ -66,7 +66,7 @@ export const limitsAnything = (l: ContactLimits) =>
 
 /**
  * The earliest time at which the person may be called again, under the cap and the rest, given the
- * claim times within the window (oldest first) and the last contact; undefined when allowed at `nowMs`.
+ * attempt times within the window and the last contact; undefined when allowed at `nowMs`.
  */
 export const nextAllowedMs = (
   limits: ContactLimits,
@@ -82,7 +82,9 @@ export const nextAllowedMs = (
   if (limits.restMs !== undefined && contactMs !== undefined)
     until = Math.max(until, contactMs + limits.restMs);
   if (limits.cap) {
-    const inWindow = recentMs.filter((t) => t > nowMs - limits.cap!.windowMs);
+    // Sorted: a count moved to its call's placement (countAtPlacement) may land a moment after a later
+    // claim's.
+    const inWindow = recentMs.filter((t) => t > nowMs - limits.cap!.windowMs).sort((a, b) => a - b);
     if (inWindow.length >= limits.cap.max) {
       const oldestCounted = inWindow[inWindow.length - limits.cap.max] ?? nowMs;
       until = Math.max(until, oldestCounted + limits.cap.windowMs);

@@ -316,6 +316,12 @@ export interface AttemptStore {
   /** Marks the call as being placed; false when a placement was already started (redelivered job). */
   startPlacement(campaigncallId: string): Promise<boolean>;
   recordPlacement(campaigncallId: string, callId: string, now: string): Promise<void>;
+  /**
+   * Under a contact cap, moves the attempt's count in the person's history from its claim to `placedAt`,
+   * when its call was placed (the window runs from the call, however long the dial job waited); a
+   * no-op without a cap, or once moved.
+   */
+  countAtPlacement(call: EngineCampaigncall, placedAt: string): Promise<void>;
   /** A definite refusal that may be retried (throttling): the next delivery may place it again. */
   resetPlacement(campaigncallId: string): Promise<void>;
   markPlacementUnknown(campaigncallId: string): Promise<void>;

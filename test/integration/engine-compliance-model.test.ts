@@ -8,7 +8,8 @@
  * to a number suppressed before it was placed, never a call while the callee's window was closed in any
  * of its candidate zones, never more calls to a person in a window than the cap allows, no try spent
  * on a held destination, and every target ends whose windows can open at all. The seed is printed;
- * FC_SEED=<seed> repeats a run.
+ * FC_SEED=<seed> repeats a run, FC_SEED=<seed> FC_PATH=<path> just the failing scenario a failure names
+ * (each scenario starts at its own hour of a new day), and FC_RUNS=<n> runs more scenarios than 3.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -63,6 +64,8 @@ interface Window {
 }
 
 interface Scenario {
+  /** The UTC hour the run starts at, on the day after the last run's (a replay starts at the same hour). */
+  startHour: number;
   /** Each person's number: where it rings, and how the simulator answers it. */
   people: { place: Place; outcome: 'answer' | 'busy' }[];
   /** Each campaign's targets: indexes into people (one or two destinations) and maybe a time zone. */
@@ -91,6 +94,7 @@ const windowArb = fc.record({
 
 const scenario: fc.Arbitrary<Scenario> = fc.integer({ min: 2, max: 4 }).chain((n) =>
   fc.record({
+    startHour: fc.integer({ min: 0, max: 23 }),
     people: fc.array(
       fc.record({
         place: fc.constantFrom(...PLACES),
@@ -196,6 +200,7 @@ it('never calls a suppressed number, outside the callee’s hours or over the ca
   await fc.assert(
     fc.asyncProperty(scenario, async (s) => {
       placed.length = 0;
+      sys.clock.set(Math.floor(sys.clock.peek() / DAY) * DAY + DAY + s.startHour * HOUR);
       const numbers = s.people.map((p) => numberIn(p.place, p.outcome));
       const policyHours = calleeHours(s.policyHours);
       await c.put('/customer/contact_policy', {
@@ -328,7 +333,7 @@ it('never calls a suppressed number, outside the callee’s hours or over the ca
       // Quiet the system for the next run: campaigns still held by a window that never opens are stopped.
       await Promise.all(campaigns.map((h) => steps.when.statusIsSet(h.id, 'stop')));
     }),
-    { numRuns: 3, seed, endOnFailure: true },
+    { numRuns: Number(process.env.FC_RUNS ?? 3), seed, path: process.env.FC_PATH, endOnFailure: true },
   );
   provider.placeCall = original;
 }, 600_000);

@@ -209,6 +209,52 @@ it('never passes the cap on a person read ahead of the claims when another tick 
   expect(doneB?.try_count_0).toBe(1);
 });
 
+it('counts an attempt against the cap from when its call was placed, however long its dial job waited', async () => {
+  const { given } = ctx.steps;
+  await policy({ max_attempts: 1, per_days: 1 });
+  const person = phone('busy');
+  const placedAt: number[] = [];
+  const provider = ctx.sys.engine.deps.provider;
+  const place = provider.placeCall.bind(provider);
+  provider.placeCall = async (req) => {
+    if (req.to === person) placedAt.push(ctx.sys.clock.peek());
+    return place(req);
+  };
+  const plan = { outplan: { max_try_count_0: 3, try_interval: 1_000 }, maxConcurrentCalls: 5 };
+  await given.campaign({ targets: [person], ...plan });
+  const b = await given.campaign({ targets: [person], ...plan });
+
+  // One campaign claims the person, and its dial job waits 6 hours in the queue (throttled, say).
+  const claimedAt = ctx.sys.clock.peek();
+  await ctx.sys.engine.tick();
+  ctx.sys.clock.advance(6 * 3_600_000);
+  await ctx.sys.engine.drain();
+  await ctx.sys.scheduler.advance(5_000);
+  expect(placedAt).toHaveLength(1);
+  const first = placedAt[0]!;
+  expect(first - claimedAt).toBeGreaterThanOrEqual(6 * 3_600_000);
+
+  // A day after the claim but not after the call: the person is still at the cap.
+  const round = async () => {
+    await ctx.sys.engine.tick();
+    await ctx.sys.engine.drain();
+    await ctx.sys.scheduler.advance(5_000);
+  };
+  ctx.sys.clock.set(claimedAt + DAY + 60_000);
+  await round();
+  await round();
+  expect(placedAt).toHaveLength(1);
+  const held = await ctx.sys.engine.deps.engine.getTarget(b.targets[0]!.id);
+  expect(held?._hold?.reason).toBe('capped');
+  expect(Date.parse(String(held?._hold?.until))).toBeGreaterThanOrEqual(first + DAY);
+
+  // A day after the call, it may ring again.
+  ctx.sys.clock.set(first + DAY + 1_000);
+  for (let i = 0; i < 3 && placedAt.length < 2; i++) await round();
+  expect(placedAt).toHaveLength(2);
+  expect(placedAt[1]! - first).toBeGreaterThan(DAY);
+});
+
 it('rests a person after an attempt that reached them, then calls again once the rest is over', async () => {
   const { given, when, read } = ctx.steps;
   await policy({ rest_after_contact_days: 1 });

@@ -61,7 +61,13 @@ import { getEngineItem, readPages } from './engine-reads.ts';
 import { holdTargetSteps, skipSuppressedSteps } from './hold-requests.ts';
 import { idOfTimeSortKey, lineKey, runtimeShardKey } from './keys.ts';
 import { recordOptOutUpdate } from './opt-out-requests.ts';
-import { type ClaimGuard, personRefusal, recentSince, suppressedAt } from './person-requests.ts';
+import {
+  type ClaimGuard,
+  countAtPlacementUpdate,
+  personRefusal,
+  recentSince,
+  suppressedAt,
+} from './person-requests.ts';
 import {
   markCancelledUpdate,
   markDialJobResentUpdate,
@@ -282,6 +288,25 @@ export class DynamoAttemptStore implements AttemptStore {
   async recordPlacement(campaigncallId: string, callId: string, now: string) {
     await this.ddb.send(
       new UpdateCommand(recordPlacementUpdate(this.tableName, campaigncallId, callId, now)),
+    );
+  }
+
+  async countAtPlacement(call: Campaigncall, placedAt: string) {
+    // The claim counted the attempt only under a cap, and recorded the history's size with it.
+    const counted = call.compliance?.attempts_in_window;
+    if (typeof counted !== 'number' || counted < 1) return;
+    await unlessRefused(
+      this.ddb.send(
+        new UpdateCommand(
+          countAtPlacementUpdate(
+            this.tableName,
+            lineKey(call.customer_id, call.destination),
+            counted - 1,
+            call.tm_create,
+            placedAt,
+          ),
+        ),
+      ),
     );
   }
 

@@ -170,6 +170,10 @@ export class DynamoEngineStore implements EngineStore {
   recordPlacement(campaigncallId: string, callId: string, now: string) {
     return this.attempts.recordPlacement(campaigncallId, callId, now);
   }
+
+  countAtPlacement(call: EngineCampaigncall, placedAt: string) {
+    return this.attempts.countAtPlacement(call, placedAt);
+  }
   resetPlacement(campaigncallId: string) {
     return this.attempts.resetPlacement(campaigncallId);
   }

@@ -4,8 +4,8 @@
  * transaction:
  * - the line: `_open_cc` and the attempt's copy `_attempt`, set by the claim, removed by the close;
  * - the suppression in force for the number: its `id` and `expire_at` (suppression-requests.ts);
- * - the contact history the customer's contact policy counts: `_recent` (claim times within the
- *   policy's window, oldest first), its version `_v`, `_contact_at` (the end of the last attempt
+ * - the contact history the customer's contact policy counts: `_recent` (attempt times within the
+ *   policy's window: each claim appends its time, moved to the placement of its call once placed), its version `_v`, `_contact_at` (the end of the last attempt
  *   that reached the person: answered, not by a machine) and `_abandoned_at` (the end of the last
  *   call to the person that was abandoned: answered, no agent free).
  * Pure builders; the attempt store runs them.
@@ -96,6 +96,30 @@ export const suppressedAt = (item: Record<string, unknown> | undefined, now: str
   typeof item?.[A.suppression] === 'string' &&
   (typeof item[A.expireAt] !== 'string' || (item[A.expireAt] as string) > now);
 
-/** The claim times of `_recent` still within the window that starts after `since`. */
+/**
+ * Moves an attempt's count in the person's contact history from its claim to the placement of its call,
+ * so the cap's window runs from when the person was called: a dial job may wait in the queue (throttled,
+ * redelivered after a crash), and a window counted from the claim would let the next call come that
+ * much less than the window after this one. The claim appended its time at `index`, and no other claim
+ * can write the history while the attempt holds the line; the condition makes a second move, or a move
+ * after a later claim has pruned the history, a no-op. The version moves too, so a claim that read the
+ * history before the move is refused and reads it again.
+ */
+export const countAtPlacementUpdate = (
+  tableName: string,
+  key: Record<string, string>,
+  index: number,
+  claimedAt: string,
+  placedAt: string,
+) => ({
+  TableName: tableName,
+  Key: key,
+  UpdateExpression: `SET #recent[${index}] = :placed, #v = #v + :one`,
+  ConditionExpression: `#recent[${index}] = :claimed AND attribute_exists(#v)`,
+  ExpressionAttributeNames: { '#recent': A.recent, '#v': A.version },
+  ExpressionAttributeValues: { ':placed': placedAt, ':claimed': claimedAt, ':one': 1 },
+});
+
+/** The attempt times of `_recent` still within the window that starts after `since`. */
 export const recentSince = (item: Record<string, unknown> | undefined, since: string): string[] =>
   ((item?.[A.recent] as string[] | undefined) ?? []).filter((t) => t > since);

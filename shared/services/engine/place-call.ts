@@ -83,7 +83,12 @@ export const placeCall = async (deps: EngineDeps, job: DialJob): Promise<PlaceOu
     },
   });
   if (outcome.ok) {
-    await deps.engine.recordPlacement(call.id, outcome.callId, formatTimestamp(deps.clock.now()));
+    // Taken after the carrier took the call, so the cap's window never starts before the call did.
+    const placedAt = formatTimestamp(deps.clock.now());
+    await Promise.all([
+      deps.engine.recordPlacement(call.id, outcome.callId, placedAt),
+      deps.engine.countAtPlacement(call, placedAt),
+    ]);
     return 'placed';
   }
   switch (outcome.kind) {
@@ -96,7 +101,10 @@ export const placeCall = async (deps: EngineDeps, job: DialJob): Promise<PlaceOu
       throw new RetryLater(outcome.retryAfterMs);
     case 'unknown':
       // A call may exist: never place it again; the sweeper asks the provider after the ring deadline.
-      await deps.engine.markPlacementUnknown(call.id);
+      await Promise.all([
+        deps.engine.markPlacementUnknown(call.id),
+        deps.engine.countAtPlacement(call, formatTimestamp(deps.clock.now())),
+      ]);
       return 'unknown';
   }
 };
