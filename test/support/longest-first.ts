@@ -9,25 +9,25 @@
  */
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
-/** Seconds of the slowest files in one full CI run (2 cores): only their order matters here. */
+/** Seconds of the slowest files in one full run on 2 cores: only their order matters here. */
 const EXPECTED_SECONDS: Record<string, number> = {
-  'test/faults/engine-chaos.test.ts': 347,
-  'test/console/cli-import.test.ts': 194,
-  'test/console/browser.test.ts': 193,
-  'test/integration/engine-limits.test.ts': 85,
-  'test/integration/engine-scale.test.ts': 79,
-  'test/integration/engine-predictive-e2e.test.ts': 58,
-  'test/faults/api-fuzz.test.ts': 42,
-  'test/integration/engine-lifecycle.test.ts': 32,
-  'test/faults/engine-crash.test.ts': 29,
-  'test/infra/cdk-app.test.ts': 29,
-  'test/infra/outbound-stack.test.ts': 28,
-  'test/integration/engine-pacing.test.ts': 27,
-  'test/integration/engine-twilio.test.ts': 24,
-  'test/infra/events-stack.test.ts': 23,
-  'test/integration/engine-concurrency.test.ts': 21,
-  'test/integration/engine-model.test.ts': 20,
-  'test/api/campaigns.test.ts': 18,
+  'test/faults/engine-chaos.test.ts': 405,
+  'test/console/browser.test.ts': 124,
+  'test/console/cli-import.test.ts': 119,
+  'test/integration/engine-predictive-e2e.test.ts': 108,
+  'test/integration/engine-scale.test.ts': 97,
+  'test/integration/engine-limits.test.ts': 83,
+  'test/integration/engine-lifecycle.test.ts': 33,
+  'test/integration/engine-pacing.test.ts': 28,
+  'test/faults/engine-crash.test.ts': 26,
+  'test/integration/engine-concurrency.test.ts': 24,
+  'test/infra/cdk-app.test.ts': 24,
+  'test/faults/api-fuzz.test.ts': 23,
+  'test/integration/engine-twilio.test.ts': 21,
+  'test/integration/engine-model.test.ts': 21,
+  'test/integration/engine-hours-widened.test.ts': 14,
+  'test/integration/engine-target-states.test.ts': 13,
+  'test/integration/engine-sweeper.test.ts': 13,
 };
 
 export default class LongestFirst extends BaseSequencer {
