@@ -104,7 +104,10 @@ const AbandonMessage = z
     z.maxLength(ABANDON_MESSAGE_MAX_ACTIONS),
     z.superRefine((actions, ctx) => {
       actions.forEach((action, i) => {
-        const option = abandonOptions[action.type as keyof typeof abandonOptions];
+        // Own keys only: a type such as "valueOf" must not find Object.prototype's method.
+        const option = Object.hasOwn(abandonOptions, action.type)
+          ? abandonOptions[action.type as keyof typeof abandonOptions]
+          : undefined;
         if (!option) {
           ctx.addIssue({
             code: 'custom',

@@ -94,6 +94,9 @@ describe('abandon settings', () => {
     [{ abandon_after_ms: 999 }, 'abandon_after_ms'],
     [{ abandon_after_ms: 1500.5 }, 'abandon_after_ms'],
     [{ abandon_message: [{ type: 'hangup' }] }, 'abandon_message.0.type'],
+    // Names Object.prototype has: found by the API fuzz as a 500.
+    [{ abandon_message: [{ type: 'valueOf', option: {} }] }, 'abandon_message.0.type'],
+    [{ abandon_message: [{ type: 'constructor', option: {} }] }, 'abandon_message.0.type'],
     [{ abandon_message: [{ type: 'talk', option: { text: ' ' } }] }, 'abandon_message.0.option.text'],
     [
       { abandon_message: [{ type: 'play', option: { stream_urls: ['ftp://x'] } }] },
