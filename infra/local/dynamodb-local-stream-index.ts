@@ -9,16 +9,40 @@
  * result. Only a database file can be reached from outside the Java process, so an "in memory"
  * DynamoDB Local is a file in RAM (/dev/shm) where the machine has one.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const RAM_DISK = '/dev/shm';
 /** What DynamoDB Local names its database under `-dbPath` with `-sharedDb`. */
 const SHARED_DB_FILE = 'shared-local-instance.db';
 
-/** A new folder in RAM for an in-memory DynamoDB Local's database, or undefined with no RAM disk. */
-export const ramDatabaseDir = () =>
-  existsSync(RAM_DISK) ? mkdtempSync(join(RAM_DISK, 'outbound-dynamodb-')) : undefined;
+const PREFIX = 'outbound-dynamodb-';
+
+/** Whether a process with this id is still running. */
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * A new folder in RAM for an in-memory DynamoDB Local's database, or undefined with no RAM disk. Its
+ * name holds this process's id: a process killed before it could remove its folder (SIGKILL, a worker
+ * ended abruptly) leaves it behind, and the next start removes the folders of processes that are gone,
+ * so RAM is not held for good.
+ */
+export const ramDatabaseDir = () => {
+  if (!existsSync(RAM_DISK)) return undefined;
+  for (const name of readdirSync(RAM_DISK)) {
+    const pid = Number(name.slice(PREFIX.length).split('-')[0]);
+    if (name.startsWith(PREFIX) && Number.isInteger(pid) && pid > 0 && !alive(pid))
+      rmSync(join(RAM_DISK, name), { recursive: true, force: true });
+  }
+  return mkdtempSync(join(RAM_DISK, `${PREFIX}${process.pid}-`));
+};
 
 /** Adds the index to the running DynamoDB Local's database under `dbPath` (idempotent). */
 export const indexStreamRecords = async (dbPath: string) => {

@@ -51,10 +51,15 @@ const localClient = (endpoint: string) =>
  * deleted when it stops, where the machine has a RAM disk; DynamoDB Local's own `-inMemory` elsewhere.
  */
 export const startDynamoLocal = async (
-  options: { path?: string; port?: number } = {},
+  options: {
+    path?: string;
+    port?: number;
+    /** In memory, keep the database in Java's heap (`-inMemory`) rather than a RAM file. */
+    heap?: boolean;
+  } = {},
 ): Promise<RunningDynamo> => {
   const port = options.port ?? (await freePort());
-  const scratch = options.path ? undefined : ramDatabaseDir();
+  const scratch = options.path || options.heap ? undefined : ramDatabaseDir();
   const dbPath = options.path ?? scratch;
   const removeScratch = () => {
     if (scratch) rmSync(scratch, { recursive: true, force: true });

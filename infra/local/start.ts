@@ -57,7 +57,9 @@ const loadKeys = (): SavedKeys => {
 const main = async () => {
   if (!inMemory) mkdirSync(resolve(dataDir, 'dynamodb'), { recursive: true });
   const keys = loadKeys();
-  const dynamo = await startDynamoLocal(inMemory ? {} : { path: resolve(dataDir, 'dynamodb') });
+  // In memory, the data lives in Java's heap and goes with it: a Ctrl-C reaches Java, npm and tsx too,
+  // and this process may end before it could remove a database file in RAM.
+  const dynamo = await startDynamoLocal(inMemory ? { heap: true } : { path: resolve(dataDir, 'dynamodb') });
   let closing = false;
   const shutdown = async (api?: { close(): Promise<void> }) => {
     if (closing) return;

@@ -1,9 +1,10 @@
 /**
  * DynamoDB Local as the tests and `npm start` run it: its stream records are indexed by stream
  * (infra/local/dynamodb-local-stream-index.ts says why), still after tables with streams were created,
- * written and deleted, and an in-memory instance leaves no file behind.
+ * written and deleted, and an in-memory instance leaves no file behind (nor one of a process killed
+ * before it could remove it, once another starts).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import {
@@ -14,6 +15,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ensureTable, type RunningDynamo, startDynamoLocal } from '../../infra/local/dynamodb-local.ts';
+import { ramDatabaseDir } from '../../infra/local/dynamodb-local-stream-index.ts';
 
 let dynamo: RunningDynamo;
 let client: DynamoDBClient;
@@ -67,4 +69,23 @@ it('looks up a stream’s records through the index after streaming tables were 
 
   await dynamo.stop();
   expect(existsSync(dynamo.dbPath!), 'its database file once it stopped').toBe(false);
+});
+
+it('removes the RAM folders of processes that are gone, and keeps those of running ones', () => {
+  // Larger than any process id Linux hands out (pid_max is at most 2^22).
+  const gone = join('/dev/shm', 'outbound-dynamodb-999999999-left');
+  const running = join('/dev/shm', `outbound-dynamodb-${process.pid}-kept`);
+  if (!existsSync('/dev/shm')) return expect(ramDatabaseDir()).toBeUndefined();
+  mkdirSync(gone, { recursive: true });
+  mkdirSync(running, { recursive: true });
+  try {
+    const made = ramDatabaseDir();
+    expect(made).toMatch(new RegExp(`^/dev/shm/outbound-dynamodb-${process.pid}-`));
+    expect(existsSync(gone)).toBe(false);
+    expect(existsSync(running)).toBe(true);
+    rmSync(made!, { recursive: true, force: true });
+  } finally {
+    rmSync(gone, { recursive: true, force: true });
+    rmSync(running, { recursive: true, force: true });
+  }
 });
