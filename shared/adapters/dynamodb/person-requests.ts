@@ -5,9 +5,10 @@
  * - the line: `_open_cc` and the attempt's copy `_attempt`, set by the claim, removed by the close;
  * - the suppression in force for the number: its `id` and `expire_at` (suppression-requests.ts);
  * - the contact history the customer's contact policy counts: `_recent` (attempt times within the
- *   policy's window: each claim appends its time, moved to the placement of its call once placed), its version `_v`, `_contact_at` (the end of the last attempt
- *   that reached the person: answered, not by a machine) and `_abandoned_at` (the end of the last
- *   call to the person that was abandoned: answered, no agent free).
+ *   policy's window: each claim appends its time, moved to its call's placement once placed), its
+ *   version `_v`, `_contact_at` (the end of the last attempt that reached the person: answered, not by
+ *   a machine) and `_abandoned_at` (the end of the last call to the person that was abandoned:
+ *   answered, no agent free).
  * Pure builders; the attempt store runs them.
  */
 import type { HoldReason } from '#domain/holds.ts';
