@@ -14,6 +14,16 @@ const forecastOf = async (id: string) => {
   return res.body;
 };
 
+/** A stopped predictive campaign of 40 people on the queue of `tag`, one try each. */
+const aStoppedPredictiveCampaign = (tag: string) =>
+  ctx.steps.given.campaign({
+    targets: Array.from({ length: 40 }, () => phone('answer')),
+    outplan: { max_try_count_0: 1, try_interval: 0 },
+    queueTags: [tag],
+    run: false,
+    campaign: { dialing_mode: 'predictive', max_concurrent_calls: 40 },
+  });
+
 describe('campaign forecast', () => {
   it('forecasts from the outplan and defaults before any call', async () => {
     const h = await ctx.steps.given.campaign({
@@ -60,13 +70,7 @@ describe('campaign forecast', () => {
     const tag = randomUUID();
     await ctx.steps.given.agents(8, 'available', [tag]);
     await ctx.steps.given.agents(2, 'busy', [tag]);
-    const h = await ctx.steps.given.campaign({
-      targets: Array.from({ length: 40 }, () => phone('answer')),
-      outplan: { max_try_count_0: 1, try_interval: 0 },
-      queueTags: [tag],
-      run: false,
-      campaign: { dialing_mode: 'predictive', max_concurrent_calls: 40 },
-    });
+    const h = await aStoppedPredictiveCampaign(tag);
     // Before any data the tick's bound comes from the priors: the forecast must use the same one.
     const { bound } = predictivePacing({
       availableAgents: 8,
@@ -99,13 +103,7 @@ describe('campaign forecast', () => {
   it('forecasts a predictive campaign whose agents are all on calls by how long each has been on it, as the tick paces', async () => {
     const tag = randomUUID();
     await ctx.steps.given.agents(10, 'busy', [tag]);
-    const h = await ctx.steps.given.campaign({
-      targets: Array.from({ length: 40 }, () => phone('answer')),
-      outplan: { max_try_count_0: 1, try_interval: 0 },
-      queueTags: [tag],
-      run: false,
-      campaign: { dialing_mode: 'predictive', max_concurrent_calls: 40 },
-    });
+    const h = await aStoppedPredictiveCampaign(tag);
     // Every agent has just taken a call: none is expected free within a ring, so nothing can dial.
     const justBegun = await forecastOf(h.id);
     expect(justBegun).toMatchObject({ targets_left: 40, attempts_per_minute: 0, estimated_finish: null });
