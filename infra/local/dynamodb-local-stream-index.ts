@@ -6,8 +6,9 @@
  * StreamID = ?`, which scans every record. Requests then cost more the more records it holds: with
  * 30,000 records, the same requests took ten times the CPU, and a test run writes hundreds of
  * thousands. An index on (StreamID, SequenceNumber) answers that look-up directly and changes no
- * result. Only a database file can be reached from outside the Java process, so an "in memory"
- * DynamoDB Local is a file in RAM (/dev/shm) where the machine has one.
+ * result. Only a database file can be reached from outside the Java process, so the tests' "in
+ * memory" DynamoDB Local is a file in RAM (/dev/shm) where the machine has one (`npm start` in memory
+ * keeps Java's heap instead: see start.ts).
  */
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
